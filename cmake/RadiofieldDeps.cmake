@@ -1,0 +1,49 @@
+# Third-party dependencies: Debian packages (scripts/setup.sh installs them) and LibTorch
+# from the PyPI torch wheel, which scripts/setup.sh caches outside the checkout.
+
+find_package(Threads REQUIRED)
+find_package(fmt REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(nlohmann_json 3 REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(embree 3 REQUIRED)
+find_package(TBB REQUIRED)
+find_package(pugixml REQUIRED)
+find_package(tinyobjloader REQUIRED)
+find_package(HDF5 REQUIRED COMPONENTS C)
+
+find_path(STB_INCLUDE_DIR stb/stb_image_write.h REQUIRED)
+find_library(STB_LIBRARY stb REQUIRED)
+add_library(radiofield_stb INTERFACE)
+target_include_directories(radiofield_stb SYSTEM INTERFACE ${STB_INCLUDE_DIR}/stb)
+target_link_libraries(radiofield_stb INTERFACE ${STB_LIBRARY})
+
+find_path(NANOFLANN_INCLUDE_DIR nanoflann.hpp REQUIRED)
+add_library(radiofield_nanoflann INTERFACE)
+target_include_directories(radiofield_nanoflann SYSTEM INTERFACE ${NANOFLANN_INCLUDE_DIR})
+
+add_library(radiofield_hdf5 INTERFACE)
+target_include_directories(radiofield_hdf5 SYSTEM INTERFACE ${HDF5_C_INCLUDE_DIRS} ${HDF5_INCLUDE_DIRS})
+target_link_libraries(radiofield_hdf5 INTERFACE ${HDF5_C_LIBRARIES})
+target_compile_definitions(radiofield_hdf5 INTERFACE ${HDF5_C_DEFINITIONS})
+
+# LibTorch: the PyPI wheel ships its CMake config. Ask the cached interpreter where it is
+# unless the caller already put it on CMAKE_PREFIX_PATH.
+set(RADIOFIELD_PYTHON "$ENV{HOME}/.cache/radiofield/venv/bin/python" CACHE FILEPATH
+    "Python interpreter whose torch package provides LibTorch")
+find_package(Torch QUIET)
+if(NOT Torch_FOUND)
+  if(NOT EXISTS "${RADIOFIELD_PYTHON}")
+    message(FATAL_ERROR "LibTorch not found and ${RADIOFIELD_PYTHON} does not exist. "
+                        "Run scripts/setup.sh (or `make setup`) first, or pass "
+                        "-DRADIOFIELD_PYTHON=/path/to/python with torch==2.11.0 installed.")
+  endif()
+  execute_process(
+    COMMAND "${RADIOFIELD_PYTHON}" -c "import torch.utils; print(torch.utils.cmake_prefix_path)"
+    OUTPUT_VARIABLE _torch_prefix OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE _torch_rc)
+  if(NOT _torch_rc EQUAL 0)
+    message(FATAL_ERROR "${RADIOFIELD_PYTHON} cannot import torch; run scripts/setup.sh")
+  endif()
+  list(APPEND CMAKE_PREFIX_PATH "${_torch_prefix}")
+  find_package(Torch REQUIRED)
+endif()

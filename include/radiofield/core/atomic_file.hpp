@@ -1,0 +1,31 @@
+#pragma once
+// Outputs are written under a temporary name beside the target and renamed into place
+// only when complete, so an error or an interruption never leaves a partial file.
+
+#include <filesystem>
+
+namespace radiofield {
+
+class AtomicOutput {
+public:
+    // Checks that the target's folder exists and is writable, and that the target does not
+    // exist unless `overwrite`; throws Error naming the path and the fix otherwise.
+    explicit AtomicOutput(std::filesystem::path target, bool overwrite = true);
+    ~AtomicOutput();  // removes the temporary file unless commit() was called
+    AtomicOutput(const AtomicOutput&) = delete;
+    AtomicOutput& operator=(const AtomicOutput&) = delete;
+
+    const std::filesystem::path& temp_path() const { return m_temp; }
+    const std::filesystem::path& target() const { return m_target; }
+    void commit();  // rename temp -> target
+
+private:
+    std::filesystem::path m_target;
+    std::filesystem::path m_temp;
+    bool m_committed = false;
+};
+
+// Check an output path before any work starts (same rules as AtomicOutput).
+void check_output_path(const std::filesystem::path& target, bool overwrite);
+
+}  // namespace radiofield

@@ -1,0 +1,35 @@
+#pragma once
+// Pictures of scenes: a top view coloured by material with a legend.
+
+#include <filesystem>
+#include <vector>
+
+#include "radiofield/core/vec.hpp"
+#include "radiofield/scene/scene.hpp"
+
+namespace radiofield::scene {
+
+struct Marker {
+    Vec3 position;
+    std::array<std::uint8_t, 3> colour{255, 0, 0};
+    int radius_px = 4;
+};
+
+struct TopViewOptions {
+    int width_px = 900;              // image width; height follows the scene's aspect
+    double cut_height = -1;          // hide geometry above this z (m); < 0 = auto (indoor: 1.9 m)
+    std::vector<Marker> markers;     // e.g. station and positions
+    std::string title;               // drawn above the picture; empty = scene name
+};
+
+// RGB8 image.
+struct Image {
+    int width = 0, height = 0;
+    std::vector<std::uint8_t> rgb;  // row-major, 3 bytes per pixel
+};
+
+Image render_top_view(const Scene& scene, const TopViewOptions& options = {});
+// PNG via stb_image_write, atomically; throws Error if the path is not writable.
+void write_png(const Image& image, const std::filesystem::path& path);
+
+}  // namespace radiofield::scene

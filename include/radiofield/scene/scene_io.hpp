@@ -1,0 +1,32 @@
+#pragma once
+// Scene files. Formats (docs/scene-format.md):
+//  - radiofield JSON (.json): materials, objects with inline meshes or OBJ/PLY files, devices;
+//  - Mitsuba / Sionna RT XML (.xml) with PLY shapes and `itu-radio-material` BSDFs (or the
+//    legacy `mat-itu_*` ids), so a Sionna scene folder loads unchanged.
+// Every error names the file and the problem.
+
+#include <filesystem>
+
+#include "radiofield/scene/scene.hpp"
+
+namespace radiofield::scene {
+
+// By extension: .json → load_json_scene, .xml → load_mitsuba_scene.
+Scene load_scene(const std::filesystem::path& path);
+Scene load_json_scene(const std::filesystem::path& path);
+Scene load_mitsuba_scene(const std::filesystem::path& path);
+
+// Writes a self-contained JSON scene (inline meshes), atomically.
+void save_json_scene(const Scene& scene, const std::filesystem::path& path);
+// Writes a Mitsuba XML scene with one binary PLY per object in `<dir>/meshes/`.
+void save_mitsuba_scene(const Scene& scene, const std::filesystem::path& xml_path);
+
+// Mesh files (positions and triangles only; polygons are fan-triangulated).
+Mesh read_ply(const std::filesystem::path& path);
+void write_ply(const Mesh& mesh, const std::filesystem::path& path);  // binary little-endian
+Mesh read_obj(const std::filesystem::path& path);
+
+// Scene by name: a built-in scene name (optionally "name@seed") or a scene file path.
+Scene resolve_scene(const std::string& name_or_path);
+
+}  // namespace radiofield::scene

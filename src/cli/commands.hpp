@@ -1,0 +1,25 @@
+#pragma once
+// Subcommand registration. Each command file adds its subcommand to the app; the handlers
+// parse, validate and call the library — no modelling logic lives here.
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+
+namespace radiofield::cli {
+
+struct GlobalOptions {
+    std::string device = "auto";
+    std::string log_level = "info";
+    bool quiet = false;
+    // The chosen subcommand's work; set by its parse callback, run by main after all
+    // options are parsed and the device is resolved.
+    std::function<void()> action;
+};
+
+void add_scene_commands(CLI::App& app, GlobalOptions& global);
+void add_placeholder_commands(CLI::App& app, GlobalOptions& global);
+void print_version();
+
+}  // namespace radiofield::cli
