@@ -1,0 +1,55 @@
+#pragma once
+// Polarimetric field along a path (Jones calculus, Sionna RT's "Primer on Electromagnetics"
+// conventions). The field leaving the transmitter is expressed in the global spherical
+// basis (θ̂, φ̂) of the departure direction; at each interaction it is rotated into the
+// local TE/TM basis, scaled by diag(c_TE, c_TM), and rotated out; at the receiver it is in
+// the (θ̂, φ̂) basis of the arrival direction.
+
+#include <array>
+#include <complex>
+#include <vector>
+
+#include "radiofield/core/vec.hpp"
+#include "radiofield/rt/paths.hpp"
+#include "radiofield/scene/antenna.hpp"
+#include "radiofield/scene/material.hpp"
+
+namespace radiofield::rt {
+
+// 2x2 complex matrix, row-major.
+struct Jones {
+    std::array<std::complex<double>, 4> m{1, 0, 0, 1};
+    std::complex<double> operator()(int r, int c) const { return m[r * 2 + c]; }
+    Jones operator*(const Jones& o) const;
+};
+
+// One interaction of a geometric path, as the tracer found it.
+struct HitGeometry {
+    InteractionType type;          // Specular or Transmission (Diffuse handled separately)
+    Vec3 point;
+    Vec3 normal;                   // unit surface normal (either side; the code orients it)
+    std::complex<double> eta;      // complex relative permittivity at the frequency
+    double thickness = 0.1;        // slab thickness (transmission; and reflection when slab)
+    bool slab = false;             // use the slab form (P.2040 eqs. 43–44) instead of half-space
+    std::uint32_t object = 0, primitive = 0, material = 0;
+};
+
+// A transmitter or receiver antenna as seen by the field code: its pattern and the rotation
+// of its local frame into the global frame.
+struct AntennaPose {
+    const scene::Antenna* antenna;
+    Mat3 rotation;  // local → global
+};
+
+// Pattern of `port` for global direction `dir` (unit, pointing away from the antenna),
+// expressed in the global (θ̂, φ̂) basis of that direction.
+std::array<std::complex<double>, 2> antenna_field_global(const AntennaPose& pose, const Vec3& dir,
+                                                         int port);
+
+// Fills a Path for the chain tx → hits → rx: length, τ, angles, per-interaction records
+// (incidence angle, TE/TM coefficients), the Jones matrix T, and a for every port pair:
+// a = (λ/4π)·(1/L)·C_Rᴴ·T·C_T.
+Path specular_path(const Vec3& tx, const std::vector<HitGeometry>& hits, const Vec3& rx,
+                   double frequency_hz, const AntennaPose& tx_pose, const AntennaPose& rx_pose);
+
+}  // namespace radiofield::rt
