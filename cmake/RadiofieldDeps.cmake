@@ -12,6 +12,22 @@ find_package(pugixml REQUIRED)
 find_package(tinyobjloader REQUIRED)
 find_package(HDF5 REQUIRED COMPONENTS C)
 
+# The torch wheel ships its own fmt (a newer major version) in its include folder, which
+# would shadow the system fmt that spdlog and our code link against. A shim folder that
+# holds only fmt/ and spdlog/ from the system goes first on every include path.
+get_target_property(_fmt_inc fmt::fmt INTERFACE_INCLUDE_DIRECTORIES)
+find_path(RADIOFIELD_FMT_INCLUDE_DIR fmt/format.h HINTS ${_fmt_inc} NO_CMAKE_PATH REQUIRED)
+find_path(RADIOFIELD_SPDLOG_INCLUDE_DIR spdlog/spdlog.h NO_CMAKE_PATH REQUIRED)
+set(RADIOFIELD_SHIM_DIR ${CMAKE_BINARY_DIR}/include-shim)
+file(MAKE_DIRECTORY ${RADIOFIELD_SHIM_DIR})
+foreach(_pair "fmt;${RADIOFIELD_FMT_INCLUDE_DIR}" "spdlog;${RADIOFIELD_SPDLOG_INCLUDE_DIR}")
+  list(GET _pair 0 _name)
+  list(GET _pair 1 _dir)
+  if(NOT EXISTS ${RADIOFIELD_SHIM_DIR}/${_name})
+    file(CREATE_LINK ${_dir}/${_name} ${RADIOFIELD_SHIM_DIR}/${_name} SYMBOLIC)
+  endif()
+endforeach()
+
 find_path(STB_INCLUDE_DIR stb/stb_image_write.h REQUIRED)
 find_library(STB_LIBRARY stb REQUIRED)
 add_library(radiofield_stb INTERFACE)
@@ -31,6 +47,10 @@ target_compile_definitions(radiofield_hdf5 INTERFACE ${HDF5_C_DEFINITIONS})
 # unless the caller already put it on CMAKE_PREFIX_PATH.
 set(RADIOFIELD_PYTHON "$ENV{HOME}/.cache/radiofield/venv/bin/python" CACHE FILEPATH
     "Python interpreter whose torch package provides LibTorch")
+# The CUDA wheel's config would otherwise probe for an installed GPU (none on build machines).
+if(NOT DEFINED ENV{TORCH_CUDA_ARCH_LIST} AND NOT DEFINED TORCH_CUDA_ARCH_LIST)
+  set(TORCH_CUDA_ARCH_LIST "9.0")
+endif()
 find_package(Torch QUIET)
 if(NOT Torch_FOUND)
   if(NOT EXISTS "${RADIOFIELD_PYTHON}")

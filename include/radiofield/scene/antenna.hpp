@@ -58,7 +58,8 @@ struct PlanarArray {
     // Element offsets in the local frame (row-major, row 0 at the top).
     std::vector<Vec3> element_offsets() const;
     // Square array with λ/2 spacing.
-    static PlanarArray half_wavelength(int rows, int cols, double frequency_hz, Antenna antenna = {});
+    static PlanarArray half_wavelength(int rows, int cols, double frequency_hz,
+                                       Antenna antenna = Antenna());
 };
 
 }  // namespace radiofield::scene

@@ -1,0 +1,89 @@
+#pragma once
+// The physics ray tracer (DESIGN.md §5): SBR candidate search from a source, exact paths by
+// the image method, visibility by Embree, fields by rt::specular_path, in Sionna RT's
+// conventions. A Tracer builds the Embree scene and evaluates every material once; then
+// compute() / compute_many() may be called from any thread.
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "radiofield/rt/candidates.hpp"
+#include "radiofield/rt/embree_scene.hpp"
+#include "radiofield/rt/field.hpp"
+#include "radiofield/rt/paths.hpp"
+#include "radiofield/scene/scene.hpp"
+
+namespace radiofield::rt {
+
+struct TraceOptions {
+    int max_depth = 3;                         // interactions per path, ≤ kMaxTraceDepth
+    std::size_t samples_per_source = 100'000;  // Fibonacci-sphere rays from the source
+    bool los = true;
+    bool specular = true;
+    bool diffuse = false;          // next-event estimation from every SBR hit (Sionna weights)
+    bool transmission = false;     // thin-slab transmission through faces
+    bool slab_reflection = false;  // reflect with the slab form (P.2040 eq. 43), not half-space
+    std::uint64_t seed = 0;        // 0: Sionna's fixed lattice; else a seeded random rotation
+    scene::Extrapolation extrapolation = scene::Extrapolation::Error;  // used by trace()
+
+    // Throws Error naming the bad field (depth range, samples > 0 when needed, ...).
+    void validate() const;
+};
+
+// Which end of compute_many() stays put: the SBR search is run once from it.
+enum class FixedEnd { Tx, Rx };
+
+class Tracer {
+public:
+    // Throws Error if the scene is invalid, the frequency is not positive, or a material has
+    // no properties at `frequency_hz` (unless `extrapolation` is Warn).
+    Tracer(const scene::Scene& scene, double frequency_hz,
+           scene::Extrapolation extrapolation = scene::Extrapolation::Error);
+
+    // All paths between tx and rx, in canonical order: by depth, then by the chain of
+    // (object, primitive, type) from the transmitter; LoS first.
+    Paths compute(const scene::Device& tx, const scene::Device& rx,
+                  const TraceOptions& options) const;
+
+    // Paths for one fixed device and many others: the SBR search runs once from `fixed`
+    // and its candidates are solved for every other device (in parallel). Element i holds
+    // the paths between `fixed` and `others[i]`, always oriented transmitter → receiver.
+    std::vector<Paths> compute_many(const scene::Device& fixed,
+                                    std::span<const scene::Device> others,
+                                    const TraceOptions& options,
+                                    FixedEnd fixed_end = FixedEnd::Tx) const;
+    // Same, with every other device a copy of `prototype` moved to `positions[i]`.
+    std::vector<Paths> compute_many(const scene::Device& fixed, std::span<const Vec3> positions,
+                                    const scene::Device& prototype, const TraceOptions& options,
+                                    FixedEnd fixed_end = FixedEnd::Tx) const;
+
+    const EmbreeScene& geometry() const { return *m_geometry; }
+    double frequency_hz() const { return m_frequency; }
+    double wavelength() const;
+    const std::complex<double>& eta(std::uint32_t material) const { return m_eta[material]; }
+
+private:
+    struct Found;  // a validated chain before its field is computed
+    CandidateSearch search_for(const TraceOptions& options) const;
+    std::vector<Path> solve(const std::vector<FaceSequence>& candidates, bool reverse,
+                            const scene::Device& tx, const scene::Device& rx,
+                            const TraceOptions& options) const;
+    std::vector<Path> diffuse_paths(const std::vector<RayChain>& chains, bool reverse,
+                                    const scene::Device& tx, const scene::Device& rx,
+                                    const TraceOptions& options) const;
+    HitGeometry hit_geometry(const FaceRef& face, const Vec3& point,
+                             const TraceOptions& options) const;
+
+    const scene::Scene& m_scene;
+    double m_frequency;
+    std::unique_ptr<EmbreeScene> m_geometry;
+    std::vector<std::complex<double>> m_eta;  // per material, at m_frequency
+};
+
+// One-shot convenience: builds a Tracer (with options.extrapolation) and computes.
+Paths trace(const scene::Scene& scene, double frequency_hz, const scene::Device& tx,
+            const scene::Device& rx, const TraceOptions& options = {});
+
+}  // namespace radiofield::rt
