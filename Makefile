@@ -1,7 +1,8 @@
 # radiofield — the two commands:
 #   make demo   set up, build, and run the main job on a built-in default
 #   make test   set up, build, and run the whole test suite
-# Other targets: setup, build, cuda (compile + link the CUDA preset), bench, format, clean.
+# Other targets: setup, build, cuda (the whole CUDA preset), cuda-check (its CUDA targets
+# only), gpu-debs (packages for a GPU machine, see scripts/gpu/build.sh), bench, format, clean.
 
 CACHE ?= $(HOME)/.cache/radiofield
 export CCACHE_DIR ?= $(CACHE)/ccache
@@ -9,7 +10,7 @@ export CCACHE_MAXSIZE ?= 5G
 JOBS ?= $(shell nproc)
 BIN := build/cpu/bin/radiofield
 
-.PHONY: demo test setup configure build cuda bench format clean
+.PHONY: demo test setup configure build cuda cuda-check gpu-debs bench format clean
 
 demo: build
 	scripts/demo.sh $(BIN)
@@ -29,6 +30,15 @@ build: configure
 cuda: setup
 	@test -f build/cuda/build.ninja || cmake --preset cuda
 	cmake --build --preset cuda -j $(JOBS)
+
+# Only the targets that hold CUDA code (and link it), so CI stays quick.
+cuda-check: setup
+	@test -f build/cuda/build.ninja || cmake --preset cuda
+	cmake --build --preset cuda -j $(JOBS) --target radiofield_nn test_nn
+
+# .deb files for a GPU machine without a package registry (see scripts/gpu/build.sh).
+gpu-debs:
+	scripts/gpu/fetch-debs.sh
 
 bench: build
 	$(BIN) bench rt

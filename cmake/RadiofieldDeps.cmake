@@ -10,14 +10,14 @@ find_package(embree 3 REQUIRED)
 find_package(TBB REQUIRED)
 find_package(pugixml REQUIRED)
 find_package(tinyobjloader REQUIRED)
-find_package(HDF5 REQUIRED COMPONENTS C)
 
 # The torch wheel ships its own fmt (a newer major version) in its include folder, which
 # would shadow the system fmt that spdlog and our code link against. A shim folder that
 # holds only fmt/ and spdlog/ from the system goes first on every include path.
 get_target_property(_fmt_inc fmt::fmt INTERFACE_INCLUDE_DIRECTORIES)
 find_path(RADIOFIELD_FMT_INCLUDE_DIR fmt/format.h HINTS ${_fmt_inc} NO_CMAKE_PATH REQUIRED)
-find_path(RADIOFIELD_SPDLOG_INCLUDE_DIR spdlog/spdlog.h NO_CMAKE_PATH REQUIRED)
+get_target_property(_spdlog_inc spdlog::spdlog INTERFACE_INCLUDE_DIRECTORIES)
+find_path(RADIOFIELD_SPDLOG_INCLUDE_DIR spdlog/spdlog.h HINTS ${_spdlog_inc} NO_CMAKE_PATH REQUIRED)
 set(RADIOFIELD_SHIM_DIR ${CMAKE_BINARY_DIR}/include-shim)
 file(MAKE_DIRECTORY ${RADIOFIELD_SHIM_DIR})
 foreach(_pair "fmt;${RADIOFIELD_FMT_INCLUDE_DIR}" "spdlog;${RADIOFIELD_SPDLOG_INCLUDE_DIR}")
@@ -38,10 +38,14 @@ find_path(NANOFLANN_INCLUDE_DIR nanoflann.hpp REQUIRED)
 add_library(radiofield_nanoflann INTERFACE)
 target_include_directories(radiofield_nanoflann SYSTEM INTERFACE ${NANOFLANN_INCLUDE_DIR})
 
+# HDF5 C library (Debian: serial flavour under hdf5/serial). Looked up directly rather than
+# through FindHDF5, whose compiler-wrapper probe breaks when the .debs are unpacked into a
+# prefix on the GPU machine.
+find_path(RADIOFIELD_HDF5_INCLUDE_DIR hdf5.h PATH_SUFFIXES hdf5/serial REQUIRED)
+find_library(RADIOFIELD_HDF5_LIBRARY NAMES hdf5_serial hdf5 PATH_SUFFIXES hdf5/serial REQUIRED)
 add_library(radiofield_hdf5 INTERFACE)
-target_include_directories(radiofield_hdf5 SYSTEM INTERFACE ${HDF5_C_INCLUDE_DIRS} ${HDF5_INCLUDE_DIRS})
-target_link_libraries(radiofield_hdf5 INTERFACE ${HDF5_C_LIBRARIES})
-target_compile_definitions(radiofield_hdf5 INTERFACE ${HDF5_C_DEFINITIONS})
+target_include_directories(radiofield_hdf5 SYSTEM INTERFACE ${RADIOFIELD_HDF5_INCLUDE_DIR})
+target_link_libraries(radiofield_hdf5 INTERFACE ${RADIOFIELD_HDF5_LIBRARY})
 
 # LibTorch: the PyPI wheel ships its CMake config. Ask the cached interpreter where it is
 # unless the caller already put it on CMAKE_PREFIX_PATH.
