@@ -44,7 +44,7 @@ Jones diagonal(cd d0, cd d1) {
     return j;
 }
 
-Field2 apply(const Jones& j, const Field2& v) {
+Field2 jones_apply(const Jones& j, const Field2& v) {
     return {j.m[0] * v[0] + j.m[1] * v[1], j.m[2] * v[0] + j.m[3] * v[1]};
 }
 
@@ -60,15 +60,17 @@ Vec3 unit_segment(const Vec3& from, const Vec3& to, double& length) {
     const Vec3 d = to - from;
     length = norm(d);
     if (!(length > 0) || !std::isfinite(length)) {
-        fail("path segment from ({}, {}, {}) to ({}, {}, {}) has zero or invalid length; "
-             "consecutive path vertices must differ",
-             from.x, from.y, from.z, to.x, to.y, to.z);
+        fail(
+            "path segment from ({}, {}, {}) to ({}, {}, {}) has zero or invalid length; "
+            "consecutive path vertices must differ",
+            from.x, from.y, from.z, to.x, to.y, to.z);
     }
     return d / length;
 }
 
 void check_pose(const AntennaPose& pose, const char* which) {
-    if (pose.antenna == nullptr) fail("{} antenna pose has no antenna; set AntennaPose::antenna", which);
+    if (pose.antenna == nullptr)
+        fail("{} antenna pose has no antenna; set AntennaPose::antenna", which);
 }
 
 }  // namespace
@@ -76,11 +78,13 @@ void check_pose(const AntennaPose& pose, const char* which) {
 Jones Jones::operator*(const Jones& o) const {
     Jones r;
     for (int i = 0; i < 2; ++i)
-        for (int j = 0; j < 2; ++j) r.m[i * 2 + j] = m[i * 2] * o.m[j] + m[i * 2 + 1] * o.m[2 + j];
+        for (int j = 0; j < 2; ++j)
+            r.m[i * 2 + j] = m[i * 2] * o.m[j] + m[i * 2 + 1] * o.m[2 + j];
     return r;
 }
 
-std::array<std::complex<double>, 2> antenna_field_global(const AntennaPose& pose, const Vec3& dir,
+std::array<std::complex<double>, 2> antenna_field_global(const AntennaPose& pose,
+                                                         const Vec3& dir,
                                                          int port) {
     check_pose(pose, "the");
     const Vec3 d = normalize(dir);
@@ -100,8 +104,12 @@ std::array<std::complex<double>, 2> antenna_field_global(const AntennaPose& pose
             f.f_theta * dot(ph, th_l) + f.f_phi * dot(ph, ph_l)};
 }
 
-Path specular_path(const Vec3& tx, const std::vector<HitGeometry>& hits, const Vec3& rx,
-                   double frequency_hz, const AntennaPose& tx_pose, const AntennaPose& rx_pose) {
+Path specular_path(const Vec3& tx,
+                   const std::vector<HitGeometry>& hits,
+                   const Vec3& rx,
+                   double frequency_hz,
+                   const AntennaPose& tx_pose,
+                   const AntennaPose& rx_pose) {
     if (!(frequency_hz > 0) || !std::isfinite(frequency_hz)) {
         fail("specular_path: frequency {} Hz must be positive", frequency_hz);
     }
@@ -135,14 +143,17 @@ Path specular_path(const Vec3& tx, const std::vector<HitGeometry>& hits, const V
     for (std::size_t i = 0; i < hits.size(); ++i) {
         const HitGeometry& hit = hits[i];
         if (hit.type != InteractionType::Specular && hit.type != InteractionType::Transmission) {
-            fail("specular_path: interaction {} has type {}; only specular reflection (1) and "
-                 "transmission (3) are handled here, diffuse hits go through the scattering model",
-                 i, static_cast<int>(hit.type));
+            fail(
+                "specular_path: interaction {} has type {}; only specular reflection (1) and "
+                "transmission (3) are handled here, diffuse hits go through the scattering model",
+                i, static_cast<int>(hit.type));
         }
         const Vec3& k_in = k[i];
         Vec3 n = normalize(hit.normal);
-        if (!is_finite(n)) fail("specular_path: interaction {} has a zero or invalid normal", i);
-        if (dot(n, k_in) > 0) n = -n;  // orient the normal against the incoming ray
+        if (!is_finite(n))
+            fail("specular_path: interaction {} has a zero or invalid normal", i);
+        if (dot(n, k_in) > 0)
+            n = -n;  // orient the normal against the incoming ray
         const double cos_theta = std::clamp(-dot(k_in, n), 0.0, 1.0);
 
         // Sionna primer eq. fresnel_in_vectors / fresnel_out_vectors.
@@ -156,13 +167,18 @@ Path specular_path(const Vec3& tx, const std::vector<HitGeometry>& hits, const V
         const Vec3 k_out = reflect ? k[i + 1] : k_in;
         const Vec3 e_par_out = normalize(cross(e_perp, k_out));
 
-        const FresnelCoefficients c = hit.slab
-            ? fresnel_slab(hit.eta, cos_theta, hit.thickness, lambda)   // P.2040 eqs. 43–44
-            : fresnel_interface(hit.eta, cos_theta);                     // P.2040 eqs. 31–34
+        const FresnelCoefficients c =
+            hit.slab ? fresnel_slab(hit.eta, cos_theta, hit.thickness, lambda)  // P.2040 eqs. 43–44
+                     : fresnel_interface(hit.eta, cos_theta);  // P.2040 eqs. 31–34
         const cd c_te = reflect ? c.r_te : c.t_te;
         const cd c_tm = reflect ? c.r_tm : c.t_tm;
 
-        t = diagonal(c_te, c_tm) * basis_change(e_perp, e_par_in, b1, b2) * t;
+        // Sionna: specular reflections lose the diffusely scattered share, field × √(1−S²).
+        // The interaction record keeps the plain Fresnel/slab coefficient.
+        const double s_coef = std::clamp(hit.scattering_coefficient, 0.0, 1.0);
+        const double reduction = reflect ? std::sqrt(1.0 - s_coef * s_coef) : 1.0;
+        t = diagonal(reduction * c_te, reduction * c_tm) * basis_change(e_perp, e_par_in, b1, b2) *
+            t;
         b1 = e_perp;
         b2 = e_par_out;
 
@@ -178,16 +194,19 @@ Path specular_path(const Vec3& tx, const std::vector<HitGeometry>& hits, const V
         path.interactions.push_back(rec);
     }
     // Into the arrival basis (θ̂_r, φ̂_r) of û_r.
-    t = basis_change(theta_hat(path.theta_r, path.phi_r), phi_hat(path.theta_r, path.phi_r), b1, b2) * t;
+    t = basis_change(theta_hat(path.theta_r, path.phi_r), phi_hat(path.theta_r, path.phi_r), b1,
+                     b2) *
+        t;
 
     // a = (λ/4π)·(1/L)·C_Rᴴ·T·C_T (Sionna primer eq. H_final, with T̃ = T/L; no e^{−jkL}).
     const double scale = lambda / (4 * kPi * total);
     const int n_tx = tx_pose.antenna->num_ports(), n_rx = rx_pose.antenna->num_ports();
     for (int tp = 0; tp < n_tx; ++tp) {
-        const Field2 field = apply(t, antenna_field_global(tx_pose, k.front(), tp));
+        const Field2 field = jones_apply(t, antenna_field_global(tx_pose, k.front(), tp));
         for (int rp = 0; rp < n_rx; ++rp) {
             const Field2 c_r = antenna_field_global(rx_pose, arrival, rp);
-            path.a[rp * 2 + tp] = scale * (std::conj(c_r[0]) * field[0] + std::conj(c_r[1]) * field[1]);
+            path.a[rp * 2 + tp] =
+                scale * (std::conj(c_r[0]) * field[0] + std::conj(c_r[1]) * field[1]);
         }
     }
     return path;

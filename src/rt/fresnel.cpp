@@ -23,12 +23,14 @@ struct Incidence {
 
 Incidence incidence(cdouble eta, double cos_theta) {
     if (!std::isfinite(cos_theta) || cos_theta < -1e-9 || cos_theta > 1.0 + 1e-9) {
-        fail("Fresnel coefficients: cos θ = {} is not in [0, 1]; pass the cosine of the angle "
-             "between the incoming ray and the surface normal (oriented towards the ray)",
-             cos_theta);
+        fail(
+            "Fresnel coefficients: cos θ = {} is not in [0, 1]; pass the cosine of the angle "
+            "between the incoming ray and the surface normal (oriented towards the ray)",
+            cos_theta);
     }
     if (!std::isfinite(eta.real()) || !std::isfinite(eta.imag())) {
-        fail("Fresnel coefficients: permittivity η = {}{:+}j is not finite", eta.real(), eta.imag());
+        fail("Fresnel coefficients: permittivity η = {}{:+}j is not finite", eta.real(),
+             eta.imag());
     }
     const double c = std::clamp(cos_theta, 0.0, 1.0);
     const double sin2 = 1.0 - c * c;
@@ -41,14 +43,16 @@ FresnelCoefficients fresnel_interface(cdouble eta, double cos_theta) {
     const auto [c, a] = incidence(eta, cos_theta);
     FresnelCoefficients out;
     // ITU-R P.2040-3 eqs. 31–34 (Sionna EM primer eq. fresnel_vac), incident medium vacuum.
-    out.r_te = (c - a) / (c + a);                            // eq. 31
-    out.r_tm = (eta * c - a) / (eta * c + a);                // eq. 32
-    out.t_te = 2.0 * c / (c + a);                            // eq. 33
-    out.t_tm = 2.0 * std::sqrt(eta) * c / (eta * c + a);     // eq. 34
+    out.r_te = (c - a) / (c + a);                         // eq. 31
+    out.r_tm = (eta * c - a) / (eta * c + a);             // eq. 32
+    out.t_te = 2.0 * c / (c + a);                         // eq. 33
+    out.t_tm = 2.0 * std::sqrt(eta) * c / (eta * c + a);  // eq. 34
     return out;
 }
 
-FresnelCoefficients fresnel_slab(cdouble eta, double cos_theta, double thickness_m,
+FresnelCoefficients fresnel_slab(cdouble eta,
+                                 double cos_theta,
+                                 double thickness_m,
                                  double wavelength_m) {
     if (!(thickness_m >= 0) || !std::isfinite(thickness_m)) {
         fail("slab coefficients: thickness {} m must be finite and ≥ 0", thickness_m);

@@ -21,9 +21,13 @@ const Antenna kIsoV(PatternKind::Isotropic, Polarization::V);
 const Antenna kIsoH(PatternKind::Isotropic, Polarization::H);
 const Antenna kDipoleV(PatternKind::ShortDipole, Polarization::V);
 
-AntennaPose pose(const Antenna& a, Mat3 r = {}) { return {&a, r}; }
+AntennaPose pose(const Antenna& a, Mat3 r = {}) {
+    return {&a, r};
+}
 
-double friis(double frequency_hz, double d) { return wavelength(frequency_hz) / (4 * kPi * d); }
+double friis(double frequency_hz, double d) {
+    return wavelength(frequency_hz) / (4 * kPi * d);
+}
 
 // Half-space Fresnel coefficients written out here, independently of fresnel.cpp
 // (ITU-R P.2040-3 eqs. 31–32).
@@ -84,10 +88,12 @@ TEST(LosPath, CrossPolarisedVToHIsZero) {
 
 TEST(LosPath, ShortDipolesEndFireGiveZeroAndBroadsideGiveGain) {
     const double f = 3.5e9;
-    const Path end_fire = specular_path({0, 0, 0}, {}, {0, 0, 10}, f, pose(kDipoleV), pose(kDipoleV));
+    const Path end_fire =
+        specular_path({0, 0, 0}, {}, {0, 0, 10}, f, pose(kDipoleV), pose(kDipoleV));
     EXPECT_LT(std::abs(end_fire.a[0]), 1e-12 * friis(f, 10));
     // Broadside: both gains 1.5 (Balanis §4.2), amplitude √1.5·√1.5 = 1.5.
-    const Path broadside = specular_path({0, 0, 0}, {}, {10, 0, 0}, f, pose(kDipoleV), pose(kDipoleV));
+    const Path broadside =
+        specular_path({0, 0, 0}, {}, {10, 0, 0}, f, pose(kDipoleV), pose(kDipoleV));
     EXPECT_NEAR(broadside.a[0].real(), 1.5 * friis(f, 10), 1e-12 * friis(f, 10));
 }
 
@@ -129,12 +135,17 @@ TEST(TwoRay, GroundReflectionMatchesClosedFormForVAndH) {
                 const double c = std::sin(deg2rad(grazing_deg));  // cos of incidence from normal
                 const double ref = friis(f, len);
 
-                const Path v = specular_path(tx, {ground_hit(p, ground)}, rx, f, pose(kIsoV), pose(kIsoV));
-                EXPECT_LT(std::abs(v.a[0] - ref * r_tm(ground, c)), 1e-12 * ref) << f << " " << grazing_deg;
-                const Path h = specular_path(tx, {ground_hit(p, ground)}, rx, f, pose(kIsoH), pose(kIsoH));
-                EXPECT_LT(std::abs(h.a[0] + ref * r_te(ground, c)), 1e-12 * ref) << f << " " << grazing_deg;
+                const Path v =
+                    specular_path(tx, {ground_hit(p, ground)}, rx, f, pose(kIsoV), pose(kIsoV));
+                EXPECT_LT(std::abs(v.a[0] - ref * r_tm(ground, c)), 1e-12 * ref)
+                    << f << " " << grazing_deg;
+                const Path h =
+                    specular_path(tx, {ground_hit(p, ground)}, rx, f, pose(kIsoH), pose(kIsoH));
+                EXPECT_LT(std::abs(h.a[0] + ref * r_te(ground, c)), 1e-12 * ref)
+                    << f << " " << grazing_deg;
                 // No cross-polarisation from a horizontal ground.
-                const Path vh = specular_path(tx, {ground_hit(p, ground)}, rx, f, pose(kIsoV), pose(kIsoH));
+                const Path vh =
+                    specular_path(tx, {ground_hit(p, ground)}, rx, f, pose(kIsoV), pose(kIsoH));
                 EXPECT_LT(std::abs(vh.a[0]), 1e-12 * ref);
 
                 EXPECT_NEAR(v.tau, len / kSpeedOfLight, 1e-20);
@@ -143,7 +154,8 @@ TEST(TwoRay, GroundReflectionMatchesClosedFormForVAndH) {
                 EXPECT_LT(std::abs(v.interactions[0].c_tm - r_tm(ground, c)), 1e-12);
                 EXPECT_LT(std::abs(v.interactions[0].c_te - r_te(ground, c)), 1e-12);
                 // Arrival direction points from the receiver down to the ground point.
-                EXPECT_NEAR(norm(direction_from_angles(v.theta_r, v.phi_r) - normalize(p - rx)), 0, 1e-12);
+                EXPECT_NEAR(norm(direction_from_angles(v.theta_r, v.phi_r) - normalize(p - rx)), 0,
+                            1e-12);
             }
         }
     }
@@ -179,11 +191,43 @@ TEST(Reflection, MetalPreservesFriisMagnitudeOverTwoBounces) {
     ASSERT_LT(s_floor, s_wall);
     const double len = norm(d);
     for (const Antenna* a : {&kIsoV, &kIsoH}) {
-        const Path p = specular_path(tx, {ground_hit(p1, metal), ground_hit(p2, metal, {-1, 0, 0})}, rx,
-                                     f, pose(*a), pose(*a));
+        const Path p = specular_path(tx, {ground_hit(p1, metal), ground_hit(p2, metal, {-1, 0, 0})},
+                                     rx, f, pose(*a), pose(*a));
         EXPECT_NEAR(p.length, len, 1e-9);
         EXPECT_NEAR(std::abs(p.a[0]), friis(f, len), 2e-3 * friis(f, len));
     }
+}
+
+TEST(Reflection, SwappingTxAndRxGivesSameDelayAndCoefficient) {
+    // Reciprocity over two bounces on different lossy materials (DESIGN.md §5 validation).
+    const double f = 2.4e9;
+    const Vec3 tx{2, 1, 1}, rx{4, 9, 3};
+    const Vec3 tx_img{2, 1, -1}, rx_img{16, 9, 3};
+    const Vec3 d = rx_img - tx_img;
+    const Vec3 p1 = tx_img + d * ((0 - tx_img.z) / d.z), p2 = tx_img + d * ((10 - tx_img.x) / d.x);
+    const auto floor_hit = ground_hit(p1, {15.0, -2.0});
+    const auto wall_hit = ground_hit(p2, {5.24, -0.3}, {1, 0, 0});
+    for (const Antenna* a : {&kIsoV, &kIsoH, &kDipoleV}) {
+        const Path fwd = specular_path(tx, {floor_hit, wall_hit}, rx, f, pose(*a), pose(*a));
+        const Path back = specular_path(rx, {wall_hit, floor_hit}, tx, f, pose(*a), pose(*a));
+        EXPECT_DOUBLE_EQ(fwd.tau, back.tau);
+        EXPECT_LT(std::abs(fwd.a[0] - back.a[0]), 1e-12 * std::abs(fwd.a[0]));
+    }
+}
+
+TEST(Reflection, ScatteringCoefficientScalesSpecularFieldBySqrtOneMinusS2) {
+    const cdouble ground(15.0, -2.1);
+    const double f = 3.5e9, s = 0.6;
+    const Vec3 tx{0, 0, 2}, rx{20, 0, 1}, p{40.0 / 3.0, 0, 0};
+    HitGeometry rough = ground_hit(p, ground);
+    rough.scattering_coefficient = s;
+    const Path smooth_path =
+        specular_path(tx, {ground_hit(p, ground)}, rx, f, pose(kIsoV), pose(kIsoV));
+    const Path rough_path = specular_path(tx, {rough}, rx, f, pose(kIsoV), pose(kIsoV));
+    EXPECT_LT(std::abs(rough_path.a[0] - std::sqrt(1 - s * s) * smooth_path.a[0]),
+              1e-12 * std::abs(smooth_path.a[0]));
+    EXPECT_EQ(rough_path.interactions[0].c_tm,
+              smooth_path.interactions[0].c_tm);  // record is plain Fresnel
 }
 
 TEST(Transmission, ThinSlabAtObliqueIncidenceScalesByItuTransmissionCoefficient) {
@@ -196,7 +240,8 @@ TEST(Transmission, ThinSlabAtObliqueIncidenceScalesByItuTransmissionCoefficient)
     const cdouble r = r_te(eta, c);
     const cdouble q = 2 * kPi * thick / lambda * std::sqrt(eta - (1 - c * c));
     const cdouble j(0, 1);
-    const cdouble t_expected = (1.0 - r * r) * std::exp(-j * q) / (1.0 - r * r * std::exp(-2.0 * j * q));
+    const cdouble t_expected =
+        (1.0 - r * r) * std::exp(-j * q) / (1.0 - r * r * std::exp(-2.0 * j * q));
     HitGeometry hit = ground_hit(p, eta, {-1, 0, 0});
     hit.type = InteractionType::Transmission;
     hit.slab = true;
@@ -213,8 +258,8 @@ TEST(SpecularPath, CrossPolarisedAntennaFillsAllFourPortPairs) {
     const Path p = specular_path({0, 0, 1}, {}, {10, 0, 1}, f, pose(cross), pose(cross));
     // Ports ±45°: field (cos ζ, sin ζ); free space diag(1, −1): a = cosζ_r cosζ_t − sinζ_r sinζ_t.
     const double ref = friis(f, 10);
-    EXPECT_NEAR(p.coefficient(0, 0).real(), 0.0, 1e-12 * ref);      // cos(45+45)
-    EXPECT_NEAR(p.coefficient(0, 1).real(), ref, 1e-12 * ref);      // cos(45−45)
+    EXPECT_NEAR(p.coefficient(0, 0).real(), 0.0, 1e-12 * ref);  // cos(45+45)
+    EXPECT_NEAR(p.coefficient(0, 1).real(), ref, 1e-12 * ref);  // cos(45−45)
     EXPECT_NEAR(p.coefficient(1, 0).real(), ref, 1e-12 * ref);
     EXPECT_NEAR(p.coefficient(1, 1).real(), 0.0, 1e-12 * ref);
 }

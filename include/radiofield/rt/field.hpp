@@ -31,6 +31,7 @@ struct HitGeometry {
     std::complex<double> eta;      // complex relative permittivity at the frequency
     double thickness = 0.1;        // slab thickness (transmission; and reflection when slab)
     bool slab = false;             // use the slab form (P.2040 eqs. 43–44) instead of half-space
+    double scattering_coefficient = 0;  // S: a specular reflection is scaled by √(1−S²) (Sionna)
     std::uint32_t object = 0, primitive = 0, material = 0;
 };
 

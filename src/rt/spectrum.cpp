@@ -1,0 +1,208 @@
+#include "radiofield/rt/spectrum.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "radiofield/core/error.hpp"
+#include "radiofield/core/units.hpp"
+
+namespace radiofield::rt {
+namespace {
+
+struct LocalArrival {
+    Vec3 u;                    // unit direction in the station's local frame, z ≥ 0
+    std::complex<double> a_b;  // baseband coefficient a·e^{−j2πf_cτ}
+};
+
+void check_ports(const Paths& paths, int rx_port, int tx_port) {
+    if (rx_port < 0 || rx_port >= paths.num_rx_ports || tx_port < 0 ||
+        tx_port >= paths.num_tx_ports) {
+        fail(
+            "spectrum: port pair (rx {}, tx {}) does not exist: these paths have {} receive and {} "
+            "transmit port(s)",
+            rx_port, tx_port, paths.num_rx_ports, paths.num_tx_ports);
+    }
+}
+
+// Each path's direction seen from the station, in its local frame, mirrored into z ≥ 0 (a
+// planar x–y array cannot distinguish the two half-spaces; see spectrum.hpp).
+std::vector<LocalArrival> local_arrivals(
+    const Paths& paths, const Mat3& rotation, int rx_port, int tx_port, StationSide side) {
+    check_ports(paths, rx_port, tx_port);
+    if (!(paths.frequency_hz > 0))
+        fail("spectrum: Paths::frequency_hz = {} must be positive", paths.frequency_hz);
+    const Mat3 to_local = rotation.transposed();
+    const std::complex<double> j(0.0, 1.0);
+    std::vector<LocalArrival> out;
+    out.reserve(paths.paths.size());
+    for (const Path& p : paths.paths) {
+        const bool rx = side == StationSide::Receiver;
+        Vec3 u =
+            to_local * direction_from_angles(rx ? p.theta_r : p.theta_t, rx ? p.phi_r : p.phi_t);
+        u.z = std::abs(u.z);
+        // Sionna primer eq. h_b: coherent sums need the propagation phase.
+        out.push_back({u, p.coefficient(rx_port, tx_port) *
+                              std::exp(-j * (2 * kPi * paths.frequency_hz * p.tau))});
+    }
+    return out;
+}
+
+}  // namespace
+
+Vec3 SpectrumGrid::local_direction(int row, int col) const {
+    // NeRF2 ray directions: (cos el·cos az, cos el·sin az, sin el).
+    const double el = deg2rad(elevation_deg(row)), az = deg2rad(azimuth_deg(col));
+    return {std::cos(el) * std::cos(az), std::cos(el) * std::sin(az), std::sin(el)};
+}
+
+void SpectrumGrid::validate() const {
+    if (n_az < 1 || n_el < 1 || !(step_deg > 0) || !std::isfinite(az0_deg) ||
+        !std::isfinite(el0_deg)) {
+        fail("spectrum grid {}x{} (az × el), step {}°: sizes must be ≥ 1 and the step positive",
+             n_az, n_el, step_deg);
+    }
+}
+
+std::vector<Vec3> VirtualArray::element_offsets(double wavelength_m) const {
+    if (rows < 1 || cols < 1)
+        fail("virtual array {}x{}: rows and columns must be at least 1", rows, cols);
+    if (spacing_m < 0)
+        fail("virtual array spacing {} m must be ≥ 0 (0 means λ/2)", spacing_m);
+    const double s = spacing_m > 0 ? spacing_m : 0.5 * wavelength_m;
+    std::vector<Vec3> out;
+    out.reserve(static_cast<std::size_t>(size()));
+    for (int r = 0; r < rows; ++r)
+        for (int c = 0; c < cols; ++c)
+            out.push_back({(c - 0.5 * (cols - 1)) * s, (r - 0.5 * (rows - 1)) * s, 0.0});
+    return out;
+}
+
+BartlettBeamformer::BartlettBeamformer(const SpectrumGrid& grid,
+                                       const VirtualArray& array,
+                                       double frequency_hz)
+    : m_grid(grid), m_frequency_hz(frequency_hz) {
+    m_grid.validate();
+    if (!(frequency_hz > 0) || !std::isfinite(frequency_hz)) {
+        fail("Bartlett beamformer: frequency {} Hz must be positive", frequency_hz);
+    }
+    m_wavelength = wavelength(frequency_hz);
+    m_offsets = array.element_offsets(m_wavelength);
+    const std::size_t k_count = m_offsets.size(), n = static_cast<std::size_t>(m_grid.size());
+    m_steer_re.resize(k_count * n);
+    m_steer_im.resize(k_count * n);
+    const double k0 = 2 * kPi / m_wavelength;
+    for (int row = 0; row < m_grid.n_el; ++row) {
+        for (int col = 0; col < m_grid.n_az; ++col) {
+            const Vec3 u = m_grid.local_direction(row, col);
+            const std::size_t cell = static_cast<std::size_t>(row) * m_grid.n_az + col;
+            for (std::size_t k = 0; k < k_count; ++k) {
+                // conj(w_k) = e^{−j2π/λ·uᵀd_k} (synthetic-array phase, DESIGN.md §5)
+                const double phase = -k0 * dot(u, m_offsets[k]);
+                m_steer_re[k * n + cell] = static_cast<float>(std::cos(phase));
+                m_steer_im[k * n + cell] = static_cast<float>(std::sin(phase));
+            }
+        }
+    }
+}
+
+std::vector<float> BartlettBeamformer::spectrum(const Paths& paths,
+                                                const Mat3& station_rotation,
+                                                int rx_port,
+                                                int tx_port,
+                                                StationSide side) const {
+    if (std::abs(paths.frequency_hz - m_frequency_hz) > 1e-9 * m_frequency_hz) {
+        fail(
+            "Bartlett beamformer built for {} Hz was given paths at {} Hz; build one per frequency",
+            m_frequency_hz, paths.frequency_hz);
+    }
+    const std::vector<LocalArrival> arrivals =
+        local_arrivals(paths, station_rotation, rx_port, tx_port, side);
+    const std::size_t k_count = m_offsets.size(), n = static_cast<std::size_t>(m_grid.size());
+    const double k0 = 2 * kPi / m_wavelength;
+    // Element signals x_k = Σᵢ a_bᵢ e^{j2π/λ·ûᵢᵀd_k} (plane wave arriving from ûᵢ).
+    std::vector<float> x_re(k_count), x_im(k_count);
+    for (std::size_t k = 0; k < k_count; ++k) {
+        std::complex<double> x = 0.0;
+        for (const LocalArrival& arr : arrivals)
+            x += arr.a_b * std::polar(1.0, k0 * dot(arr.u, m_offsets[k]));
+        x_re[k] = static_cast<float>(x.real());
+        x_im[k] = static_cast<float>(x.imag());
+    }
+    // y(dir) = Σ_k conj(w_k(dir))·x_k, accumulated element by element (vectorises over cells).
+    std::vector<float> y_re(n, 0.0f), y_im(n, 0.0f);
+    for (std::size_t k = 0; k < k_count; ++k) {
+        const float xr = x_re[k], xi = x_im[k];
+        const float* sr = m_steer_re.data() + k * n;
+        const float* si = m_steer_im.data() + k * n;
+        for (std::size_t c = 0; c < n; ++c) {
+            y_re[c] += sr[c] * xr - si[c] * xi;
+            y_im[c] += sr[c] * xi + si[c] * xr;
+        }
+    }
+    const float inv_k2 = 1.0f / static_cast<float>(k_count * k_count);
+    std::vector<float> out(n);
+    for (std::size_t c = 0; c < n; ++c)
+        out[c] = (y_re[c] * y_re[c] + y_im[c] * y_im[c]) * inv_k2;
+    return out;
+}
+
+std::vector<float> bartlett_spectrum(const Paths& paths,
+                                     const SpectrumGrid& grid,
+                                     const VirtualArray& array,
+                                     const Mat3& station_rotation,
+                                     int rx_port,
+                                     int tx_port,
+                                     StationSide side) {
+    return BartlettBeamformer(grid, array, paths.frequency_hz)
+        .spectrum(paths, station_rotation, rx_port, tx_port, side);
+}
+
+std::vector<float> binned_spectrum(const Paths& paths,
+                                   const SpectrumGrid& grid,
+                                   double kernel_width_deg,
+                                   const Mat3& station_rotation,
+                                   int rx_port,
+                                   int tx_port,
+                                   StationSide side) {
+    grid.validate();
+    if (!(kernel_width_deg > 0) || !std::isfinite(kernel_width_deg)) {
+        fail("binned spectrum: kernel width {}° must be positive", kernel_width_deg);
+    }
+    const std::vector<LocalArrival> arrivals =
+        local_arrivals(paths, station_rotation, rx_port, tx_port, side);
+    const std::size_t n = static_cast<std::size_t>(grid.size());
+    std::vector<Vec3> dirs(n);
+    for (int row = 0; row < grid.n_el; ++row)
+        for (int col = 0; col < grid.n_az; ++col)
+            dirs[static_cast<std::size_t>(row) * grid.n_az + col] = grid.local_direction(row, col);
+
+    const double sigma = deg2rad(kernel_width_deg);
+    const double cos_cut = std::cos(std::min(4 * sigma, kPi));
+    std::vector<double> acc(n, 0.0), weight(n);
+    for (const LocalArrival& arr : arrivals) {
+        const double power = std::norm(arr.a_b);
+        if (power == 0)
+            continue;
+        double total = 0;
+        for (std::size_t c = 0; c < n; ++c) {
+            const double cos_g = std::clamp(dot(arr.u, dirs[c]), -1.0, 1.0);
+            double w = 0;
+            if (cos_g >= cos_cut) {
+                const double g = std::acos(cos_g);
+                w = std::exp(-g * g / (2 * sigma * sigma));  // Gaussian angular kernel
+            }
+            weight[c] = w;
+            total += w;
+        }
+        if (total == 0)
+            continue;  // the kernel misses the grid entirely (path outside its span)
+        for (std::size_t c = 0; c < n; ++c)
+            acc[c] += power * weight[c] / total;
+    }
+    std::vector<float> out(n);
+    for (std::size_t c = 0; c < n; ++c)
+        out[c] = static_cast<float>(acc[c]);
+    return out;
+}
+
+}  // namespace radiofield::rt
