@@ -9,7 +9,9 @@ scripts/sionna_reference.py (venv with sionna-rt, libLLVM >= 16).
     # options: --num-rx 100 --samples 1000000 100000 --repeats 3 --threads 2
 
 Prints one line per setting: cold time (first call, includes Dr.Jit kernel
-compilation), median warm time, and path counts.  Results for our machine are
+compilation), median warm time, wall and process CPU time (CPU time is the
+steadier number on a shared machine), path counts and peak RSS so far.
+Note: with samples_per_src 1e6 and 100 Rx the process peaks at ~10 GiB.  Results for our machine are
 recorded in docs/sionna-comparison.md.
 """
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import sys
 import time
@@ -64,24 +67,27 @@ def main() -> int:
             scene.add(rt.Receiver(f"rx{k}", position=mi.Point3f(float(x), float(y), 1.5)))
             k += 1
     print(f"1 Tx, {k} Rx (grid {nx} x {ny}), max_depth {ref.MAX_DEPTH}")
-    print(f"{'samples_per_src':>15} {'cold_s':>8} {'warm_median_s':>14} {'warm_min_s':>10} "
-          f"{'paths':>7} {'paths/rx':>8}")
+    print(f"{'samples_per_src':>15} {'cold_s':>8} {'cold_cpu_s':>10} {'warm_median_s':>14} "
+          f"{'warm_min_s':>10} {'warm_cpu_s':>10} {'paths':>7} {'paths/rx':>8} {'maxrss_GiB':>10}")
     for samples in args.samples:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         paths = ref.solve(rt, scene, samples)
         dr.eval(paths.a)
         valid = np.array(paths.valid)
-        cold = time.perf_counter() - t0
-        warm = []
+        cold, cold_cpu = time.perf_counter() - t0, time.process_time() - c0
+        warm, warm_cpu = [], []
         for _ in range(args.repeats):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             paths = ref.solve(rt, scene, samples)
             dr.eval(paths.a)
             valid = np.array(paths.valid)
             warm.append(time.perf_counter() - t0)
+            warm_cpu.append(time.process_time() - c0)
         npaths = int(valid.sum())
-        print(f"{samples:>15} {cold:8.2f} {statistics.median(warm):14.2f} {min(warm):10.2f} "
-              f"{npaths:>7} {npaths / k:8.2f}")
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+        print(f"{samples:>15} {cold:8.2f} {cold_cpu:10.2f} {statistics.median(warm):14.2f} "
+              f"{min(warm):10.2f} {statistics.median(warm_cpu):10.2f} {npaths:>7} "
+              f"{npaths / k:8.2f} {rss:10.2f}")
     return 0
 
 

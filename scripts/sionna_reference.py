@@ -174,7 +174,7 @@ def f9(x) -> float:
 
 
 def material_table(scene, dr) -> dict:
-    eps0 = 8.8541878128e-12
+    from scipy.constants import epsilon_0 as eps0  # the constant Sionna uses
     omega = 2 * math.pi * float(scene.frequency[0])
     out = {}
     for name, obj in scene.objects.items():
