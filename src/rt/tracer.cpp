@@ -46,6 +46,10 @@ void TraceOptions::validate() const {
     if (shoots && samples_per_source == 0)
         fail("samples_per_source must be positive when specular, transmission or diffuse "
              "paths are requested (or set max_depth to 0)");
+    if (diffuse)
+        fail("diffuse = true is not available yet: the tracer finds the scattering points "
+             "(next-event estimation), but the scattered-field model in rt/field.hpp is still "
+             "to come; trace with diffuse = false for now");
     if (samples_per_source > 0xFFFFFFFFull)
         fail("samples_per_source ({}) must be below 2^32", samples_per_source);
 }
@@ -86,6 +90,9 @@ HitGeometry Tracer::hit_geometry(const FaceRef& face, const Vec3& point,
     h.eta = m_eta[tri.material];
     h.thickness = m_scene.materials[tri.material].thickness;
     h.slab = face.type == InteractionType::Transmission || options.slab_reflection;
+    // Reflections keep √(1−S²) of the field, as in Sionna, whether or not diffuse paths are
+    // traced (the material decides how much of the energy scatters).
+    h.scattering_coefficient = m_scene.materials[tri.material].scattering_coefficient;
     h.object = face.object;
     h.primitive = face.primitive;
     h.material = tri.material;
