@@ -86,7 +86,9 @@ std::uint32_t resolve_material(Scene& scene, const std::string& name, std::size_
     }
     std::vector<std::string> declared;
     for (std::size_t i = 0; i < num_declared; ++i) declared.push_back(scene.materials[i].name);
-    const std::string guess = detail::closest_name(name, declared);
+    std::vector<std::string> candidates = declared;
+    for (const auto& t : itu_material_types()) candidates.push_back("itu_" + t);
+    const std::string guess = detail::closest_name(name, candidates);
     fail("{} uses unknown material '{}'{}: declare it under \"materials\" (declared: {}) or use "
          "itu_<type> with a type of: {}",
          what, name, guess.empty() ? "" : " (did you mean '" + guess + "'?)",

@@ -173,14 +173,14 @@ private:
                 const fs::path file = detail::relative_to(m_xml.path(), m_xml.attr(f, "value"));
                 mesh = type == "ply" ? read_ply(file) : read_obj(file);
             } else if (type == "rectangle" || type == "cube") {
-                mesh = mitsuba_primitive(type);
+                mesh = detail::mitsuba_primitive(type);
             } else {
                 fail("shape type '{}' is not supported: use ply, obj, rectangle or cube", type);
             }
             if (!id.empty()) mesh.name = strip_prefix(id, detail::kMitsubaShapePrefix);
             for (xml_node t : n.children("transform")) {
                 if (m_xml.attr(t, "name") != "to_world") continue;
-                const Affine a = m_xml.transform(t);
+                const detail::Affine a = m_xml.transform(t);
                 for (Vec3& v : mesh.vertices) v = a.apply(v);
             }
             if (m_xml.bool_prop(n, "flip_normals", false)) {

@@ -18,10 +18,14 @@ Scene load_mitsuba_scene(const std::filesystem::path& path);
 
 // Writes a self-contained JSON scene (inline meshes), atomically.
 void save_json_scene(const Scene& scene, const std::filesystem::path& path);
-// Writes a Mitsuba XML scene with one binary PLY per object in `<dir>/meshes/`.
+// Writes a Mitsuba XML scene with one binary PLY per object in `<dir>/meshes/` (an object
+// with several materials becomes one shape per material, "<object>__<material>"); devices
+// and the frequency are not part of Mitsuba scenes.
 void save_mitsuba_scene(const Scene& scene, const std::filesystem::path& xml_path);
 
-// Mesh files (positions and triangles only; polygons are fan-triangulated).
+// Mesh files (positions and triangles only; polygons are fan-triangulated). The mesh is
+// named after the file stem and every triangle gets material index 0; the caller assigns
+// materials. Errors (missing file, truncation, index out of range, NaN) name the file.
 Mesh read_ply(const std::filesystem::path& path);
 void write_ply(const Mesh& mesh, const std::filesystem::path& path);  // binary little-endian
 Mesh read_obj(const std::filesystem::path& path);
