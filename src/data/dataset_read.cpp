@@ -1,4 +1,6 @@
 // DatasetReader and read_dataset: open, validate, read lazily.
+#include <fmt/ranges.h>
+
 #include <cmath>
 #include <map>
 
@@ -106,7 +108,7 @@ void DatasetReader::Impl::open() {
     d.positions.resize(n);
     for (std::size_t i = 0; i < n; ++i) d.positions[i] = vec3_at(flat, i);
 
-    if (has_spectra(d.kind)) {
+    if (data::has_spectra(d.kind)) {
         spectra = h5::open_dataset(file, "spectra");
         const auto dims = h5::dims_of(spectra);
         const std::vector<hsize_t> expected{n, static_cast<hsize_t>(d.grid.n_el), static_cast<hsize_t>(d.grid.n_az)};
@@ -115,7 +117,7 @@ void DatasetReader::Impl::open() {
                  fmt::join(dims, ", "), fmt::join(expected, ", "));
         }
     }
-    if (has_paths(d.kind)) open_paths();
+    if (data::has_paths(d.kind)) open_paths();
     if (h5::exists(file, "split")) {
         h5::Handle split = h5::open_group(file, "split");
         for (auto [name, part] : {std::pair{"train", &d.split.train}, std::pair{"val", &d.split.val},
@@ -123,7 +125,7 @@ void DatasetReader::Impl::open() {
             if (h5::exists(split, name)) *part = h5::read_all<std::int64_t>(h5::open_dataset(split, name));
         }
     }
-    validate_header(d, "dataset");
+    validate_header(d, "invalid contents");
 }
 
 void DatasetReader::Impl::open_paths() {

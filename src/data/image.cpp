@@ -78,7 +78,7 @@ int text_height(int scale) { return 7 * scale; }
 
 void draw_text(RgbImage& img, int x, int y, std::string_view text, std::array<std::uint8_t, 3> colour, int scale) {
     std::string s(text);
-    std::vector<char> buffer(s.size() * 300 + 64);
+    std::vector<char> buffer(s.size() * 1200 + 1200);  // ~270 B/char on average, more for dense glyphs
     const int quads = stb_easy_font_print(0, 0, s.data(), nullptr, buffer.data(), static_cast<int>(buffer.size()));
     for (int q = 0; q < quads; ++q) {
         float xs[4], ys[4];
