@@ -56,15 +56,16 @@ std::vector<Entry> make_registry() {
     };
     const CityKind cities[] = {
         {"rosslyn_like", builtin::City::RosslynLike, "10 box buildings on a street grid, 60 faces"},
-        {"campus_a", builtin::City::CampusA, "4 campus buildings with panelled facades, ~1.5k faces"},
+        {"campus_a", builtin::City::CampusA,
+         "4 campus buildings with panelled facades, ~1.5k faces"},
         {"campus_b", builtin::City::CampusB, "6 campus buildings around a quad, ~500 faces"},
     };
     for (const CityKind& c : cities) {
         for (const HumidityVariant& h : kHumidity) {
             const std::string name = std::string(c.name) + h.suffix;
             const std::string description =
-                fmt::format("outdoor: {}; {} ({} ground, eps_r and sigma x{:.1f}); 3.5 GHz", c.about,
-                            h.label, h.climate.ground_type, h.climate.scale);
+                fmt::format("outdoor: {}; {} ({} ground, eps_r and sigma x{:.1f}); 3.5 GHz",
+                            c.about, h.label, h.climate.ground_type, h.climate.scale);
             const builtin::City city = c.city;
             const builtin::Climate climate = h.climate;
             r.push_back({{name, description, 3.5e9}, [=](std::uint64_t seed) {
@@ -88,7 +89,8 @@ const std::vector<Entry>& registry() {
 const std::vector<BuiltinInfo>& builtin_scenes() {
     static const std::vector<BuiltinInfo> infos = [] {
         std::vector<BuiltinInfo> v;
-        for (const Entry& e : registry()) v.push_back(e.info);
+        for (const Entry& e : registry())
+            v.push_back(e.info);
         return v;
     }();
     return infos;
@@ -96,17 +98,20 @@ const std::vector<BuiltinInfo>& builtin_scenes() {
 
 bool is_builtin_scene(const std::string& name) {
     for (const Entry& e : registry()) {
-        if (e.info.name == name) return true;
+        if (e.info.name == name)
+            return true;
     }
     return false;
 }
 
 Scene make_builtin_scene(const std::string& name, std::uint64_t seed) {
     for (const Entry& e : registry()) {
-        if (e.info.name == name) return e.build(seed);
+        if (e.info.name == name)
+            return e.build(seed);
     }
     std::vector<std::string> names;
-    for (const Entry& e : registry()) names.push_back(e.info.name);
+    for (const Entry& e : registry())
+        names.push_back(e.info.name);
     fail("unknown built-in scene '{}'; valid names: {} (or give a .json / .xml scene file)", name,
          fmt::join(names, ", "));
 }

@@ -12,10 +12,14 @@ using shapes::Frame;
 
 // Steel-backed enamel whiteboard: at these frequencies it reflects like a metal sheet, so
 // it takes ITU-R P.2040 metal's values (ε_r = 1, σ = 10⁷ S/m) under its own name.
-std::uint32_t whiteboard(Scene& s) { return custom(s, "whiteboard", 1.0, 1e7, {0.99f, 0.99f, 0.99f}); }
+std::uint32_t whiteboard(Scene& s) {
+    return custom(s, "whiteboard", 1.0, 1e7, {0.99f, 0.99f, 0.99f});
+}
 // Foam and fabric upholstery: ε_r ≈ 1.5, σ ≈ 0.01 S/m (low-density polyurethane foam is
 // close to air; the fabric adds a little loss). An estimate, not an ITU entry.
-std::uint32_t upholstery(Scene& s) { return custom(s, "upholstery", 1.5, 0.01, {0.20f, 0.30f, 0.58f}); }
+std::uint32_t upholstery(Scene& s) {
+    return custom(s, "upholstery", 1.5, 0.01, {0.20f, 0.30f, 0.58f});
+}
 
 Mesh named(const std::string& name) {
     Mesh m;
@@ -25,9 +29,14 @@ Mesh named(const std::string& name) {
 
 }  // namespace
 
-std::uint32_t itu(Scene& scene, const std::string& type) { return scene.add_material(itu_material(type)); }
+std::uint32_t itu(Scene& scene, const std::string& type) {
+    return scene.add_material(itu_material(type));
+}
 
-std::uint32_t custom(Scene& scene, const std::string& name, double eps_r, double sigma,
+std::uint32_t custom(Scene& scene,
+                     const std::string& name,
+                     double eps_r,
+                     double sigma,
                      std::array<float, 3> colour) {
     Material m = custom_material(name, eps_r, sigma);
     m.colour = colour;
@@ -53,7 +62,8 @@ void add_room(Scene& scene, const RoomSpec& r) {
         std::vector<Mesh> fills;
         shapes::add_wall(mesh, fills, spec);
         scene.meshes.push_back(std::move(mesh));
-        for (Mesh& f : fills) scene.meshes.push_back(std::move(f));
+        for (Mesh& f : fills)
+            scene.meshes.push_back(std::move(f));
     };
     wall("wall_south", r.south, 0, x0, x1, y0, 0);
     wall("wall_north", r.north, 0, x0, x1, r.depth, y1);
@@ -66,21 +76,26 @@ void add_chair(Scene& scene, const std::string& name, const Frame& f, bool offic
     Mesh m = named(name);
     if (office_chair) {
         const shapes::Vec2 c{f.origin.x, f.origin.y};
-        shapes::add_prism(m, c, 0.30, 5, 0.03, 0.08, metal);   // five-star base
-        shapes::add_prism(m, c, 0.03, 6, 0.08, 0.42, metal);   // gas column
+        shapes::add_prism(m, c, 0.30, 5, 0.03, 0.08, metal);  // five-star base
+        shapes::add_prism(m, c, 0.03, 6, 0.08, 0.42, metal);  // gas column
         add_box(m, f, {-0.24, -0.24, 0.42}, {0.24, 0.24, 0.50}, cloth);
         add_box(m, f, {-0.30, -0.22, 0.55}, {-0.25, 0.22, 1.05}, cloth);
     } else {
         add_box(m, f, {-0.22, -0.22, 0.42}, {0.22, 0.22, 0.48}, cloth);
         add_box(m, f, {-0.27, -0.21, 0.50}, {-0.22, 0.21, 0.92}, cloth);
         for (double lx : {-0.18, 0.15}) {
-            for (double ly : {-0.18, 0.15}) add_box(m, f, {lx, ly, 0}, {lx + 0.03, ly + 0.03, 0.42}, metal);
+            for (double ly : {-0.18, 0.15})
+                add_box(m, f, {lx, ly, 0}, {lx + 0.03, ly + 0.03, 0.42}, metal);
         }
     }
     scene.meshes.push_back(std::move(m));
 }
 
-void add_table(Scene& scene, const std::string& name, const Frame& f, double length, double width,
+void add_table(Scene& scene,
+               const std::string& name,
+               const Frame& f,
+               double length,
+               double width,
                std::uint32_t top_material) {
     const std::uint32_t metal = itu(scene, "metal");
     Mesh m = named(name);
@@ -108,9 +123,10 @@ void add_desk(Scene& scene, const std::string& name, const Frame& f) {
     const std::uint32_t board = itu(scene, "chipboard"), metal = itu(scene, "metal");
     Mesh m = named(name);
     add_box(m, f, {-0.375, -0.70, 0.72}, {0.375, 0.70, 0.75}, board);
-    for (double y : {-0.70, 0.67}) add_box(m, f, {-0.35, y, 0}, {0.35, y + 0.03, 0.72}, board);
-    add_box(m, f, {0.15, -0.04, 0.75}, {0.21, 0.04, 0.85}, metal);   // monitor stand
-    add_box(m, f, {0.18, -0.28, 0.85}, {0.21, 0.28, 1.20}, metal);   // monitor
+    for (double y : {-0.70, 0.67})
+        add_box(m, f, {-0.35, y, 0}, {0.35, y + 0.03, 0.72}, board);
+    add_box(m, f, {0.15, -0.04, 0.75}, {0.21, 0.04, 0.85}, metal);  // monitor stand
+    add_box(m, f, {0.18, -0.28, 0.85}, {0.21, 0.28, 1.20}, metal);  // monitor
     scene.meshes.push_back(std::move(m));
 }
 
@@ -120,7 +136,8 @@ void add_cabinet(Scene& scene, const std::string& name, const Vec3& lo, const Ve
     scene.meshes.push_back(std::move(m));
 }
 
-void add_whiteboard(Scene& scene, int axis, double plane, bool facing_positive, double u0, double u1) {
+void add_whiteboard(
+    Scene& scene, int axis, double plane, bool facing_positive, double u0, double u1) {
     const double a = facing_positive ? plane + 0.02 : plane - 0.05;
     Mesh m = named("whiteboard");
     if (axis == 0) {

@@ -34,7 +34,8 @@ void add_meeting_room_shell(Scene& s) {
     r.north = {concrete, 0.25, {}};
     for (int i = 0; i < 3; ++i) {
         const double u0 = 0.8 + 2.0 * i;
-        r.north.openings.push_back({"window_" + std::to_string(i + 1), u0, u0 + 1.4, 0.9, 2.4, glass, 0.04});
+        r.north.openings.push_back(
+            {"window_" + std::to_string(i + 1), u0, u0 + 1.4, 0.9, 2.4, glass, 0.08});
     }
     r.west = {concrete, 0.25, {}};
     r.south = {plaster, 0.12, {{"door", 5.6, 6.5, 0.0, 2.1, wood, 0.05}}};
@@ -83,7 +84,7 @@ void furnish_v2(Scene& s, Jitter& j) {
 // v3: a U of three tables open towards the whiteboard, ten chairs around the outside, a
 // plasterboard screen by the door and two cabinets on the west wall.
 void furnish_v3(Scene& s, Jitter& j) {
-    const std::uint32_t board = itu(s, "chipboard");
+    const std::uint32_t board = itu(s, "wood");
     const double ox = j(0.05), oy = j(0.05);
     add_table(s, "table_north", Frame{{3.3 + ox, 3.45 + oy, 0}, 0}, 3.2, 0.7, board);
     add_table(s, "table_south", Frame{{3.3 + ox, 1.55 + oy, 0}, 0}, 3.2, 0.7, board);
@@ -109,16 +110,18 @@ Scene meeting_room(int variant, std::uint64_t seed) {
     Scene s;
     s.name = "meeting_room_v" + std::to_string(variant);
     s.frequency_hz = 915e6;
-    static const char* kLayouts[] = {
-        "", "long table, 8 chairs", "round table, 6 chairs, cabinets",
-        "U of tables, 10 chairs, screen by the door"};
+    static const char* kLayouts[] = {"", "long table, 8 chairs", "round table, 6 chairs, cabinets",
+                                     "U of tables, 10 chairs, screen by the door"};
     s.description = std::string("7x5x3 m meeting room, ") + kLayouts[variant] +
                     "; RFID reader (4x4 array) on the west wall; 915 MHz (also 2.412/5.805 GHz)";
     add_meeting_room_shell(s);
     Jitter jitter(seed, 100 + static_cast<std::uint64_t>(variant));
-    if (variant == 1) furnish_v1(s, jitter);
-    if (variant == 2) furnish_v2(s, jitter);
-    if (variant == 3) furnish_v3(s, jitter);
+    if (variant == 1)
+        furnish_v1(s, jitter);
+    if (variant == 2)
+        furnish_v2(s, jitter);
+    if (variant == 3)
+        furnish_v3(s, jitter);
     return s;
 }
 

@@ -22,7 +22,11 @@ namespace {
 
 constexpr double kWidth = 20.0, kDepth = 15.0, kHeight = 5.0;
 
-std::uint32_t rough(Scene& s, const std::string& name, double eps_r, double sigma, double scattering,
+std::uint32_t rough(Scene& s,
+                    const std::string& name,
+                    double eps_r,
+                    double sigma,
+                    double scattering,
                     std::array<float, 3> colour) {
     Material m = custom_material(name, eps_r, sigma);
     m.colour = colour;
@@ -44,10 +48,12 @@ Scene lobby(std::uint64_t seed) {
     Scene s;
     s.name = "lobby";
     s.frequency_hz = 300e9;
-    s.description = "20x15x5 m THz lobby: rough concrete walls, 6 pillars, reception desk, glass "
-                    "entrance; one fixed Tx; 300 GHz";
+    s.description =
+        "20x15x5 m THz lobby: rough concrete walls, 6 pillars, reception desk, glass "
+        "entrance; one fixed Tx; 300 GHz";
     const std::uint32_t wall = rough(s, "lobby_concrete", 5.24, 4.0, 0.4, {0.58f, 0.58f, 0.60f});
-    const std::uint32_t floor = rough(s, "lobby_stone_floor", 7.07, 1.1, 0.3, {0.86f, 0.80f, 0.66f});
+    const std::uint32_t floor =
+        rough(s, "lobby_stone_floor", 7.07, 1.1, 0.3, {0.86f, 0.80f, 0.66f});
     const std::uint32_t wood = custom(s, "lobby_wood", 1.99, 2.1, {0.55f, 0.36f, 0.20f});
     const int metal = static_cast<int>(custom(s, "lobby_metal", 1.0, 1e7, {0.44f, 0.52f, 0.62f}));
     const int glass = static_cast<int>(itu(s, "glass"));
@@ -59,15 +65,21 @@ Scene lobby(std::uint64_t seed) {
     r.height = kHeight;
     r.floor_material = floor;
     r.ceiling_material = itu(s, "ceiling_board");
-    r.south = {wall, 0.3, {{"entrance_glass_w", 4, 9, 0, 4.2, glass, 0.04},
-                           {"entrance", 9, 11, 0, 2.8, -1, 0},
-                           {"entrance_glass_e", 11, 16, 0, 4.2, glass, 0.04}}};
+    r.south = {wall,
+               0.3,
+               {{"entrance_glass_w", 4, 9, 0, 4.2, glass, 0.08},
+                {"entrance", 9, 11, 0, 2.8, -1, 0},
+                {"entrance_glass_e", 11, 16, 0, 4.2, glass, 0.08}}};
     r.north = {wall, 0.3, {}};
     for (int i = 0; i < 3; ++i) {
         const double u0 = 7.0 + 2.4 * i;
-        r.north.openings.push_back({"lift_door_" + std::to_string(i + 1), u0, u0 + 1.2, 0, 2.4, metal, 0.05});
+        r.north.openings.push_back(
+            {"lift_door_" + std::to_string(i + 1), u0, u0 + 1.2, 0, 2.4, metal, 0.05});
     }
-    r.west = {wall, 0.3, {{"window_w1", 3, 7, 1.0, 4.0, glass, 0.04}, {"window_w2", 8, 12, 1.0, 4.0, glass, 0.04}}};
+    r.west = {
+        wall,
+        0.3,
+        {{"window_w1", 3, 7, 1.0, 4.0, glass, 0.08}, {"window_w2", 8, 12, 1.0, 4.0, glass, 0.08}}};
     r.east = {wall, 0.3, {}};
     add_room(s, r);
 
@@ -83,7 +95,8 @@ Scene lobby(std::uint64_t seed) {
     // L-shaped reception counter in front of the lifts' east side.
     Mesh desk = named("reception_desk");
     shapes::BuildingSpec counter;
-    counter.footprint = {{13.5, 11.0}, {17.5, 11.0}, {17.5, 13.2}, {16.8, 13.2}, {16.8, 11.7}, {13.5, 11.7}};
+    counter.footprint = {{13.5, 11.0}, {17.5, 11.0}, {17.5, 13.2},
+                         {16.8, 13.2}, {16.8, 11.7}, {13.5, 11.7}};
     counter.z1 = 1.1;
     counter.wall_material = counter.window_material = counter.roof_material = wood;
     shapes::add_building(desk, counter);
@@ -101,7 +114,8 @@ Scene lobby(std::uint64_t seed) {
         s.meshes.push_back(std::move(sofa));
     }
     Mesh table = named("coffee_table");
-    shapes::add_box(table, {ox + 0.4, oy + 1.3, 0}, {ox + 1.6, oy + 1.9, 0.4}, static_cast<std::uint32_t>(glass));
+    shapes::add_box(table, {ox + 0.4, oy + 1.3, 0}, {ox + 1.6, oy + 1.9, 0.4},
+                    static_cast<std::uint32_t>(glass));
     s.meshes.push_back(std::move(table));
 
     Device tx;

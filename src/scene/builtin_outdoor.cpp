@@ -44,8 +44,12 @@ void building(Scene& s, const std::string& name, BuildingSpec spec) {
     s.meshes.push_back(std::move(m));
 }
 
-BuildingSpec spec(std::vector<Vec2> footprint, double z0, double z1, std::uint32_t wall,
-                  std::uint32_t window, std::uint32_t roof) {
+BuildingSpec spec(std::vector<Vec2> footprint,
+                  double z0,
+                  double z1,
+                  std::uint32_t wall,
+                  std::uint32_t window,
+                  std::uint32_t roof) {
     BuildingSpec b;
     b.footprint = std::move(footprint);
     b.z0 = z0;
@@ -72,11 +76,11 @@ void rosslyn_like(Scene& s, const Palette& p, Jitter& j) {
         std::uint32_t wall;
     };
     const Box boxes[] = {
-        {0, 0, 60, 22, 45, p.glass},       {0, 28, 35, 50, 30, p.concrete},
-        {40, 28, 60, 50, 60, p.glass},     {85, 0, 145, 50, 25, p.concrete},
-        {170, 0, 200, 50, 70, p.glass},    {205, 0, 230, 50, 35, p.brick},
-        {0, 75, 60, 125, 50, p.concrete},  {85, 75, 115, 125, 40, p.glass},
-        {120, 75, 145, 125, 20, p.brick},  {170, 75, 230, 125, 55, p.metal},
+        {0, 0, 60, 22, 45, p.glass},      {0, 28, 35, 50, 30, p.concrete},
+        {40, 28, 60, 50, 60, p.glass},    {85, 0, 145, 50, 25, p.concrete},
+        {170, 0, 200, 50, 70, p.glass},   {205, 0, 230, 50, 35, p.brick},
+        {0, 75, 60, 125, 50, p.concrete}, {85, 75, 115, 125, 40, p.glass},
+        {120, 75, 145, 125, 20, p.brick}, {170, 75, 230, 125, 55, p.metal},
     };
     int k = 0;
     for (const Box& b : boxes) {
@@ -102,23 +106,27 @@ BuildingSpec panelled(BuildingSpec b, double panel_width, double floor_height, i
 void campus_a(Scene& s, const Palette& p, Jitter& j) {
     const double f = 1 + j(0.05);
     // Stepped tower: a podium with a glass curtain-wall tower on it.
-    building(s, "building_1_podium",
-             panelled(spec(rect(0, 0, 50, 40), 0, 8 * f, p.concrete, p.glass, p.concrete), 5, 4, 2));
-    building(s, "building_1_tower",
-             panelled(spec(rect(10, 8, 35, 32), 8 * f, 44 * f, p.glass, p.glass, p.metal), 5, 4, 1));
+    building(
+        s, "building_1_podium",
+        panelled(spec(rect(0, 0, 50, 40), 0, 8 * f, p.concrete, p.glass, p.concrete), 3, 4, 2));
+    building(
+        s, "building_1_tower",
+        panelled(spec(rect(10, 8, 35, 32), 8 * f, 52 * f, p.glass, p.glass, p.metal), 3.5, 3.4, 1));
     // L-shaped brick faculty building.
     building(s, "building_2",
              panelled(spec({{80, 0}, {140, 0}, {140, 18}, {98, 18}, {98, 55}, {80, 55}}, 0, 16 * f,
                            p.brick, p.glass, p.concrete),
-                      4, 4, 2));
+                      2.5, 3.5, 2));
     // U-shaped library around a courtyard open to the south.
-    building(s, "building_3",
-             panelled(spec({{0, 80}, {20, 80}, {20, 110}, {40, 110}, {40, 80}, {60, 80}, {60, 130}, {0, 130}},
-                           0, 12 * f, p.concrete, p.glass, p.concrete),
-                      4, 4, 2));
+    building(
+        s, "building_3",
+        panelled(
+            spec({{0, 80}, {20, 80}, {20, 110}, {40, 110}, {40, 80}, {60, 80}, {60, 130}, {0, 130}},
+                 0, 12 * f, p.concrete, p.glass, p.concrete),
+            2.5, 3.5, 2));
     // Long lecture hall with a metal roof.
     building(s, "building_4",
-             panelled(spec(rect(90, 85, 150, 115), 0, 10 * f, p.brick, p.glass, p.metal), 5, 5, 3));
+             panelled(spec(rect(90, 85, 150, 115), 0, 10 * f, p.brick, p.glass, p.metal), 3, 5, 3));
     ground(s, p.ground, 25);
     Device tx;
     tx.name = "tx";
@@ -136,7 +144,10 @@ void campus_b(Scene& s, const Palette& p, Jitter& j) {
         {rect(0, 0, 50, 18), 12, p.brick, p.concrete},
         {rect(70, 0, 110, 25), 20, p.concrete, p.concrete},
         {rect(0, 40, 18, 90), 9, p.brick, p.metal},
-        {{{92, 45}, {120, 45}, {120, 95}, {75, 95}, {75, 78}, {92, 78}}, 16, p.concrete, p.concrete},
+        {{{92, 45}, {120, 45}, {120, 95}, {75, 95}, {75, 78}, {92, 78}},
+         16,
+         p.concrete,
+         p.concrete},
         {rect(25, 110, 65, 128), 24, p.glass, p.metal},
         {rect(30, 45, 55, 70), 6, p.brick, p.metal},
     };
@@ -160,9 +171,12 @@ Scene city(City which, const Climate& climate, std::uint64_t seed) {
     s.frequency_hz = 3.5e9;
     const Palette p = materials(s, climate);
     Jitter j(seed, 400 + static_cast<std::uint64_t>(which));
-    if (which == City::RosslynLike) rosslyn_like(s, p, j);
-    if (which == City::CampusA) campus_a(s, p, j);
-    if (which == City::CampusB) campus_b(s, p, j);
+    if (which == City::RosslynLike)
+        rosslyn_like(s, p, j);
+    if (which == City::CampusA)
+        campus_a(s, p, j);
+    if (which == City::CampusB)
+        campus_b(s, p, j);
     return s;
 }
 

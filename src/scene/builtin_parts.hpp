@@ -32,7 +32,9 @@ Scene city(City which, const Climate& climate, std::uint64_t seed);
 class Jitter {
 public:
     Jitter(std::uint64_t seed, std::uint64_t stream) : m_rng(seed, stream), m_on(seed != 0) {}
-    double operator()(double amplitude) { return m_on ? m_rng.uniform(-amplitude, amplitude) : 0.0; }
+    double operator()(double amplitude) {
+        return m_on ? m_rng.uniform(-amplitude, amplitude) : 0.0;
+    }
 
 private:
     Rng m_rng;
@@ -42,8 +44,8 @@ private:
 // ITU material `type` with an sRGB colour, added to the scene (once); returns its index.
 std::uint32_t itu(Scene& scene, const std::string& type);
 // Custom material added once; returns its index.
-std::uint32_t custom(Scene& scene, const std::string& name, double eps_r, double sigma,
-                     std::array<float, 3> colour);
+std::uint32_t custom(
+    Scene& scene, const std::string& name, double eps_r, double sigma, std::array<float, 3> colour);
 
 // A room whose interior is [0, width] × [0, depth] × [0, height]. Each wall is a slab
 // outside the interior with its own material, thickness and openings (u runs along +x for
@@ -62,17 +64,24 @@ struct RoomSpec {
 void add_room(Scene& scene, const RoomSpec& spec);
 
 // Furniture. Frames place the piece on the floor; a chair's local +x is the way it faces.
-void add_chair(Scene& scene, const std::string& name, const shapes::Frame& frame, bool office_chair);
-void add_table(Scene& scene, const std::string& name, const shapes::Frame& frame, double length,
-               double width, std::uint32_t top_material);
+void add_chair(Scene& scene,
+               const std::string& name,
+               const shapes::Frame& frame,
+               bool office_chair);
+void add_table(Scene& scene,
+               const std::string& name,
+               const shapes::Frame& frame,
+               double length,
+               double width,
+               std::uint32_t top_material);
 void add_round_table(Scene& scene, const std::string& name, shapes::Vec2 centre, double radius);
 // A desk (top on two side panels) with a monitor facing local −x, where its user sits.
 void add_desk(Scene& scene, const std::string& name, const shapes::Frame& frame);
 void add_cabinet(Scene& scene, const std::string& name, const Vec3& lo, const Vec3& hi);
 // Whiteboard on the wall plane x = `x` (facing +x if `facing_positive`) or, for axis 1,
 // y = `x` — a thin metal-backed board 0.9–2.1 m high spanning [u0, u1].
-void add_whiteboard(Scene& scene, int axis, double wall_plane, bool facing_positive, double u0,
-                    double u1);
+void add_whiteboard(
+    Scene& scene, int axis, double wall_plane, bool facing_positive, double u0, double u1);
 // The RFID-like reader of GRaF's setting: a 4×4 λ/2 array on a wall, as the receiver.
 void add_reader(Scene& scene, const Vec3& position, double yaw);
 

@@ -11,7 +11,9 @@ namespace {
 
 constexpr double kEps = 1e-9;
 
-double cross2(Vec2 a, Vec2 b, Vec2 c) { return (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x); }
+double cross2(Vec2 a, Vec2 b, Vec2 c) {
+    return (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x);
+}
 
 bool inside_triangle(Vec2 p, Vec2 a, Vec2 b, Vec2 c) {
     return cross2(a, b, p) >= -kEps && cross2(b, c, p) >= -kEps && cross2(c, a, p) >= -kEps;
@@ -42,15 +44,16 @@ void add_triangle(Mesh& mesh, const Vec3& a, const Vec3& b, const Vec3& c, std::
 }
 
 void add_quad(Mesh& mesh, const Vec3& origin, const Vec3& u, const Vec3& v, std::uint32_t mat) {
-    mesh.append({origin, origin + u, origin + u + v, origin + v}, {Triangle{0, 1, 2}, Triangle{0, 2, 3}},
-                mat);
+    mesh.append({origin, origin + u, origin + u + v, origin + v},
+                {Triangle{0, 1, 2}, Triangle{0, 2, 3}}, mat);
 }
 
 void add_box(Mesh& mesh, const Frame& frame, const Vec3& lo, const Vec3& hi, std::uint32_t mat) {
     // Corner i has x = hi.x if bit 0 is set, y = hi.y if bit 1, z = hi.z if bit 2.
     std::vector<Vec3> corners(8);
     for (int i = 0; i < 8; ++i) {
-        corners[i] = frame.to_world({(i & 1) ? hi.x : lo.x, (i & 2) ? hi.y : lo.y, (i & 4) ? hi.z : lo.z});
+        corners[i] =
+            frame.to_world({(i & 1) ? hi.x : lo.x, (i & 2) ? hi.y : lo.y, (i & 4) ? hi.z : lo.z});
     }
     // Faces −z, +z, −y, +y, −x, +x, each counter-clockwise seen from outside.
     static const int kFaces[6][4] = {{0, 2, 3, 1}, {4, 5, 7, 6}, {0, 1, 5, 4},
@@ -69,12 +72,13 @@ void add_box(Mesh& mesh, const Vec3& lo, const Vec3& hi, std::uint32_t mat) {
     add_box(mesh, Frame{}, lo, hi, mat);
 }
 
-void add_prism(Mesh& mesh, Vec2 centre, double radius, int sides, double z0, double z1,
-               std::uint32_t mat) {
+void add_prism(
+    Mesh& mesh, Vec2 centre, double radius, int sides, double z0, double z1, std::uint32_t mat) {
     BuildingSpec spec;
     for (int i = 0; i < sides; ++i) {
         const double a = 2 * std::numbers::pi * (i + 0.5) / sides;
-        spec.footprint.push_back({centre.x + radius * std::cos(a), centre.y + radius * std::sin(a)});
+        spec.footprint.push_back(
+            {centre.x + radius * std::cos(a), centre.y + radius * std::sin(a)});
     }
     spec.z0 = z0;
     spec.z1 = z1;
@@ -85,7 +89,8 @@ void add_prism(Mesh& mesh, Vec2 centre, double radius, int sides, double z0, dou
 void add_wall(Mesh& wall, std::vector<Mesh>& fills, const WallSpec& s) {
     auto box = [&](Mesh& m, double u0, double u1, double w0, double w1, double z0, double z1,
                    std::uint32_t mat) {
-        if (u1 - u0 < kEps || w1 - w0 < kEps || z1 - z0 < kEps) return;
+        if (u1 - u0 < kEps || w1 - w0 < kEps || z1 - z0 < kEps)
+            return;
         if (s.axis == 0) {
             add_box(m, {u0, w0, z0}, {u1, w1, z1}, mat);
         } else {
@@ -94,7 +99,8 @@ void add_wall(Mesh& wall, std::vector<Mesh>& fills, const WallSpec& s) {
     };
     std::vector<double> cuts{s.u0, s.u1};
     for (const Opening& o : s.openings) {
-        if (o.u0 < s.u0 || o.u1 > s.u1 || o.z0 < s.z0 || o.z1 > s.z1 || o.u1 <= o.u0 || o.z1 <= o.z0) {
+        if (o.u0 < s.u0 || o.u1 > s.u1 || o.z0 < s.z0 || o.z1 > s.z1 || o.u1 <= o.u0 ||
+            o.z1 <= o.z0) {
             fail("opening '{}' does not fit in its wall", o.name);
         }
         cuts.push_back(o.u0);
@@ -106,7 +112,8 @@ void add_wall(Mesh& wall, std::vector<Mesh>& fills, const WallSpec& s) {
         const double a = cuts[i], b = cuts[i + 1];
         const Opening* hole = nullptr;
         for (const Opening& o : s.openings) {
-            if (o.u0 <= a + kEps && b <= o.u1 + kEps) hole = &o;
+            if (o.u0 <= a + kEps && b <= o.u1 + kEps)
+                hole = &o;
         }
         if (hole == nullptr) {
             box(wall, a, b, s.w0, s.w1, s.z0, s.z1, s.material);
@@ -117,18 +124,21 @@ void add_wall(Mesh& wall, std::vector<Mesh>& fills, const WallSpec& s) {
     }
     const double mid = 0.5 * (s.w0 + s.w1);
     for (const Opening& o : s.openings) {
-        if (o.fill_material < 0) continue;
+        if (o.fill_material < 0)
+            continue;
         Mesh fill;
         fill.name = o.name;
         const double h = 0.5 * o.fill_thickness;
-        box(fill, o.u0, o.u1, mid - h, mid + h, o.z0, o.z1, static_cast<std::uint32_t>(o.fill_material));
+        box(fill, o.u0, o.u1, mid - h, mid + h, o.z0, o.z1,
+            static_cast<std::uint32_t>(o.fill_material));
         fills.push_back(std::move(fill));
     }
 }
 
 void add_building(Mesh& mesh, const BuildingSpec& s) {
     const std::size_t n = s.footprint.size();
-    if (n < 3 || s.z1 <= s.z0) fail("building needs a footprint of 3+ points and z1 > z0");
+    if (n < 3 || s.z1 <= s.z0)
+        fail("building needs a footprint of 3+ points and z1 > z0");
     const double height = s.z1 - s.z0;
     const int floors = std::max(1, static_cast<int>(std::lround(height / s.floor_height)));
     const Vec3 up{0, 0, height / floors};
@@ -139,7 +149,8 @@ void add_building(Mesh& mesh, const BuildingSpec& s) {
         const Vec3 step = edge / columns;
         for (int f = 0; f < floors; ++f) {
             for (int c = 0; c < columns; ++c) {
-                const bool window = s.window_every > 0 && f > 0 && c % s.window_every == s.window_every / 2;
+                const bool window =
+                    s.window_every > 0 && f > 0 && c % s.window_every == s.window_every / 2;
                 const Vec3 origin = Vec3{p.x, p.y, s.z0} + step * c + up * f;
                 add_quad(mesh, origin, step, up, window ? s.window_material : s.wall_material);
             }
@@ -151,7 +162,8 @@ void add_building(Mesh& mesh, const BuildingSpec& s) {
 
 std::vector<Triangle> ear_clip(const std::vector<Vec2>& poly) {
     std::vector<std::uint32_t> left(poly.size());
-    for (std::size_t i = 0; i < poly.size(); ++i) left[i] = static_cast<std::uint32_t>(i);
+    for (std::size_t i = 0; i < poly.size(); ++i)
+        left[i] = static_cast<std::uint32_t>(i);
     std::vector<Triangle> out;
     while (left.size() > 3) {
         bool clipped = false;
@@ -159,17 +171,21 @@ std::vector<Triangle> ear_clip(const std::vector<Vec2>& poly) {
         for (std::size_t i = 0; i < m && !clipped; ++i) {
             const std::uint32_t ia = left[(i + m - 1) % m], ib = left[i], ic = left[(i + 1) % m];
             const Vec2 a = poly[ia], b = poly[ib], c = poly[ic];
-            if (cross2(a, b, c) <= kEps) continue;  // reflex or collinear corner
+            if (cross2(a, b, c) <= kEps)
+                continue;  // reflex or collinear corner
             bool empty = true;
             for (std::uint32_t j : left) {
-                if (j != ia && j != ib && j != ic && inside_triangle(poly[j], a, b, c)) empty = false;
+                if (j != ia && j != ib && j != ic && inside_triangle(poly[j], a, b, c))
+                    empty = false;
             }
-            if (!empty) continue;
+            if (!empty)
+                continue;
             out.push_back({ia, ib, ic});
             left.erase(left.begin() + static_cast<std::ptrdiff_t>(i));
             clipped = true;
         }
-        if (!clipped) fail("footprint polygon is not simple and counter-clockwise");
+        if (!clipped)
+            fail("footprint polygon is not simple and counter-clockwise");
     }
     out.push_back({left[0], left[1], left[2]});
     return out;

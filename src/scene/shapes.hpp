@@ -32,8 +32,8 @@ void add_box(Mesh& mesh, const Vec3& lo, const Vec3& hi, std::uint32_t mat);
 // Closed box given in the local coordinates of `frame` (rotated by its yaw).
 void add_box(Mesh& mesh, const Frame& frame, const Vec3& lo, const Vec3& hi, std::uint32_t mat);
 // Closed vertical prism with a regular `sides`-gon footprint (pillars, round tables).
-void add_prism(Mesh& mesh, Vec2 centre, double radius, int sides, double z0, double z1,
-               std::uint32_t mat);
+void add_prism(
+    Mesh& mesh, Vec2 centre, double radius, int sides, double z0, double z1, std::uint32_t mat);
 
 // A wall along x (axis 0) or y (axis 1): u ∈ [u0, u1] along the axis, w ∈ [w0, w1] across it,
 // z ∈ [z0, z1]. Openings are cut out of the slab; each is filled with a panel of its own
