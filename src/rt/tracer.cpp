@@ -46,10 +46,6 @@ void TraceOptions::validate() const {
     if (shoots && samples_per_source == 0)
         fail("samples_per_source must be positive when specular, transmission or diffuse "
              "paths are requested (or set max_depth to 0)");
-    if (diffuse)
-        fail("diffuse = true is not available yet: the tracer finds the scattering points "
-             "(next-event estimation), but the scattered-field model in rt/field.hpp is still "
-             "to come; trace with diffuse = false for now");
     if (samples_per_source > 0xFFFFFFFFull)
         fail("samples_per_source ({}) must be below 2^32", samples_per_source);
 }
