@@ -10,7 +10,7 @@ export CCACHE_MAXSIZE ?= 5G
 JOBS ?= $(shell nproc)
 BIN := build/cpu/bin/radiofield
 
-.PHONY: demo test setup configure build cuda cuda-check gpu-debs bench format clean
+.PHONY: datasets datasets-full demo test setup configure build cuda cuda-check gpu-debs bench format clean
 
 demo: build
 	scripts/demo.sh $(BIN)
@@ -39,6 +39,13 @@ cuda-check: setup
 # .deb files for a GPU machine without a package registry (see scripts/gpu/build.sh).
 gpu-debs:
 	scripts/gpu/fetch-debs.sh
+
+# Ray-traced datasets for the models (scripts/datasets.sh): quick = CPU minutes, full = paper size.
+datasets: build
+	RADIOFIELD=$(BIN) scripts/datasets.sh quick data
+
+datasets-full: build
+	RADIOFIELD=$(BIN) scripts/datasets.sh full data
 
 bench: build
 	$(BIN) bench rt

@@ -18,7 +18,7 @@ PACKAGES=(
   libp11-kit0 libffi8 libgmp10 libzstd1
   nlohmann-json3-dev libcli11-dev libspdlog-dev libspdlog1.10 libfmt-dev libfmt9
   libstb-dev libstb0 libnanoflann-dev libpugixml-dev libpugixml1v5
-  libtinyobjloader-dev libtinyobjloader2rc10 libgtest-dev libgmock-dev googletest
+  libgtest-dev libgmock-dev googletest
   libbenchmark-dev libbenchmark1debian
 )
 if [ -z "$(ls /var/lib/apt/lists/ 2>/dev/null | grep -v lock)" ]; then apt-get update -qq; fi

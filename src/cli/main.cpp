@@ -22,6 +22,10 @@ int main(int argc, char** argv) {
     app.add_flag("-q,--quiet", global.quiet, "No progress output");
 
     cli::add_scene_commands(app, global);
+    cli::add_data_commands(app, global);
+    cli::add_simulate_command(app, global);
+    cli::add_train_commands(app, global);
+    cli::add_bench_commands(app, global);
     cli::add_placeholder_commands(app, global);
 
     try {

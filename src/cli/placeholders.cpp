@@ -25,7 +25,8 @@ void add_placeholder_commands(CLI::App& app, GlobalOptions& global) {
         {"bench", "Benchmarks (ray tracer, models)"},
     };
     for (const auto& p : planned) {
-        if (app.get_subcommand_no_throw(p.name) != nullptr) continue;  // already implemented
+        const auto same_name = [&](CLI::App* sub) { return sub->get_name() == p.name; };
+        if (!app.get_subcommands(same_name).empty()) continue;  // already implemented
         auto* sub = app.add_subcommand(p.name, std::string(p.summary) + " [not built yet]");
         sub->allow_extras();
         const std::string name = p.name;

@@ -231,6 +231,18 @@ Scene parse_scene(const Json& root, const fs::path& path) {
 
 }  // namespace
 
+Scene scene_from_json_string(const std::string& text, const fs::path& where) {
+    return detail::load_with_file_context(where, [&] {
+        Json root;
+        try {
+            root = Json::parse(text);
+        } catch (const Json::parse_error& e) {
+            fail("not valid JSON: {}", e.what());
+        }
+        return parse_scene(root, where);
+    });
+}
+
 Scene load_json_scene(const fs::path& path) {
     const std::string text = detail::read_file_bytes(path, "scene file");
     return detail::load_with_file_context(path, [&] {

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <sstream>
 #include <string>
 
 #include "io_common.hpp"
@@ -118,14 +119,7 @@ OJson device_json(const Device& d) {
     return j;
 }
 
-}  // namespace
-
-void save_json_scene(const Scene& scene, const fs::path& path) {
-    try {
-        scene.validate();
-    } catch (const Error& e) {
-        fail("cannot save '{}': the scene is invalid: {}", path.string(), e.what());
-    }
+OJson scene_json(const Scene& scene) {
     OJson root;
     root["format"] = "radiofield-scene";
     root["version"] = 1;
@@ -140,7 +134,24 @@ void save_json_scene(const Scene& scene, const fs::path& path) {
     for (const Device& d : scene.transmitters) root["transmitters"].push_back(device_json(d));
     root["receivers"] = OJson::array();
     for (const Device& d : scene.receivers) root["receivers"].push_back(device_json(d));
+    return root;
+}
 
+}  // namespace
+
+std::string to_json_string(const Scene& scene) {
+    std::ostringstream out;
+    write_json(out, scene_json(scene), 0);
+    return out.str();
+}
+
+void save_json_scene(const Scene& scene, const fs::path& path) {
+    try {
+        scene.validate();
+    } catch (const Error& e) {
+        fail("cannot save '{}': the scene is invalid: {}", path.string(), e.what());
+    }
+    const OJson root = scene_json(scene);
     AtomicOutput out(path);
     {
         std::ofstream f(out.temp_path());

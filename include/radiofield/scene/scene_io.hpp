@@ -6,6 +6,7 @@
 // Every error names the file and the problem.
 
 #include <filesystem>
+#include <string>
 
 #include "radiofield/scene/scene.hpp"
 
@@ -15,6 +16,11 @@ namespace radiofield::scene {
 Scene load_scene(const std::filesystem::path& path);
 Scene load_json_scene(const std::filesystem::path& path);
 Scene load_mitsuba_scene(const std::filesystem::path& path);
+
+// The scene as radiofield JSON text (inline meshes), e.g. to embed in a dataset, and back;
+// `where` names the source in error messages.
+std::string to_json_string(const Scene& scene);
+Scene scene_from_json_string(const std::string& text, const std::filesystem::path& where);
 
 // Writes a self-contained JSON scene (inline meshes), atomically.
 void save_json_scene(const Scene& scene, const std::filesystem::path& path);

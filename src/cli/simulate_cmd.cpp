@@ -1,0 +1,180 @@
+// `radiofield simulate`: ray-traced ground truth (spectra and/or paths) into one HDF5 file.
+#include <fmt/format.h>
+
+#include <csignal>
+
+#include "commands.hpp"
+#include "parse.hpp"
+#include "radiofield/core/atomic_file.hpp"
+#include "radiofield/core/error.hpp"
+#include "radiofield/core/log.hpp"
+#include "radiofield/core/units.hpp"
+#include "radiofield/data/simulate.hpp"
+#include "radiofield/scene/scene_io.hpp"
+
+namespace radiofield::cli {
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+extern "C" void on_interrupt(int) { g_interrupted = true; }
+
+struct SimulateArgs {
+    std::string scene = "meeting_room_v1";
+    std::string out;
+    bool overwrite = false;
+    std::string frequency;
+    std::string kind = "spectrum";
+    std::string moving = "tx";
+    std::string station, station_orientation;
+    std::string positions = "random";
+    std::size_t count = 1000;
+    double spacing = 0.25;
+    std::string height;
+    std::string region;
+    std::string z_range;
+    std::string polarization = "V";
+    std::string csv;
+    double clearance = 0.1;
+    std::string grid = "90x360";
+    std::string method = "bartlett";
+    double kernel_deg = 2.0;
+    std::string array = "4x4";
+    double array_spacing = 0;
+    int max_depth = 3;
+    std::size_t samples = 100'000;
+    bool diffuse = false, transmission = false, no_los = false, slab_reflection = false;
+    std::uint64_t seed = 0;
+    std::string split = "0.8,0.1,0.1";
+    bool extrapolate = false;
+};
+
+void run_simulate(const SimulateArgs& a, const std::string& command_line) {
+    check_output_path(a.out, a.overwrite);  // before any work
+    const scene::Scene scene = scene::resolve_scene(a.scene);
+
+    data::SimulationConfig config;
+    config.frequency_hz = a.frequency.empty() ? scene.frequency_hz : parse_frequency(a.frequency);
+    config.kind = data::parse_dataset_kind(a.kind);
+    config.moving = a.moving;
+    if (!a.station.empty()) config.station_position = parse_vec3(a.station, "--station");
+    if (!a.station_orientation.empty()) {
+        const Vec3 deg = parse_vec3(a.station_orientation, "--station-orientation");
+        config.station_orientation = Vec3{deg2rad(deg.x), deg2rad(deg.y), deg2rad(deg.z)};
+    }
+    const auto [rows, cols] = parse_size2(a.array, "--array");
+    config.array = {rows, cols, a.array_spacing};
+    const auto [n_el, n_az] = parse_size2(a.grid, "--grid");
+    config.grid.n_el = n_el;
+    config.grid.n_az = n_az;
+    config.grid.step_deg = std::min(90.0 / n_el, 360.0 / n_az);
+    config.grid.el0_deg = config.grid.step_deg;
+    config.grid.az0_deg = config.grid.step_deg;
+    if (a.method == "bartlett") {
+        config.method = data::SpectrumMethod::Bartlett;
+    } else if (a.method == "binned") {
+        config.method = data::SpectrumMethod::Binned;
+    } else {
+        fail("--method must be bartlett or binned (got '{}')", a.method);
+    }
+    config.kernel_deg = a.kernel_deg;
+    config.trace.max_depth = a.max_depth;
+    config.trace.samples_per_source = a.samples;
+    config.trace.diffuse = a.diffuse;
+    config.trace.transmission = a.transmission;
+    config.trace.los = !a.no_los;
+    config.trace.slab_reflection = a.slab_reflection;
+    config.trace.seed = a.seed;
+    config.seed = a.seed;
+    config.split = parse_fractions(a.split);
+    config.extrapolate = a.extrapolate;
+    config.polarization = scene::polarization_from_string(a.polarization);
+    config.validate();
+
+    data::PositionSpec spec;
+    if (a.positions == "random") {
+        spec.mode = data::PositionSpec::Mode::Random;
+    } else if (a.positions == "grid") {
+        spec.mode = data::PositionSpec::Mode::Grid;
+    } else if (a.positions == "csv") {
+        spec.mode = data::PositionSpec::Mode::Csv;
+        if (a.csv.empty()) fail("--positions csv needs --csv FILE");
+    } else {
+        fail("--positions must be random, grid or csv (got '{}')", a.positions);
+    }
+    spec.count = a.count;
+    spec.spacing = a.spacing;
+    if (!a.height.empty()) spec.height = parse_number(a.height, "--height");
+    if (!a.region.empty()) spec.region = parse_region(a.region);
+    if (!a.z_range.empty()) {
+        const auto v = parse_pair(a.z_range, "--z-range");
+        spec.z_range = std::pair{v.first, v.second};
+    }
+    spec.csv = a.csv;
+    spec.clearance = a.clearance;
+    const std::vector<Vec3> positions = data::make_positions(scene, spec, a.seed);
+    log::info("simulating {} positions in '{}' at {:.4g} GHz ({} spectra by {}, max depth {}, "
+              "{} rays)",
+              positions.size(), scene.name, config.frequency_hz / 1e9, a.kind, a.method,
+              a.max_depth, a.samples);
+
+    std::signal(SIGINT, on_interrupt);
+    std::signal(SIGTERM, on_interrupt);
+    data::Dataset ds = data::simulate(scene, config, positions, &g_interrupted);
+    ds.scene_json = scene::to_json_string(scene);
+    ds.attrs["created_by"] = command_line;
+    data::write_dataset(ds, a.out, a.overwrite);
+    log::info("wrote {} ({} samples: {} train, {} val, {} test)", a.out, ds.size(),
+              ds.split.train.size(), ds.split.val.size(), ds.split.test.size());
+}
+
+}  // namespace
+
+void add_simulate_command(CLI::App& app, GlobalOptions& global) {
+    static SimulateArgs a;
+    auto* sim = app.add_subcommand("simulate", "Ray-trace ground-truth spectra / paths into an HDF5 dataset");
+    sim->add_option("--scene", a.scene, "Built-in scene (name[@seed]) or scene file")->capture_default_str();
+    sim->add_option("-o,--out", a.out, "Output dataset (.h5)")->required();
+    sim->add_flag("--overwrite", a.overwrite, "Replace an existing output file");
+    sim->add_option("--frequency", a.frequency, "Carrier, e.g. 915e6, 915MHz, 2.412GHz (default: the scene's)");
+    sim->add_option("--kind", a.kind, "spectrum, cir or both")->capture_default_str();
+    sim->add_option("--moving", a.moving, "Which end moves: tx (RFID tags) or rx")->capture_default_str();
+    sim->add_option("--station", a.station, "Fixed station position x,y,z (default: the scene's device)");
+    sim->add_option("--station-orientation", a.station_orientation, "Station yaw,pitch,roll in degrees");
+    sim->add_option("--positions", a.positions, "random, grid or csv")->capture_default_str();
+    sim->add_option("-n,--count", a.count, "Number of random positions")->capture_default_str();
+    sim->add_option("--spacing", a.spacing, "Grid spacing in metres")->capture_default_str();
+    sim->add_option("--height", a.height, "Fixed height of the positions in metres");
+    sim->add_option("--region", a.region, "x0,y0,z0,x1,y1,z1 box for the positions (default: the scene)");
+    sim->add_option("--z-range", a.z_range, "zmin,zmax heights of random positions (m)");
+    sim->add_option("--polarization", a.polarization, "Antenna polarisation at both ends: V or H")->capture_default_str();
+    sim->add_option("--csv", a.csv, "Positions file (x,y,z per line, optional header)");
+    sim->add_option("--clearance", a.clearance, "Minimum distance of positions to surfaces (m)")->capture_default_str();
+    sim->add_option("--grid", a.grid, "Spectrum grid n_el x n_az")->capture_default_str();
+    sim->add_option("--method", a.method, "Spectrum: bartlett (virtual array) or binned (per path)")->capture_default_str();
+    sim->add_option("--kernel", a.kernel_deg, "Binned spectra: kernel width in degrees")->capture_default_str();
+    sim->add_option("--array", a.array, "Virtual array rows x cols")->capture_default_str();
+    sim->add_option("--array-spacing", a.array_spacing, "Element spacing in metres (0 = λ/2)")->capture_default_str();
+    sim->add_option("--max-depth", a.max_depth, "Interactions per path")->capture_default_str();
+    sim->add_option("--samples", a.samples, "Rays shot from the station (candidate search)")->capture_default_str();
+    sim->add_flag("--diffuse", a.diffuse, "Diffuse scattering (next-event estimation)");
+    sim->add_flag("--transmission", a.transmission, "Thin-slab transmission through surfaces");
+    sim->add_flag("--no-los", a.no_los, "Leave out the line-of-sight path");
+    sim->add_flag("--slab-reflection", a.slab_reflection,
+                  "Reflect with the ITU-R P.2040 slab formula and each material's thickness (as Sionna RT "
+                  "does; for scenes whose walls are single surfaces, e.g. Sionna XML scenes)");
+    sim->add_option("--seed", a.seed, "Seed for positions and split")->capture_default_str();
+    sim->add_option("--split", a.split, "train,val,test fractions")->capture_default_str();
+    sim->add_flag("--extrapolate", a.extrapolate, "Use materials outside their ITU-R P.2040 frequency range (warns)");
+    sim->callback([&global, sim] {
+        std::string cmd = "radiofield simulate";
+        for (const auto& r : sim->get_options()) {
+            if (r->count() > 0 && !r->get_lnames().empty()) {
+                cmd += " --" + r->get_lnames().front();
+                for (const auto& v : r->results()) cmd += " " + v;
+            }
+        }
+        global.action = [cmd] { run_simulate(a, cmd); };
+    });
+}
+
+}  // namespace radiofield::cli
