@@ -7,6 +7,8 @@
 CACHE ?= $(HOME)/.cache/radiofield
 export CCACHE_DIR ?= $(CACHE)/ccache
 export CCACHE_MAXSIZE ?= 5G
+# Paths relative to the checkout, so fresh clones elsewhere reuse the cached objects.
+export CCACHE_BASEDIR ?= $(CURDIR)
 JOBS ?= $(shell nproc)
 BIN := build/cpu/bin/radiofield
 

@@ -170,6 +170,7 @@ void add_simulate_command(CLI::App& app, GlobalOptions& global) {
         for (const auto& r : sim->get_options()) {
             if (r->count() > 0 && !r->get_lnames().empty()) {
                 cmd += " --" + r->get_lnames().front();
+                if (r->get_type_size_max() == 0) continue;  // a flag: no value to repeat
                 for (const auto& v : r->results()) cmd += " " + v;
             }
         }

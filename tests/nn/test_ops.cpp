@@ -2,7 +2,11 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 
 #include "radiofield/core/error.hpp"
 #include "radiofield/nn/device.hpp"
@@ -86,3 +90,18 @@ TEST(Cuda, TensorOpAndCustomKernelMatchCpuReference) {
 }
 
 }  // namespace
+
+// Guard: the PyPI libtorch exports its own std::filesystem symbols (a segfault in
+// remove_all was seen in a torch-linked test); programs linking LibTorch now list libstdc++
+// first so they bind to the system's. Atomic outputs clean up with remove_all.
+TEST(TorchLinking, FilesystemRemoveAllUsesTheSystemLibstdcxx) {
+    namespace fs = std::filesystem;
+    const fs::path root = fs::temp_directory_path() / ("radiofield-remove-all-" + std::to_string(::getpid()));
+    fs::create_directories(root / "a" / "b");
+    std::ofstream(root / "a" / "b" / "file.txt") << "x";
+    std::ofstream(root / "top.txt") << "y";
+    std::error_code ec;
+    EXPECT_EQ(fs::remove_all(root, ec), 5u);  // root, a, a/b and two files
+    EXPECT_FALSE(ec);
+    EXPECT_FALSE(fs::exists(root));
+}

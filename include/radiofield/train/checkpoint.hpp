@@ -1,0 +1,41 @@
+#pragma once
+// RUN/checkpoint.pt: one LibTorch archive holding
+//   meta       JSON string {"version": "radiofield-ckpt-1", "model", "step", "elapsed_s", "config"}
+//   model      the model's own archive (Model::save)
+//   optimizer  the optimiser state (absent for models with nothing to learn)
+//   rng        the training generator's state (batches continue exactly on resume)
+// Written atomically (temporary name, then rename), so an interruption never leaves half
+// a checkpoint.
+
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "radiofield/train/model.hpp"
+
+namespace radiofield::train {
+
+inline constexpr const char* kCheckpointVersion = "radiofield-ckpt-1";
+
+struct CheckpointState {
+    std::string model;                        // the registered model name
+    nlohmann::json config;                    // RunConfig::to_json() of the run
+    std::int64_t step = 0;                    // optimisation steps done
+    double elapsed_s = 0;                     // training wall time so far
+};
+
+void save_checkpoint(const std::filesystem::path& path, const CheckpointState& state, const Model& model,
+                     torch::optim::Optimizer* optimizer, const torch::Generator* generator);
+
+// Reads the meta block only. Throws Error naming the file if it is not a radiofield
+// checkpoint, has another version, or (expected_model non-empty) belongs to another model.
+CheckpointState read_checkpoint_state(const std::filesystem::path& path, const std::string& expected_model = "");
+
+// Restores the model weights and, where given, the optimiser and generator state; checks
+// as read_checkpoint_state with model.name().
+CheckpointState load_checkpoint(const std::filesystem::path& path, Model& model,
+                                torch::optim::Optimizer* optimizer, torch::Generator* generator);
+
+}  // namespace radiofield::train

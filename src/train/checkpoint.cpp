@@ -1,0 +1,109 @@
+// Checkpoints: save atomically, validate version and model before touching any weights.
+#include "radiofield/train/checkpoint.hpp"
+
+#include "radiofield/core/atomic_file.hpp"
+#include "radiofield/core/error.hpp"
+
+namespace radiofield::train {
+namespace fs = std::filesystem;
+namespace {
+
+torch::serialize::InputArchive open_archive(const fs::path& path) {
+    if (!fs::exists(path)) fail("checkpoint '{}' does not exist (train the run first: radiofield train ... --out RUN)", path.string());
+    torch::serialize::InputArchive archive;
+    try {
+        archive.load_from(path.string());
+    } catch (const c10::Error&) {
+        fail("'{}' is not a radiofield checkpoint (not a LibTorch archive); delete it or train with --restart",
+             path.string());
+    }
+    return archive;
+}
+
+CheckpointState parse_meta(torch::serialize::InputArchive& archive, const fs::path& path,
+                           const std::string& expected_model) {
+    c10::IValue meta;
+    if (!archive.try_read("meta", meta) || !meta.isString()) {
+        fail("'{}' is not a radiofield checkpoint (no meta block); delete it or train with --restart", path.string());
+    }
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(meta.toStringRef());
+    } catch (const nlohmann::json::exception&) {
+        fail("'{}': the checkpoint's meta block is not valid JSON; delete it or train with --restart", path.string());
+    }
+    const std::string version = j.value("version", "");
+    if (version != kCheckpointVersion) {
+        fail("'{}' is a checkpoint of version '{}' but this radiofield reads '{}'; retrain the run (--restart)",
+             path.string(), version, kCheckpointVersion);
+    }
+    CheckpointState s;
+    s.model = j.value("model", "");
+    s.step = j.value("step", std::int64_t{0});
+    s.elapsed_s = j.value("elapsed_s", 0.0);
+    s.config = j.value("config", nlohmann::json::object());
+    if (!expected_model.empty() && s.model != expected_model) {
+        fail("'{}' is a checkpoint of model '{}', not '{}'; use a new --out folder, pass --restart to replace "
+             "it, or select --model {}",
+             path.string(), s.model, expected_model, s.model);
+    }
+    return s;
+}
+
+}  // namespace
+
+void save_checkpoint(const fs::path& path, const CheckpointState& state, const Model& model,
+                     torch::optim::Optimizer* optimizer, const torch::Generator* generator) {
+    torch::serialize::OutputArchive root;
+    const nlohmann::json meta = {{"version", kCheckpointVersion}, {"model", state.model}, {"step", state.step},
+                                 {"elapsed_s", state.elapsed_s}, {"config", state.config}};
+    root.write("meta", c10::IValue(meta.dump()));
+    torch::serialize::OutputArchive weights(root.compilation_unit());
+    model.save(weights);
+    root.write("model", weights);
+    if (optimizer) {
+        torch::serialize::OutputArchive opt(root.compilation_unit());
+        optimizer->save(opt);
+        root.write("optimizer", opt);
+    }
+    if (generator) root.write("rng", generator->get_state());
+    AtomicOutput out(path, true);
+    try {
+        root.save_to(out.temp_path().string());
+    } catch (const c10::Error& e) {
+        fail("cannot write checkpoint '{}': {}", path.string(), e.what_without_backtrace());
+    }
+    out.commit();
+}
+
+CheckpointState read_checkpoint_state(const fs::path& path, const std::string& expected_model) {
+    auto archive = open_archive(path);
+    return parse_meta(archive, path, expected_model);
+}
+
+CheckpointState load_checkpoint(const fs::path& path, Model& model, torch::optim::Optimizer* optimizer,
+                                torch::Generator* generator) {
+    auto archive = open_archive(path);
+    CheckpointState s = parse_meta(archive, path, model.name());
+    try {
+        torch::serialize::InputArchive weights;
+        if (!archive.try_read("model", weights)) fail("'{}' holds no model weights", path.string());
+        model.load(weights);
+        if (optimizer) {
+            torch::serialize::InputArchive opt;
+            if (!archive.try_read("optimizer", opt)) fail("'{}' holds no optimiser state", path.string());
+            optimizer->load(opt);
+        }
+        if (generator) {
+            torch::Tensor rng;
+            if (archive.try_read("rng", rng)) generator->set_state(rng);
+        }
+    } catch (const c10::Error& e) {
+        fail("'{}' does not fit model '{}' as configured ({}); was the model configuration changed? Retrain "
+             "with --restart",
+             path.string(), model.name(), e.what_without_backtrace());
+    }
+    return s;
+}
+
+}  // namespace radiofield::train
