@@ -29,4 +29,9 @@ step "Ray-traced ground truth: RFID-like spectra at 915 MHz in the meeting room"
 step "The dataset: summary and a few spectra"
 "$BIN" show "$OUT/meeting_room_v1.h5" --images 3 --out-dir "$OUT"
 
-printf '\nDone. Pictures are in %s/\n' "$OUT"
+step "Baseline: KNN (GRaF's interpolation) fitted on the train split, evaluated on the test split"
+rm -rf "$OUT/knn"
+"$BIN" train --model knn --data "$OUT/meeting_room_v1.h5" --out "$OUT/knn"
+"$BIN" eval --run "$OUT/knn" --data "$OUT/meeting_room_v1.h5" --report "$OUT/knn_report.html"
+
+printf '\nDone. Pictures are in %s/ (open knn_report.html in a browser)\n' "$OUT"
