@@ -36,7 +36,7 @@ cuda: setup
 # Only the targets that hold CUDA code (and link it), so CI stays quick.
 cuda-check: setup
 	@test -f build/cuda/build.ninja || cmake --preset cuda
-	cmake --build --preset cuda -j $(JOBS) --target radiofield_nn test_nn
+	cmake --build --preset cuda -j $(JOBS) --target radiofield_nn radiofield_models test_nn
 
 # .deb files for a GPU machine without a package registry (see scripts/gpu/build.sh).
 gpu-debs:

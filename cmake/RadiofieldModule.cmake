@@ -30,11 +30,7 @@ function(radiofield_module name)
 endfunction()
 
 # Link LibTorch and precompile its headers for this target (they dominate compile time).
-# The PyPI libtorch_cpu.so exports its own copies of libstdc++ symbols (std::filesystem
-# among them) that crash against the system libstdc++; naming libstdc++ first on the link
-# line puts it first among the program's libraries, so the dynamic linker binds to it.
 function(radiofield_use_torch target)
-  target_link_options(${target} PUBLIC -Wl,--no-as-needed -lstdc++)
   target_link_libraries(${target} PUBLIC ${TORCH_LIBRARIES})
   if(RADIOFIELD_TORCH_PCH)
     target_precompile_headers(${target} PRIVATE $<$<COMPILE_LANGUAGE:CXX>:<torch/torch.h$<ANGLE-R>>)

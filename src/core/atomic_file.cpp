@@ -1,6 +1,10 @@
 #include "radiofield/core/atomic_file.hpp"
 
+#include <ftw.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cstdio>
 
 #include <random>
 
@@ -37,10 +41,18 @@ AtomicOutput::AtomicOutput(fs::path target, bool overwrite) : m_target(std::move
 }
 
 AtomicOutput::~AtomicOutput() {
-    if (!m_committed) {
-        std::error_code ec;
-        fs::remove_all(m_temp, ec);
-    }
+    if (!m_committed) remove_tree(m_temp);
+}
+
+bool remove_tree(const fs::path& path) noexcept {
+    struct stat st;
+    if (::lstat(path.c_str(), &st) != 0) return true;  // nothing there
+    // Depth-first (children before their folder), not following symbolic links.
+    const auto remove_one = [](const char* p, const struct stat*, int, struct FTW*) -> int {
+        return std::remove(p) == 0 ? 0 : -1;
+    };
+    ::nftw(path.c_str(), remove_one, 16, FTW_DEPTH | FTW_PHYS);
+    return ::lstat(path.c_str(), &st) != 0;
 }
 
 void AtomicOutput::commit() {

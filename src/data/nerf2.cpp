@@ -8,6 +8,7 @@
 #include <random>
 #include <sstream>
 
+#include "radiofield/core/atomic_file.hpp"
 #include "radiofield/core/error.hpp"
 #include "radiofield/core/log.hpp"
 #include "radiofield/data/image.hpp"
@@ -210,8 +211,7 @@ void export_nerf2(const Dataset& d, const fs::path& dir, bool overwrite) {
         fs::path path;
         bool keep = false;
         ~TempDir() {
-            std::error_code ec;
-            if (!keep) fs::remove_all(path, ec);
+            if (!keep) remove_tree(path);
         }
     } guard{temp};
     fs::create_directories(temp / "spectrum");
@@ -249,7 +249,7 @@ void export_nerf2(const Dataset& d, const fs::path& dir, bool overwrite) {
             fs::rename(old, dir);
             fail("{}: cannot move the new folder into place: {}", where, ec.message());
         }
-        fs::remove_all(old, ec);
+        remove_tree(old);
     } else {
         fs::rename(temp, dir, ec);
         if (ec) fail("{}: cannot move '{}' into place: {}", where, temp.string(), ec.message());

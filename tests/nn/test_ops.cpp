@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "radiofield/core/atomic_file.hpp"
 #include "radiofield/core/error.hpp"
 #include "radiofield/nn/device.hpp"
 #include "radiofield/nn/ops.hpp"
@@ -91,17 +92,17 @@ TEST(Cuda, TensorOpAndCustomKernelMatchCpuReference) {
 
 }  // namespace
 
-// Guard: the PyPI libtorch exports its own std::filesystem symbols (a segfault in
-// remove_all was seen in a torch-linked test); programs linking LibTorch now list libstdc++
-// first so they bind to the system's. Atomic outputs clean up with remove_all.
-TEST(TorchLinking, FilesystemRemoveAllUsesTheSystemLibstdcxx) {
+// Regression: std::filesystem::remove_all segfaulted in this torch-linked test on the GPU
+// machine (the PyPI libtorch_cpu.so exports its own filesystem code); outputs are cleaned
+// up with radiofield::remove_tree instead, checked here inside a LibTorch program.
+TEST(TorchLinking, RemoveTreeDeletesAFolderInAProgramLinkingLibTorch) {
     namespace fs = std::filesystem;
     const fs::path root = fs::temp_directory_path() / ("radiofield-remove-all-" + std::to_string(::getpid()));
     fs::create_directories(root / "a" / "b");
     std::ofstream(root / "a" / "b" / "file.txt") << "x";
     std::ofstream(root / "top.txt") << "y";
-    std::error_code ec;
-    EXPECT_EQ(fs::remove_all(root, ec), 5u);  // root, a, a/b and two files
-    EXPECT_FALSE(ec);
+    fs::create_symlink(root / "a", root / "link");  // must be removed, not followed
+    EXPECT_TRUE(radiofield::remove_tree(root));
     EXPECT_FALSE(fs::exists(root));
+    EXPECT_TRUE(radiofield::remove_tree(root));  // already gone
 }

@@ -1,9 +1,10 @@
 #pragma once
-// A fresh temp folder for tests that link LibTorch. The PyPI libtorch.so exports its own
-// copy of std::filesystem::remove_all, which crashes (null call) against this system's
-// libstdc++, so the folder is emptied file by file instead (fs::remove works).
+// A fresh temp folder for tests that link LibTorch, removed with radiofield::remove_tree
+// (std::filesystem::remove_all crashes in programs that load the PyPI LibTorch).
 
 #include <gtest/gtest.h>
+
+#include "radiofield/core/atomic_file.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -22,20 +23,7 @@ public:
         m_path = std::filesystem::temp_directory_path() / (name + std::to_string(std::random_device{}()));
         std::filesystem::create_directories(m_path);
     }
-    ~TorchTempDir() {
-        std::error_code ec;
-        std::vector<std::filesystem::path> entries;
-        for (auto it = std::filesystem::recursive_directory_iterator(m_path, ec);
-             !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-            entries.push_back(it->path());
-        }
-        // Deepest first, so folders are empty when their turn comes.
-        std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
-            return std::distance(a.begin(), a.end()) > std::distance(b.begin(), b.end());
-        });
-        for (const auto& p : entries) std::filesystem::remove(p, ec);
-        std::filesystem::remove(m_path, ec);
-    }
+    ~TorchTempDir() { radiofield::remove_tree(m_path); }
     TorchTempDir(const TorchTempDir&) = delete;
     TorchTempDir& operator=(const TorchTempDir&) = delete;
 

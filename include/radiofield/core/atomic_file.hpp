@@ -28,4 +28,10 @@ private:
 // Check an output path before any work starts (same rules as AtomicOutput).
 void check_output_path(const std::filesystem::path& target, bool overwrite);
 
+// Removes a file or a folder with everything in it (symbolic links are removed, not
+// followed); true when nothing is left. Used instead of std::filesystem::remove_all, which
+// crashed in programs that also load the PyPI LibTorch (its libtorch_cpu.so exports its own
+// copy of libstdc++'s filesystem code, seen segfaulting on the GPU machine).
+bool remove_tree(const std::filesystem::path& path) noexcept;
+
 }  // namespace radiofield
