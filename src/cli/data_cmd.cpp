@@ -13,6 +13,8 @@
 #include "radiofield/data/dataset.hpp"
 #include "radiofield/data/image.hpp"
 #include "radiofield/data/nerf2.hpp"
+#include "radiofield/scene/render.hpp"
+#include "radiofield/scene/scene_io.hpp"
 
 namespace radiofield::cli {
 namespace {
@@ -65,6 +67,24 @@ std::string split_of(const data::Split& s, std::int64_t i) {
     return "unsplit";
 }
 
+// Top view of the dataset's scene with the station (large red) and the positions coloured
+// by split: train blue, val orange, test green.
+void write_top_view(const data::Dataset& h, const fs::path& file) {
+    const scene::Scene scene = scene::scene_from_json_string(h.scene_json, "the dataset's scene");
+    scene::TopViewOptions options;
+    options.title = fmt::format("{}: {} {} positions", scene.name, h.size(), h.moving);
+    const std::array<std::pair<const std::vector<std::int64_t>*, std::array<std::uint8_t, 3>>, 3> parts{
+        std::pair{&h.split.train, std::array<std::uint8_t, 3>{40, 90, 220}},
+        std::pair{&h.split.val, std::array<std::uint8_t, 3>{240, 140, 20}},
+        std::pair{&h.split.test, std::array<std::uint8_t, 3>{30, 170, 60}}};
+    for (const auto& [indices, colour] : parts) {
+        for (const std::int64_t i : *indices) options.markers.push_back({h.positions[static_cast<std::size_t>(i)], colour, 2});
+    }
+    options.markers.push_back({h.station_position, {220, 20, 20}, 7});
+    scene::write_png(scene::render_top_view(scene, options), file);
+    log::info("wrote {}", file.string());
+}
+
 void run_show(const ShowArgs& a) {
     const data::ColourMap cmap = data::parse_colour_map(a.colour_map);
     if (a.images > 0) {
@@ -107,13 +127,13 @@ void run_show(const ShowArgs& a) {
         fmt::print("paths       {} in all, {:.1f} per sample\n", paths,
                    reader.size() ? static_cast<double>(paths) / reader.size() : 0.0);
     }
-    // The embedded scene is listed only: drawing its top view needs a scene loader from a
-    // JSON string (scene_io loads files), which does not exist yet.
     fmt::print("scene       {}\n", h.scene_json.empty() ? "none" : fmt::format("embedded JSON, {} bytes", h.scene_json.size()));
     if (!h.attrs.empty()) fmt::print("attrs       {}\n", h.attrs.dump());
 
-    if (a.images <= 0 || !reader.has_spectra() || reader.size() == 0) return;
+    if (a.images <= 0 || reader.size() == 0) return;
     fs::create_directories(a.out_dir);
+    if (!h.scene_json.empty()) write_top_view(h, fs::path(a.out_dir) / "scene_top.png");
+    if (!reader.has_spectra()) return;
     const std::size_t count = std::min<std::size_t>(static_cast<std::size_t>(a.images), reader.size());
     data::SpectrumImageOptions options;
     options.colour_map = cmap;
