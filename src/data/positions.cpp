@@ -12,8 +12,10 @@
 namespace radiofield::data {
 namespace {
 
-// Six axis directions plus the diagonals: a point inside a closed object sees the inside
-// (a back face) of that object first along every ray; one back-face hit is enough.
+// Six axis directions plus four diagonals. A point inside a closed object sees that object's
+// inside (back faces) along every ray. Scenes made elsewhere (Sionna's, say) may have open
+// surfaces or inward normals, so a point counts as inside only when every probe hits a back
+// face; such scenes get the bounds and clearance checks, not a guarantee about interiors.
 const std::array<Vec3, 10> kProbeDirs = [] {
     std::array<Vec3, 10> d{Vec3{1, 0, 0}, Vec3{-1, 0, 0}, Vec3{0, 1, 0}, Vec3{0, -1, 0},
                            Vec3{0, 0, 1}, Vec3{0, 0, -1}, Vec3{1, 1, 1}, Vec3{-1, -1, 1},
@@ -54,13 +56,15 @@ std::vector<Vec3> read_positions_csv(const std::filesystem::path& path) {
 bool is_free_position(const rt::EmbreeScene& geometry, const Vec3& p, double clearance) {
     const scene::Bounds b = geometry.scene().bounds();
     if (!b.contains(p, -clearance)) return false;
+    int hits = 0, back_hits = 0;
     for (const Vec3& d : kProbeDirs) {
         const rt::RayHit hit = geometry.intersect(p, d);
         if (!hit.hit) continue;
-        if (dot(hit.normal, d) > 0) return false;  // the inside of a closed object
+        ++hits;
+        if (dot(hit.normal, d) > 0) ++back_hits;
         if (hit.t < clearance) return false;
     }
-    return true;
+    return !(hits == static_cast<int>(kProbeDirs.size()) && back_hits == hits);
 }
 
 std::vector<Vec3> make_positions(const scene::Scene& scene, const PositionSpec& spec,
