@@ -85,7 +85,9 @@ void run_bench_rt(const BenchRtArgs& a) {
     search.max_depth = a.max_depth;
     search.samples = a.samples;
     const Vec3 source = scene.receivers.empty() ? scene.bounds().centre() : scene.receivers.front().position;
-    rt::find_candidates(geometry, source, {a.max_depth, 10'000});  // warm-up
+    rt::CandidateSearch warm_up = search;
+    warm_up.samples = 10'000;
+    rt::find_candidates(geometry, source, warm_up);
     const auto t0 = std::chrono::steady_clock::now();
     const auto candidates = rt::find_candidates(geometry, source, search);
     const double sbr_seconds = seconds_since(t0);
