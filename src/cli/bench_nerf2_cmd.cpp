@@ -26,7 +26,7 @@ struct BenchNerf2Args {
     int steps = -1, repeats = -1, warmup = -1;  // −1: by device (CUDA 20/20/3, CPU 3/2/1)
     int rays = -1;                              // CUDA 8192, CPU 1024
     int n_el = -1, n_az = -1;                   // CUDA 90×360, CPU 18×72
-    bool tf32 = false;
+    std::string precision = "tf32";
     bool reference = false;
 };
 
@@ -96,7 +96,7 @@ void run_bench_nerf2(BenchNerf2Args a, const std::string& device_name) {
     models::NeRF2Config cfg;  // the public RFID configuration
     cfg.far = 5.0;
     cfg.batch = a.rays;
-    cfg.tf32 = a.tf32;
+    cfg.tf32 = a.precision == "tf32";
     const auto data = synthetic_data(grid, 64);
     models::NeRF2Model model(cfg);
     model.set_device(device);
@@ -105,7 +105,7 @@ void run_bench_nerf2(BenchNerf2Args a, const std::string& device_name) {
     for (const auto& p : model.parameters()) n_params += p.numel();
     fmt::print("nerf2 bench: {} ({}), torch {}, {} parameters, {} samples/ray, matmul {}\n",
                gpu ? nn::cuda_device_name() : "CPU", device.str(), nn::torch_version(), n_params, cfg.n_samples,
-               a.tf32 ? "TF32" : "fp32");
+               cfg.tf32 ? "TF32" : "fp32");
 
     torch::optim::Adam adam(model.parameters(), torch::optim::AdamOptions(cfg.lr).weight_decay(cfg.weight_decay));
     auto gen = torch::make_generator<at::CPUGeneratorImpl>(1);
@@ -186,7 +186,9 @@ void add_bench_nerf2_command(CLI::App& bench, GlobalOptions& global) {
     cmd->add_option("--rays", a.rays, "Rays per training step (default CUDA 8192, CPU 1024)");
     cmd->add_option("--el", a.n_el, "Spectrum rows (elevations; default CUDA 90, CPU 18)");
     cmd->add_option("--az", a.n_az, "Spectrum columns (azimuths; default CUDA 360, CPU 72)");
-    cmd->add_flag("--tf32", a.tf32, "TF32 tensor-core matmuls (faster, not fp32 quality)");
+    cmd->add_option("--precision", a.precision, "Matmul precision on CUDA: tf32 (NeRF2's default) or fp32 (strict)")
+        ->check(CLI::IsMember({"fp32", "tf32"}))
+        ->capture_default_str();
     cmd->add_flag("--reference", a.reference, "Also time a LibTorch port of the public pipeline");
     cmd->callback([&global] { global.action = [&global] { run_bench_nerf2(a, global.device); }; });
 }

@@ -3,6 +3,7 @@
 
 #include "radiofield/core/error.hpp"
 #include "radiofield/models/nerf2.hpp"
+#include "radiofield/nn/fused.hpp"
 #include "radiofield/train/json_config.hpp"
 
 namespace radiofield::models {
@@ -120,17 +121,16 @@ std::pair<torch::Tensor, torch::Tensor> NeRF2NetImpl::trunk(const torch::Tensor&
     bool skip_in = false;  // this layer's input is [γ(p), x]
     for (std::size_t i = 0; i < attenuation_linears->size(); ++i) {
         auto layer = attenuation_linears[i]->as<torch::nn::Linear>();
-        torch::Tensor pre;
         if (skip_in) {
             // W·[γ(p); x] + b = W_p·γ(p) + b + W_x·x: no concatenated copy, and no gradient
             // is computed for γ(p) (it has none).
             const auto& wgt = layer->weight;  // [W, p + W]
-            pre = torch::addmm(torch::linear(pts_enc, wgt.narrow(1, 0, p), layer->bias), x,
+            const auto pre = torch::addmm(torch::linear(pts_enc, wgt.narrow(1, 0, p), layer->bias), x,
                                wgt.narrow(1, p, wgt.size(1) - p).t());
+            x = pre.relu_();  // [M, W]; the matmuls' backward needs their inputs, not this output
         } else {
-            pre = layer->forward(x);
+            x = nn::linear_relu(x, layer->weight, layer->bias);  // bias and ReLU fused on CUDA
         }
-        x = pre.relu_();  // [M, W]; the matmul's backward needs its inputs, not this output
         skip_in = contains(config.skips, static_cast<int>(i));
     }
     const auto att = attenuation_output->forward(x);  // [M, 2]
@@ -158,7 +158,8 @@ torch::Tensor NeRF2NetImpl::tx_term(const torch::Tensor& tx_enc) {  // [R, 63]
 torch::Tensor NeRF2NetImpl::signal_head(const torch::Tensor& h) {  // [*, W] after ReLU
     auto x = h;
     for (std::size_t i = 1; i < signal_linears->size(); ++i) {
-        x = signal_linears[i]->as<torch::nn::Linear>()->forward(x).relu_();  // [*, W/2]
+        auto layer = signal_linears[i]->as<torch::nn::Linear>();
+        x = nn::linear_relu(x, layer->weight, layer->bias);  // [*, W/2]
     }
     return signal_output->forward(x);  // [*, 2]
 }

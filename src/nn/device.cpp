@@ -33,7 +33,8 @@ torch::Device resolve_device(DeviceChoice choice) {
         case DeviceChoice::Cpu:
             return torch::kCPU;
         case DeviceChoice::Auto:
-            return cuda_available() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+            // Indexed, so that it compares equal to the device of the tensors placed on it.
+            return cuda_available() ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
         case DeviceChoice::Cuda:
             if (!cuda_built()) {
                 fail("--device cuda: this radiofield was built without CUDA; rebuild with "
@@ -43,7 +44,7 @@ torch::Device resolve_device(DeviceChoice choice) {
                 fail("--device cuda: no CUDA device is visible (check the driver and "
                      "CUDA_VISIBLE_DEVICES) ; use --device cpu or auto");
             }
-            return torch::kCUDA;
+            return {torch::kCUDA, 0};
     }
     fail("unreachable device choice");
 }

@@ -116,8 +116,11 @@ RunConfig effective_config(RunConfig config) {
     if (config.model.empty()) fail("no model given (--model NAME; radiofield models lists them)");
     if (config.data.empty()) fail("no training data given (--data FILE.h5)");
     if (config.train.batch > 0) config.model_config["batch"] = config.train.batch;
-    // The model's full effective configuration (defaults filled in) is what the run records.
-    config.model_config = make_model(config.model, config.model_config)->config();
+    // The model's full effective configuration (defaults filled in) is what the run records,
+    // with the optimiser settings it recommends where none were given.
+    const auto model = make_model(config.model, config.model_config);
+    config.model_config = model->config();
+    config.train.resolve_defaults(model->train_defaults());
     return config;
 }
 
@@ -152,7 +155,7 @@ TrainResult train_run(const RunConfig& requested, const fs::path& run_dir, const
     std::vector<torch::Tensor> params = learn ? model->parameters() : std::vector<torch::Tensor>{};
     if (learn && params.empty()) fail("model '{}' says it is trainable but has no parameters", config.model);
     std::unique_ptr<torch::optim::Adam> optimizer;
-    if (learn) optimizer = std::make_unique<torch::optim::Adam>(params, torch::optim::AdamOptions(tc.lr).weight_decay(tc.weight_decay));
+    if (learn) optimizer = std::make_unique<torch::optim::Adam>(params, torch::optim::AdamOptions(*tc.lr).weight_decay(*tc.weight_decay));
     torch::Generator gen = at::detail::createCPUGenerator(mix_seed(tc.seed, 1));
 
     if (result.resumed) {

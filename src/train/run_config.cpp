@@ -21,8 +21,10 @@ TrainConfig TrainConfig::from_json(const nlohmann::json& j) {
     check_keys(j, kTrainKeys, where);
     TrainConfig c;
     c.steps = get_or(j, "steps", c.steps, where);
-    c.lr = get_or(j, "lr", c.lr, where);
-    c.weight_decay = get_or(j, "weight_decay", c.weight_decay, where);
+    // Absent or null: the model's default (resolve_defaults).
+    auto given = [&](const char* key) { return j.contains(key) && !j.at(key).is_null(); };
+    if (given("lr")) c.lr = get_or(j, "lr", 0.0, where);
+    if (given("weight_decay")) c.weight_decay = get_or(j, "weight_decay", 0.0, where);
     c.schedule = get_or(j, "schedule", c.schedule, where);
     c.gamma = get_or(j, "gamma", c.gamma, where);
     c.every = get_or(j, "every", c.every, where);
@@ -35,8 +37,8 @@ TrainConfig TrainConfig::from_json(const nlohmann::json& j) {
     c.mixed_precision = get_or(j, "mixed_precision", c.mixed_precision, where);
     c.device = get_or(j, "device", c.device, where);
     if (c.steps < 0) fail("train config: steps must be ≥ 0, got {}", c.steps);
-    if (!(c.lr > 0)) fail("train config: lr must be positive, got {}", c.lr);
-    if (c.weight_decay < 0) fail("train config: weight_decay must be ≥ 0, got {}", c.weight_decay);
+    if (c.lr && !(*c.lr > 0)) fail("train config: lr must be positive, got {}", *c.lr);
+    if (c.weight_decay && *c.weight_decay < 0) fail("train config: weight_decay must be ≥ 0, got {}", *c.weight_decay);
     if (c.schedule != "cosine" && c.schedule != "step" && c.schedule != "constant") {
         fail("train config: unknown schedule '{}'; valid: cosine, step, constant", c.schedule);
     }
@@ -53,8 +55,9 @@ TrainConfig TrainConfig::from_json(const nlohmann::json& j) {
 }
 
 nlohmann::json TrainConfig::to_json() const {
-    return {{"steps", steps},         {"lr", lr},
-            {"weight_decay", weight_decay}, {"schedule", schedule},
+    auto optional = [](const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
+    return {{"steps", steps},         {"lr", optional(lr)},
+            {"weight_decay", optional(weight_decay)}, {"schedule", schedule},
             {"gamma", gamma},         {"every", every},
             {"grad_clip", grad_clip}, {"seed", seed},
             {"eval_every", eval_every}, {"checkpoint_every", checkpoint_every},
@@ -62,7 +65,13 @@ nlohmann::json TrainConfig::to_json() const {
             {"mixed_precision", mixed_precision}, {"device", device}};
 }
 
+void TrainConfig::resolve_defaults(const nlohmann::json& defaults) {
+    if (!lr) lr = defaults.value("lr", 1e-3);
+    if (!weight_decay) weight_decay = defaults.value("weight_decay", 0.0);
+}
+
 double TrainConfig::lr_at(std::int64_t step) const {
+    const double lr = this->lr.value_or(1e-3);
     if (schedule == "constant" || steps <= 0) return lr;
     if (schedule == "step") return lr * std::pow(gamma, static_cast<double>(step / every));
     const double t = std::min(1.0, static_cast<double>(step) / static_cast<double>(steps));

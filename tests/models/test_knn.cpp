@@ -154,5 +154,36 @@ TEST(KnnDl, ReducesItsTrainingLossAtLeastThreefoldIn150Steps) {
     EXPECT_LT(end * 3.0, start) << "first 10 steps " << start << ", last 10 steps " << end;
 }
 
+// A run that names no learning rate or weight decay trains with the model's own (NeRF2:
+// the public Adam, 8e-4 and 5e-5) and records them; given ones win.
+TEST(TrainDefaults, NeRF2RunsUseThePublicAdamSettingsUnlessGiven) {
+    Progress::set_enabled(false);
+    test::TorchTempDir dir;
+    const auto path = test::write_synthetic(dir / "synthetic.h5");
+    train::RunConfig rc;
+    rc.model = "nerf2";
+    rc.model_config = {{"depth", 2}, {"width", 8}, {"skips", nlohmann::json::array()}, {"n_samples", 4}, {"batch", 16}};
+    rc.data = {path.string()};
+    rc.train.steps = 1;
+    rc.train.checkpoint_every = 0;
+    rc.train.device = "cpu";
+    train::TrainOptions opts;
+    opts.final_eval = false;
+    train::train_run(rc, dir / "default", opts);
+    const auto used = train::RunConfig::read(dir / "default" / "config.json").train;
+    EXPECT_DOUBLE_EQ(used.lr.value(), 8e-4);
+    EXPECT_DOUBLE_EQ(used.weight_decay.value(), 5e-5);
+    rc.train.lr = 1e-2;
+    train::train_run(rc, dir / "given", opts);
+    const auto given = train::RunConfig::read(dir / "given" / "config.json").train;
+    EXPECT_DOUBLE_EQ(given.lr.value(), 1e-2);
+    EXPECT_DOUBLE_EQ(given.weight_decay.value(), 5e-5);
+    // A model without a recommendation: Adam's 1e-3, no weight decay.
+    train::TrainConfig plain;
+    plain.resolve_defaults(nlohmann::json::object());
+    EXPECT_DOUBLE_EQ(plain.lr.value(), 1e-3);
+    EXPECT_DOUBLE_EQ(plain.weight_decay.value(), 0.0);
+}
+
 }  // namespace
 }  // namespace radiofield::models

@@ -178,6 +178,32 @@ TEST(NeRF2, PredictWithAndWithoutTheCacheEqualsRenderingEveryRay) {
     EXPECT_TRUE(torch::allclose(cached.predict(pos), direct.predict(pos), 1e-5, 1e-8));
 }
 
+// The cache is built by the first predict, reused while the parameters stay, and dropped
+// when an optimiser step changes them; on CUDA also when the device was named without an
+// index ("cuda", as --device cuda gives), which once made every predict rebuild it.
+TEST(NeRF2, InferenceCacheIsReusedUntilTheParametersChange) {
+    std::vector<torch::Device> devices{torch::kCPU};
+    if (torch::cuda::is_available()) devices.emplace_back(torch::kCUDA);
+    for (const auto& device : devices) {
+        torch::manual_seed(3);
+        NeRF2Model model(tiny_config());
+        model.set_device(device);
+        const auto data = tiny_data();
+        model.prepare(data);
+        EXPECT_FALSE(model.trunk_cache_ready());
+        const auto first = model.predict(data.positions.narrow(0, 0, 2));
+        EXPECT_TRUE(model.trunk_cache_ready()) << device;
+        EXPECT_TRUE(torch::equal(model.predict(data.positions.narrow(0, 0, 2)), first));
+        torch::optim::Adam opt(model.parameters(), torch::optim::AdamOptions(1e-2));
+        auto gen = torch::make_generator<at::CPUGeneratorImpl>(1);
+        opt.zero_grad();
+        model.training_loss(data, gen).backward();
+        opt.step();
+        EXPECT_FALSE(model.trunk_cache_ready()) << device;
+        EXPECT_FALSE(torch::equal(model.predict(data.positions.narrow(0, 0, 2)), first));
+    }
+}
+
 TEST(NeRF2, TrainingOnATinySceneCutsTheLossTenfoldIn300Steps) {
     torch::manual_seed(1);
     auto cfg = tiny_config();
@@ -239,10 +265,11 @@ TEST(NeRF2, LoadRejectsACheckpointOfAnotherWidth) {
 }
 
 TEST(NeRF2, ConfigReadsJsonAndRejectsUnknownKeys) {
-    const auto c = NeRF2Config::from_json({{"width", 128}, {"far", 6.5}, {"tf32", true}});
+    const auto c = NeRF2Config::from_json({{"width", 128}, {"far", 6.5}, {"tf32", false}});
     EXPECT_EQ(c.width, 128);
     EXPECT_DOUBLE_EQ(c.far, 6.5);
-    EXPECT_TRUE(c.tf32);
+    EXPECT_FALSE(c.tf32);
+    EXPECT_TRUE(NeRF2Config{}.tf32);  // the default on CUDA
     EXPECT_EQ(NeRF2Config::from_json(c.to_json()).to_json(), c.to_json());
     EXPECT_THROW(NeRF2Config::from_json({{"widht", 128}}), Error);
     EXPECT_THROW(NeRF2Config::from_json({{"skips", {7}}}), Error);

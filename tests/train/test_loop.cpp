@@ -98,7 +98,7 @@ TEST_F(TrainLoop, ConfigReadsJsonRejectsUnknownKeysAndRoutesSettings) {
     apply_setting(rc, "lr=5e-4");
     apply_setting(rc, "k=4");
     apply_setting(rc, "model.weights=barycentric");
-    EXPECT_DOUBLE_EQ(rc.train.lr, 5e-4);
+    EXPECT_DOUBLE_EQ(rc.train.lr.value(), 5e-4);
     EXPECT_EQ(rc.model_config["k"], 4);
     EXPECT_EQ(rc.model_config["weights"], "barycentric");
     EXPECT_THROW(TrainConfig::from_json({{"stpes", 3}}), Error);

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,8 +21,10 @@ namespace radiofield::train {
 
 struct TrainConfig {
     std::int64_t steps = 1000;
-    double lr = 1e-3;
-    double weight_decay = 0;          // Adam's L2 term (as torch.optim.Adam(weight_decay=…))
+    // Unset: the model's recommendation (Model::train_defaults; NeRF2: 8e-4 and 5e-5), else
+    // 1e-3 and 0. train_run resolves them, and RUN/config.json records the values used.
+    std::optional<double> lr;
+    std::optional<double> weight_decay;  // Adam's L2 term (as torch.optim.Adam(weight_decay=…))
     std::string schedule = "cosine";  // "cosine" (to 0 at `steps`) | "step" | "constant"
     double gamma = 0.5;               // step: lr × gamma^⌊step / every⌋
     std::int64_t every = 1000;
@@ -37,6 +40,8 @@ struct TrainConfig {
     static TrainConfig from_json(const nlohmann::json& j);  // unknown keys → Error
     nlohmann::json to_json() const;
     double lr_at(std::int64_t step) const;  // learning rate for step `step` (0-based)
+    // Fills lr / weight_decay left unset from `defaults` ({"lr", "weight_decay"}), else 1e-3 / 0.
+    void resolve_defaults(const nlohmann::json& defaults);
 };
 
 // Everything `train` needs; RUN/config.json, and the shape of a --config file:

@@ -61,6 +61,10 @@ public:
     virtual torch::Tensor predict(const torch::Tensor& positions,
                                   const torch::Tensor& exclude = {}) = 0;
 
+    // Training settings this model is meant to be trained with ({"lr", "weight_decay"}, the
+    // TrainConfig keys), used where the run's configuration gives none.
+    virtual nlohmann::json train_defaults() const { return nlohmann::json::object(); }
+
     virtual void set_device(torch::Device device) {}
     virtual void save(torch::serialize::OutputArchive& archive) const {}
     virtual void load(torch::serialize::InputArchive& archive) {}
