@@ -102,8 +102,7 @@ Dataset simulate(const scene::Scene& scene, const SimulationConfig& config,
     if (has_spectra(config.kind)) ds.spectra.assign(n * ds.grid.size(), 0.0f);
     if (has_paths(config.kind)) ds.paths.resize(n);
 
-    const rt::SpectrumGrid grid{ds.grid.n_az, ds.grid.n_el, ds.grid.az0_deg, ds.grid.el0_deg,
-                                ds.grid.step_deg};
+    const rt::SpectrumGrid& grid = ds.grid;
     const rt::VirtualArray varray{ds.array.rows, ds.array.cols, ds.array.spacing_m};
     std::optional<rt::BartlettBeamformer> beamformer;
     if (has_spectra(config.kind) && config.method == SpectrumMethod::Bartlett) {

@@ -87,7 +87,7 @@ BartlettBeamformer::BartlettBeamformer(const SpectrumGrid& grid,
     }
     m_wavelength = wavelength(frequency_hz);
     m_offsets = array.element_offsets(m_wavelength);
-    const std::size_t k_count = m_offsets.size(), n = static_cast<std::size_t>(m_grid.size());
+    const std::size_t k_count = m_offsets.size(), n = m_grid.size();
     m_steer_re.resize(k_count * n);
     m_steer_im.resize(k_count * n);
     const double k0 = 2 * kPi / m_wavelength;
@@ -117,7 +117,7 @@ std::vector<float> BartlettBeamformer::spectrum(const Paths& paths,
     }
     const std::vector<LocalArrival> arrivals =
         local_arrivals(paths, station_rotation, rx_port, tx_port, side);
-    const std::size_t k_count = m_offsets.size(), n = static_cast<std::size_t>(m_grid.size());
+    const std::size_t k_count = m_offsets.size(), n = m_grid.size();
     const double k0 = 2 * kPi / m_wavelength;
     // Element signals x_k = Σᵢ a_bᵢ e^{j2π/λ·ûᵢᵀd_k} (plane wave arriving from ûᵢ).
     std::vector<float> x_re(k_count), x_im(k_count);
@@ -170,7 +170,7 @@ std::vector<float> binned_spectrum(const Paths& paths,
     }
     const std::vector<LocalArrival> arrivals =
         local_arrivals(paths, station_rotation, rx_port, tx_port, side);
-    const std::size_t n = static_cast<std::size_t>(grid.size());
+    const std::size_t n = grid.size();
     std::vector<Vec3> dirs(n);
     for (int row = 0; row < grid.n_el; ++row)
         for (int col = 0; col < grid.n_az; ++col)

@@ -168,14 +168,17 @@ TEST(NeRF2, PredictWithAndWithoutTheCacheEqualsRenderingEveryRay) {
     for (std::size_t i = 0; i < src.size(); ++i) dst[i].copy_(src[i]);           // …shared by both
     const auto a = cached.predict(pos), b = direct.predict(pos);
     ASSERT_EQ(a.sizes(), (torch::IntArrayRef{3, 8, 16}));
-    EXPECT_TRUE(torch::allclose(a, b, 1e-5, 1e-8));
+    // A pixel is |Σ_k …|, which can nearly cancel: its float32 rounding (which depends on the
+    // summation order the CPU's threads take) is bounded relative to the spectrum's peak.
+    const double atol = 1e-5 * b.abs().max().item<double>();
+    EXPECT_TRUE(torch::allclose(a, b, 1e-5, atol));
     const auto all = torch::arange(128, torch::kLong);
     const auto rays = direct.render_rays(all, pos[1].expand({128, 3}));
-    EXPECT_TRUE(torch::allclose(b[1].flatten(), rays, 1e-5, 1e-8));
+    EXPECT_TRUE(torch::allclose(b[1].flatten(), rays, 1e-5, atol));
     // the cache follows in-place parameter updates (an optimizer step)
     for (auto p : dst) p.mul_(0.9);
     for (auto p : src) p.mul_(0.9);
-    EXPECT_TRUE(torch::allclose(cached.predict(pos), direct.predict(pos), 1e-5, 1e-8));
+    EXPECT_TRUE(torch::allclose(cached.predict(pos), direct.predict(pos), 1e-5, atol));
 }
 
 // The cache is built by the first predict, reused while the parameters stay, and dropped

@@ -86,7 +86,7 @@ TEST(Bartlett, PathBelowArrayPlaneAppearsAtMirroredElevation) {
 }
 
 TEST(Bartlett, OneShotFunctionMatchesCachedBeamformer) {
-    const SpectrumGrid grid{36, 9, 5, 5, 10};
+    const SpectrumGrid grid{.n_el = 9, .n_az = 36, .el0_deg = 5, .az0_deg = 5, .step_deg = 10};
     VirtualArray array;
     array.spacing_m = 0.16;  // NeRF2 RFID array pitch
     const Paths ps = paths_of({path_from(35, 65, {}, 1e-3), path_from(75, 255, {}, 5e-4, 31e-9)});

@@ -17,6 +17,7 @@
 
 #include "radiofield/core/vec.hpp"
 #include "radiofield/rt/paths.hpp"
+#include "radiofield/rt/spectrum.hpp"
 
 namespace radiofield::data {
 
@@ -35,14 +36,7 @@ struct ArrayConfig {
     double spacing_m = 0.16;
 };
 
-// Angular grid of a spectrum: row r ↔ elevation el0 + r·step above the array plane,
-// column c ↔ azimuth az0 + c·step (degrees). Default = NeRF2's 90×360, 1°..90°, 1°..360°.
-struct SpectrumGrid {
-    int n_el = 90, n_az = 360;
-    double el0_deg = 1, az0_deg = 1, step_deg = 1;
-    std::size_t size() const { return static_cast<std::size_t>(n_el) * static_cast<std::size_t>(n_az); }
-    bool operator==(const SpectrumGrid&) const = default;
-};
+using SpectrumGrid = rt::SpectrumGrid;  // the ray tracer's spectrum grid, stored as is
 
 // Sample indices (0-based) of each part; each sample is in at most one part.
 struct Split {

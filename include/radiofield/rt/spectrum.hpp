@@ -17,6 +17,7 @@
 // spectrum by the same mirroring, applied explicitly, so both spectra agree.
 
 #include <complex>
+#include <cstddef>
 #include <vector>
 
 #include "radiofield/core/vec.hpp"
@@ -24,11 +25,15 @@
 
 namespace radiofield::rt {
 
+// Angular grid of a spectrum: row r ↔ elevation el0 + r·step above the array plane,
+// column c ↔ azimuth az0 + c·step (degrees). Default = NeRF2's 90×360, 1°..90°, 1°..360°.
+// Datasets store it as is (data::SpectrumGrid is this type).
 struct SpectrumGrid {
-    int n_az = 360, n_el = 90;
-    double az0_deg = 1, el0_deg = 1, step_deg = 1;
+    int n_el = 90, n_az = 360;
+    double el0_deg = 1, az0_deg = 1, step_deg = 1;
 
-    int size() const { return n_az * n_el; }
+    std::size_t size() const { return static_cast<std::size_t>(n_el) * static_cast<std::size_t>(n_az); }
+    bool operator==(const SpectrumGrid&) const = default;
     double elevation_deg(int row) const { return el0_deg + row * step_deg; }
     double azimuth_deg(int col) const { return az0_deg + col * step_deg; }
     // Unit direction of cell (row, col) in the station's local frame.
