@@ -26,7 +26,7 @@ struct BenchNerf2Args {
     int steps = -1, repeats = -1, warmup = -1;  // −1: by device (CUDA 20/20/3, CPU 3/2/1)
     int rays = -1;                              // CUDA 8192, CPU 1024
     int n_el = -1, n_az = -1;                   // CUDA 90×360, CPU 18×72
-    std::string precision = "tf32";
+    std::string precision = models::NeRF2Config{}.tf32 ? "tf32" : "fp32";  // the model's default
     bool reference = false;
 };
 

@@ -54,6 +54,8 @@ void NeRF2Model::prepare(const train::SpectrumData& data) {
 }
 
 void NeRF2Model::set_device(torch::Device device) {
+    // As placed: "cuda" becomes "cuda:N", so tensors' devices compare equal to it.
+    device = torch::empty({0}, torch::TensorOptions().device(device)).device();
     m_device = device;
     m_net->to(device);
     if (m_dirs.defined()) m_dirs = m_dirs.to(device);

@@ -12,9 +12,7 @@ std::int64_t NeRF2Model::parameter_version() const {
 }
 
 bool NeRF2Model::cache_valid() const {
-    // Device types and indices compared as placed: "cuda" means the current device.
-    const auto placed = torch::empty({0}, torch::TensorOptions().device(m_device)).device();
-    return m_cache_pre.defined() && m_cache_pre.device() == placed && m_cache_version == parameter_version();
+    return m_cache_pre.defined() && m_cache_pre.device() == m_device && m_cache_version == parameter_version();
 }
 
 std::pair<torch::Tensor, torch::Tensor> NeRF2Model::grid_part(const torch::Tensor& pixels) {  // [Pc]

@@ -14,6 +14,8 @@ const std::initializer_list<std::string_view> kTrainKeys = {
     "steps", "lr", "weight_decay", "schedule", "gamma", "every", "grad_clip", "seed", "eval_every",
     "checkpoint_every", "log_every", "batch", "mixed_precision", "device"};
 
+constexpr double kDefaultLr = 1e-3;  // Adam's usual rate, for models that recommend none
+
 }  // namespace
 
 TrainConfig TrainConfig::from_json(const nlohmann::json& j) {
@@ -66,12 +68,12 @@ nlohmann::json TrainConfig::to_json() const {
 }
 
 void TrainConfig::resolve_defaults(const nlohmann::json& defaults) {
-    if (!lr) lr = defaults.value("lr", 1e-3);
+    if (!lr) lr = defaults.value("lr", kDefaultLr);
     if (!weight_decay) weight_decay = defaults.value("weight_decay", 0.0);
 }
 
 double TrainConfig::lr_at(std::int64_t step) const {
-    const double lr = this->lr.value_or(1e-3);
+    const double lr = this->lr.value_or(kDefaultLr);
     if (schedule == "constant" || steps <= 0) return lr;
     if (schedule == "step") return lr * std::pow(gamma, static_cast<double>(step / every));
     const double t = std::min(1.0, static_cast<double>(step) / static_cast<double>(steps));
