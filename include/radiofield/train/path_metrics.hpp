@@ -115,4 +115,13 @@ double mean_delay(const PathSet& paths);
 // a = (λ/4π)(1/L)·…).
 double reflection_coefficient_magnitude(std::complex<double> a, double tau_s, double frequency_hz);
 
+// A self-contained inline SVG power–delay profile of one link for the report: true paths as
+// stems with circles, predicted ones as stems with crosses, matched pairs joined by thin
+// lines, a legend, and the link's three errors in a corner. `title` is escaped for XML.
+std::string path_set_svg(const PathSet& truth,
+                         const PathSet& pred,
+                         const PathMatch& match,
+                         const PathErrors& errors,
+                         const std::string& title);
+
 }  // namespace radiofield::train
