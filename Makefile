@@ -2,7 +2,8 @@
 #   make demo   set up, build, and run the main job on a built-in default
 #   make test   set up, build, and run the whole test suite
 # Other targets: setup, build, cuda (the whole CUDA preset), cuda-check (its CUDA targets
-# only), gpu-debs (packages for a GPU machine, see scripts/gpu/build.sh), bench, format, clean.
+# only), gpu-debs (packages for a GPU machine, see scripts/gpu/build.sh), bench, format,
+# format-check (CI: fails on code that differs from .clang-format), clean.
 
 CACHE ?= $(HOME)/.cache/radiofield
 export CCACHE_DIR ?= $(CACHE)/ccache
@@ -12,7 +13,7 @@ export CCACHE_BASEDIR ?= $(CURDIR)
 JOBS ?= $(shell nproc)
 BIN := build/cpu/bin/radiofield
 
-.PHONY: datasets datasets-full demo test setup configure build cuda cuda-check gpu-debs bench format clean
+.PHONY: datasets datasets-full demo test setup configure build cuda cuda-check gpu-debs bench format format-check clean
 
 demo: build
 	scripts/demo.sh $(BIN)
@@ -52,8 +53,14 @@ datasets-full: build
 bench: build
 	$(BIN) bench rt
 
+SOURCES = $$(git ls-files '*.cpp' '*.hpp' '*.cu' '*.cuh')
+
 format:
-	clang-format -i $$(git ls-files '*.cpp' '*.hpp' '*.cu' '*.cuh')
+	clang-format -i $(SOURCES)
+
+format-check: setup
+	@clang-format --dry-run -Werror $(SOURCES) || { echo "format-check: run 'make format' (clang-format $$(clang-format --version | grep -o '[0-9][0-9.]*' | head -1), .clang-format)"; exit 1; }
+	@echo "format-check: every C++ file follows .clang-format"
 
 clean:
 	rm -rf build

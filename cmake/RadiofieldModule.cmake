@@ -1,11 +1,12 @@
 # radiofield_module(NAME [DEPS ...] [TORCH]): one static library per module, sources from
-# src/<NAME>/ (*.cpp always, *.cu only in CUDA builds), headers under include/radiofield/<NAME>/.
+# src/<NAME>/ and its subfolders (*.cpp always, *.cu only in CUDA builds; models keep one
+# folder per family), headers under include/radiofield/<NAME>/.
 function(radiofield_module name)
   cmake_parse_arguments(ARG "TORCH" "" "DEPS" ${ARGN})
-  file(GLOB _cpp CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
+  file(GLOB_RECURSE _cpp CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
   set(_src ${_cpp})
   if(RADIOFIELD_CUDA)
-    file(GLOB _cu CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cu)
+    file(GLOB_RECURSE _cu CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cu)
     list(APPEND _src ${_cu})
   endif()
   if(NOT _src)  # a module whose sources are still to come

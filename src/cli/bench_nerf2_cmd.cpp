@@ -67,17 +67,21 @@ std::string peak_memory(torch::Device device) {
 }
 
 // Random spectra on the grid; the moving end anywhere in a 5 m room (NeRF2's RFID far = 5 m).
-train::SpectrumData synthetic_data(const data::SpectrumGrid& grid, int n) {
-    train::SpectrumData d;
+train::DataList synthetic_data(const data::SpectrumGrid& grid, int n) {
+    data::Dataset d;
     d.grid = grid;
+    d.frequency_hz = 920e6;
     d.station_position = {0, 0, 1};
-    d.spectra = torch::rand({n, grid.n_el, grid.n_az});
-    d.positions = torch::rand({n, 3}) * 4.0 - 2.0;
-    d.scene_id = torch::zeros({n}, torch::kLong);
-    for (int i = 0; i < n; ++i) d.split.train.push_back(i);
-    d.scene_lo = {-2.5, -2.5, 0};
-    d.scene_hi = {2.5, 2.5, 3};
-    return d;
+    d.power_unit = "normalized";
+    const auto spectra = torch::rand({n, grid.n_el, grid.n_az}).contiguous();
+    d.spectra.assign(spectra.data_ptr<float>(), spectra.data_ptr<float>() + spectra.numel());
+    const auto pos = (torch::rand({n, 3}, torch::kFloat64) * 4.0 - 2.0).contiguous();
+    const auto pa = pos.accessor<double, 2>();
+    for (int i = 0; i < n; ++i) {
+        d.positions.push_back({pa[i][0], pa[i][1], pa[i][2]});
+        d.split.train.push_back(i);
+    }
+    return {train::SceneData::from(std::move(d), "synthetic", {train::DataView::Spectra})};
 }
 
 void run_bench_nerf2(BenchNerf2Args a, const std::string& device_name) {
@@ -98,16 +102,17 @@ void run_bench_nerf2(BenchNerf2Args a, const std::string& device_name) {
     cfg.batch = a.rays;
     cfg.tf32 = a.precision == "tf32";
     const auto data = synthetic_data(grid, 64);
+    const auto& scene = *data.front();
     models::NeRF2Model model(cfg);
     model.set_device(device);
-    model.prepare(data);
+    model.prepare(train::contexts(data), &data);
     std::int64_t n_params = 0;
-    for (const auto& p : model.parameters()) n_params += p.numel();
+    for (const auto& p : model.net()->parameters()) n_params += p.numel();
     fmt::print("nerf2 bench: {} ({}), torch {}, {} parameters, {} samples/ray, matmul {}\n",
                gpu ? nn::cuda_device_name() : "CPU", device.str(), nn::torch_version(), n_params, cfg.n_samples,
                cfg.tf32 ? "TF32" : "fp32");
 
-    torch::optim::Adam adam(model.parameters(), torch::optim::AdamOptions(cfg.lr).weight_decay(cfg.weight_decay));
+    torch::optim::Adam adam(model.net()->parameters(), torch::optim::AdamOptions(cfg.lr).weight_decay(cfg.weight_decay));
     auto gen = torch::make_generator<at::CPUGeneratorImpl>(1);
     auto step = [&](auto&& loss_fn) {
         auto loss = loss_fn();
@@ -116,29 +121,29 @@ void run_bench_nerf2(BenchNerf2Args a, const std::string& device_name) {
         adam.step();
     };
     reset_peak(device);
-    const double train_ms = median_ms(device, a.warmup, a.steps, [&] { step([&] { return model.training_loss(data, gen); }); });
+    const double train_ms = median_ms(device, a.warmup, a.steps, [&] { step([&] { return model.training_loss(data, {}, gen); }); });
     fmt::print("train step ({} rays, fwd+bwd+Adam): {:9.2f} ms median of {}   peak {}\n", a.rays, train_ms, a.steps,
                peak_memory(device));
 
-    const auto pos = data.positions.narrow(0, 0, 1);
+    const auto pos = scene.positions.narrow(0, 0, 1);
     double cold_ms = 0;
     {
         auto cold_cfg = cfg;
         cold_cfg.cache_trunk = false;
         models::NeRF2Model cold(cold_cfg);
         cold.set_device(device);
-        cold.prepare(data);
+        cold.prepare(train::contexts(data), &data);
         torch::NoGradGuard no_grad;
-        auto src = model.parameters(), dst = cold.parameters();
+        auto src = model.net()->parameters(), dst = cold.net()->parameters();
         for (std::size_t i = 0; i < src.size(); ++i) dst[i].copy_(src[i]);
         reset_peak(device);
-        cold_ms = median_ms(device, 1, a.repeats, [&] { cold.predict(pos); });
+        cold_ms = median_ms(device, 1, a.repeats, [&] { cold.predict_positions(pos); });
         fmt::print("spectrum {}x{}, no cache:            {:9.2f} ms median of {}   peak {}\n", grid.n_el, grid.n_az, cold_ms,
                    a.repeats, peak_memory(device));
     }
     reset_peak(device);
-    const double build_ms = median_ms(device, 0, 1, [&] { model.predict(pos); });  // builds the cache
-    const double cached_ms = median_ms(device, 1, a.repeats, [&] { model.predict(pos); });
+    const double build_ms = median_ms(device, 0, 1, [&] { model.predict_positions(pos); });  // builds the cache
+    const double cached_ms = median_ms(device, 1, a.repeats, [&] { model.predict_positions(pos); });
     fmt::print("spectrum {}x{}, first (builds cache): {:9.2f} ms\n", grid.n_el, grid.n_az, build_ms);
     fmt::print("spectrum {}x{}, cached trunk:         {:9.2f} ms median of {}   peak {}\n", grid.n_el, grid.n_az,
                cached_ms, a.repeats, peak_memory(device));
@@ -146,12 +151,12 @@ void run_bench_nerf2(BenchNerf2Args a, const std::string& device_name) {
     if (!a.reference) return;
     // The public pipeline, ported as is: every sample through the whole network.
     const auto n_pix = static_cast<std::int64_t>(grid.size());
-    const auto spectra = data.spectra.reshape({data.size(), n_pix}).to(device);
-    const auto positions = data.positions.to(device);
+    const auto spectra = scene.spectra.reshape({scene.size(), n_pix}).to(device);
+    const auto positions = scene.positions.to(device);
     reset_peak(device);
     const double ref_train = median_ms(device, a.warmup, a.steps, [&] {
         step([&] {
-            const auto sample = torch::randint(data.size(), {a.rays}, torch::TensorOptions(torch::kLong).device(device));
+            const auto sample = torch::randint(scene.size(), {a.rays}, torch::TensorOptions(torch::kLong).device(device));
             const auto pixel = torch::randint(n_pix, {a.rays}, torch::TensorOptions(torch::kLong).device(device));
             const auto pred = model.render_rays_reference(pixel, positions.index_select(0, sample));
             return torch::mse_loss(pred, spectra.index({sample, pixel}));

@@ -25,7 +25,6 @@ void add_train_commands(CLI::App& app, GlobalOptions& global);  // train, eval, 
 void add_bench_commands(CLI::App& app, GlobalOptions& global);
 void add_bench_rt_command(CLI::App& bench, GlobalOptions& global);
 void add_bench_nerf2_command(CLI::App& bench, GlobalOptions& global);
-void add_placeholder_commands(CLI::App& app, GlobalOptions& global);
 void print_version();
 
 }  // namespace radiofield::cli

@@ -6,10 +6,12 @@
 #include "radiofield/core/error.hpp"
 #include "radiofield/core/log.hpp"
 #include "radiofield/core/progress.hpp"
+#include "radiofield/models/registry.hpp"
 #include "radiofield/nn/device.hpp"
 
 int main(int argc, char** argv) {
     using namespace radiofield;
+    models::register_builtin_models();
     CLI::App app{"radiofield: neural radio propagation modelling (spectra and channel responses)"};
     app.require_subcommand(0, 1);
     cli::GlobalOptions global;
@@ -26,7 +28,6 @@ int main(int argc, char** argv) {
     cli::add_simulate_command(app, global);
     cli::add_train_commands(app, global);
     cli::add_bench_commands(app, global);
-    cli::add_placeholder_commands(app, global);
 
     try {
         app.parse(argc, argv);

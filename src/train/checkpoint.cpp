@@ -40,6 +40,7 @@ CheckpointState parse_meta(torch::serialize::InputArchive& archive, const fs::pa
     CheckpointState s;
     s.model = j.value("model", "");
     s.step = j.value("step", std::int64_t{0});
+    s.phase = j.value("phase", std::string{});
     s.elapsed_s = j.value("elapsed_s", 0.0);
     s.config = j.value("config", nlohmann::json::object());
     if (!expected_model.empty() && s.model != expected_model) {
@@ -56,7 +57,7 @@ void save_checkpoint(const fs::path& path, const CheckpointState& state, const M
                      torch::optim::Optimizer* optimizer, const torch::Generator* generator) {
     torch::serialize::OutputArchive root;
     const nlohmann::json meta = {{"version", kCheckpointVersion}, {"model", state.model}, {"step", state.step},
-                                 {"elapsed_s", state.elapsed_s}, {"config", state.config}};
+                                 {"phase", state.phase}, {"elapsed_s", state.elapsed_s}, {"config", state.config}};
     root.write("meta", c10::IValue(meta.dump()));
     torch::serialize::OutputArchive weights(root.compilation_unit());
     model.save(weights);
@@ -81,19 +82,13 @@ CheckpointState read_checkpoint_state(const fs::path& path, const std::string& e
     return parse_meta(archive, path, expected_model);
 }
 
-CheckpointState load_checkpoint(const fs::path& path, Model& model, torch::optim::Optimizer* optimizer,
-                                torch::Generator* generator) {
+CheckpointState load_checkpoint(const fs::path& path, Model& model, torch::Generator* generator) {
     auto archive = open_archive(path);
     CheckpointState s = parse_meta(archive, path, model.name());
     try {
         torch::serialize::InputArchive weights;
         if (!archive.try_read("model", weights)) fail("'{}' holds no model weights", path.string());
         model.load(weights);
-        if (optimizer) {
-            torch::serialize::InputArchive opt;
-            if (!archive.try_read("optimizer", opt)) fail("'{}' holds no optimiser state", path.string());
-            optimizer->load(opt);
-        }
         if (generator) {
             torch::Tensor rng;
             if (archive.try_read("rng", rng)) generator->set_state(rng);
@@ -104,6 +99,20 @@ CheckpointState load_checkpoint(const fs::path& path, Model& model, torch::optim
              path.string(), model.name(), e.what_without_backtrace());
     }
     return s;
+}
+
+
+
+void load_optimizer_state(const fs::path& path, torch::optim::Optimizer& optimizer) {
+    auto archive = open_archive(path);
+    try {
+        torch::serialize::InputArchive opt;
+        if (!archive.try_read("optimizer", opt)) fail("'{}' holds no optimiser state; retrain with --restart", path.string());
+        optimizer.load(opt);
+    } catch (const c10::Error& e) {
+        fail("'{}': the optimiser state does not fit the model's parameters ({}); retrain with --restart",
+             path.string(), e.what_without_backtrace());
+    }
 }
 
 }  // namespace radiofield::train

@@ -1,15 +1,11 @@
-// Model registry by name. The built-in models register themselves through
-// register_builtin_models() (src/models/registry_builtin.cpp), called once on first use:
-// self-registration from static initialisers would be dropped by the linker.
+// Model registry by name. This layer knows no model: the program registers the built-in
+// ones (models::register_builtin_models(), include/radiofield/models/registry.hpp), and a
+// test or a user's program may register its own.
 #include <map>
 #include <mutex>
 
 #include "radiofield/core/error.hpp"
 #include "radiofield/train/model.hpp"
-
-namespace radiofield::models {
-void register_builtin_models();  // src/models/registry_builtin.cpp
-}
 
 namespace radiofield::train {
 namespace {
@@ -29,11 +25,6 @@ std::mutex& registry_mutex() {
     return m;
 }
 
-void ensure_builtins() {
-    static std::once_flag once;
-    std::call_once(once, [] { models::register_builtin_models(); });
-}
-
 }  // namespace
 
 void register_model(const std::string& name, const std::string& summary, ModelFactory factory) {
@@ -43,8 +34,12 @@ void register_model(const std::string& name, const std::string& summary, ModelFa
     if (!inserted) fail("model '{}' is registered twice", name);
 }
 
+bool model_registered(const std::string& name) {
+    std::lock_guard lock(registry_mutex());
+    return registry().count(name) > 0;
+}
+
 std::unique_ptr<Model> make_model(const std::string& name, const nlohmann::json& config) {
-    ensure_builtins();
     ModelFactory factory;
     {
         std::lock_guard lock(registry_mutex());
@@ -53,7 +48,7 @@ std::unique_ptr<Model> make_model(const std::string& name, const nlohmann::json&
             std::string known;
             for (const auto& [n, e] : registry()) known += (known.empty() ? "" : ", ") + n;
             fail("unknown model '{}'; known models: {} (radiofield models lists them)", name,
-                 known.empty() ? "none" : known);
+                 known.empty() ? "none (the program registers the built-in models at start)" : known);
         }
         factory = it->second.factory;
     }
@@ -63,7 +58,6 @@ std::unique_ptr<Model> make_model(const std::string& name, const nlohmann::json&
 }
 
 std::vector<std::pair<std::string, std::string>> model_names() {
-    ensure_builtins();
     std::lock_guard lock(registry_mutex());
     std::vector<std::pair<std::string, std::string>> out;
     for (const auto& [n, e] : registry()) out.emplace_back(n, e.summary);

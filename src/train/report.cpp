@@ -1,15 +1,12 @@
 // The HTML evaluation report: one self-contained page (PNG data URIs, inline SVG) with the
-// metrics table, the best / median / worst spectra and a PSNR histogram; the figures are
-// also written beside it as files.
-#include <stb_image_write.h>
-
+// metrics table the evaluator declares, the best / median / worst samples by its ranking
+// metric and a histogram of that metric; the figures are also written beside it as files.
 #include <algorithm>
 #include <cmath>
 #include <fstream>
 
 #include "radiofield/core/atomic_file.hpp"
 #include "radiofield/core/error.hpp"
-#include "radiofield/data/image.hpp"
 #include "radiofield/train/evaluate.hpp"
 #include "radiofield/train/metrics.hpp"
 
@@ -31,19 +28,6 @@ std::string escape(const std::string& s) {
     return out;
 }
 
-std::vector<std::uint8_t> encode_png(const data::RgbImage& img) {
-    std::vector<std::uint8_t> bytes;
-    auto sink = [](void* ctx, void* data, int size) {
-        auto* out = static_cast<std::vector<std::uint8_t>*>(ctx);
-        const auto* p = static_cast<const std::uint8_t*>(data);
-        out->insert(out->end(), p, p + size);
-    };
-    if (stbi_write_png_to_func(sink, &bytes, img.width, img.height, 3, img.rgb.data(), img.width * 3) == 0) {
-        fail("report: could not encode a PNG image");
-    }
-    return bytes;
-}
-
 void write_file(const fs::path& path, const void* bytes, std::size_t size) {
     AtomicOutput out(path, true);
     {
@@ -59,35 +43,18 @@ std::string cell(const nlohmann::json& v) {
     return escape(v.is_string() ? v.get<std::string>() : v.dump());
 }
 
-// Ground truth | prediction | |error| of one sample, on fixed colour ranges.
-data::RgbImage figure(Model& model, const SpectrumData& data, const SampleScore& s) {
-    const auto index = torch::tensor({s.index}, torch::kInt64);
-    const bool in_pool = std::find(data.split.train.begin(), data.split.train.end(), s.index) != data.split.train.end();
-    const auto pred = model.predict(data.positions.index_select(0, index), torch::tensor({in_pool ? s.index : -1}))
-                          .to(torch::kCPU, torch::kFloat32)[0].contiguous();  // [H, W]
-    const auto truth = data.spectra[s.index].contiguous();                    // [H, W]
-    const auto err = (pred - truth).abs().contiguous();
-    const auto& g = data.grid;
-    auto span = [](const torch::Tensor& t) { return std::span<const float>(t.data_ptr<float>(), t.numel()); };
-    data::SpectrumImageOptions o;
-    o.upscale = std::clamp(360 / std::max(1, g.n_az), 1, 16);
-    o.range = std::make_pair(0.0, 1.0);
-    const auto a = data::render_spectrum(span(truth), g, o);
-    const auto b = data::render_spectrum(span(pred), g, o);
-    o.colour_map = data::ColourMap::Magma;
-    o.range = std::make_pair(0.0, std::max(1e-6, err.max().item<double>()));
-    const auto c = data::render_spectrum(span(err), g, o);
-    return data::side_by_side({a, b, c}, {"ground truth", "prediction", "|error|"});
-}
-
-// Histogram of the finite PSNR values as an SVG (axes, counts, mean and median markers).
-std::string psnr_histogram_svg(const EvalResult& r) {
+// Histogram of the finite values of metric `m` as an SVG (axes, counts, mean and median markers).
+std::string histogram_svg(const EvalResult& r, std::size_t m) {
     std::vector<double> v;
-    for (const auto& s : r.samples) if (std::isfinite(s.psnr)) v.push_back(s.psnr);
+    for (const auto& s : r.samples) {
+        if (std::isfinite(s.values[m])) v.push_back(s.values[m]);
+    }
+    const MetricInfo& info = r.metrics[m];
+    const std::string label = info.unit.empty() ? info.name : fmt::format("{} ({})", info.name, info.unit);
     const int W = 640, H = 300, L = 56, R = 20, T = 20, B = 50;
     std::string svg = fmt::format(R"(<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" viewBox="0 0 {} {}" font-family="sans-serif" font-size="12">)", W, H, W, H);
     svg += fmt::format(R"(<rect width="{}" height="{}" fill="white"/>)", W, H);
-    if (v.empty()) return svg + R"(<text x="20" y="40">no finite PSNR values</text></svg>)";
+    if (v.empty()) return svg + R"(<text x="20" y="40">no finite values</text></svg>)";
     const auto [mn, mx] = std::minmax_element(v.begin(), v.end());
     double lo = std::floor(*mn), hi = std::ceil(*mx);
     if (hi - lo < 1) hi = lo + 1;
@@ -113,7 +80,7 @@ std::string psnr_histogram_svg(const EvalResult& r) {
     for (int c : {0, (cmax + 1) / 2, cmax}) {
         svg += fmt::format(R"(<text x="{}" y="{:.1f}" text-anchor="end" dominant-baseline="middle">{}</text>)", L - 6, Y(c), c);
     }
-    svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="middle">PSNR (dB)</text>)", L + pw / 2, H - 8);
+    svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="middle">{}</text>)", L + pw / 2, H - 8, escape(label));
     svg += fmt::format(R"~(<text x="14" y="{}" text-anchor="middle" transform="rotate(-90 14 {})">samples</text>)~", T + ph / 2, T + ph / 2);
     const SummaryStats st = summarize(v);
     const std::pair<double, const char*> marks[] = {{st.mean, "#d62728"}, {st.median, "#2ca02c"}};
@@ -121,8 +88,8 @@ std::string psnr_histogram_svg(const EvalResult& r) {
         svg += fmt::format(R"(<line x1="{0:.1f}" y1="{1}" x2="{0:.1f}" y2="{2}" stroke="{3}" stroke-width="2" stroke-dasharray="5,3"/>)",
                            X(x), T, T + ph, colour);
     }
-    svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="end" fill="#d62728">mean {:.2f} dB</text>)", W - R, T + 12, st.mean);
-    svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="end" fill="#2ca02c">median {:.2f} dB</text>)", W - R, T + 28, st.median);
+    svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="end" fill="#d62728">mean {:.4g} {}</text>)", W - R, T + 12, st.mean, escape(info.unit));
+    svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="end" fill="#2ca02c">median {:.4g} {}</text>)", W - R, T + 28, st.median, escape(info.unit));
     return svg + "</svg>";
 }
 
@@ -143,9 +110,10 @@ std::string base64_encode(const std::uint8_t* bytes, std::size_t size) {
     return out;
 }
 
-void write_report(Model& model, const SpectrumData& data, const EvalResult& result, const ReportInfo& info,
-                  const fs::path& html_path) {
+void write_report(Model& model, const DataList& data, const EvalResult& result, const EvalOptions& options,
+                  const ReportInfo& info, const fs::path& html_path) {
     check_output_path(html_path, true);
+    auto evaluator = make_evaluator(result.kind, {options.lpips_weights, options.device});
     const nlohmann::json summary = result.summary();
     const fs::path dir = html_path.parent_path().empty() ? fs::path(".") : html_path.parent_path();
     const std::string stem = html_path.stem().string();
@@ -160,39 +128,58 @@ void write_report(Model& model, const SpectrumData& data, const EvalResult& resu
                        ".note{font-size:13px;color:#555}</style></head><body>\n";
     html += "<h1>" + escape(info.title) + "</h1>\n<table>";
     for (const auto& [k, v] : info.details.items()) html += "<tr><th>" + escape(k) + "</th><td>" + cell(v) + "</td></tr>";
-    html += fmt::format("<tr><th>split</th><td>{} ({} spectra)</td></tr>", escape(result.split), result.samples.size());
-    html += fmt::format("<tr><th>prediction time</th><td>{:.3g} ms per spectrum</td></tr>", result.seconds_per_spectrum * 1e3);
-    html += "</table>\n<h2>Metrics</h2>\n<table><tr><th>metric</th><th>mean</th><th>median</th></tr>";
-    for (const char* m : {"mse", "psnr", "ssim", "ssim_skimage", "lpips"}) {
-        html += fmt::format("<tr><th>{}</th><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>", m,
-                            cell(summary["mean"][m]), cell(summary["median"][m]));
+    html += fmt::format("<tr><th>split</th><td>{} ({} samples, {})</td></tr>", escape(result.split), result.samples.size(),
+                        escape(std::string(to_string(result.kind))));
+    html += fmt::format("<tr><th>prediction time</th><td>{:.3g} ms per sample</td></tr>", result.seconds_per_sample * 1e3);
+    html += "</table>\n<h2>Metrics</h2>\n<table><tr><th>metric</th><th>mean</th><th>median</th><th>what it is</th></tr>";
+    for (const auto& m : result.metrics) {
+        const std::string name = m.unit.empty() ? m.name : m.name + " (" + m.unit + ")";
+        html += fmt::format("<tr><th>{}</th><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}{}</td></tr>",
+                            escape(name), cell(summary["mean"][m.name]), cell(summary["median"][m.name]),
+                            escape(m.description), m.higher_is_better ? " (higher is better)" : " (lower is better)");
     }
-    html += "</table>\n<p class=\"note\">PSNR in dB (data range 1). ssim: GRaF's convention (11&times;11 Gaussian window); "
-            "ssim_skimage: scikit-image's (NeRF2's evaluation). " + escape(result.lpips_status) + ".";
-    if (summary["psnr_infinite"].get<std::int64_t>() > 0) {
-        html += fmt::format(" {} exact predictions (infinite PSNR) are left out of the PSNR mean.", summary["psnr_infinite"].get<std::int64_t>());
+    html += "</table>\n";
+    if (!result.pooled.empty()) {
+        html += "<h3>Pooled over every sample</h3>\n<table>";
+        for (const auto& [k, v] : result.pooled.items()) html += "<tr><th>" + escape(k) + "</th><td class=\"num\">" + cell(v) + "</td></tr>";
+        html += "</table>\n";
     }
-    html += fmt::format("</p>\n<h2>Best, median and worst {} spectra (by PSNR)</h2>\n<p class=\"note\">Ground truth "
-                        "and prediction share one colour scale (0&ndash;1, per-sample min&ndash;max normalised); |error| "
-                        "has its own scale. Rows: elevation, columns: azimuth.</p>\n",
-                        escape(result.split));
+    html += "<p class=\"note\">" + escape(result.notes);
+    for (const auto& [k, v] : summary["infinite"].items()) {
+        html += fmt::format(" {} samples have an infinite {} (exact predictions) and are left out of its mean.",
+                            v.get<std::int64_t>(), escape(k));
+    }
+    const std::size_t rank = result.metric(result.ranking);
+    html += fmt::format("</p>\n<h2>Best, median and worst {} samples (by {})</h2>\n", escape(result.split),
+                        escape(result.ranking));
     const auto picks = result.best_median_worst();
     const char* names[] = {"best", "median", "worst"};
     for (std::size_t i = 0; i < picks.size(); ++i) {
         const SampleScore& sc = result.samples[picks[i]];
-        const auto png = encode_png(figure(model, data, sc));
-        write_file(dir / (stem + "_" + names[i] + ".png"), png.data(), png.size());
-        const Vec3 p{data.positions[sc.index][0].item<double>(), data.positions[sc.index][1].item<double>(),
-                     data.positions[sc.index][2].item<double>()};
-        html += fmt::format("<h3>{}: sample {} at ({:.2f}, {:.2f}, {:.2f}) m &mdash; PSNR {:.2f} dB, SSIM {:.3f}, MSE {:.4g}</h3>\n"
-                            "<figure><img alt=\"{} spectrum: ground truth, prediction, error\" src=\"data:image/png;base64,{}\">"
-                            "</figure>\n",
-                            names[i], sc.index, p.x, p.y, p.z, sc.psnr, sc.ssim, sc.mse, names[i],
-                            base64_encode(png.data(), png.size()));
+        const SceneData& scene = *data[sc.dataset];
+        const Prediction one = model.predict(Query::samples(scene, {sc.index}));
+        const Figure fig = evaluator->figure(scene, sc.index, one);
+        write_file(dir / (stem + "_" + names[i] + fig.extension()), fig.content.data(), fig.content.size());
+        const auto p = scene.positions[sc.index];
+        std::string scores;
+        for (std::size_t m = 0; m < result.metrics.size(); ++m) {
+            if (std::isnan(sc.values[m])) continue;
+            scores += fmt::format("{}{} {:.4g}", scores.empty() ? "" : ", ", result.metrics[m].name, sc.values[m]);
+        }
+        html += fmt::format("<h3>{}: sample {} of {} at ({:.2f}, {:.2f}, {:.2f}) m &mdash; {}</h3>\n<figure>", names[i],
+                            sc.index, escape(fs::path(scene.source()).filename().string()), p[0].item<double>(),
+                            p[1].item<double>(), p[2].item<double>(), escape(scores));
+        if (fig.mime == "image/png") {
+            html += fmt::format("<img alt=\"{}\" src=\"data:image/png;base64,{}\">", escape(fig.alt),
+                                base64_encode(reinterpret_cast<const std::uint8_t*>(fig.content.data()), fig.content.size()));
+        } else {
+            html += fig.content;
+        }
+        html += "</figure>\n";
     }
-    const std::string svg = psnr_histogram_svg(result);
+    const std::string svg = histogram_svg(result, rank);
     write_file(dir / (stem + "_histogram.svg"), svg.data(), svg.size());
-    html += "<h2>PSNR histogram</h2>\n" + svg + "\n</body></html>\n";
+    html += "<h2>" + escape(result.ranking) + " histogram</h2>\n" + svg + "\n</body></html>\n";
     write_file(html_path, html.data(), html.size());
 }
 

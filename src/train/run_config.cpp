@@ -14,7 +14,7 @@ const std::initializer_list<std::string_view> kTrainKeys = {
     "steps", "lr", "weight_decay", "schedule", "gamma", "every", "grad_clip", "seed", "eval_every",
     "checkpoint_every", "log_every", "batch", "mixed_precision", "device"};
 
-constexpr double kDefaultLr = 1e-3;  // Adam's usual rate, for models that recommend none
+constexpr int kRunConfigVersion = 2;  // 2: training contexts, phases and parameter groups
 
 }  // namespace
 
@@ -72,23 +72,29 @@ void TrainConfig::resolve_defaults(const nlohmann::json& defaults) {
     if (!weight_decay) weight_decay = defaults.value("weight_decay", 0.0);
 }
 
-double TrainConfig::lr_at(std::int64_t step) const {
-    const double lr = this->lr.value_or(kDefaultLr);
-    if (schedule == "constant" || steps <= 0) return lr;
-    if (schedule == "step") return lr * std::pow(gamma, static_cast<double>(step / every));
+double TrainConfig::lr_at(std::int64_t step, std::int64_t steps, double base, const std::string& schedule) const {
+    if (schedule == "constant" || steps <= 0) return base;
+    if (schedule == "step") return base * std::pow(gamma, static_cast<double>(step / every));
+    if (schedule != "cosine") fail("unknown schedule '{}'; valid: cosine, step, constant", schedule);
     const double t = std::min(1.0, static_cast<double>(step) / static_cast<double>(steps));
-    return lr * 0.5 * (1.0 + std::cos(std::numbers::pi * t));  // cosine, as torch's CosineAnnealingLR
+    return base * 0.5 * (1.0 + std::cos(std::numbers::pi * t));  // cosine, as torch's CosineAnnealingLR
 }
 
 RunConfig RunConfig::from_json(const nlohmann::json& j) {
-    check_keys(j, {"model", "model_config", "train", "data", "data_info", "version"}, "run config");
+    check_keys(j, {"model", "model_config", "train", "data", "contexts", "version"}, "run config");
+    if (j.contains("version") && j.at("version") != kRunConfigVersion) {
+        fail("run config of version {} but this radiofield reads version {}; retrain the run (--restart)",
+             j.at("version").dump(), kRunConfigVersion);
+    }
     RunConfig c;
     c.model = get_or(j, "model", std::string{}, "run config");
     c.model_config = get_or(j, "model_config", nlohmann::json::object(), "run config");
     if (!c.model_config.is_object()) fail("run config: model_config must be a JSON object");
     c.train = TrainConfig::from_json(j.value("train", nlohmann::json::object()));
     c.data = get_or(j, "data", std::vector<std::string>{}, "run config");
-    c.data_info = get_or(j, "data_info", nlohmann::json::object(), "run config");
+    for (const auto& ctx : get_or(j, "contexts", nlohmann::json::array(), "run config")) {
+        c.contexts.push_back(SceneContext::from_json(ctx));
+    }
     return c;
 }
 
@@ -109,8 +115,10 @@ RunConfig RunConfig::read(const std::filesystem::path& path) {
 }
 
 nlohmann::json RunConfig::to_json() const {
-    return {{"version", 1}, {"model", model}, {"model_config", model_config}, {"train", train.to_json()},
-            {"data", data}, {"data_info", data_info}};
+    nlohmann::json ctx = nlohmann::json::array();
+    for (const auto& c : contexts) ctx.push_back(c.to_json());
+    return {{"version", kRunConfigVersion}, {"model", model}, {"model_config", model_config},
+            {"train", train.to_json()}, {"data", data}, {"contexts", ctx}};
 }
 
 void apply_setting(RunConfig& config, const std::string& assignment) {

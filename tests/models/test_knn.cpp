@@ -4,11 +4,13 @@
 
 #include <numeric>
 
-#include "../train/torch_temp_dir.hpp"
+#include "../train/scene_fixture.hpp"
 #include "../train/synthetic_data.hpp"
+#include "../train/torch_temp_dir.hpp"
 #include "radiofield/core/error.hpp"
 #include "radiofield/core/progress.hpp"
 #include "radiofield/models/knn.hpp"
+#include "radiofield/models/registry.hpp"
 #include "radiofield/train/loop.hpp"
 
 namespace radiofield::models {
@@ -16,51 +18,51 @@ namespace {
 
 // Five samples on the x axis at x = 0, 1, 2, 3, 10; sample i's 2×3 spectrum is
 // (i + 1)/10 + 0.01·pixel. All are training samples except sample 4.
-train::SpectrumData line_data() {
-    train::SpectrumData d;
-    d.grid = {2, 3, 1, 1, 1};
-    d.frequency_hz = 1e9;
+std::shared_ptr<const train::SceneData> line_data() {
     const double xs[] = {0, 1, 2, 3, 10};
-    d.positions = torch::zeros({5, 3});
-    d.spectra = torch::zeros({5, 2, 3});
+    auto positions = torch::zeros({5, 3});
+    auto spectra = torch::zeros({5, 2, 3});
     for (int i = 0; i < 5; ++i) {
-        d.positions[i][0] = xs[i];
-        d.spectra[i] = (i + 1) / 10.0 + 0.01 * torch::arange(6, torch::kFloat32).view({2, 3});
+        positions[i][0] = xs[i];
+        spectra[i] = (i + 1) / 10.0 + 0.01 * torch::arange(6, torch::kFloat32).view({2, 3});
     }
-    d.scene_id = torch::zeros({5}, torch::kInt64);
-    d.split.train = {0, 1, 2, 3};
-    d.split.test = {4};
-    return d;
+    return test::scene_from(spectra, positions, {{0, 1, 2, 3}, {}, {4}});
 }
 
 torch::Tensor at(double x) { return torch::tensor({x, 0.0, 0.0}, torch::kFloat32).view({1, 3}); }
 
+// The model's spectra at x on the line, excluding sample `self` (−1: none) from the support.
+torch::Tensor predict(train::Model& model, const train::SceneData& scene, double x, std::int64_t self = -1) {
+    auto query = train::Query::at(scene, at(x));
+    query.exclude = torch::tensor({self}, torch::kInt64);
+    return model.predict(query).spectra;
+}
+
 TEST(Knn, EqualWeightsAverageTheKNearestOtherTrainingSpectra) {
-    const auto d = line_data();
+    const auto scene = line_data();
+    const auto& d = *scene;
     KnnModel knn({.k = 2, .weights = KnnWeights::Equal});
-    knn.prepare(d);
     // Query sample 1 (x = 1) excluding itself: nearest others are x = 0 and x = 2 → (s0 + s2)/2.
-    const auto pred = knn.predict(at(1.0), torch::tensor({1}, torch::kInt64));
+    const auto pred = predict(knn, d, 1.0, 1);
     const auto expected = 0.5 * (d.spectra[0] + d.spectra[2]);  // 0.2 + 0.01·pixel
     EXPECT_TRUE(torch::allclose(pred[0], expected, 1e-6, 1e-7));
     EXPECT_NEAR(pred[0][0][0].item<double>(), 0.2, 1e-6);
     // Query at x = 9 (not a training sample): nearest are x = 3 and x = 2 → (s3 + s2)/2.
-    const auto far = knn.predict(at(9.0));
+    const auto far = predict(knn, d, 9.0);
     EXPECT_TRUE(torch::allclose(far[0], 0.5 * (d.spectra[3] + d.spectra[2]), 1e-6, 1e-7));
 }
 
 TEST(Knn, InverseDistanceAndBarycentricAreExactAtATrainingPositionWhenNotExcluded) {
-    const auto d = line_data();
+    const auto scene = line_data();
+    const auto& d = *scene;
     for (auto w : {KnnWeights::InverseDistance, KnnWeights::Barycentric}) {
         KnnModel knn({.k = 3, .weights = w});
-        knn.prepare(d);
-        const auto pred = knn.predict(at(2.0));  // sample 2's position, nothing excluded
+        const auto pred = predict(knn, d, 2.0);  // sample 2's position, nothing excluded
         EXPECT_TRUE(torch::equal(pred[0], d.spectra[2])) << to_string(w);
     }
     // Equal weights are exact only with k = 1.
     KnnModel one({.k = 1, .weights = KnnWeights::Equal});
-    one.prepare(d);
-    EXPECT_TRUE(torch::equal(one.predict(at(3.0))[0], d.spectra[3]));
+    EXPECT_TRUE(torch::equal(predict(one, d, 3.0)[0], d.spectra[3]));
 }
 
 TEST(Knn, InverseDistanceWeightsMatchHandComputedValues) {
@@ -105,17 +107,32 @@ TEST(Knn, BarycentricFallsBackToInverseDistanceWhenNeighboursCoincide) {
     EXPECT_TRUE(torch::allclose(w, torch::full({1, 3}, 1.0 / 3, torch::kFloat64), 0, 1e-12));
 }
 
-TEST(Knn, TooFewTrainingSamplesForKIsAClearError) {
+TEST(Knn, TooFewSupportSamplesForKIsAClearError) {
     KnnModel knn({.k = 4});
+    const auto scene = line_data();
     try {
-        knn.prepare(line_data());  // 4 training samples: a sample has only 3 others
+        predict(knn, *scene, 1.0, 1);  // 4 training samples: sample 1 has only 3 others
         FAIL() << "expected Error";
     } catch (const Error& e) {
-        EXPECT_NE(std::string(e.what()).find("k = 4"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("4 neighbours are needed"), std::string::npos) << e.what();
+    }
+}
+
+TEST(Knn, TheQueryIsNeverInItsOwnSupportSet) {
+    const auto scene = line_data();
+    KnnModel knn({.k = 1});
+    // Every training sample, asked as a query of samples, gets a neighbour's spectrum, not its own.
+    const auto query = train::Query::samples(*scene, {0, 1, 2, 3});
+    const auto pred = knn.predict(query).spectra;
+    for (std::int64_t i = 0; i < 4; ++i) EXPECT_FALSE(torch::equal(pred[i], scene->spectra[i])) << "sample " << i;
+    const auto found = query.support->nearest(query.positions, 3, query.exclude);
+    for (std::int64_t i = 0; i < 4; ++i) {
+        for (int j = 0; j < 3; ++j) EXPECT_NE(found.index[i][j].item<std::int64_t>(), i);
     }
 }
 
 TEST(KnnRegistry, BuildsBothModelsByNameAndRejectsUnknownNamesListingTheValidOnes) {
+    register_builtin_models();
     EXPECT_EQ(train::make_model("knn", {{"k", 3}, {"weights", "barycentric"}})->config()["weights"], "barycentric");
     EXPECT_EQ(train::make_model("knn_dl")->name(), "knn_dl");
     EXPECT_THROW(train::make_model("knn", {{"weights", "cubic"}}), Error);

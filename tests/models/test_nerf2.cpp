@@ -10,8 +10,10 @@
 #include <numbers>
 #include <sstream>
 
+#include "../train/scene_fixture.hpp"
 #include "radiofield/core/error.hpp"
 #include "radiofield/models/nerf2.hpp"
+#include "radiofield/models/registry.hpp"
 #include "radiofield/train/model.hpp"
 
 using namespace radiofield;
@@ -35,27 +37,28 @@ NeRF2Config tiny_config() {
 
 // 8×16 grid, station at (0.5, −0.3, 1.0), 24 moving-end positions; the spectra are a smooth
 // function of direction and position (a lobe towards the moving end), values in [0, 1].
-train::SpectrumData tiny_data() {
-    train::SpectrumData d;
+train::DataList tiny_data() {
+    test::SceneSpec spec;
     // elevation 5°..83.75°, azimuth 11.25°..180° in 11.25° steps
-    d.grid = {.n_el = 8, .n_az = 16, .el0_deg = 5, .az0_deg = 11.25, .step_deg = 11.25};
-    d.station_position = {0.5, -0.3, 1.0};
-    d.station_orientation = {0, 0, std::sin(0.25), std::cos(0.25)};
-    d.scene_lo = {-2, -2, 0};
-    d.scene_hi = {2, 2, 3};
+    spec.grid = {.n_el = 8, .n_az = 16, .el0_deg = 5, .az0_deg = 11.25, .step_deg = 11.25};
+    spec.station = {0.5, -0.3, 1.0};
+    spec.orientation = {0, 0, std::sin(0.25), std::cos(0.25)};
     const int n = 24;
     auto gen = torch::make_generator<at::CPUGeneratorImpl>(7);
-    d.positions = torch::rand({n, 3}, gen, torch::kFloat32) * 3.0 - 1.5;
-    const auto dirs = models::grid_directions(d.grid, d.station_orientation);  // [P, 3]
+    const auto positions = torch::rand({n, 3}, gen, torch::kFloat32) * 3.0 - 1.5;
+    const auto dirs = models::grid_directions(spec.grid, spec.orientation);  // [P, 3]
     const auto origin = torch::tensor({0.5f, -0.3f, 1.0f});
-    const auto to_tx = torch::nn::functional::normalize(d.positions - origin,
+    const auto to_tx = torch::nn::functional::normalize(positions - origin,
                                                         torch::nn::functional::NormalizeFuncOptions().dim(1));
     const auto cosang = torch::mm(to_tx, dirs.t());  // [N, P]
-    d.spectra = (0.5 * (cosang + 1.0)).pow(2).view({n, d.grid.n_el, d.grid.n_az});
-    d.scene_id = torch::zeros({n}, torch::kLong);
-    for (int i = 0; i < n; ++i) (i < 20 ? d.split.train : d.split.test).push_back(i);
-    return d;
+    const auto spectra = (0.5 * (cosang + 1.0)).pow(2).view({n, spec.grid.n_el, spec.grid.n_az});
+    data::Split split;
+    for (int i = 0; i < n; ++i) (i < 20 ? split.train : split.test).push_back(i);
+    return {test::scene_from(spectra, positions, split, spec)};
 }
+
+void prepare(train::Model& model, const train::DataList& data) { model.prepare(train::contexts(data), &data); }
+const torch::Tensor& positions(const train::DataList& data) { return data.front()->positions; }
 
 }  // namespace
 
@@ -137,13 +140,13 @@ TEST(NeRF2, FastTrainingPathMatchesThePublicPipelineValuesAndGradients) {
         auto cfg = tiny_config();
         cfg.near = near;
         NeRF2Model model(cfg);
-        model.prepare(tiny_data());
+        prepare(model, tiny_data());
         const auto pixels = torch::tensor({3, 77, 3, 127, 0, 64, 77, 5}, torch::kLong);  // repeats on purpose
         const auto pos = torch::randn({8, 3});
         const auto fast = model.render_rays(pixels, pos);
         const auto ref = model.render_rays_reference(pixels, pos);
         EXPECT_TRUE(torch::allclose(fast, ref, 1e-4, 1e-7)) << "near " << near << "\n" << fast << ref;
-        auto params = model.parameters();
+        auto params = model.net()->parameters();
         const auto g_fast = torch::autograd::grad({fast.pow(2).sum()}, params);
         const auto g_ref = torch::autograd::grad({ref.pow(2).sum()}, params);
         for (std::size_t i = 0; i < params.size(); ++i) {
@@ -156,17 +159,17 @@ TEST(NeRF2, FastTrainingPathMatchesThePublicPipelineValuesAndGradients) {
 TEST(NeRF2, PredictWithAndWithoutTheCacheEqualsRenderingEveryRay) {
     auto cfg = tiny_config();
     const auto data = tiny_data();
-    const auto pos = data.positions.narrow(0, 20, 3);
+    const auto pos = positions(data).narrow(0, 20, 3);
     NeRF2Model cached(cfg);
     cfg.cache_trunk = false;
     NeRF2Model direct(cfg);
-    cached.prepare(data);
-    direct.prepare(data);
+    prepare(cached, data);
+    prepare(direct, data);
     torch::NoGradGuard no_grad;
-    for (auto p : direct.parameters()) p.copy_(torch::randn_like(p) * 0.2 + p);  // fresh values…
-    auto src = direct.parameters(), dst = cached.parameters();
+    for (auto p : direct.net()->parameters()) p.copy_(torch::randn_like(p) * 0.2 + p);  // fresh values…
+    auto src = direct.net()->parameters(), dst = cached.net()->parameters();
     for (std::size_t i = 0; i < src.size(); ++i) dst[i].copy_(src[i]);           // …shared by both
-    const auto a = cached.predict(pos), b = direct.predict(pos);
+    const auto a = cached.predict_positions(pos), b = direct.predict_positions(pos);
     ASSERT_EQ(a.sizes(), (torch::IntArrayRef{3, 8, 16}));
     // A pixel is |Σ_k …|, which can nearly cancel: its float32 rounding (which depends on the
     // summation order the CPU's threads take) is bounded relative to the spectrum's peak.
@@ -178,7 +181,7 @@ TEST(NeRF2, PredictWithAndWithoutTheCacheEqualsRenderingEveryRay) {
     // the cache follows in-place parameter updates (an optimizer step)
     for (auto p : dst) p.mul_(0.9);
     for (auto p : src) p.mul_(0.9);
-    EXPECT_TRUE(torch::allclose(cached.predict(pos), direct.predict(pos), 1e-5, atol));
+    EXPECT_TRUE(torch::allclose(cached.predict_positions(pos), direct.predict_positions(pos), 1e-5, atol));
 }
 
 // The cache is built by the first predict, reused while the parameters stay, and dropped
@@ -192,18 +195,18 @@ TEST(NeRF2, InferenceCacheIsReusedUntilTheParametersChange) {
         NeRF2Model model(tiny_config());
         model.set_device(device);
         const auto data = tiny_data();
-        model.prepare(data);
+        prepare(model, data);
         EXPECT_FALSE(model.trunk_cache_ready());
-        const auto first = model.predict(data.positions.narrow(0, 0, 2));
+        const auto first = model.predict_positions(positions(data).narrow(0, 0, 2));
         EXPECT_TRUE(model.trunk_cache_ready()) << device;
-        EXPECT_TRUE(torch::equal(model.predict(data.positions.narrow(0, 0, 2)), first));
-        torch::optim::Adam opt(model.parameters(), torch::optim::AdamOptions(1e-2));
+        EXPECT_TRUE(torch::equal(model.predict_positions(positions(data).narrow(0, 0, 2)), first));
+        torch::optim::Adam opt(model.net()->parameters(), torch::optim::AdamOptions(1e-2));
         auto gen = torch::make_generator<at::CPUGeneratorImpl>(1);
         opt.zero_grad();
-        model.training_loss(data, gen).backward();
+        model.training_loss(data, {}, gen).backward();
         opt.step();
         EXPECT_FALSE(model.trunk_cache_ready()) << device;
-        EXPECT_FALSE(torch::equal(model.predict(data.positions.narrow(0, 0, 2)), first));
+        EXPECT_FALSE(torch::equal(model.predict_positions(positions(data).narrow(0, 0, 2)), first));
     }
 }
 
@@ -214,13 +217,13 @@ TEST(NeRF2, TrainingOnATinySceneCutsTheLossTenfoldIn300Steps) {
     cfg.lr = 3e-3;
     const auto data = tiny_data();
     NeRF2Model model(cfg);
-    model.prepare(data);
-    torch::optim::Adam opt(model.parameters(), torch::optim::AdamOptions(cfg.lr).weight_decay(cfg.weight_decay));
+    prepare(model, data);
+    torch::optim::Adam opt(model.net()->parameters(), torch::optim::AdamOptions(cfg.lr).weight_decay(cfg.weight_decay));
     auto gen = torch::make_generator<at::CPUGeneratorImpl>(3);
     auto average = [&](int steps) {
         double sum = 0;
         for (int i = 0; i < steps; ++i) {
-            auto loss = model.training_loss(data, gen);
+            auto loss = model.training_loss(data, {}, gen);
             opt.zero_grad();
             loss.backward();
             opt.step();
@@ -238,9 +241,9 @@ TEST(NeRF2, TrainingOnATinySceneCutsTheLossTenfoldIn300Steps) {
 TEST(NeRF2, SaveThenLoadReproducesPredictionsExactly) {
     const auto data = tiny_data();
     NeRF2Model model(tiny_config());
-    model.prepare(data);
-    const auto pos = data.positions.narrow(0, 0, 2);
-    const auto before = model.predict(pos);
+    prepare(model, data);
+    const auto pos = positions(data).narrow(0, 0, 2);
+    const auto before = model.predict_positions(pos);
     torch::serialize::OutputArchive out;
     model.save(out);
     std::stringstream buffer;
@@ -249,7 +252,7 @@ TEST(NeRF2, SaveThenLoadReproducesPredictionsExactly) {
     torch::serialize::InputArchive in;
     in.load_from(buffer);
     restored.load(in);
-    EXPECT_TRUE(torch::equal(restored.predict(pos), before));
+    EXPECT_TRUE(torch::equal(restored.predict_positions(pos), before));
     EXPECT_DOUBLE_EQ(restored.far(), model.far());
 }
 
@@ -279,8 +282,13 @@ TEST(NeRF2, ConfigReadsJsonAndRejectsUnknownKeys) {
 }
 
 TEST(NeRF2, RegistryBuildsNerf2ByNameWithTheFarFromTheSceneDiagonal) {
+    models::register_builtin_models();
     auto model = train::make_model("nerf2", {{"width", 16}, {"depth", 3}, {"skips", {1}}});
     EXPECT_EQ(model->name(), "nerf2");
-    model->prepare(tiny_data());
-    EXPECT_NEAR(dynamic_cast<NeRF2Model&>(*model).far(), std::sqrt(4.0 * 4.0 + 4.0 * 4.0 + 3.0 * 3.0), 1e-9);
+    const auto data = tiny_data();
+    prepare(*model, data);
+    // The diagonal of the box holding every position and the station.
+    const auto p = torch::cat({positions(data), torch::tensor({0.5f, -0.3f, 1.0f}).view({1, 3})}).to(torch::kFloat64);
+    const double diagonal = (std::get<0>(p.max(0)) - std::get<0>(p.min(0))).norm().item<double>();
+    EXPECT_NEAR(dynamic_cast<NeRF2Model&>(*model).far(), diagonal, 1e-6);
 }

@@ -18,13 +18,14 @@ struct SyntheticOptions {
     double frequency_hz = 920e6;
     std::uint64_t seed = 1;
     data::DatasetKind kind = data::DatasetKind::Spectrum;
+    Vec3 station{2.0, -1.0, 1.0};
 };
 
 inline data::Dataset synthetic_dataset(const SyntheticOptions& o = {}) {
     data::Dataset d;
     d.kind = o.kind;
     d.frequency_hz = o.frequency_hz;
-    d.station_position = {2.0, -1.0, 1.0};
+    d.station_position = o.station;
     d.grid = {o.n_el, o.n_az, 5.0, 0.0, 360.0 / o.n_az};
     std::mt19937_64 rng(o.seed);
     std::uniform_real_distribution<double> u(0.0, 4.0);

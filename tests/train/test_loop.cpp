@@ -54,33 +54,42 @@ protected:
     test::TorchTempDir dir;
 };
 
-TEST_F(TrainLoop, LoadNormalisesEachSpectrumToUnitRangeAndConcatenatesDatasets) {
+TEST_F(TrainLoop, LoadedDatasetsKeepTheirContextsAndEachSpectrumIsNormalisedToUnitRange) {
     const auto a = test::write_synthetic(dir / "a.h5", {.count = 30});
     const auto b = test::write_synthetic(dir / "b.h5", {.count = 20, .seed = 2});
-    const SpectrumData d = load_spectrum_data({a.string(), b.string()});
-    ASSERT_EQ(d.size(), 50);
-    EXPECT_EQ(d.spectra.sizes().vec(), (std::vector<std::int64_t>{50, 8, 16}));
-    const auto flat = d.spectra.view({50, -1});
-    EXPECT_TRUE(torch::allclose(std::get<0>(flat.min(1)), torch::zeros({50})));
-    EXPECT_TRUE(torch::allclose(std::get<0>(flat.max(1)), torch::ones({50})));
-    EXPECT_EQ(d.scene_id[29].item<std::int64_t>(), 0);
-    EXPECT_EQ(d.scene_id[30].item<std::int64_t>(), 1);
-    EXPECT_EQ(d.split.size(), 50u);
-    EXPECT_GE(*std::min_element(d.split.train.end() - 16, d.split.train.end()), 30);  // b's train indices offset by 30
+    const DataList data = load_datasets({a.string(), b.string()}, {});
+    ASSERT_EQ(data.size(), 2u);
+    EXPECT_EQ(data[0]->size(), 30);
+    EXPECT_EQ(data[1]->size(), 20);
+    EXPECT_EQ(data[1]->source(), b.string());
+    EXPECT_EQ(data[0]->spectra.sizes().vec(), (std::vector<std::int64_t>{30, 8, 16}));
+    for (const auto& d : data) {
+        const auto flat = d->spectra.view({d->size(), -1});
+        EXPECT_TRUE(torch::allclose(std::get<0>(flat.min(1)), torch::zeros({d->size()})));
+        EXPECT_TRUE(torch::allclose(std::get<0>(flat.max(1)), torch::ones({d->size()})));
+        EXPECT_EQ(d->split.size(), static_cast<std::size_t>(d->size()));
+        EXPECT_EQ(d->support().indices(), d->split.train);  // the default support set
+    }
+    EXPECT_DOUBLE_EQ(data[0]->context.frequency_hz, 920e6);
+    EXPECT_EQ(data[0]->context.station_position, (Vec3{2.0, -1.0, 1.0}));
 }
 
-TEST_F(TrainLoop, MismatchedFrequencyGridOrKindFailsNamingBothFiles) {
+TEST_F(TrainLoop, DatasetsThatDisagreeOnARequiredFieldFailNamingBothFilesAndTheField) {
     const auto a = test::write_synthetic(dir / "a.h5", {.count = 20});
     const auto f = test::write_synthetic(dir / "other_freq.h5", {.count = 20, .frequency_hz = 2.4e9});
     const auto g = test::write_synthetic(dir / "other_grid.h5", {.count = 20, .n_el = 6});
-    auto msg = error_of([&] { load_spectrum_data({a.string(), f.string()}); });
+    const DataNeeds strict{{DataView::Spectra}, {ContextField::Frequency, ContextField::Grid}};
+    auto msg = error_of([&] { load_datasets({a.string(), f.string()}, strict); });
     EXPECT_NE(msg.find("other_freq.h5"), std::string::npos) << msg;
     EXPECT_NE(msg.find("a.h5"), std::string::npos) << msg;
-    msg = error_of([&] { load_spectrum_data({a.string(), g.string()}); });
+    EXPECT_NE(msg.find("frequency"), std::string::npos) << msg;
+    msg = error_of([&] { load_datasets({a.string(), g.string()}, strict); });
     EXPECT_NE(msg.find("grid"), std::string::npos) << msg;
     EXPECT_NE(msg.find("other_grid.h5"), std::string::npos) << msg;
+    // What a model does not require to match is allowed (GRaF's cross-frequency setting).
+    EXPECT_NO_THROW(load_datasets({a.string(), f.string()}, {{DataView::Spectra}, {ContextField::Grid}}));
     const auto c = test::write_synthetic(dir / "cir.h5", {.count = 5, .kind = data::DatasetKind::Cir});
-    msg = error_of([&] { load_spectrum_data({c.string()}); });
+    msg = error_of([&] { load_datasets({c.string()}, {}); });
     EXPECT_NE(msg.find("kind=spectrum"), std::string::npos) << msg;
 }
 
@@ -88,8 +97,56 @@ TEST_F(TrainLoop, EmptyTrainSplitFailsBeforeTraining) {
     auto d = test::synthetic_dataset({.count = 10});
     d.split = {{}, {}, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}};
     data::write_dataset(d, dir / "no_train.h5");
-    const auto msg = error_of([&] { load_spectrum_data({(dir / "no_train.h5").string()}); });
+    const auto msg = error_of([&] { load_datasets({(dir / "no_train.h5").string()}, {}); });
     EXPECT_NE(msg.find("train split"), std::string::npos) << msg;
+}
+
+// Regression (learning-core issue, 1): KNN on two scenes failed at its final evaluation with
+// "neighbour pool holds 2 datasets", and KNN-DL with eval_every at its first validation.
+TEST_F(TrainLoop, TwoDatasetsTrainAndEvaluateEachQueryOnItsOwnDataset) {
+    const auto a = test::write_synthetic(dir / "a.h5", {.count = 40});
+    const auto b = test::write_synthetic(dir / "b.h5", {.count = 30, .seed = 5});
+    RunConfig knn;
+    knn.model = "knn", knn.model_config = {{"k", 3}}, knn.data = {a.string(), b.string()}, knn.train.device = "cpu";
+    const auto r = train_run(knn, dir / "knn");
+    EXPECT_EQ(r.metrics["count"], 4 + 3);  // both test splits (10 %)
+    EXPECT_EQ(r.metrics["datasets"].size(), 2u);
+
+    RunConfig dl = small_knn_dl_run(a, 6);
+    dl.data.push_back(b.string());
+    dl.train.eval_every = 3;
+    const auto rd = train_run(dl, dir / "knn_dl");
+    EXPECT_EQ(rd.step, 6);
+    std::ifstream in(dir / "knn_dl" / "log.jsonl");
+    int validations = 0;
+    for (std::string line; std::getline(in, line);) validations += nlohmann::json::parse(line).contains("val_psnr");
+    EXPECT_EQ(validations, 2);
+}
+
+// Regression (learning-core issue, 2): NeRF2 trained on datasets of different stations
+// without a word, casting the second one's rays from the first one's station.
+TEST_F(TrainLoop, NeRF2OnDatasetsOfDifferentStationsIsRefusedNamingBothFilesAndTheStation) {
+    const auto a = test::write_synthetic(dir / "a.h5", {.count = 20});
+    const auto c = test::write_synthetic(dir / "c.h5", {.count = 20, .station = {0.0, 0.0, 2.0}});
+    RunConfig rc;
+    rc.model = "nerf2", rc.data = {a.string(), c.string()}, rc.train.steps = 1, rc.train.device = "cpu";
+    const auto msg = error_of([&] { train_run(rc, dir / "run"); });
+    EXPECT_NE(msg.find("station"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("a.h5"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("c.h5"), std::string::npos) << msg;
+    EXPECT_FALSE(std::filesystem::exists(dir / "run")) << "nothing is created before the data is checked";
+}
+
+// Regression (learning-core issue, 3): --out under a regular file ended in an uncaught
+// std::filesystem_error (exit 134).
+TEST_F(TrainLoop, ARunFolderThatCannotBeAFolderIsAClearErrorBeforeAnyWork) {
+    const auto data = test::write_synthetic(dir / "d.h5", {.count = 20});
+    test::write_file(dir / "some_file.h5", "x");
+    auto msg = error_of([&] { train_run(small_knn_dl_run(data, 1), dir / "some_file.h5" / "run"); });
+    EXPECT_NE(msg.find("not a folder"), std::string::npos) << msg;
+    msg = error_of([&] { train_run(small_knn_dl_run(data, 1), dir / "some_file.h5"); });
+    EXPECT_NE(msg.find("not a folder"), std::string::npos) << msg;
+    EXPECT_EQ(test::read_file(dir / "some_file.h5"), "x");
 }
 
 TEST_F(TrainLoop, ConfigReadsJsonRejectsUnknownKeysAndRoutesSettings) {
@@ -164,7 +221,7 @@ TEST_F(TrainLoop, LoadingAForeignFileOrCheckpointOfAnotherModelFailsClearly) {
     const auto data = test::write_synthetic(dir / "d.h5", {.count = 40});
     train_run(small_knn_dl_run(data, 1), dir / "run", {.final_eval = false});
     auto knn = make_model("knn");
-    msg = error_of([&] { load_checkpoint(dir / "run" / "checkpoint.pt", *knn, nullptr, nullptr); });
+    msg = error_of([&] { load_checkpoint(dir / "run" / "checkpoint.pt", *knn); });
     EXPECT_NE(msg.find("model 'knn_dl', not 'knn'"), std::string::npos) << msg;
 }
 
@@ -173,15 +230,12 @@ class SigintModel final : public Model {
 public:
     std::string name() const override { return "test_sigint"; }
     nlohmann::json config() const override { return nlohmann::json::object(); }
-    void prepare(const SpectrumData&) override {}
-    std::vector<torch::Tensor> parameters() override { return {m_p}; }
-    torch::Tensor training_loss(const SpectrumData&, torch::Generator&) override {
+    std::vector<ParamGroup> parameter_groups() override { return {{"p", {m_p}}}; }
+    torch::Tensor training_loss(const DataList&, const Phase&, torch::Generator&) override {
         if (++m_calls == 3) std::raise(SIGINT);
         return (m_p - 1).pow(2).sum();
     }
-    torch::Tensor predict(const torch::Tensor& positions, const torch::Tensor&) override {
-        return torch::zeros({positions.size(0), 8, 16});
-    }
+    Prediction predict(const Query& query) override { return Prediction::of_spectra(torch::zeros({query.size(), 8, 16})); }
     void save(torch::serialize::OutputArchive& a) const override { a.write("p", m_p); }
     void load(torch::serialize::InputArchive& a) override { a.read("p", m_p); }
 

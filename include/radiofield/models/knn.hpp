@@ -5,49 +5,19 @@
 //              nothing to learn.
 //  - "knn_dl": a small CNN looks at each neighbour's spectrum and its offset P_i − P and
 //              outputs per-pixel weights, softmax over the neighbours.
-// Neighbours are the L nearest TRAINING samples of the same dataset (scene), never the
-// query itself (Model::predict's `exclude`).
+// Neighbours are the L nearest samples of the query's support set (by default the training
+// split of the query's own dataset), never the query itself; so both work in any scene.
 
 #include <torch/torch.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "radiofield/data/neighbors.hpp"
 #include "radiofield/train/model.hpp"
 
 namespace radiofield::models {
-
-// The neighbour pool: training spectra and a KD-tree per scene over its training split.
-class NeighborPool {
-public:
-    // Keeps data.spectra (moved to `device` by to()) and indexes data.split.train per scene.
-    // Throws Error if some scene has fewer than k + 1 training samples.
-    void build(const train::SpectrumData& data, int k);
-    void to(torch::Device device);
-
-    struct Found {
-        torch::Tensor index;     // [B, k] int64 (CPU): sample indices, nearest first
-        torch::Tensor position;  // [B, k, 3] float64 (CPU): the neighbours' positions
-    };
-    // The k nearest training samples to each of positions [B, 3]; exclude [B] int64 (or
-    // undefined): a sample index per query to skip, or −1. The scene searched is the one of
-    // the excluded sample, else the only scene in the pool (else Error).
-    Found query(const torch::Tensor& positions, const torch::Tensor& exclude, int k) const;
-
-    const torch::Tensor& spectra() const { return m_spectra; }  // [N, n_el, n_az] on device
-    const std::vector<std::int64_t>& train_indices() const { return m_train; }
-    // Mean distance from a training sample to its k nearest others (a length scale).
-    double mean_neighbor_distance(int k, int max_samples = 256) const;
-
-private:
-    torch::Tensor m_spectra;
-    std::vector<Vec3> m_positions;
-    std::vector<std::int64_t> m_scene;  // [N] dataset of each sample
-    std::vector<std::int64_t> m_train;
-    std::vector<std::unique_ptr<data::NeighborIndex>> m_index;  // per scene; null = no train samples
-};
 
 enum class KnnWeights { Equal, InverseDistance, Barycentric };
 KnnWeights parse_knn_weights(const std::string& name);  // "equal" | "inverse_distance" | "barycentric"
@@ -82,14 +52,15 @@ public:
     explicit KnnModel(KnnConfig config) : m_config(config) {}
     std::string name() const override { return "knn"; }
     nlohmann::json config() const override { return m_config.to_json(); }
-    void prepare(const train::SpectrumData& train_data) override;
+    // Each query interpolates within its own dataset: nothing must agree across datasets.
+    train::DataNeeds needs() const override { return {{train::DataView::Spectra}, {}}; }
     bool trainable() const override { return false; }
-    torch::Tensor predict(const torch::Tensor& positions, const torch::Tensor& exclude = {}) override;
-    void set_device(torch::Device device) override;
+    train::Prediction predict(const train::Query& query) override;
+    void set_device(torch::Device device) override { m_device = device; }
 
 private:
     KnnConfig m_config;
-    NeighborPool m_pool;
+    torch::Device m_device = torch::kCPU;
 };
 
 struct KnnDlConfig {
@@ -118,24 +89,63 @@ public:
     explicit KnnDlModel(KnnDlConfig config);
     std::string name() const override { return "knn_dl"; }
     nlohmann::json config() const override { return m_config.to_json(); }
-    void prepare(const train::SpectrumData& train_data) override;
-    std::vector<torch::Tensor> parameters() override { return m_net->parameters(); }
-    torch::Tensor training_loss(const train::SpectrumData& data, torch::Generator& gen) override;
-    torch::Tensor predict(const torch::Tensor& positions, const torch::Tensor& exclude = {}) override;
+    // One network over the spectra of every dataset: they must share a grid.
+    train::DataNeeds needs() const override { return {{train::DataView::Spectra}, {train::ContextField::Grid}}; }
+    void prepare(const std::vector<train::SceneContext>& contexts, const train::DataList* data) override;
+    std::vector<train::ParamGroup> parameter_groups() override { return {{"net", m_net->parameters()}}; }
+    torch::Tensor training_loss(const train::DataList& data, const train::Phase& phase, torch::Generator& gen) override;
+    train::Prediction predict(const train::Query& query) override;
     void set_device(torch::Device device) override;
     void save(torch::serialize::OutputArchive& archive) const override;
     void load(torch::serialize::InputArchive& archive) override;
 
 private:
-    // Interpolated spectra [B, n_el, n_az] at positions [B, 3] (exclude as in predict).
-    torch::Tensor forward(const torch::Tensor& positions, const torch::Tensor& exclude);
+    // Interpolated spectra [B, n_el, n_az] for a query (differentiable).
+    torch::Tensor forward(const train::Query& query);
+    // Per-pixel inputs of a scene: cos az, sin az, elevation/90° [3, n_el, n_az] and the unit
+    // viewing direction in the world frame [3, n_el, n_az], on the device (kept per context).
+    const std::pair<torch::Tensor, torch::Tensor>& pixel_inputs(const train::SceneContext& context);
 
     KnnDlConfig m_config;
     KnnDlNet m_net;
-    NeighborPool m_pool;
-    torch::Tensor m_angles;      // [3, n_el, n_az] cos az, sin az, elevation/90°
-    torch::Tensor m_directions;  // [3, n_el, n_az] unit viewing direction per pixel, world frame
+    std::map<std::string, std::pair<torch::Tensor, torch::Tensor>> m_pixels;  // per grid + orientation
     torch::Device m_device = torch::kCPU;
+};
+
+struct KnnPathsConfig {
+    int max_depth = 3;  // interactions with a learnt gain; deeper paths share the last one
+    int batch = 16;     // links per training step
+    static KnnPathsConfig from_json(const nlohmann::json& j);
+    nlohmann::json to_json() const;
+};
+
+// "knn_paths": the nearest-neighbour baseline for path sets. A query's paths are those of the
+// nearest measured link of its support set, moved to the query: each delay shifted by the
+// change of the direct distance to the station, each coefficient scaled by the free-space
+// ratio of the path lengths and by a learnt gain e^{g_d} per interaction depth d (trained on
+// matched paths with NMSE). Geometry-free, so it works in any scene — and a floor for the
+// neural ray tracers.
+class KnnPathsModel final : public train::Model {
+public:
+    explicit KnnPathsModel(KnnPathsConfig config);
+    std::string name() const override { return "knn_paths"; }
+    nlohmann::json config() const override { return m_config.to_json(); }
+    train::OutputKind output() const override { return train::OutputKind::PathSet; }
+    // The learnt gains belong to a frequency.
+    train::DataNeeds needs() const override { return {{train::DataView::Paths}, {train::ContextField::Frequency}}; }
+    std::vector<train::ParamGroup> parameter_groups() override { return {{"gain", {m_log_gain}}}; }
+    std::vector<train::Phase> phases() const override { return {{"train", -1, {}, train::DataView::Paths}}; }
+    torch::Tensor training_loss(const train::DataList& data, const train::Phase& phase, torch::Generator& gen) override;
+    train::Prediction predict(const train::Query& query) override;
+    nlohmann::json train_defaults() const override { return {{"lr", 0.05}}; }
+    void save(torch::serialize::OutputArchive& archive) const override;
+    void load(torch::serialize::InputArchive& archive) override;
+
+    torch::Tensor& log_gain() { return m_log_gain; }  // [max_depth + 1]: g_d
+
+private:
+    KnnPathsConfig m_config;
+    torch::Tensor m_log_gain;
 };
 
 }  // namespace radiofield::models

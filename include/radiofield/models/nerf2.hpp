@@ -34,13 +34,11 @@ struct NeRF2Config {
     int n_samples = 64;
     double near = 0.0;
     double far = -1.0;
-    // training (public train: lr, weight_decay, T_max, eta_min, batch_size, total_iterations)
+    // training (public train: lr, weight_decay, batch_size); the run's schedule and steps
+    // come from `radiofield train` (cosine to 0 over --steps)
     double lr = 8e-4;
     double weight_decay = 5e-5;
-    int t_max = 10000;
-    double eta_min = 1e-6;
     int batch = 8192;  // rays per training step, uniform over (train sample, pixel)
-    int iterations = 30000;
     // speed switches
     // TF32 tensor-core matmuls on CUDA (process-wide): twice as fast as fp32, with the same
     // test quality after 5,000 steps (docs/models.md); false for strict fp32.
@@ -109,10 +107,18 @@ public:
     nlohmann::json train_defaults() const override {
         return {{"lr", m_config.lr}, {"weight_decay", m_config.weight_decay}};
     }
-    void prepare(const train::SpectrumData& train_data) override;
-    std::vector<torch::Tensor> parameters() override { return m_net->parameters(); }
-    torch::Tensor training_loss(const train::SpectrumData& data, torch::Generator& gen) override;
-    torch::Tensor predict(const torch::Tensor& positions, const torch::Tensor& exclude = {}) override;
+    // A per-scene model: rays leave one station, so every dataset must share it (and the
+    // frequency and grid it learnt).
+    train::DataNeeds needs() const override {
+        return {{train::DataView::Spectra},
+                {train::ContextField::Frequency, train::ContextField::Grid, train::ContextField::Station}};
+    }
+    void prepare(const std::vector<train::SceneContext>& contexts, const train::DataList* data) override;
+    std::vector<train::ParamGroup> parameter_groups() override { return {{"net", m_net->parameters()}}; }
+    torch::Tensor training_loss(const train::DataList& data, const train::Phase& phase, torch::Generator& gen) override;
+    train::Prediction predict(const train::Query& query) override;
+    // Spectra [B, n_el, n_az] at moving-end positions [B, 3] (no grad; CPU).
+    torch::Tensor predict_positions(const torch::Tensor& positions);
     void set_device(torch::Device device) override;
     void save(torch::serialize::OutputArchive& archive) const override;
     void load(torch::serialize::InputArchive& archive) override;
@@ -157,11 +163,11 @@ private:
     double m_near = 0, m_far = 5;
     torch::Tensor m_dirs;      // [P, 3] on the device
     torch::Tensor m_origin_t;  // [3] the station, on the device
-    // Training data on the device, keyed by the source tensor.
+    // Training data on the device (every dataset's samples, concatenated), keyed by the list.
     const void* m_data_key = nullptr;
     torch::Tensor m_spectra;    // [N, P]
     torch::Tensor m_positions;  // [N, 3]
-    torch::Tensor m_train;      // [N_train] int64 (CPU)
+    torch::Tensor m_train;      // [N_train] int64 (CPU): training samples, offset per dataset
     // Inference cache (cache_trunk): per grid ray and sample, tx-independent tensors.
     torch::Tensor m_cache_pre;  // [P, K−1, 256] signal-layer-1 pre-activation minus the tx term
     torch::Tensor m_cache_w;    // [P, K−1, 2] render weights (re, im)

@@ -1,8 +1,10 @@
 #pragma once
 // RUN/checkpoint.pt: one LibTorch archive holding
-//   meta       JSON string {"version": "radiofield-ckpt-1", "model", "step", "elapsed_s", "config"}
-//   model      the model's own archive (Model::save)
-//   optimizer  the optimiser state (absent for models with nothing to learn)
+//   meta       JSON string {"version": "radiofield-ckpt-2", "model", "step", "phase",
+//              "elapsed_s", "config"}
+//   model      the model's own archive (Model::save; parameters with their current shapes)
+//   optimizer  Adam's state, one parameter group per model group (absent for models with
+//              nothing to learn)
 //   rng        the training generator's state (batches continue exactly on resume)
 // Written atomically (temporary name, then rename), so an interruption never leaves half
 // a checkpoint.
@@ -17,12 +19,13 @@
 
 namespace radiofield::train {
 
-inline constexpr const char* kCheckpointVersion = "radiofield-ckpt-1";
+inline constexpr const char* kCheckpointVersion = "radiofield-ckpt-2";
 
 struct CheckpointState {
     std::string model;                        // the registered model name
     nlohmann::json config;                    // RunConfig::to_json() of the run
     std::int64_t step = 0;                    // optimisation steps done
+    std::string phase;                        // the phase of the next step ("" when done)
     double elapsed_s = 0;                     // training wall time so far
 };
 
@@ -33,9 +36,11 @@ void save_checkpoint(const std::filesystem::path& path, const CheckpointState& s
 // checkpoint, has another version, or (expected_model non-empty) belongs to another model.
 CheckpointState read_checkpoint_state(const std::filesystem::path& path, const std::string& expected_model = "");
 
-// Restores the model weights and, where given, the optimiser and generator state; checks
-// as read_checkpoint_state with model.name().
-CheckpointState load_checkpoint(const std::filesystem::path& path, Model& model,
-                                torch::optim::Optimizer* optimizer, torch::Generator* generator);
+// Restores the model weights and, where given, the generator state; checks as
+// read_checkpoint_state with model.name().
+CheckpointState load_checkpoint(const std::filesystem::path& path, Model& model, torch::Generator* generator = nullptr);
+// Restores the optimiser state into `optimizer`, which is built after load_checkpoint from
+// the model's parameter groups (so their count and shapes are the checkpoint's).
+void load_optimizer_state(const std::filesystem::path& path, torch::optim::Optimizer& optimizer);
 
 }  // namespace radiofield::train

@@ -1,55 +1,58 @@
 #pragma once
-// Evaluation of a model on a split (`radiofield eval`): per-sample MSE, PSNR, SSIM (GRaF's
-// convention, "ssim"), SSIM (scikit-image's, "ssim_skimage") and LPIPS (only with a weights
-// file; otherwise reported as "unavailable"), their mean and median (DESIGN.md §7), and an
-// HTML report with the best / median / worst spectra and a PSNR histogram.
+// Evaluation of a model on a split of one or more datasets (`radiofield eval`, the end of
+// `radiofield train`): every sample is predicted from its own dataset's support set (never
+// including itself) and scored by the evaluator of the model's output kind; the summary
+// holds each declared metric's mean and median, and the HTML report the best / median /
+// worst samples by the evaluator's ranking metric and a histogram of it.
 
 #include <cstdint>
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <optional>
 #include <string>
 #include <vector>
 
+#include "radiofield/train/evaluator.hpp"
 #include "radiofield/train/model.hpp"
 
 namespace radiofield::train {
 
 struct EvalOptions {
-    std::string split = "test";    // train | val | test | all
-    std::int64_t batch = 16;       // spectra predicted at once
-    std::string lpips_weights;     // LPIPS-alex weights file (train/lpips.hpp); empty = unavailable
+    std::string split = "test";          // train | val | test | all
+    std::int64_t batch = 16;             // samples predicted at once
+    std::string lpips_weights;           // spectra: LPIPS-alex weights; empty = unavailable
     torch::Device device = torch::kCPU;  // where the metrics run (the model's device)
+    bool skip_empty = false;             // datasets whose split is empty are skipped (else Error)
 };
 
 struct SampleScore {
-    std::int64_t index = 0;        // sample index in the SpectrumData
-    double mse = 0, psnr = 0, ssim = 0, ssim_skimage = 0;
-    std::optional<double> lpips;
+    std::size_t dataset = 0;     // position in the evaluated DataList
+    std::int64_t index = 0;      // sample index in that dataset
+    std::vector<double> values;  // one per EvalResult::metrics
 };
 
 struct EvalResult {
     std::string split;
-    std::vector<SampleScore> samples;   // in split order
-    std::string lpips_status;           // how LPIPS was computed, or why it is unavailable
-    double seconds_per_spectrum = 0;    // prediction time only (no metrics)
+    OutputKind kind = OutputKind::Spectrum;
+    std::vector<MetricInfo> metrics;
+    std::string ranking;                  // the metric best / median / worst are picked by
+    std::string notes;                    // the evaluator's notes (conventions, unavailable metrics)
+    std::vector<std::string> datasets;    // sources, in DataList order
+    std::vector<SampleScore> samples;     // in split order, dataset by dataset
+    double seconds_per_sample = 0;        // prediction time only
+    nlohmann::json pooled = nlohmann::json::object();
 
-    // {"split", "count", "mean": {metric: v}, "median": {...}, "lpips": status,
-    //  "seconds_per_spectrum", "psnr_infinite": n}; LPIPS mean/median are "unavailable"
-    // strings when no weights were given.
+    // {"split", "kind", "count", "datasets", "mean": {metric: v}, "median": {...},
+    //  "infinite": {metric: n}, "ranking", "notes", "pooled", "seconds_per_sample"};
+    // metrics with no value are "unavailable", ±∞ are strings.
     nlohmann::json summary() const;
-    // Indices into `samples` of the best, median and worst PSNR.
+    std::size_t metric(const std::string& name) const;  // index into metrics
+    // Indices into `samples` of the best, median and worst by the ranking metric.
     std::vector<std::size_t> best_median_worst() const;
 };
 
-// The sample indices of a split by name; throws Error for an unknown name or an empty split.
-std::vector<std::int64_t> split_indices(const SpectrumData& data, const std::string& split);
+EvalResult evaluate(Model& model, const DataList& data, const EvalOptions& options);
 
-// Predicts the split in batches (a sample that is also in the model's neighbour pool is
-// excluded from its own prediction) and scores every spectrum.
-EvalResult evaluate(Model& model, const SpectrumData& data, const EvalOptions& options);
-
-// Writes {"summary": …, "samples": [...], "info": info} atomically.
+// Writes {"summary": …, "info": info, "samples": [...]} atomically.
 void write_metrics_json(const EvalResult& result, const nlohmann::json& info, const std::filesystem::path& path);
 
 struct ReportInfo {
@@ -57,11 +60,11 @@ struct ReportInfo {
     nlohmann::json details = nlohmann::json::object();  // shown as a key/value table (model, data, …)
 };
 
-// Self-contained HTML (figures embedded as PNG data URIs, histogram as inline SVG), plus
-// PNG copies of the figures beside it (<stem>_best.png, _median.png, _worst.png,
-// _histogram.svg). Re-predicts the three shown samples.
-void write_report(Model& model, const SpectrumData& data, const EvalResult& result, const ReportInfo& info,
-                  const std::filesystem::path& html_path);
+// Self-contained HTML (figures embedded as data URIs or inline SVG), plus copies of the
+// figures beside it (<stem>_best, _median, _worst, _histogram.svg). Re-predicts the three
+// shown samples.
+void write_report(Model& model, const DataList& data, const EvalResult& result, const EvalOptions& options,
+                  const ReportInfo& info, const std::filesystem::path& html_path);
 
 // RFC 4648 base64 (for data URIs).
 std::string base64_encode(const std::uint8_t* bytes, std::size_t size);

@@ -1,11 +1,15 @@
 #pragma once
 // The one training loop every model goes through (`radiofield train`). A run folder holds
-//   RUN/config.json     model name + model config + train config + data paths
-//   RUN/checkpoint.pt   weights, optimiser state, step, RNG state, config (atomic writes)
-//   RUN/log.jsonl       one line per logged step: {"step", "loss", "lr", "time"} (+ "val_*")
+//   RUN/config.json     model name + model config + train config + data paths + the
+//                       training datasets' contexts
+//   RUN/checkpoint.pt   weights, phase, every group's optimiser state, step, RNG state
+//                       (atomic writes)
+//   RUN/log.jsonl       one line per logged step: {"step", "phase", "loss", "lr", "time"}
+//                       (+ "val_*" lines)
 //   RUN/metrics.json    the evaluation at the end of training (train/evaluate.hpp)
 // A folder with a checkpoint is resumed (same configuration) unless TrainOptions::restart;
-// Ctrl-C saves a checkpoint and stops cleanly.
+// Ctrl-C saves a checkpoint and stops cleanly; an error in the middle of a step saves the
+// last completed step and says how to resume.
 
 #include <cstdint>
 #include <filesystem>
@@ -18,6 +22,8 @@
 #include "radiofield/train/model.hpp"
 
 namespace radiofield::train {
+
+inline constexpr double kDefaultLr = 1e-3;  // Adam's usual rate, for models that recommend none
 
 struct TrainConfig {
     std::int64_t steps = 1000;
@@ -39,7 +45,10 @@ struct TrainConfig {
 
     static TrainConfig from_json(const nlohmann::json& j);  // unknown keys → Error
     nlohmann::json to_json() const;
-    double lr_at(std::int64_t step) const;  // learning rate for step `step` (0-based)
+    // Learning rate at step `step` (0-based) of a stretch of `steps` steps, starting at
+    // `base`, under `schedule` (cosine to 0 at `steps`, step: × gamma every `every`, constant).
+    double lr_at(std::int64_t step, std::int64_t steps, double base, const std::string& schedule) const;
+    double lr_at(std::int64_t step) const { return lr_at(step, steps, lr.value_or(kDefaultLr), schedule); }
     // Fills lr / weight_decay left unset from `defaults` ({"lr", "weight_decay"}), else 1e-3 / 0.
     void resolve_defaults(const nlohmann::json& defaults);
 };
@@ -51,9 +60,9 @@ struct RunConfig {
     nlohmann::json model_config = nlohmann::json::object();
     TrainConfig train;
     std::vector<std::string> data;
-    // Set by train_run from the training data: {"frequency_hz", "grid": {n_el, n_az, el0_deg,
-    // az0_deg, step_deg}}; load_run checks new data against it.
-    nlohmann::json data_info = nlohmann::json::object();
+    // Set by train_run: the training datasets' contexts (SceneContext::to_json); a loaded
+    // run prepares its model with them and checks new data against them.
+    std::vector<SceneContext> contexts;
 
     static RunConfig from_json(const nlohmann::json& j);
     static RunConfig read(const std::filesystem::path& path);  // a config.json
@@ -80,20 +89,27 @@ struct TrainResult {
     nlohmann::json metrics;      // the final evaluation's summary (null if none)
 };
 
+// The checks train_run makes before any work, for a run folder: a folder (or nothing yet),
+// creatable; Error naming the path and the fix otherwise.
+void check_run_folder(const std::filesystem::path& run_dir);
+
 // Validates the data and configuration (Error before any training), then trains.
 TrainResult train_run(const RunConfig& config, const std::filesystem::path& run_dir,
                       const TrainOptions& options = {});
 
-// A trained run, ready to predict: the model built from RUN/config.json, prepared with
-// `pool` (the samples whose training split serves as neighbours / scene context — the
-// evaluated dataset), moved to `device`, weights from RUN/checkpoint.pt. Throws Error if
-// `pool` has another grid or frequency than the training data (`pool_name` names it).
+// A trained run, ready to predict: the model built from RUN/config.json, prepared with the
+// training contexts, moved to `device`, weights from RUN/checkpoint.pt.
 struct LoadedRun {
     RunConfig config;
     std::unique_ptr<Model> model;
     std::int64_t step = 0;
+
+    // The model's data needs; Error if a dataset of `data` disagrees with the training data
+    // on a field the model requires to match (both files and the field named).
+    void check_data(const DataList& data) const;
+    // Reads datasets for this run's model (its views) and checks them (check_data).
+    DataList load_data(const std::vector<std::string>& paths) const;
 };
-LoadedRun load_run(const std::filesystem::path& run_dir, const SpectrumData& pool, torch::Device device,
-                   const std::string& pool_name = "the given data");
+LoadedRun load_run(const std::filesystem::path& run_dir, torch::Device device);
 
 }  // namespace radiofield::train

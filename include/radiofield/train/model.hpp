@@ -1,65 +1,99 @@
 #pragma once
 // The interface every model implements, and the registry that builds them by name
-// (`radiofield train --model NAME`). A model sees spectra normalised per sample to [0,1]
-// (DESIGN.md §4.3) through SpectrumData, and is trained by the one loop in train/loop.hpp.
+// (`radiofield train --model NAME`). The core names what differs between model families
+// once (DESIGN.md §2.1), so each family is a peer module:
+//  - what it reads: DataNeeds (views, context fields that must agree across datasets);
+//  - what it predicts: OutputKind, from a Query (dataset, positions, support set);
+//  - how it trains: named parameter groups (own lr / schedule), phases (steps, groups that
+//    train, the data view that feeds them) and hooks around the backward pass that may add,
+//    prune or replace parameters through a ParameterEditor, with Adam's moments following.
+// The built-in models are registered by the program (models::register_builtin_models()),
+// so this layer knows no model.
 
 #include <torch/torch.h>
 
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "radiofield/core/vec.hpp"
-#include "radiofield/data/dataset.hpp"
+#include "radiofield/train/data.hpp"
+#include "radiofield/train/optimizer.hpp"
+#include "radiofield/train/prediction.hpp"
+#include "radiofield/train/query.hpp"
 
 namespace radiofield::train {
 
-// Spectrum datasets as tensors, on the CPU (models move what they need to their device).
-struct SpectrumData {
-    torch::Tensor spectra;    // [N, n_el, n_az] float32 in [0,1] (per-sample min–max)
-    torch::Tensor positions;  // [N, 3] float32, metres (the moving end)
-    torch::Tensor scene_id;   // [N] int64: which input dataset each sample came from
-    data::Split split;        // indices into the N samples
-    data::SpectrumGrid grid;
-    double frequency_hz = 0;
-    Vec3 station_position;
-    Quat station_orientation;
-    Vec3 scene_lo, scene_hi;  // bounds of the scene(s) (for near/far, normalisation)
+// Parameters that share optimiser settings. Unset values take the run's (TrainConfig).
+struct ParamGroup {
+    ParamGroup(std::string name, std::vector<torch::Tensor> params, std::optional<double> lr = std::nullopt,
+               std::optional<double> weight_decay = std::nullopt, std::optional<std::string> schedule = std::nullopt)
+        : name(std::move(name)),
+          params(std::move(params)),
+          lr(lr),
+          weight_decay(weight_decay),
+          schedule(std::move(schedule)) {}
 
-    std::int64_t size() const { return spectra.size(0); }
+    std::string name;
+    std::vector<torch::Tensor> params;
+    std::optional<double> lr;
+    std::optional<double> weight_decay;
+    std::optional<std::string> schedule;  // "cosine" | "step" | "constant", over each phase
 };
 
-// Loads one or more spectrum datasets (same grid and frequency, else a clear Error) into
-// SpectrumData; normalises each spectrum to [0,1] unless the data is already normalised.
-SpectrumData load_spectrum_data(const std::vector<std::string>& paths);
+// A stretch of training: which groups learn, from which data view.
+struct Phase {
+    Phase() = default;
+    Phase(std::string name, std::int64_t steps, std::vector<std::string> groups = {}, DataView view = DataView::Spectra)
+        : name(std::move(name)), steps(steps), groups(std::move(groups)), view(view) {}
+
+    std::string name = "train";
+    std::int64_t steps = -1;          // < 0: the run's --steps
+    std::vector<std::string> groups;  // groups that train; empty = all (others are frozen)
+    DataView view = DataView::Spectra;
+};
+
+// What the hooks see. `editor` changes parameters (and their Adam moments).
+struct StepContext {
+    std::int64_t step = 0;        // steps completed before this one (whole run)
+    std::int64_t phase_step = 0;  // steps completed in this phase before this one
+    const Phase& phase;
+    const DataList& data;
+    ParameterEditor& editor;
+};
 
 class Model {
 public:
     virtual ~Model() = default;
     virtual std::string name() const = 0;
     virtual nlohmann::json config() const = 0;  // the effective configuration
+    virtual OutputKind output() const { return OutputKind::Spectrum; }
+    virtual DataNeeds needs() const { return {}; }
 
-    // Called once before training / prediction with the training data (KNN keeps it as its
-    // neighbour pool; NeRF2 takes near/far from the scene; GRaF its neighbour index).
-    virtual void prepare(const SpectrumData& train_data) = 0;
+    // Called once before training or prediction: `contexts` are the training datasets'
+    // (always); `data` is the training data itself at training time, null when a trained
+    // run is loaded to predict (what was learnt from the data is in the checkpoint).
+    virtual void prepare(const std::vector<SceneContext>& contexts, const DataList* data) {}
     // False for models with nothing to learn (KNN): the loop skips straight to evaluation.
     virtual bool trainable() const { return true; }
-    virtual std::vector<torch::Tensor> parameters() { return {}; }
-    // One optimisation step's loss on a batch drawn from `data.split.train` with `gen`;
-    // returns a scalar with a graph to backpropagate. `gen` is a CPU generator (its state is
-    // checkpointed, so a resumed run draws the same batches): draw indices on the CPU and
-    // move them. The loop runs this under bf16 autocast on CUDA when mixed precision is on.
-    virtual torch::Tensor training_loss(const SpectrumData& data, torch::Generator& gen) {
+    // The parameters by group, in a fixed order (the optimiser is built from them after a
+    // checkpoint is loaded, so they must have the checkpoint's shapes by then).
+    virtual std::vector<ParamGroup> parameter_groups() { return {}; }
+    virtual std::vector<Phase> phases() const { return {Phase{}}; }
+    // One step's loss in `phase` on a batch drawn with `gen` (a CPU generator whose state is
+    // checkpointed, so a resumed run draws the same batches): a scalar with a graph. The loop
+    // runs it under bf16 autocast on CUDA when mixed precision is on.
+    virtual torch::Tensor training_loss(const DataList& data, const Phase& phase, torch::Generator& gen) {
         throw std::logic_error("model has no training loss");
     }
-    // Spectra at `positions` [B, 3] → [B, n_el, n_az] in [0,1] (no grad), on the model's
-    // device. `exclude` [B] int64 (or undefined) lists, per query, a sample index of the data
-    // given to prepare() that the model must not look at (the query itself, when it is in the
-    // training split), or −1.
-    virtual torch::Tensor predict(const torch::Tensor& positions,
-                                  const torch::Tensor& exclude = {}) = 0;
+    virtual void before_backward(StepContext& step) {}
+    virtual void after_backward(StepContext& step) {}  // gradients are there; before the optimiser step
+    virtual void after_step(StepContext& step) {}      // after the optimiser step (densify, prune)
+
+    // Predictions for `query` (no grad), on the model's device; kind output().
+    virtual Prediction predict(const Query& query) = 0;
 
     // Training settings this model is meant to be trained with ({"lr", "weight_decay"}, the
     // TrainConfig keys), used where the run's configuration gives none.
@@ -74,6 +108,7 @@ using ModelFactory = std::function<std::unique_ptr<Model>(const nlohmann::json& 
 
 // Registry by name; an unknown name throws Error listing the known ones.
 void register_model(const std::string& name, const std::string& summary, ModelFactory factory);
+bool model_registered(const std::string& name);
 std::unique_ptr<Model> make_model(const std::string& name, const nlohmann::json& config = {});
 std::vector<std::pair<std::string, std::string>> model_names();  // (name, summary)
 

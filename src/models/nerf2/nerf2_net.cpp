@@ -12,7 +12,7 @@ NeRF2Config NeRF2Config::from_json(const nlohmann::json& j) {
     constexpr std::string_view where = "nerf2 config";
     train::check_keys(j,
                       {"depth", "width", "skips", "freqs_pts", "freqs_view", "freqs_tx", "n_samples",
-                       "near", "far", "lr", "weight_decay", "t_max", "eta_min", "batch", "iterations",
+                       "near", "far", "lr", "weight_decay", "batch",
                        "tf32", "cache_trunk", "chunk_rows", "clamp_output"},
                       where);
     NeRF2Config c;
@@ -28,10 +28,7 @@ NeRF2Config NeRF2Config::from_json(const nlohmann::json& j) {
     c.far = get_or(j, "far", c.far, where);
     c.lr = get_or(j, "lr", c.lr, where);
     c.weight_decay = get_or(j, "weight_decay", c.weight_decay, where);
-    c.t_max = get_or(j, "t_max", c.t_max, where);
-    c.eta_min = get_or(j, "eta_min", c.eta_min, where);
     c.batch = get_or(j, "batch", c.batch, where);
-    c.iterations = get_or(j, "iterations", c.iterations, where);
     c.tf32 = get_or(j, "tf32", c.tf32, where);
     c.cache_trunk = get_or(j, "cache_trunk", c.cache_trunk, where);
     c.chunk_rows = get_or(j, "chunk_rows", c.chunk_rows, where);
@@ -65,8 +62,7 @@ nlohmann::json NeRF2Config::to_json() const {
     return {{"depth", depth},     {"width", width},       {"skips", skips},
             {"freqs_pts", freqs_pts}, {"freqs_view", freqs_view}, {"freqs_tx", freqs_tx},
             {"n_samples", n_samples}, {"near", near},     {"far", far},
-            {"lr", lr},           {"weight_decay", weight_decay}, {"t_max", t_max},
-            {"eta_min", eta_min}, {"batch", batch},       {"iterations", iterations},
+            {"lr", lr},           {"weight_decay", weight_decay}, {"batch", batch},
             {"tf32", tf32},       {"cache_trunk", cache_trunk}, {"chunk_rows", chunk_rows},
             {"clamp_output", clamp_output}};
 }

@@ -40,16 +40,20 @@ void NeRF2Model::set_pose(const data::SpectrumGrid& grid, const Vec3& origin, co
     m_prepared = true;
 }
 
-void NeRF2Model::prepare(const train::SpectrumData& data) {
+void NeRF2Model::prepare(const std::vector<train::SceneContext>& contexts, const train::DataList*) {
+    if (contexts.empty()) fail("nerf2: no training dataset to take the station pose from");
+    const auto& first = contexts.front();
+    Vec3 lo = first.lo, hi = first.hi;
+    for (const auto& c : contexts) lo = min(lo, c.lo), hi = max(hi, c.hi);
     double far = m_config.far;
     if (far < 0) {
-        far = norm(data.scene_hi - data.scene_lo);  // the scene diagonal
+        far = norm(hi - lo);  // the diagonal of the positions and the station
         if (!(far > m_config.near)) {
             log::warn("nerf2: the scene bounds are unknown; using NeRF2's RFID far = 5 m (set \"far\")");
             far = std::max(5.0, m_config.near + 1.0);
         }
     }
-    set_pose(data.grid, data.station_position, data.station_orientation, m_config.near, far);
+    set_pose(first.grid, first.station_position, first.station_orientation, m_config.near, far);
     m_data_key = nullptr;
 }
 
@@ -123,19 +127,27 @@ torch::Tensor NeRF2Model::render_rays_reference(const torch::Tensor& pixels, con
     return render_reference(raw, t);
 }
 
-torch::Tensor NeRF2Model::training_loss(const train::SpectrumData& data, torch::Generator& gen) {
+torch::Tensor NeRF2Model::training_loss(const train::DataList& data, const train::Phase&, torch::Generator& gen) {
     require_prepared("training_loss");
-    if (!(data.grid == m_grid)) {
-        fail("nerf2: the training data's grid ({}×{}) differs from the prepared one ({}×{})", data.grid.n_el,
-             data.grid.n_az, m_grid.n_el, m_grid.n_az);
-    }
-    if (data.split.train.empty()) fail("nerf2: the training split is empty");
     const auto n_pix = static_cast<std::int64_t>(m_grid.size());
-    if (m_data_key != data.spectra.unsafeGetTensorImpl()) {  // keep the data on the device
-        m_spectra = data.spectra.reshape({data.size(), n_pix}).to(m_device, torch::kFloat32);
-        m_positions = data.positions.to(m_device, torch::kFloat32);
-        m_train = torch::tensor(data.split.train, torch::kLong);
-        m_data_key = data.spectra.unsafeGetTensorImpl();
+    if (m_data_key != static_cast<const void*>(data.data())) {  // keep the data on the device
+        std::vector<torch::Tensor> spectra, positions;
+        std::vector<std::int64_t> train;
+        std::int64_t offset = 0;
+        for (const auto& d : data) {
+            if (!(d->context.grid == m_grid)) {
+                fail("nerf2: '{}' has another spectrum grid than the prepared one", d->source());
+            }
+            spectra.push_back(d->spectra.reshape({d->size(), n_pix}));
+            positions.push_back(d->positions);
+            for (auto i : d->split.train) train.push_back(i + offset);
+            offset += d->size();
+        }
+        if (train.empty()) fail("nerf2: the training split is empty");
+        m_spectra = (spectra.size() == 1 ? spectra[0] : torch::cat(spectra)).to(m_device, torch::kFloat32);
+        m_positions = (positions.size() == 1 ? positions[0] : torch::cat(positions)).to(m_device, torch::kFloat32);
+        m_train = torch::tensor(train, torch::kLong);
+        m_data_key = data.data();
     }
     // A batch uniform over (train sample, pixel), drawn on the generator's device.
     const auto b = m_config.batch;

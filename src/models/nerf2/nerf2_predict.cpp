@@ -41,7 +41,11 @@ void NeRF2Model::build_cache() {
     m_cache_version = parameter_version();
 }
 
-torch::Tensor NeRF2Model::predict(const torch::Tensor& positions, const torch::Tensor& /*exclude*/) {
+train::Prediction NeRF2Model::predict(const train::Query& query) {
+    return train::Prediction::of_spectra(predict_positions(query.positions));
+}
+
+torch::Tensor NeRF2Model::predict_positions(const torch::Tensor& positions) {
     require_prepared("predict");
     if (positions.dim() != 2 || positions.size(1) != 3) fail("nerf2 predict: positions must be [B, 3], got {}", c10::str(positions.sizes()));
     torch::NoGradGuard no_grad;

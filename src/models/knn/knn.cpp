@@ -85,21 +85,17 @@ KnnConfig KnnConfig::from_json(const nlohmann::json& j) {
 
 nlohmann::json KnnConfig::to_json() const { return {{"k", k}, {"weights", to_string(weights)}, {"power", power}}; }
 
-void KnnModel::prepare(const train::SpectrumData& train_data) { m_pool.build(train_data, m_config.k); }
-
-void KnnModel::set_device(torch::Device device) { m_pool.to(device); }
-
-torch::Tensor KnnModel::predict(const torch::Tensor& positions, const torch::Tensor& exclude) {
+train::Prediction KnnModel::predict(const train::Query& query) {
     torch::NoGradGuard no_grad;
-    const auto found = m_pool.query(positions, exclude, m_config.k);   // [B, L], [B, L, 3]
-    const auto w = knn_weights(m_config.weights, positions, found.position, m_config.power);  // [B, L]
-    const auto& pool = m_pool.spectra();                                // [N, H, W]
+    const auto found = query.support->nearest(query.positions, m_config.k, query.exclude);  // [B, L], [B, L, 3]
+    const auto w = knn_weights(m_config.weights, query.positions, found.position, m_config.power);  // [B, L]
+    const auto& pool = query.scene->spectra_on(m_device);                // [N, H, W]
     const auto b = found.index.size(0);
     const auto nb = pool.index_select(0, found.index.flatten().to(pool.device()))
                         .view({b, m_config.k, pool.size(1), pool.size(2)});  // [B, L, H, W]
     const auto wf = w.to(pool.device(), torch::kFloat32).view({b, m_config.k, 1, 1});
     // Barycentric weights can be negative outside the hull: keep the result in [0, 1].
-    return (wf * nb).sum(1).clamp(0.0, 1.0);  // [B, H, W]
+    return train::Prediction::of_spectra((wf * nb).sum(1).clamp(0.0, 1.0));  // [B, H, W]
 }
 
 }  // namespace radiofield::models

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <numbers>
 
+#include <fmt/format.h>
+
 #include "radiofield/core/error.hpp"
 #include "radiofield/models/knn.hpp"
 #include "radiofield/train/json_config.hpp"
@@ -55,74 +57,98 @@ torch::Tensor KnnDlNetImpl::forward(const torch::Tensor& x) { return body->forwa
 
 KnnDlModel::KnnDlModel(KnnDlConfig config) : m_config(config), m_net(config) {}
 
-void KnnDlModel::prepare(const train::SpectrumData& train_data) {
-    m_pool.build(train_data, m_config.k);
-    {
-        // Offsets are measured in units of the typical neighbour distance of the training
-        // data; load() replaces it with the value the weights were trained with.
-        torch::NoGradGuard no_grad;
-        m_net->position_scale.fill_(m_pool.mean_neighbor_distance(m_config.k));
+void KnnDlModel::prepare(const std::vector<train::SceneContext>& contexts, const train::DataList* data) {
+    if (!data) return;  // a trained run: the length scale comes with the weights (load)
+    // Offsets are measured in units of the typical neighbour distance of the training data.
+    double scale = 0, weight = 0;
+    for (const auto& d : *data) {
+        const auto n = static_cast<double>(d->support().size());
+        if (n < 2) continue;
+        scale += d->support().mean_spacing(m_config.k) * n, weight += n;
     }
+    torch::NoGradGuard no_grad;
+    const bool one = data->size() == 1 && data->front()->support().size() >= 2;
+    m_net->position_scale.fill_(one ? data->front()->support().mean_spacing(m_config.k) : (weight > 0 ? scale / weight : 1.0));
+}
+
+const std::pair<torch::Tensor, torch::Tensor>& KnnDlModel::pixel_inputs(const train::SceneContext& context) {
+    const auto& g = context.grid;
+    const Quat& q = context.station_orientation;
+    const std::string key = context.describe(train::ContextField::Grid) + fmt::format(" {} {} {} {}", q.x, q.y, q.z, q.w);
+    auto& entry = m_pixels[key];
+    if (entry.first.defined()) return entry;
     // Pixel directions as NeRF2 defines them: (cos el·cos az, cos el·sin az, sin el) in the
     // station's array frame, rotated to the world by the station quaternion.
-    const auto& g = train_data.grid;
     const double deg = std::numbers::pi / 180.0;
     const auto az = ((g.az0_deg + torch::arange(g.n_az, torch::kFloat64) * g.step_deg) * deg).expand({g.n_el, g.n_az});
     const auto el = ((g.el0_deg + torch::arange(g.n_el, torch::kFloat64) * g.step_deg) * deg).unsqueeze(1).expand({g.n_el, g.n_az});
     const auto local = torch::stack({el.cos() * az.cos(), el.cos() * az.sin(), el.sin()}).view({3, -1});  // [3, H·W]
-    const Mat3 r = train_data.station_orientation.to_matrix();
+    const Mat3 r = q.to_matrix();
     const auto rot = torch::tensor(std::vector<double>(r.m.begin(), r.m.end()), torch::kFloat64).view({3, 3});
-    m_directions = torch::matmul(rot, local).view({3, g.n_el, g.n_az}).to(torch::kFloat32).to(m_device);  // [3, H, W]
-    m_angles = torch::stack({az.cos(), az.sin(), el / (90.0 * deg)}).to(torch::kFloat32).to(m_device);  // [3, H, W]
-    m_pool.to(m_device);
+    const auto angles = torch::stack({az.cos(), az.sin(), el / (90.0 * deg)}).to(torch::kFloat32).to(m_device);  // [3, H, W]
+    const auto directions = torch::matmul(rot, local).view({3, g.n_el, g.n_az}).to(torch::kFloat32).to(m_device);
+    entry = {angles, directions};
+    return entry;
 }
 
 void KnnDlModel::set_device(torch::Device device) {
     m_device = device;
     m_net->to(device);
-    m_pool.to(device);
-    if (m_angles.defined()) m_angles = m_angles.to(device);
-    if (m_directions.defined()) m_directions = m_directions.to(device);
+    m_pixels.clear();
 }
 
-torch::Tensor KnnDlModel::forward(const torch::Tensor& positions, const torch::Tensor& exclude) {
+torch::Tensor KnnDlModel::forward(const train::Query& query) {
     const int k = m_config.k;
-    const auto found = m_pool.query(positions, exclude, k);  // [B, L], [B, L, 3]
-    const auto& pool = m_pool.spectra();                     // [N, H, W]
+    const auto found = query.support->nearest(query.positions, k, query.exclude);  // [B, L], [B, L, 3]
+    const auto& pool = query.scene->spectra_on(m_device);                         // [N, H, W]
+    const auto& [angles, directions] = pixel_inputs(query.scene->context);        // [3, H, W] each
     const auto b = found.index.size(0), h = pool.size(1), w = pool.size(2);
     const auto nb = pool.index_select(0, found.index.flatten().to(m_device)).view({b, k, h, w});  // [B, L, H, W]
-    const auto target = positions.to(torch::kCPU, torch::kFloat64).unsqueeze(1);                  // [B, 1, 3]
+    const auto target = query.positions.to(torch::kCPU, torch::kFloat64).unsqueeze(1);           // [B, 1, 3]
     const auto offset = ((found.position - target).to(torch::kFloat32).to(m_device)) /
                         m_net->position_scale;                                                    // [B, L, 3]
     const auto dist = offset.norm(2, 2, true);                                                    // [B, L, 1]
     const auto geo = torch::cat({offset, dist}, 2).view({b, k, 4, 1, 1}).expand({b, k, 4, h, w});
     // How far each neighbour moved along each pixel's viewing direction: [B, L, 1, H, W].
-    const auto along = torch::einsum("blc,chw->blhw", {offset, m_directions}).unsqueeze(2);
+    const auto along = torch::einsum("blc,chw->blhw", {offset, directions}).unsqueeze(2);
     const auto mean = nb.mean(1, true).unsqueeze(2).expand({b, k, 1, h, w});  // [B, L, 1, H, W]
-    const auto ang = m_angles.view({1, 1, 3, h, w}).expand({b, k, 3, h, w});
+    const auto ang = angles.view({1, 1, 3, h, w}).expand({b, k, 3, h, w});
     const auto x = torch::cat({nb.unsqueeze(2), mean, geo, along, ang}, 2).view({b * k, kInputChannels, h, w});
     const auto logits = m_net->forward(x).view({b, k, h, w}).to(torch::kFloat32);  // autocast-safe
     const auto weights = torch::softmax(logits, 1);                                 // over neighbours
     return (weights * nb).sum(1);                                                   // [B, H, W]
 }
 
-torch::Tensor KnnDlModel::training_loss(const train::SpectrumData& data, torch::Generator& gen) {
-    const auto& train = m_pool.train_indices();
-    if (train.empty()) fail("knn_dl: prepare() was not called with training data");
+torch::Tensor KnnDlModel::training_loss(const train::DataList& data, const train::Phase&, torch::Generator& gen) {
+    // Training samples of every dataset, in order; a batch is drawn uniformly over them.
+    std::vector<std::pair<std::size_t, std::int64_t>> train;
+    for (std::size_t d = 0; d < data.size(); ++d) {
+        for (auto i : data[d]->split.train) train.emplace_back(d, i);
+    }
+    if (train.empty()) fail("knn_dl: no training samples");
     const auto pick = torch::randint(static_cast<std::int64_t>(train.size()), {m_config.batch}, gen,
                                      torch::TensorOptions().dtype(torch::kInt64));  // [B] into train
-    const auto train_t = torch::tensor(train, torch::kInt64);
-    const auto index = train_t.index_select(0, pick);  // [B] sample indices
-    const auto positions = data.positions.index_select(0, index);  // [B, 3]
-    const auto target = m_pool.spectra().index_select(0, index.to(m_device));  // [B, H, W]
+    std::vector<std::vector<std::int64_t>> per_dataset(data.size());
+    const auto* pp = pick.data_ptr<std::int64_t>();
+    for (std::int64_t j = 0; j < pick.size(0); ++j) {
+        const auto& [d, i] = train[static_cast<std::size_t>(pp[j])];
+        per_dataset[d].push_back(i);
+    }
     m_net->train();
-    return torch::mse_loss(forward(positions, index), target);
+    std::vector<torch::Tensor> preds, targets;
+    for (std::size_t d = 0; d < data.size(); ++d) {
+        if (per_dataset[d].empty()) continue;
+        const auto query = train::Query::samples(*data[d], per_dataset[d]);  // each excluded from its neighbours
+        preds.push_back(forward(query));
+        targets.push_back(data[d]->spectra_on(m_device).index_select(0, query.exclude.to(m_device)));  // [b, H, W]
+    }
+    return torch::mse_loss(torch::cat(preds), torch::cat(targets));
 }
 
-torch::Tensor KnnDlModel::predict(const torch::Tensor& positions, const torch::Tensor& exclude) {
+train::Prediction KnnDlModel::predict(const train::Query& query) {
     torch::NoGradGuard no_grad;
     m_net->eval();
-    return forward(positions, exclude).clamp(0.0, 1.0);
+    return train::Prediction::of_spectra(forward(query).clamp(0.0, 1.0));
 }
 
 void KnnDlModel::save(torch::serialize::OutputArchive& archive) const { m_net->save(archive); }

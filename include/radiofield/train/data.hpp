@@ -1,0 +1,101 @@
+#pragma once
+// Datasets as the learning core sees them (DESIGN.md §2.1). Training and evaluation take a
+// list of datasets; each carries its scene context (station pose, grid, frequency, bounds)
+// and views of what it holds: spectra, path sets (with the per-interaction records), and —
+// when a later model needs them — camera images. A model declares the views it needs and
+// which context fields must agree across the datasets it sees (DataNeeds); a mismatch is
+// one Error naming both files and the field.
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "radiofield/core/vec.hpp"
+#include "radiofield/data/dataset.hpp"
+#include "radiofield/train/path_set.hpp"
+
+namespace radiofield::train {
+
+class SupportSet;
+
+// Facts of a dataset that models may require to agree across datasets.
+enum class ContextField { Frequency, Grid, Station, Moving };
+std::string_view to_string(ContextField field);  // "frequency", "grid", "station", "moving end"
+
+// Where and how a dataset was made.
+struct SceneContext {
+    std::string source;           // the file it came from (for messages)
+    double frequency_hz = 0;
+    data::SpectrumGrid grid;      // the spectra's grid (meaningful with spectra)
+    Vec3 station_position;        // the fixed end
+    Quat station_orientation;     // its spectrum frame (x, y, z, w)
+    std::string moving = "tx";    // which end the positions describe
+    Vec3 lo, hi;                  // bounds of the positions and the station, m
+
+    std::string describe(ContextField field) const;  // e.g. "915 MHz", "90x360 (…)"
+    bool agrees(const SceneContext& other, ContextField field) const;
+    nlohmann::json to_json() const;
+    static SceneContext from_json(const nlohmann::json& j);  // Error on a malformed entry
+};
+
+// Throws Error if `b` disagrees with `a` on any of `fields`, naming both sources, the field
+// and both values; `fix` is appended as the advice.
+void check_agreement(const SceneContext& a, const SceneContext& b, const std::vector<ContextField>& fields,
+                     std::string_view fix);
+
+// What a model reads.
+enum class DataView { Spectra, Paths, Images };
+std::string_view to_string(DataView view);  // "spectra", "paths", "images"
+
+struct DataNeeds {
+    std::vector<DataView> views{DataView::Spectra};  // every dataset must hold these
+    std::vector<ContextField> must_agree{ContextField::Grid};  // across all datasets it sees
+};
+
+// One dataset loaded for learning.
+class SceneData {
+public:
+    SceneContext context;
+    torch::Tensor positions;       // [N, 3] float32, metres (the moving end)
+    data::Split split;
+    torch::Tensor spectra;         // [N, n_el, n_az] float32 in [0,1] (per-sample min–max); undefined without the view
+    std::vector<PathSet> paths;    // [N] path sets; empty without the view
+    std::vector<rt::Paths> traced; // [N] the paths with their per-interaction records (TE/TM coefficients)
+
+    std::int64_t size() const { return positions.size(0); }
+    bool has(DataView view) const;
+    const std::string& source() const { return context.source; }
+    // The samples a prediction conditions on by default: the training split (built on load).
+    const SupportSet& support() const { return *m_support; }
+    // The spectra on `device`, copied once and kept.
+    const torch::Tensor& spectra_on(torch::Device device) const;
+    // Sample indices of a split: "train", "val", "test" or "all"; Error for other names.
+    std::vector<std::int64_t> split_indices(std::string_view split) const;
+
+    // Wraps a dataset read from `source` (with the views in `views`); builds the support set.
+    static std::shared_ptr<const SceneData> from(data::Dataset dataset, const std::string& source,
+                                                 const std::vector<DataView>& views);
+
+private:
+    std::shared_ptr<const SupportSet> m_support;
+    mutable std::mutex m_mutex;
+    mutable std::map<std::string, torch::Tensor> m_spectra_on;  // device string → copy
+};
+
+using DataList = std::vector<std::shared_ptr<const SceneData>>;
+
+// Reads `paths` with the views `needs` asks for; every check (kind, size, finite values,
+// agreement of every dataset with the first on needs.must_agree, a non-empty training split
+// somewhere when `need_train`) happens here, before any work.
+DataList load_datasets(const std::vector<std::string>& paths, const DataNeeds& needs, bool need_train = true);
+
+std::vector<SceneContext> contexts(const DataList& data);
+
+}  // namespace radiofield::train
