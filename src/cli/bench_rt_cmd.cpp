@@ -104,7 +104,6 @@ void run_bench_rt(const BenchRtArgs& a) {
     sim::SimulationConfig config;
     config.trace.max_depth = a.max_depth;
     config.trace.samples_per_source = a.dataset_samples;
-    config.extrapolate = true;
     sim::PositionSpec spec;
     spec.count = a.positions;
     spec.height = 1.0;

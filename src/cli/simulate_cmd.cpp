@@ -186,7 +186,8 @@ void add_simulate_command(CLI::App& app, GlobalOptions& global) {
     sub->add_option("--seed", a.seed, "Seed for positions and split")->capture_default_str();
     sub->add_option("--split", a.split, "train,val,test fractions")->capture_default_str();
     sub->add_flag("--extrapolate", a.extrapolate,
-                  "Use materials outside their ITU-R P.2040 frequency range (warns)");
+                  "Use materials outside their ITU-R P.2040 frequency range (warns; a built-in "
+                  "scene at its own frequency does so without it)");
     sub->callback([&global, sub] {
         std::string cmd = "radiofield simulate";
         for (const auto& r : sub->get_options()) {

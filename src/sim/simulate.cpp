@@ -1,9 +1,12 @@
 // `radiofield simulate`: ray-traced ground truth into a Dataset.
 #include "radiofield/sim/simulate.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "radiofield/core/error.hpp"
 #include "radiofield/core/log.hpp"
@@ -70,6 +73,37 @@ scene::Device station_device(const scene::Scene& scene, const SimulationConfig& 
     return station;
 }
 
+// "915 MHz", "2.412 GHz", "300 GHz".
+std::string frequency_text(double hz) {
+    return hz < 1e9 ? fmt::format("{:g} MHz", hz / 1e6) : fmt::format("{:g} GHz", hz / 1e9);
+}
+
+// The materials extrapolated beyond their ITU-R P.2040 ranges at `frequency` (scene material
+// names), with one warning for all of them. A built-in scene at its own nominal frequency
+// extrapolates without being asked (its materials were chosen for it, docs/materials.md);
+// anywhere else it takes config.extrapolate, and without it the Tracer's Error names the
+// first material out of range.
+std::vector<std::string> extrapolated_materials(const scene::Scene& scene,
+                                                double frequency,
+                                                bool extrapolate) {
+    const std::vector<std::uint32_t> outside = scene.materials_out_of_range(frequency);
+    const bool at_nominal =
+        scene.builtin && std::abs(frequency - scene.frequency_hz) <= 1e-9 * scene.frequency_hz;
+    if (outside.empty() || !(extrapolate || at_nominal))
+        return {};
+    std::vector<std::string> names, described;
+    for (std::uint32_t i : outside) {
+        const scene::Material& m = scene.materials[i];
+        names.push_back(m.name);
+        described.push_back(fmt::format("{} ({})", m.name, m.ranges()));
+    }
+    log::warn(
+        "extrapolating ITU-R P.2040 materials beyond their frequency ranges at {}: {}; "
+        "results for these materials are model extrapolations",
+        frequency_text(frequency), fmt::join(described, ", "));
+    return names;
+}
+
 }  // namespace
 
 data::Dataset simulate(const scene::Scene& scene,
@@ -83,8 +117,11 @@ data::Dataset simulate(const scene::Scene& scene,
     if (!(frequency > 0))
         fail("scene '{}' has no nominal frequency; pass --frequency", scene.name);
 
+    const std::vector<std::string> extrapolated =
+        extrapolated_materials(scene, frequency, config.extrapolate);
+    // Reported above, once for all materials; without consent the tracer's Error names one.
     const auto extrapolation =
-        config.extrapolate ? scene::Extrapolation::Warn : scene::Extrapolation::Error;
+        extrapolated.empty() ? scene::Extrapolation::Error : scene::Extrapolation::Allow;
     const rt::Tracer tracer(scene, frequency, extrapolation);
     const scene::Device station = station_device(scene, config);
     if (!is_free_position(tracer.geometry(), station.position, 0.0)) {
@@ -161,6 +198,7 @@ data::Dataset simulate(const scene::Scene& scene,
     ds.attrs["diffuse"] = config.trace.diffuse;
     ds.attrs["transmission"] = config.trace.transmission;
     ds.attrs["polarization"] = std::string(scene::to_string(config.polarization));
+    ds.attrs["extrapolated_materials"] = extrapolated;
     return ds;
 }
 

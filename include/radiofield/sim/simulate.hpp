@@ -34,7 +34,10 @@ struct SimulationConfig {
     rt::TraceOptions trace;
     std::array<double, 3> split{0.8, 0.1, 0.1};
     std::uint64_t seed = 0;
-    bool extrapolate = false;  // allow materials outside their ITU ranges (warns)
+    // Allow materials outside their ITU-R P.2040 ranges (one warning listing them). A built-in
+    // scene at its own nominal frequency does so without it; either way the dataset records
+    // the list in attrs["extrapolated_materials"].
+    bool extrapolate = false;
     scene::Polarization polarization = scene::Polarization::V;  // both ends (isotropic)
     std::size_t batch = 64;  // positions per work unit (progress granularity)
 
@@ -69,7 +72,9 @@ bool is_free_position(const rt::EmbreeScene& geometry, const Vec3& p, double cle
 Mat3 spectrum_frame(const Vec3& yaw_pitch_roll);
 
 // Runs the simulation. `cancel` (may be null) is polled between batches; when set, the
-// function throws Error("interrupted") and nothing is returned.
+// function throws Error("interrupted") and nothing is returned. Throws Error naming the
+// material when one is outside its ITU-R P.2040 ranges and extrapolation is not allowed
+// (SimulationConfig::extrapolate).
 data::Dataset simulate(const scene::Scene& scene,
                        const SimulationConfig& config,
                        const std::vector<Vec3>& positions,
