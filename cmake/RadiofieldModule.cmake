@@ -1,13 +1,19 @@
-# radiofield_module(NAME [DEPS ...] [TORCH]): one static library per module, sources from
-# src/<NAME>/ and its subfolders (*.cpp always, *.cu only in CUDA builds; models keep one
-# folder per family), headers under include/radiofield/<NAME>/.
+# radiofield_module(NAME [DEPS ...] [TORCH] [SOURCES ...]): one static library per module,
+# sources from src/<NAME>/ and its subfolders (*.cpp always, *.cu only in CUDA builds; models
+# keep one folder per family), headers under include/radiofield/<NAME>/. SOURCES lists the
+# files instead, for a folder that holds more than one library (src/rt: the physics without
+# Embree, and the tracer).
 function(radiofield_module name)
-  cmake_parse_arguments(ARG "TORCH" "" "DEPS" ${ARGN})
-  file(GLOB_RECURSE _cpp CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
-  set(_src ${_cpp})
-  if(RADIOFIELD_CUDA)
-    file(GLOB_RECURSE _cu CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cu)
-    list(APPEND _src ${_cu})
+  cmake_parse_arguments(ARG "TORCH" "" "DEPS;SOURCES" ${ARGN})
+  if(ARG_SOURCES)
+    set(_src ${ARG_SOURCES})
+  else()
+    file(GLOB_RECURSE _cpp CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
+    set(_src ${_cpp})
+    if(RADIOFIELD_CUDA)
+      file(GLOB_RECURSE _cu CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cu)
+      list(APPEND _src ${_cu})
+    endif()
   endif()
   if(NOT _src)  # a module whose sources are still to come
     add_library(radiofield_${name} INTERFACE)

@@ -23,7 +23,7 @@ done
 
 step "Ray-traced ground truth: RFID-like spectra at 915 MHz in the meeting room"
 # The reader array hangs on the west wall; tags (transmitters) are placed at random.
-"$BIN" simulate --scene meeting_room_v1 --frequency 915MHz --extrapolate --count 300 \
+"$BIN" simulate --scene meeting_room_v1 --frequency 915MHz --count 300 \
   --samples 50000 --seed 1 --out "$OUT/meeting_room_v1.h5" --overwrite
 
 step "The dataset: summary and a few spectra"

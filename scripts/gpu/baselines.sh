@@ -16,7 +16,7 @@ else
   COUNT=400; SAMPLES=50000; KNN_DL_STEPS=200; NERF2_STEPS=${NERF2_STEPS:-300}; NERF2_BATCH=1024; DEVICE=${DEVICE:-cpu}
 fi
 DATA="$OUT/meeting_room_v1_915MHz.h5"
-[ -f "$DATA" ] || "$BIN" -q simulate --scene meeting_room_v1 --frequency 915MHz --extrapolate \
+[ -f "$DATA" ] || "$BIN" -q simulate --scene meeting_room_v1 --frequency 915MHz \
   --count "$COUNT" --samples "$SAMPLES" --seed 1 --out "$DATA"
 
 train_eval() {  # name model train-args...

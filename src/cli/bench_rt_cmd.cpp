@@ -11,10 +11,10 @@
 
 #include "commands.hpp"
 #include "radiofield/core/rng.hpp"
-#include "radiofield/data/simulate.hpp"
 #include "radiofield/rt/candidates.hpp"
 #include "radiofield/rt/embree_scene.hpp"
 #include "radiofield/scene/builtin.hpp"
+#include "radiofield/sim/simulate.hpp"
 
 namespace radiofield::cli {
 namespace {
@@ -33,7 +33,8 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 }
 
 // Raw Embree: rtcIntersect1 on random rays from random free points in random directions
-// (incoherent; origins anywhere in the bounding box), split over the TBB workers, one RTCIntersectContext each.
+// (incoherent; origins anywhere in the bounding box), split over the TBB workers, one
+// RTCIntersectContext each.
 double raw_embree_rate(const rt::EmbreeScene& geometry, std::size_t n) {
     const scene::Bounds b = geometry.scene().bounds();
     std::vector<RTCRayHit> rays(n);
@@ -73,7 +74,8 @@ void run_bench_rt(const BenchRtArgs& a) {
     const scene::Scene scene = scene::make_builtin_scene(a.scene);
     const rt::EmbreeScene geometry(scene);
     const int threads = tbb::this_task_arena::max_concurrency();
-    fmt::print("machine: {} hardware threads ({} used by TBB)\n", std::thread::hardware_concurrency(), threads);
+    fmt::print("machine: {} hardware threads ({} used by TBB)\n",
+               std::thread::hardware_concurrency(), threads);
     fmt::print("scene:   {} ({} triangles)\n\n", scene.name, scene.num_triangles());
 
     raw_embree_rate(geometry, std::min<std::size_t>(a.rays, 100'000));  // warm-up
@@ -84,7 +86,8 @@ void run_bench_rt(const BenchRtArgs& a) {
     rt::CandidateSearch search;
     search.max_depth = a.max_depth;
     search.samples = a.samples;
-    const Vec3 source = scene.receivers.empty() ? scene.bounds().centre() : scene.receivers.front().position;
+    const Vec3 source =
+        scene.receivers.empty() ? scene.bounds().centre() : scene.receivers.front().position;
     rt::CandidateSearch warm_up = search;
     warm_up.samples = 10'000;
     rt::find_candidates(geometry, source, warm_up);
@@ -93,37 +96,41 @@ void run_bench_rt(const BenchRtArgs& a) {
     const double sbr_seconds = seconds_since(t0);
     const double segments = static_cast<double>(a.samples) * a.max_depth;
     const double sbr = segments / sbr_seconds;
-    fmt::print("shoot-and-bounce segments (depth {}, {} rays) {:>8.2f} Msegments/s  = {:.0f}% of raw"
-               "  ({} candidate chains, {:.2f} s)\n",
-               a.max_depth, a.samples, sbr / 1e6, 100 * sbr / raw, candidates.size(), sbr_seconds);
+    fmt::print(
+        "shoot-and-bounce segments (depth {}, {} rays) {:>8.2f} Msegments/s  = {:.0f}% of raw"
+        "  ({} candidate chains, {:.2f} s)\n",
+        a.max_depth, a.samples, sbr / 1e6, 100 * sbr / raw, candidates.size(), sbr_seconds);
 
-    data::SimulationConfig config;
+    sim::SimulationConfig config;
     config.trace.max_depth = a.max_depth;
     config.trace.samples_per_source = a.dataset_samples;
-    config.extrapolate = true;
-    data::PositionSpec spec;
+    sim::PositionSpec spec;
     spec.count = a.positions;
     spec.height = 1.0;
     const auto t1 = std::chrono::steady_clock::now();
-    const auto positions = data::make_positions(scene, spec, 0);
-    const data::Dataset ds = data::simulate(scene, config, positions);
+    const auto positions = sim::make_positions(scene, spec, 0);
+    const data::Dataset ds = sim::simulate(scene, config, positions);
     const double sim_seconds = seconds_since(t1);
-    fmt::print("dataset: {} positions x {}x{} Bartlett spectra, depth {}, {} rays   {:>8.1f} s"
-               "  ({:.1f} ms per position)\n",
-               ds.size(), ds.grid.n_el, ds.grid.n_az, a.max_depth, a.dataset_samples, sim_seconds,
-               1e3 * sim_seconds / static_cast<double>(ds.size()));
+    fmt::print(
+        "dataset: {} positions x {}x{} Bartlett spectra, depth {}, {} rays   {:>8.1f} s"
+        "  ({:.1f} ms per position)\n",
+        ds.size(), ds.grid.n_el, ds.grid.n_az, a.max_depth, a.dataset_samples, sim_seconds,
+        1e3 * sim_seconds / static_cast<double>(ds.size()));
 }
 
 }  // namespace
 
 void add_bench_rt_command(CLI::App& bench, GlobalOptions& global) {
     static BenchRtArgs a;
-    auto* rt = bench.add_subcommand("rt", "Ray-tracer throughput: raw Embree, shoot-and-bounce, a spectrum dataset");
+    auto* rt = bench.add_subcommand(
+        "rt", "Ray-tracer throughput: raw Embree, shoot-and-bounce, a spectrum dataset");
     rt->add_option("--scene", a.scene, "Built-in scene")->capture_default_str();
     rt->add_option("--rays", a.rays, "Random rays for the raw Embree rate")->capture_default_str();
     rt->add_option("--samples", a.samples, "Shoot-and-bounce rays")->capture_default_str();
-    rt->add_option("--positions", a.positions, "Positions in the timed dataset")->capture_default_str();
-    rt->add_option("--dataset-samples", a.dataset_samples, "Rays per source for the dataset")->capture_default_str();
+    rt->add_option("--positions", a.positions, "Positions in the timed dataset")
+        ->capture_default_str();
+    rt->add_option("--dataset-samples", a.dataset_samples, "Rays per source for the dataset")
+        ->capture_default_str();
     rt->add_option("--max-depth", a.max_depth, "Interactions per path")->capture_default_str();
     rt->callback([&global] { global.action = [] { run_bench_rt(a); }; });
 }

@@ -1,6 +1,7 @@
 // `radiofield import nerf2 DIR --out rfid.h5`, `radiofield export nerf2 DATASET DIR`,
 // `radiofield show DATASET [--images N] [--out-dir DIR]`.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -45,24 +46,31 @@ void run_import(const ImportArgs& a) {
     options.frequency_hz = a.frequency_hz;
     options.split_seed = a.seed;
     data::Dataset d = data::import_nerf2(a.dir, options);
-    d.attrs["created_by"] = fmt::format("radiofield import nerf2 {} --frequency {} --seed {}", a.dir, a.frequency_hz, a.seed);
+    d.attrs["created_by"] = fmt::format("radiofield import nerf2 {} --frequency {} --seed {}",
+                                        a.dir, a.frequency_hz, a.seed);
     data::write_dataset(d, a.out, a.overwrite);
-    log::info("wrote {} ({} spectra: {} train, {} test)", a.out, d.size(), d.split.train.size(), d.split.test.size());
+    log::info("wrote {} ({} spectra: {} train, {} test)", a.out, d.size(), d.split.train.size(),
+              d.split.test.size());
 }
 
 void run_export(const ExportArgs& a) {
     if (fs::exists(a.dir) && !a.overwrite) {
         fail("'{}' already exists; pass --overwrite to replace it or choose another name", a.dir);
     }
-    const fs::path parent = fs::path(a.dir).has_parent_path() ? fs::path(a.dir).parent_path() : fs::path(".");
-    if (!fs::is_directory(parent)) fail("cannot export to '{}': folder '{}' does not exist; create it first", a.dir, parent.string());
+    const fs::path parent =
+        fs::path(a.dir).has_parent_path() ? fs::path(a.dir).parent_path() : fs::path(".");
+    if (!fs::is_directory(parent))
+        fail("cannot export to '{}': folder '{}' does not exist; create it first", a.dir,
+             parent.string());
     data::export_nerf2(data::read_dataset(a.dataset), a.dir, a.overwrite);
     log::info("wrote NeRF2 folder {}", a.dir);
 }
 
 std::string split_of(const data::Split& s, std::int64_t i) {
-    for (const auto& [name, part] : {std::pair{"train", &s.train}, std::pair{"val", &s.val}, std::pair{"test", &s.test}}) {
-        if (std::binary_search(part->begin(), part->end(), i)) return name;
+    for (const auto& [name, part] :
+         {std::pair{"train", &s.train}, std::pair{"val", &s.val}, std::pair{"test", &s.test}}) {
+        if (std::binary_search(part->begin(), part->end(), i))
+            return name;
     }
     return "unsplit";
 }
@@ -73,12 +81,13 @@ void write_top_view(const data::Dataset& h, const fs::path& file) {
     const scene::Scene scene = scene::scene_from_json_string(h.scene_json, "the dataset's scene");
     scene::TopViewOptions options;
     options.title = fmt::format("{}: {} {} positions", scene.name, h.size(), h.moving);
-    const std::array<std::pair<const std::vector<std::int64_t>*, std::array<std::uint8_t, 3>>, 3> parts{
-        std::pair{&h.split.train, std::array<std::uint8_t, 3>{40, 90, 220}},
-        std::pair{&h.split.val, std::array<std::uint8_t, 3>{240, 140, 20}},
-        std::pair{&h.split.test, std::array<std::uint8_t, 3>{30, 170, 60}}};
+    const std::array<std::pair<const std::vector<std::int64_t>*, std::array<std::uint8_t, 3>>, 3>
+        parts{std::pair{&h.split.train, std::array<std::uint8_t, 3>{40, 90, 220}},
+              std::pair{&h.split.val, std::array<std::uint8_t, 3>{240, 140, 20}},
+              std::pair{&h.split.test, std::array<std::uint8_t, 3>{30, 170, 60}}};
     for (const auto& [indices, colour] : parts) {
-        for (const std::int64_t i : *indices) options.markers.push_back({h.positions[static_cast<std::size_t>(i)], colour, 2});
+        for (const std::int64_t i : *indices)
+            options.markers.push_back({h.positions[static_cast<std::size_t>(i)], colour, 2});
     }
     options.markers.push_back({h.station_position, {220, 20, 20}, 7});
     scene::write_png(scene::render_top_view(scene, options), file);
@@ -91,7 +100,8 @@ void run_show(const ShowArgs& a) {
         const fs::path out(a.out_dir);
         const fs::path parent = out.has_parent_path() ? out.parent_path() : fs::path(".");
         if (!fs::is_directory(out) && !fs::is_directory(parent)) {
-            fail("--out-dir '{}': neither it nor its parent folder exists; create it first", a.out_dir);
+            fail("--out-dir '{}': neither it nor its parent folder exists; create it first",
+                 a.out_dir);
         }
     }
     const data::DatasetReader reader(a.dataset);
@@ -100,18 +110,23 @@ void run_show(const ShowArgs& a) {
     fmt::print("dataset     {}\n", a.dataset);
     fmt::print("kind        {}\n", data::to_string(h.kind));
     fmt::print("frequency   {:.6g} GHz\n", h.frequency_hz / 1e9);
-    fmt::print("samples     {} (train {}, val {}, test {})\n", h.size(), h.split.train.size(), h.split.val.size(),
-               h.split.test.size());
+    fmt::print("samples     {} (train {}, val {}, test {})\n", h.size(), h.split.train.size(),
+               h.split.val.size(), h.split.test.size());
     fmt::print("moving      {}\n", h.moving);
     const auto& p = h.station_position;
     const auto& q = h.station_orientation;
-    fmt::print("station     at ({:.3f}, {:.3f}, {:.3f}), orientation (x,y,z,w) ({:.4f}, {:.4f}, {:.4f}, {:.4f})\n",
-               p.x, p.y, p.z, q.x, q.y, q.z, q.w);
-    fmt::print("array       {} x {}, spacing {:.4g} m\n", h.array.rows, h.array.cols, h.array.spacing_m);
+    fmt::print(
+        "station     at ({:.3f}, {:.3f}, {:.3f}), orientation (x,y,z,w) ({:.4f}, {:.4f}, {:.4f}, "
+        "{:.4f})\n",
+        p.x, p.y, p.z, q.x, q.y, q.z, q.w);
+    fmt::print("array       {} x {}, spacing {:.4g} m\n", h.array.rows, h.array.cols,
+               h.array.spacing_m);
     if (reader.has_spectra()) {
-        fmt::print("grid        {} x {} (elevation {:g}..{:g} deg, azimuth {:g}..{:g} deg, step {:g} deg)\n", g.n_el,
-                   g.n_az, g.el0_deg, g.el0_deg + (g.n_el - 1) * g.step_deg, g.az0_deg,
-                   g.az0_deg + (g.n_az - 1) * g.step_deg, g.step_deg);
+        fmt::print(
+            "grid        {} x {} (elevation {:g}..{:g} deg, azimuth {:g}..{:g} deg, step {:g} "
+            "deg)\n",
+            g.n_el, g.n_az, g.el0_deg, g.el0_deg + (g.n_el - 1) * g.step_deg, g.az0_deg,
+            g.az0_deg + (g.n_az - 1) * g.step_deg, g.step_deg);
         float lo = std::numeric_limits<float>::infinity(), hi = -lo;
         std::vector<float> s(g.size());
         for (std::size_t i = 0; i < reader.size(); ++i) {
@@ -119,30 +134,46 @@ void run_show(const ShowArgs& a) {
             const auto [mn, mx] = std::minmax_element(s.begin(), s.end());
             lo = std::min(lo, *mn), hi = std::max(hi, *mx);
         }
-        fmt::print("power       {} ({}), values {:.4g} .. {:.4g}\n", h.power_unit, h.normalization, lo, hi);
+        fmt::print("power       {} ({}), values {:.4g} .. {:.4g}\n", h.power_unit, h.normalization,
+                   lo, hi);
     }
     if (reader.has_paths()) {
         std::size_t paths = 0;
-        for (std::size_t i = 0; i < reader.size(); ++i) paths += reader.read_paths(i).paths.size();
+        for (std::size_t i = 0; i < reader.size(); ++i)
+            paths += reader.read_paths(i).paths.size();
         fmt::print("paths       {} in all, {:.1f} per sample\n", paths,
                    reader.size() ? static_cast<double>(paths) / reader.size() : 0.0);
     }
-    fmt::print("scene       {}\n", h.scene_json.empty() ? "none" : fmt::format("embedded JSON, {} bytes", h.scene_json.size()));
-    if (!h.attrs.empty()) fmt::print("attrs       {}\n", h.attrs.dump());
+    fmt::print("scene       {}\n",
+               h.scene_json.empty() ? "none"
+                                    : fmt::format("embedded JSON, {} bytes", h.scene_json.size()));
+    const auto extrapolated = h.attrs.find("extrapolated_materials");
+    if (extrapolated != h.attrs.end() && extrapolated->is_array() && !extrapolated->empty()) {
+        fmt::print("materials   extrapolated beyond their ITU-R P.2040 ranges: {}\n",
+                   fmt::join(extrapolated->get<std::vector<std::string>>(), ", "));
+    }
+    if (!h.attrs.empty())
+        fmt::print("attrs       {}\n", h.attrs.dump());
 
-    if (a.images <= 0 || reader.size() == 0) return;
+    if (a.images <= 0 || reader.size() == 0)
+        return;
     fs::create_directories(a.out_dir);
-    if (!h.scene_json.empty()) write_top_view(h, fs::path(a.out_dir) / "scene_top.png");
-    if (!reader.has_spectra()) return;
-    const std::size_t count = std::min<std::size_t>(static_cast<std::size_t>(a.images), reader.size());
+    if (!h.scene_json.empty())
+        write_top_view(h, fs::path(a.out_dir) / "scene_top.png");
+    if (!reader.has_spectra())
+        return;
+    const std::size_t count =
+        std::min<std::size_t>(static_cast<std::size_t>(a.images), reader.size());
     data::SpectrumImageOptions options;
     options.colour_map = cmap;
     options.scale = h.power_unit == "linear" ? data::ValueScale::Db : data::ValueScale::Linear;
     for (std::size_t j = 0; j < count; ++j) {
-        const std::size_t i = count == 1 ? 0 : j * (reader.size() - 1) / (count - 1);  // spread over the set
+        const std::size_t i =
+            count == 1 ? 0 : j * (reader.size() - 1) / (count - 1);  // spread over the set
         const auto& pos = h.positions[i];
-        options.title = fmt::format("sample {} ({}) {} at ({:.2f}, {:.2f}, {:.2f})", i, split_of(h.split, static_cast<std::int64_t>(i)),
-                                    h.moving, pos.x, pos.y, pos.z);
+        options.title = fmt::format("sample {} ({}) {} at ({:.2f}, {:.2f}, {:.2f})", i,
+                                    split_of(h.split, static_cast<std::int64_t>(i)), h.moving,
+                                    pos.x, pos.y, pos.z);
         const fs::path file = fs::path(a.out_dir) / fmt::format("spectrum_{:05d}.png", i);
         data::spectrum_to_png(reader.read_spectrum(i), g, file, options);
         log::info("wrote {}", file.string());
@@ -153,20 +184,25 @@ void run_show(const ShowArgs& a) {
 
 void add_data_commands(CLI::App& app, GlobalOptions& global) {
     static ImportArgs ia;
-    auto* import_cmd = app.add_subcommand("import", "Import datasets (NeRF2 RFID folders) into HDF5");
+    auto* import_cmd =
+        app.add_subcommand("import", "Import datasets (NeRF2 RFID folders) into HDF5");
     import_cmd->require_subcommand(1);
-    auto* import_nerf2 = import_cmd->add_subcommand("nerf2", "NeRF2 RFID folder (spectrum/*.png, tx_pos.csv, gateway_info.yml)");
+    auto* import_nerf2 = import_cmd->add_subcommand(
+        "nerf2", "NeRF2 RFID folder (spectrum/*.png, tx_pos.csv, gateway_info.yml)");
     import_nerf2->add_option("dir", ia.dir, "NeRF2 folder")->required();
     import_nerf2->add_option("-o,--out", ia.out, "Output dataset (.h5)")->required();
     import_nerf2->add_flag("--overwrite", ia.overwrite, "Replace the output if it exists");
-    import_nerf2->add_option("--frequency", ia.frequency_hz, "Carrier frequency in Hz (NeRF2 RFID: 920e6)");
-    import_nerf2->add_option("--seed", ia.seed, "Seed of the 80/20 split used when the folder has no index files");
+    import_nerf2->add_option("--frequency", ia.frequency_hz,
+                             "Carrier frequency in Hz (NeRF2 RFID: 920e6)");
+    import_nerf2->add_option("--seed", ia.seed,
+                             "Seed of the 80/20 split used when the folder has no index files");
     import_nerf2->callback([&global] { global.action = [] { run_import(ia); }; });
 
     static ExportArgs ea;
     auto* export_cmd = app.add_subcommand("export", "Export datasets (NeRF2 RFID folders)");
     export_cmd->require_subcommand(1);
-    auto* export_nerf2 = export_cmd->add_subcommand("nerf2", "Write a NeRF2 RFID folder from a spectrum dataset");
+    auto* export_nerf2 =
+        export_cmd->add_subcommand("nerf2", "Write a NeRF2 RFID folder from a spectrum dataset");
     export_nerf2->add_option("dataset", ea.dataset, "Dataset (.h5)")->required();
     export_nerf2->add_option("dir", ea.dir, "Output folder")->required();
     export_nerf2->add_flag("--overwrite", ea.overwrite, "Replace the folder if it exists");
@@ -175,7 +211,8 @@ void add_data_commands(CLI::App& app, GlobalOptions& global) {
     static ShowArgs sa;
     auto* show = app.add_subcommand("show", "Summarise a dataset and draw some of its spectra");
     show->add_option("dataset", sa.dataset, "Dataset (.h5)")->required();
-    show->add_option("--images", sa.images, "Draw this many spectra, spread over the dataset")->check(CLI::Range(0, 10000));
+    show->add_option("--images", sa.images, "Draw this many spectra, spread over the dataset")
+        ->check(CLI::Range(0, 10000));
     show->add_option("--out-dir", sa.out_dir, "Folder for the spectrum PNGs (created if missing)");
     show->add_option("--colour-map", sa.colour_map, "viridis, magma or gray")
         ->check(CLI::IsMember({"viridis", "magma", "gray"}));

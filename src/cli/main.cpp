@@ -1,13 +1,13 @@
 // radiofield — neural radio propagation modelling. Parses the command line and runs one
-// subcommand; every error ends here with one message and a non-zero exit.
+// subcommand; every error ends here with one message and exit status 1.
 #include <cstdio>
 
 #include "commands.hpp"
-#include "radiofield/core/error.hpp"
 #include "radiofield/core/log.hpp"
 #include "radiofield/core/progress.hpp"
 #include "radiofield/models/registry.hpp"
 #include "radiofield/nn/device.hpp"
+#include "report_exception.hpp"
 
 int main(int argc, char** argv) {
     using namespace radiofield;
@@ -46,9 +46,8 @@ int main(int argc, char** argv) {
         global.action();
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
-    } catch (const Error& e) {
-        log::error("{}", e.what());
-        return 1;
+    } catch (...) {
+        return cli::report_exception(std::current_exception());
     }
     return 0;
 }

@@ -9,14 +9,16 @@
 #include "radiofield/core/error.hpp"
 #include "radiofield/core/log.hpp"
 #include "radiofield/core/units.hpp"
-#include "radiofield/data/simulate.hpp"
 #include "radiofield/scene/scene_io.hpp"
+#include "radiofield/sim/simulate.hpp"
 
 namespace radiofield::cli {
 namespace {
 
 std::atomic<bool> g_interrupted{false};
-extern "C" void on_interrupt(int) { g_interrupted = true; }
+extern "C" void on_interrupt(int) {
+    g_interrupted = true;
+}
 
 struct SimulateArgs {
     std::string scene = "meeting_room_v1";
@@ -52,11 +54,12 @@ void run_simulate(const SimulateArgs& a, const std::string& command_line) {
     check_output_path(a.out, a.overwrite);  // before any work
     const scene::Scene scene = scene::resolve_scene(a.scene);
 
-    data::SimulationConfig config;
+    sim::SimulationConfig config;
     config.frequency_hz = a.frequency.empty() ? scene.frequency_hz : parse_frequency(a.frequency);
     config.kind = data::parse_dataset_kind(a.kind);
     config.moving = a.moving;
-    if (!a.station.empty()) config.station_position = parse_vec3(a.station, "--station");
+    if (!a.station.empty())
+        config.station_position = parse_vec3(a.station, "--station");
     if (!a.station_orientation.empty()) {
         const Vec3 deg = parse_vec3(a.station_orientation, "--station-orientation");
         config.station_orientation = Vec3{deg2rad(deg.x), deg2rad(deg.y), deg2rad(deg.z)};
@@ -70,9 +73,9 @@ void run_simulate(const SimulateArgs& a, const std::string& command_line) {
     config.grid.el0_deg = config.grid.step_deg;
     config.grid.az0_deg = config.grid.step_deg;
     if (a.method == "bartlett") {
-        config.method = data::SpectrumMethod::Bartlett;
+        config.method = sim::SpectrumMethod::Bartlett;
     } else if (a.method == "binned") {
-        config.method = data::SpectrumMethod::Binned;
+        config.method = sim::SpectrumMethod::Binned;
     } else {
         fail("--method must be bartlett or binned (got '{}')", a.method);
     }
@@ -90,36 +93,40 @@ void run_simulate(const SimulateArgs& a, const std::string& command_line) {
     config.polarization = scene::polarization_from_string(a.polarization);
     config.validate();
 
-    data::PositionSpec spec;
+    sim::PositionSpec spec;
     if (a.positions == "random") {
-        spec.mode = data::PositionSpec::Mode::Random;
+        spec.mode = sim::PositionSpec::Mode::Random;
     } else if (a.positions == "grid") {
-        spec.mode = data::PositionSpec::Mode::Grid;
+        spec.mode = sim::PositionSpec::Mode::Grid;
     } else if (a.positions == "csv") {
-        spec.mode = data::PositionSpec::Mode::Csv;
-        if (a.csv.empty()) fail("--positions csv needs --csv FILE");
+        spec.mode = sim::PositionSpec::Mode::Csv;
+        if (a.csv.empty())
+            fail("--positions csv needs --csv FILE");
     } else {
         fail("--positions must be random, grid or csv (got '{}')", a.positions);
     }
     spec.count = a.count;
     spec.spacing = a.spacing;
-    if (!a.height.empty()) spec.height = parse_number(a.height, "--height");
-    if (!a.region.empty()) spec.region = parse_region(a.region);
+    if (!a.height.empty())
+        spec.height = parse_number(a.height, "--height");
+    if (!a.region.empty())
+        spec.region = parse_region(a.region);
     if (!a.z_range.empty()) {
         const auto v = parse_pair(a.z_range, "--z-range");
         spec.z_range = std::pair{v.first, v.second};
     }
     spec.csv = a.csv;
     spec.clearance = a.clearance;
-    const std::vector<Vec3> positions = data::make_positions(scene, spec, a.seed);
-    log::info("simulating {} positions in '{}' at {:.4g} GHz ({} spectra by {}, max depth {}, "
-              "{} rays)",
-              positions.size(), scene.name, config.frequency_hz / 1e9, a.kind, a.method,
-              a.max_depth, a.samples);
+    const std::vector<Vec3> positions = sim::make_positions(scene, spec, a.seed);
+    log::info(
+        "simulating {} positions in '{}' at {:.4g} GHz ({} spectra by {}, max depth {}, "
+        "{} rays)",
+        positions.size(), scene.name, config.frequency_hz / 1e9, a.kind, a.method, a.max_depth,
+        a.samples);
 
     std::signal(SIGINT, on_interrupt);
     std::signal(SIGTERM, on_interrupt);
-    data::Dataset ds = data::simulate(scene, config, positions, &g_interrupted);
+    data::Dataset ds = sim::simulate(scene, config, positions, &g_interrupted);
     ds.scene_json = scene::to_json_string(scene);
     ds.attrs["created_by"] = command_line;
     data::write_dataset(ds, a.out, a.overwrite);
@@ -131,47 +138,65 @@ void run_simulate(const SimulateArgs& a, const std::string& command_line) {
 
 void add_simulate_command(CLI::App& app, GlobalOptions& global) {
     static SimulateArgs a;
-    auto* sim = app.add_subcommand("simulate", "Ray-trace ground-truth spectra / paths into an HDF5 dataset");
-    sim->add_option("--scene", a.scene, "Built-in scene (name[@seed]) or scene file")->capture_default_str();
-    sim->add_option("-o,--out", a.out, "Output dataset (.h5)")->required();
-    sim->add_flag("--overwrite", a.overwrite, "Replace an existing output file");
-    sim->add_option("--frequency", a.frequency, "Carrier, e.g. 915e6, 915MHz, 2.412GHz (default: the scene's)");
-    sim->add_option("--kind", a.kind, "spectrum, cir or both")->capture_default_str();
-    sim->add_option("--moving", a.moving, "Which end moves: tx (RFID tags) or rx")->capture_default_str();
-    sim->add_option("--station", a.station, "Fixed station position x,y,z (default: the scene's device)");
-    sim->add_option("--station-orientation", a.station_orientation, "Station yaw,pitch,roll in degrees");
-    sim->add_option("--positions", a.positions, "random, grid or csv")->capture_default_str();
-    sim->add_option("-n,--count", a.count, "Number of random positions")->capture_default_str();
-    sim->add_option("--spacing", a.spacing, "Grid spacing in metres")->capture_default_str();
-    sim->add_option("--height", a.height, "Fixed height of the positions in metres");
-    sim->add_option("--region", a.region, "x0,y0,z0,x1,y1,z1 box for the positions (default: the scene)");
-    sim->add_option("--z-range", a.z_range, "zmin,zmax heights of random positions (m)");
-    sim->add_option("--polarization", a.polarization, "Antenna polarisation at both ends: V or H")->capture_default_str();
-    sim->add_option("--csv", a.csv, "Positions file (x,y,z per line, optional header)");
-    sim->add_option("--clearance", a.clearance, "Minimum distance of positions to surfaces (m)")->capture_default_str();
-    sim->add_option("--grid", a.grid, "Spectrum grid n_el x n_az")->capture_default_str();
-    sim->add_option("--method", a.method, "Spectrum: bartlett (virtual array) or binned (per path)")->capture_default_str();
-    sim->add_option("--kernel", a.kernel_deg, "Binned spectra: kernel width in degrees")->capture_default_str();
-    sim->add_option("--array", a.array, "Virtual array rows x cols")->capture_default_str();
-    sim->add_option("--array-spacing", a.array_spacing, "Element spacing in metres (0 = λ/2)")->capture_default_str();
-    sim->add_option("--max-depth", a.max_depth, "Interactions per path")->capture_default_str();
-    sim->add_option("--samples", a.samples, "Rays shot from the station (candidate search)")->capture_default_str();
-    sim->add_flag("--diffuse", a.diffuse, "Diffuse scattering (next-event estimation)");
-    sim->add_flag("--transmission", a.transmission, "Thin-slab transmission through surfaces");
-    sim->add_flag("--no-los", a.no_los, "Leave out the line-of-sight path");
-    sim->add_flag("--slab-reflection", a.slab_reflection,
-                  "Reflect with the ITU-R P.2040 slab formula and each material's thickness (as Sionna RT "
-                  "does; for scenes whose walls are single surfaces, e.g. Sionna XML scenes)");
-    sim->add_option("--seed", a.seed, "Seed for positions and split")->capture_default_str();
-    sim->add_option("--split", a.split, "train,val,test fractions")->capture_default_str();
-    sim->add_flag("--extrapolate", a.extrapolate, "Use materials outside their ITU-R P.2040 frequency range (warns)");
-    sim->callback([&global, sim] {
+    auto* sub = app.add_subcommand("simulate",
+                                   "Ray-trace ground-truth spectra / paths into an HDF5 dataset");
+    sub->add_option("--scene", a.scene, "Built-in scene (name[@seed]) or scene file")
+        ->capture_default_str();
+    sub->add_option("-o,--out", a.out, "Output dataset (.h5)")->required();
+    sub->add_flag("--overwrite", a.overwrite, "Replace an existing output file");
+    sub->add_option("--frequency", a.frequency,
+                    "Carrier, e.g. 915e6, 915MHz, 2.412GHz (default: the scene's)");
+    sub->add_option("--kind", a.kind, "spectrum, cir or both")->capture_default_str();
+    sub->add_option("--moving", a.moving, "Which end moves: tx (RFID tags) or rx")
+        ->capture_default_str();
+    sub->add_option("--station", a.station,
+                    "Fixed station position x,y,z (default: the scene's device)");
+    sub->add_option("--station-orientation", a.station_orientation,
+                    "Station yaw,pitch,roll in degrees");
+    sub->add_option("--positions", a.positions, "random, grid or csv")->capture_default_str();
+    sub->add_option("-n,--count", a.count, "Number of random positions")->capture_default_str();
+    sub->add_option("--spacing", a.spacing, "Grid spacing in metres")->capture_default_str();
+    sub->add_option("--height", a.height, "Fixed height of the positions in metres");
+    sub->add_option("--region", a.region,
+                    "x0,y0,z0,x1,y1,z1 box for the positions (default: the scene)");
+    sub->add_option("--z-range", a.z_range, "zmin,zmax heights of random positions (m)");
+    sub->add_option("--polarization", a.polarization, "Antenna polarisation at both ends: V or H")
+        ->capture_default_str();
+    sub->add_option("--csv", a.csv, "Positions file (x,y,z per line, optional header)");
+    sub->add_option("--clearance", a.clearance, "Minimum distance of positions to surfaces (m)")
+        ->capture_default_str();
+    sub->add_option("--grid", a.grid, "Spectrum grid n_el x n_az")->capture_default_str();
+    sub->add_option("--method", a.method, "Spectrum: bartlett (virtual array) or binned (per path)")
+        ->capture_default_str();
+    sub->add_option("--kernel", a.kernel_deg, "Binned spectra: kernel width in degrees")
+        ->capture_default_str();
+    sub->add_option("--array", a.array, "Virtual array rows x cols")->capture_default_str();
+    sub->add_option("--array-spacing", a.array_spacing, "Element spacing in metres (0 = λ/2)")
+        ->capture_default_str();
+    sub->add_option("--max-depth", a.max_depth, "Interactions per path")->capture_default_str();
+    sub->add_option("--samples", a.samples, "Rays shot from the station (candidate search)")
+        ->capture_default_str();
+    sub->add_flag("--diffuse", a.diffuse, "Diffuse scattering (next-event estimation)");
+    sub->add_flag("--transmission", a.transmission, "Thin-slab transmission through surfaces");
+    sub->add_flag("--no-los", a.no_los, "Leave out the line-of-sight path");
+    sub->add_flag(
+        "--slab-reflection", a.slab_reflection,
+        "Reflect with the ITU-R P.2040 slab formula and each material's thickness (as Sionna RT "
+        "does; for scenes whose walls are single surfaces, e.g. Sionna XML scenes)");
+    sub->add_option("--seed", a.seed, "Seed for positions and split")->capture_default_str();
+    sub->add_option("--split", a.split, "train,val,test fractions")->capture_default_str();
+    sub->add_flag("--extrapolate", a.extrapolate,
+                  "Use materials outside their ITU-R P.2040 frequency range (warns; a built-in "
+                  "scene at its own frequency does so without it)");
+    sub->callback([&global, sub] {
         std::string cmd = "radiofield simulate";
-        for (const auto& r : sim->get_options()) {
+        for (const auto& r : sub->get_options()) {
             if (r->count() > 0 && !r->get_lnames().empty()) {
                 cmd += " --" + r->get_lnames().front();
-                if (r->get_type_size_max() == 0) continue;  // a flag: no value to repeat
-                for (const auto& v : r->results()) cmd += " " + v;
+                if (r->get_type_size_max() == 0)
+                    continue;  // a flag: no value to repeat
+                for (const auto& v : r->results())
+                    cmd += " " + v;
             }
         }
         global.action = [cmd] { run_simulate(a, cmd); };

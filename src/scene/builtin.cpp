@@ -106,8 +106,11 @@ bool is_builtin_scene(const std::string& name) {
 
 Scene make_builtin_scene(const std::string& name, std::uint64_t seed) {
     for (const Entry& e : registry()) {
-        if (e.info.name == name)
-            return e.build(seed);
+        if (e.info.name == name) {
+            Scene scene = e.build(seed);
+            scene.builtin = true;
+            return scene;
+        }
     }
     std::vector<std::string> names;
     for (const Entry& e : registry())

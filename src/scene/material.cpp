@@ -29,9 +29,11 @@ const std::vector<ItuEntry>& itu_table() {
         {"brick", {{1, 40, 3.91, 0, 0.0238, 0.16}}, {0.70f, 0.33f, 0.22f}},
         {"plasterboard", {{1, 100, 2.73, 0, 0.0085, 0.9395}}, {0.93f, 0.91f, 0.85f}},
         {"wood", {{0.001, 100, 1.99, 0, 0.0047, 1.0718}}, {0.55f, 0.36f, 0.20f}},
-        {"glass", {{0.1, 100, 6.31, 0, 0.0036, 1.3394}, {220, 450, 5.79, 0, 0.0004, 1.658}},
+        {"glass",
+         {{0.1, 100, 6.31, 0, 0.0036, 1.3394}, {220, 450, 5.79, 0, 0.0004, 1.658}},
          {0.65f, 0.85f, 0.95f}},
-        {"ceiling_board", {{1, 100, 1.48, 0, 0.0011, 1.0750}, {220, 450, 1.52, 0, 0.0029, 1.029}},
+        {"ceiling_board",
+         {{1, 100, 1.48, 0, 0.0011, 1.0750}, {220, 450, 1.52, 0, 0.0029, 1.029}},
          {0.97f, 0.97f, 0.92f}},
         {"chipboard", {{1, 100, 2.58, 0, 0.0217, 0.7800}}, {0.80f, 0.66f, 0.45f}},
         {"plywood", {{1, 40, 2.71, 0, 0.33, 0}}, {0.85f, 0.72f, 0.50f}},
@@ -47,8 +49,19 @@ const std::vector<ItuEntry>& itu_table() {
 
 std::string format_ranges(const std::vector<ItuBand>& bands) {
     std::vector<std::string> parts;
-    for (const auto& b : bands) parts.push_back(fmt::format("{:g}–{:g} GHz", b.f_min_ghz, b.f_max_ghz));
+    for (const auto& b : bands)
+        parts.push_back(fmt::format("{:g}–{:g} GHz", b.f_min_ghz, b.f_max_ghz));
     return fmt::format("{}", fmt::join(parts, ", "));
+}
+
+// The band holding `f_ghz`, or null. Band edges are inclusive, with a relative slack for
+// rounding of the caller's units.
+const ItuBand* band_at(const std::vector<ItuBand>& bands, double f_ghz) {
+    for (const auto& b : bands) {
+        if (f_ghz >= b.f_min_ghz * (1 - 1e-12) && f_ghz <= b.f_max_ghz * (1 + 1e-12))
+            return &b;
+    }
+    return nullptr;
 }
 
 // Band of `bands` nearest to `f_ghz` in frequency ratio (log distance), since the bands
@@ -58,39 +71,50 @@ const ItuBand& nearest_band(const std::vector<ItuBand>& bands, double f_ghz) {
     double best_dist = 1e300;
     for (const auto& b : bands) {
         double dist = 0;
-        if (f_ghz < b.f_min_ghz) dist = std::log(b.f_min_ghz / f_ghz);
-        if (f_ghz > b.f_max_ghz) dist = std::log(f_ghz / b.f_max_ghz);
-        if (dist < best_dist) { best_dist = dist; best = &b; }
+        if (f_ghz < b.f_min_ghz)
+            dist = std::log(b.f_min_ghz / f_ghz);
+        if (f_ghz > b.f_max_ghz)
+            dist = std::log(f_ghz / b.f_max_ghz);
+        if (dist < best_dist) {
+            best_dist = dist;
+            best = &b;
+        }
     }
     return *best;
 }
 
 // One warning per material name for the process lifetime.
-void warn_once(const std::string& name, double f_ghz, const std::vector<ItuBand>& bands,
+void warn_once(const std::string& name,
+               double f_ghz,
+               const std::vector<ItuBand>& bands,
                const ItuBand& used) {
     static std::mutex mutex;
     static std::set<std::string> warned;
     {
         std::lock_guard lock(mutex);
-        if (!warned.insert(name).second) return;
+        if (!warned.insert(name).second)
+            return;
     }
-    log::warn("material '{}' is extrapolated to {:g} GHz outside its ITU-R P.2040 range ({}); "
-              "using the {:g}–{:g} GHz band's formulas",
-              name, f_ghz, format_ranges(bands), used.f_min_ghz, used.f_max_ghz);
+    log::warn(
+        "material '{}' is extrapolated to {:g} GHz outside its ITU-R P.2040 range ({}); "
+        "using the {:g}–{:g} GHz band's formulas",
+        name, f_ghz, format_ranges(bands), used.f_min_ghz, used.f_max_ghz);
 }
 
 // Checks `value` lies in [lo, hi]; NaN fails too.
-void check_range(const std::string& material, const char* field, double value, double lo, double hi) {
+void check_range(
+    const std::string& material, const char* field, double value, double lo, double hi) {
     if (!(value >= lo && value <= hi)) {
-        fail("material '{}': {} = {:g} is out of range; it must lie in [{:g}, {:g}]", material, field,
-             value, lo, hi);
+        fail("material '{}': {} = {:g} is out of range; it must lie in [{:g}, {:g}]", material,
+             field, value, lo, hi);
     }
 }
 
 std::string strip_itu_prefix(std::string_view type) {
     std::string t(type);
     std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return std::tolower(c); });
-    if (t.rfind("itu_", 0) == 0) t = t.substr(4);
+    if (t.rfind("itu_", 0) == 0)
+        t = t.substr(4);
     return t;
 }
 
@@ -98,9 +122,12 @@ std::string strip_itu_prefix(std::string_view type) {
 
 std::string_view to_string(ScatteringPattern p) {
     switch (p) {
-        case ScatteringPattern::Lambertian: return "lambertian";
-        case ScatteringPattern::Directive: return "directive";
-        case ScatteringPattern::Backscattering: return "backscattering";
+        case ScatteringPattern::Lambertian:
+            return "lambertian";
+        case ScatteringPattern::Directive:
+            return "directive";
+        case ScatteringPattern::Backscattering:
+            return "backscattering";
     }
     return "?";
 }
@@ -108,9 +135,18 @@ std::string_view to_string(ScatteringPattern p) {
 ScatteringPattern scattering_pattern_from_string(std::string_view name) {
     for (auto p : {ScatteringPattern::Lambertian, ScatteringPattern::Directive,
                    ScatteringPattern::Backscattering}) {
-        if (name == to_string(p)) return p;
+        if (name == to_string(p))
+            return p;
     }
     fail("unknown scattering pattern '{}': use lambertian, directive or backscattering", name);
+}
+
+bool Material::in_range(double frequency_hz) const {
+    return !is_itu() || band_at(bands, frequency_hz / 1e9) != nullptr;
+}
+
+std::string Material::ranges() const {
+    return format_ranges(bands);
 }
 
 MaterialProperties Material::properties(double frequency_hz, Extrapolation extrapolation) const {
@@ -120,23 +156,18 @@ MaterialProperties Material::properties(double frequency_hz, Extrapolation extra
     const double f_ghz = frequency_hz / 1e9;  // (× 1e-9 would put 60e9 just above 60)
     double eps = eps_r, sig = sigma;
     if (is_itu()) {
-        const ItuBand* band = nullptr;
-        for (const auto& b : bands) {
-            // Band edges are inclusive, with a relative slack for rounding of the caller's units.
-            if (f_ghz >= b.f_min_ghz * (1 - 1e-12) && f_ghz <= b.f_max_ghz * (1 + 1e-12)) {
-                band = &b;
-                break;
-            }
-        }
+        const ItuBand* band = band_at(bands, f_ghz);
         if (band == nullptr) {
             if (extrapolation == Extrapolation::Error) {
-                fail("material '{}' (ITU-R P.2040 {}) is not defined at {:g} GHz: valid range {}. "
-                     "Choose a frequency in range, another material, or pass --extrapolate to use "
-                     "the nearest band with a warning",
-                     name, itu_type, f_ghz, format_ranges(bands));
+                fail(
+                    "material '{}' (ITU-R P.2040 {}) is not defined at {:g} GHz: valid range {}. "
+                    "Choose a frequency in range, another material, or pass --extrapolate to use "
+                    "the nearest band with a warning",
+                    name, itu_type, f_ghz, format_ranges(bands));
             }
             band = &nearest_band(bands, f_ghz);
-            warn_once(name, f_ghz, bands, *band);
+            if (extrapolation == Extrapolation::Warn)
+                warn_once(name, f_ghz, bands, *band);
         }
         // ITU-R P.2040-3 §3, Table 3: ε_r = a·f^b, σ = c·f^d with f in GHz.
         eps = band->a * std::pow(f_ghz, band->b);
@@ -150,7 +181,8 @@ MaterialProperties Material::properties(double frequency_hz, Extrapolation extra
 }
 
 void Material::validate() const {
-    if (name.empty()) fail("a material has an empty name; give every material a unique name");
+    if (name.empty())
+        fail("a material has an empty name; give every material a unique name");
     if (is_itu()) {
         for (const auto& b : bands) {
             if (!(b.f_min_ghz > 0 && b.f_max_ghz > b.f_min_ghz)) {
@@ -176,13 +208,15 @@ void Material::validate() const {
     if (!(thickness > 0) || !std::isfinite(thickness)) {
         fail("material '{}': thickness = {:g} m must be positive", name, thickness);
     }
-    for (float c : colour) check_range(name, "colour", c, 0.0, 1.0);
+    for (float c : colour)
+        check_range(name, "colour", c, 0.0, 1.0);
 }
 
 const std::vector<std::string>& itu_material_types() {
     static const std::vector<std::string> types = [] {
         std::vector<std::string> t;
-        for (const auto& e : itu_table()) t.emplace_back(e.type);
+        for (const auto& e : itu_table())
+            t.emplace_back(e.type);
         return t;
     }();
     return types;
@@ -191,7 +225,8 @@ const std::vector<std::string>& itu_material_types() {
 Material itu_material(std::string_view type) {
     const std::string key = strip_itu_prefix(type);
     for (const auto& e : itu_table()) {
-        if (key != e.type) continue;
+        if (key != e.type)
+            continue;
         Material m;
         m.name = std::string("itu_") + e.type;
         m.itu_type = e.type;
@@ -199,9 +234,10 @@ Material itu_material(std::string_view type) {
         m.colour = e.colour;
         return m;
     }
-    fail("unknown ITU material '{}': use one of {} (optionally prefixed 'itu_'), or a custom "
-         "material with eps_r and sigma",
-         type, fmt::join(itu_material_types(), ", "));
+    fail(
+        "unknown ITU material '{}': use one of {} (optionally prefixed 'itu_'), or a custom "
+        "material with eps_r and sigma",
+        type, fmt::join(itu_material_types(), ", "));
 }
 
 Material custom_material(std::string name, double eps_r, double sigma) {

@@ -24,7 +24,8 @@ void expect_vec_near(const Vec3& a, const Vec3& b, double tol = 1e-12) {
 }
 
 void expect_mat_near(const Mat3& a, const Mat3& b, double tol = 1e-12) {
-    for (int i = 0; i < 9; ++i) EXPECT_NEAR(a.m[i], b.m[i], tol) << "element " << i;
+    for (int i = 0; i < 9; ++i)
+        EXPECT_NEAR(a.m[i], b.m[i], tol) << "element " << i;
 }
 
 Quat axis_angle(const Vec3& axis, double angle) {
@@ -35,15 +36,18 @@ Quat axis_angle(const Vec3& axis, double angle) {
 
 // Hamilton product a·b (apply b first, then a).
 Quat mul(const Quat& a, const Quat& b) {
-    return {a.w * b.x + a.x * b.w + a.y * b.z - a.z * b.y, a.w * b.y - a.x * b.z + a.y * b.w + a.z * b.x,
-            a.w * b.z + a.x * b.y - a.y * b.x + a.z * b.w, a.w * b.w - a.x * b.x - a.y * b.y - a.z * b.z};
+    return {a.w * b.x + a.x * b.w + a.y * b.z - a.z * b.y,
+            a.w * b.y - a.x * b.z + a.y * b.w + a.z * b.x,
+            a.w * b.z + a.x * b.y - a.y * b.x + a.z * b.w,
+            a.w * b.w - a.x * b.x - a.y * b.y - a.z * b.z};
 }
 
 // A fresh empty folder under the system temp folder.
 fs::path temp_folder(const std::string& tag) {
     const fs::path p = fs::temp_directory_path() /
-                       ("radiofield_test_" + tag + "_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-                        "_" + std::to_string(reinterpret_cast<std::uintptr_t>(&tag)));
+                       ("radiofield_test_" + tag + "_" +
+                        std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
+                        std::to_string(reinterpret_cast<std::uintptr_t>(&tag)));
     fs::remove_all(p);
     fs::create_directories(p);
     return p;
@@ -61,12 +65,17 @@ TEST(Quat, NinetyDegreesAboutZMapsXToY) {
 
 TEST(Quat, MatrixRoundTripRecoversQuaternionUpToSign) {
     // Includes 180° turns about each axis, which take every branch of Shepperd's method.
-    const Quat cases[] = {axis_angle({1, 2, 3}, 0.7), axis_angle({-1, 0.5, 0.2}, 2.9),
-                          axis_angle({1, 0, 0}, kPi),  axis_angle({0, 1, 0}, kPi),
-                          axis_angle({0, 0, 1}, kPi),  axis_angle({0.3, -0.2, 1}, -1.2), Quat{}};
+    const Quat cases[] = {axis_angle({1, 2, 3}, 0.7),
+                          axis_angle({-1, 0.5, 0.2}, 2.9),
+                          axis_angle({1, 0, 0}, kPi),
+                          axis_angle({0, 1, 0}, kPi),
+                          axis_angle({0, 0, 1}, kPi),
+                          axis_angle({0.3, -0.2, 1}, -1.2),
+                          Quat{}};
     for (const Quat& q : cases) {
         const Quat back = Quat::from_matrix(q.to_matrix());
-        const double sign = (back.x * q.x + back.y * q.y + back.z * q.z + back.w * q.w) < 0 ? -1 : 1;
+        const double sign =
+            (back.x * q.x + back.y * q.y + back.z * q.z + back.w * q.w) < 0 ? -1 : 1;
         EXPECT_NEAR(sign * back.x, q.x, 1e-12);
         EXPECT_NEAR(sign * back.y, q.y, 1e-12);
         EXPECT_NEAR(sign * back.z, q.z, 1e-12);
@@ -97,7 +106,8 @@ TEST(RotationZyx, ComposesAsRzRyRxAppliedRollFirst) {
     expect_vec_near(r * Vec3{1, 0, 0}, {0, 0, -1});
     // Same rotation built from quaternions: q = qz(α)·qy(β)·qx(γ).
     const double a = 0.4, b = -1.1, g = 2.3;
-    const Quat q = mul(axis_angle({0, 0, 1}, a), mul(axis_angle({0, 1, 0}, b), axis_angle({1, 0, 0}, g)));
+    const Quat q =
+        mul(axis_angle({0, 0, 1}, a), mul(axis_angle({0, 1, 0}, b), axis_angle({1, 0, 0}, g)));
     expect_mat_near(rotation_zyx(a, b, g), q.to_matrix());
     // Orthonormal: RᵀR = I.
     expect_mat_near(rotation_zyx(a, b, g).transposed() * rotation_zyx(a, b, g), Mat3{});
@@ -106,7 +116,8 @@ TEST(RotationZyx, ComposesAsRzRyRxAppliedRollFirst) {
 TEST(Spherical, DirectionThetaHatPhiHatFormARightHandedOrthonormalBasis) {
     for (double th : {0.1, 0.9, kPi / 2, 2.5}) {
         for (double ph : {-2.8, 0.0, 1.2, 3.1}) {
-            const Vec3 r = direction_from_angles(th, ph), t = theta_hat(th, ph), p = phi_hat(th, ph);
+            const Vec3 r = direction_from_angles(th, ph), t = theta_hat(th, ph),
+                       p = phi_hat(th, ph);
             EXPECT_NEAR(norm(r), 1, 1e-12);
             EXPECT_NEAR(norm(t), 1, 1e-12);
             EXPECT_NEAR(norm(p), 1, 1e-12);
@@ -208,5 +219,36 @@ TEST(CheckOutputPath, RefusesExistingFileWithoutOverwriteAndMissingFolder) {
     }
     EXPECT_THROW(check_output_path(dir, true), Error);  // a folder is not a file name
     EXPECT_THROW(check_output_path("", true), Error);
+    fs::remove_all(dir);
+}
+
+TEST(CheckOutputPath, NamesAParentThatIsAFileOrTakesNoNewFilesAndLeavesNothingBehind) {
+    const fs::path dir = temp_folder("check_parent");
+    const fs::path file = dir / "notes.txt";
+    std::ofstream(file) << "a file, not a folder";
+    try {
+        check_output_path(file / "out.png", true);
+        ADD_FAILURE() << "a file accepted as the output folder";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("'" + file.string() + "' is a file, not a folder"),
+                  std::string::npos)
+            << e.what();
+    }
+    // Writable by permission bits for root, yet no file can be made there.
+    if (fs::is_directory("/proc")) {
+        try {
+            check_output_path("/proc/out.h5", true);
+            ADD_FAILURE() << "/proc accepted as an output folder";
+        } catch (const Error& e) {
+            EXPECT_NE(std::string(e.what()).find("'/proc' is not writable"), std::string::npos)
+                << e.what();
+        }
+    }
+    // The probe for writability is gone again.
+    EXPECT_NO_THROW(check_output_path(dir / "new.png", false));
+    std::size_t entries = 0;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir))
+        ++entries;
+    EXPECT_EQ(entries, 1u);
     fs::remove_all(dir);
 }

@@ -23,36 +23,45 @@ ScatteringPattern scattering_pattern_from_string(std::string_view name);  // thr
 
 // Electromagnetic properties at one frequency.
 struct MaterialProperties {
-    double eps_r;                 // relative permittivity (real part)
-    double sigma;                 // conductivity, S/m
-    std::complex<double> eta;     // complex relative permittivity ε_r − jσ/(ε₀ω)
+    double eps_r;              // relative permittivity (real part)
+    double sigma;              // conductivity, S/m
+    std::complex<double> eta;  // complex relative permittivity ε_r − jσ/(ε₀ω)
 };
 
-// What to do when a frequency is outside every band of an ITU material.
-enum class Extrapolation { Error, Warn };
+// What to do when a frequency is outside every band of an ITU material: throw, use the
+// nearest band with a warning per material, or use it silently (the caller reports it, as
+// sim::simulate does with one line for all the scene's materials).
+enum class Extrapolation { Error, Warn, Allow };
 
 struct Material {
-    std::string name;                 // unique within a scene, e.g. "itu_concrete", "wall_paint"
-    std::string itu_type;             // "concrete" etc.; empty for custom materials
-    std::vector<ItuBand> bands;       // ITU bands (empty for custom materials)
-    double eps_r = 1.0;               // custom materials only
-    double sigma = 0.0;               // custom materials only, S/m
-    double eps_r_scale = 1.0;         // humidity variants scale ITU ε_r ...
-    double sigma_scale = 1.0;         // ... and σ (DESIGN.md §4.1)
+    std::string name;            // unique within a scene, e.g. "itu_concrete", "wall_paint"
+    std::string itu_type;        // "concrete" etc.; empty for custom materials
+    std::vector<ItuBand> bands;  // ITU bands (empty for custom materials)
+    double eps_r = 1.0;          // custom materials only
+    double sigma = 0.0;          // custom materials only, S/m
+    double eps_r_scale = 1.0;    // humidity variants scale ITU ε_r ...
+    double sigma_scale = 1.0;    // ... and σ (DESIGN.md §4.1)
     double scattering_coefficient = 0.0;  // S ∈ [0,1]
     double xpd_coefficient = 0.0;         // K_x ∈ [0,1]
     ScatteringPattern scattering_pattern = ScatteringPattern::Lambertian;
-    double alpha_r = 4.0;             // directive / backscattering lobe width (integer ≥ 1)
-    double alpha_i = 4.0;             // backscattering lobe width towards the incident direction
-    double lambda_ = 0.75;            // backscattering: share of the forward lobe, Λ ∈ [0,1]
-    double thickness = 0.1;           // slab thickness for transmission, m
+    double alpha_r = 4.0;    // directive / backscattering lobe width (integer ≥ 1)
+    double alpha_i = 4.0;    // backscattering lobe width towards the incident direction
+    double lambda_ = 0.75;   // backscattering: share of the forward lobe, Λ ∈ [0,1]
+    double thickness = 0.1;  // slab thickness for transmission, m
     std::array<float, 3> colour{0.6f, 0.6f, 0.6f};  // sRGB for pictures
 
     bool is_itu() const { return !bands.empty(); }
+    // Whether the material has properties at `frequency_hz` without extrapolation: custom
+    // materials everywhere, ITU materials inside one of their bands (edges inclusive).
+    bool in_range(double frequency_hz) const;
+    // The ITU bands as text, e.g. "1–100 GHz" or "0.1–100 GHz, 220–450 GHz"; empty for
+    // custom materials.
+    std::string ranges() const;
 
     // ε_r, σ and η at `frequency_hz`. ITU materials outside their bands throw Error naming
-    // the material, the frequency and the valid ranges, unless `extrapolation == Warn`
-    // (then the nearest band is used and a warning logged once per material).
+    // the material, the frequency and the valid ranges, unless `extrapolation` is Warn (then
+    // the nearest band is used and a warning logged once per material) or Allow (the nearest
+    // band, no log).
     MaterialProperties properties(double frequency_hz,
                                   Extrapolation extrapolation = Extrapolation::Error) const;
 

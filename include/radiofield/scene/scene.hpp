@@ -29,7 +29,9 @@ struct Mesh {
     Vec3 normal(std::size_t i) const;
     double area(std::size_t i) const;
     // Appends another mesh's geometry (indices shifted) with one material for all of it.
-    void append(const std::vector<Vec3>& verts, const std::vector<Triangle>& tris, std::uint32_t mat);
+    void append(const std::vector<Vec3>& verts,
+                const std::vector<Triangle>& tris,
+                std::uint32_t mat);
 };
 
 // A transmitter or receiver: position, orientation (yaw, pitch, roll in radians, Sionna's
@@ -47,13 +49,20 @@ struct Bounds {
     Vec3 size() const { return hi - lo; }
     Vec3 centre() const { return (lo + hi) * 0.5; }
     bool contains(const Vec3& p, double margin = 0) const;
-    void expand(const Vec3& p) { lo = min(lo, p); hi = max(hi, p); }
+    void expand(const Vec3& p) {
+        lo = min(lo, p);
+        hi = max(hi, p);
+    }
 };
 
 struct Scene {
     std::string name;
     std::string description;
-    double frequency_hz = 0;         // nominal frequency the scene was made for (0 = unset)
+    double frequency_hz = 0;  // nominal frequency the scene was made for (0 = unset)
+    // Made by make_builtin_scene (not stored in scene files): its materials were chosen for
+    // frequency_hz, so a simulation there extrapolates ITU materials outside their ranges
+    // without being asked (docs/materials.md).
+    bool builtin = false;
     std::vector<Material> materials;
     std::vector<Mesh> meshes;
     std::vector<Device> transmitters;
@@ -63,6 +72,9 @@ struct Scene {
     Bounds bounds() const;
     // Index of a material by name, or nullopt.
     std::optional<std::uint32_t> find_material(std::string_view name) const;
+    // Indices of the materials not defined at `frequency_hz` without extrapolation
+    // (Material::in_range), in order.
+    std::vector<std::uint32_t> materials_out_of_range(double frequency_hz) const;
     // Adds `m` unless a material of that name exists; returns its index.
     std::uint32_t add_material(Material m);
     // Throws Error naming the object and triangle for: an index out of range, a non-finite

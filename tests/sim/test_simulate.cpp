@@ -6,13 +6,13 @@
 #include <algorithm>
 #include <fstream>
 
+#include "../data/temp_dir.hpp"
 #include "radiofield/core/error.hpp"
 #include "radiofield/core/units.hpp"
-#include "radiofield/data/simulate.hpp"
 #include "radiofield/scene/builtin.hpp"
-#include "temp_dir.hpp"
+#include "radiofield/sim/simulate.hpp"
 
-namespace radiofield::data {
+namespace radiofield::sim {
 namespace {
 
 SimulationConfig small_config() {
@@ -39,7 +39,8 @@ TEST(Simulate, RandomPositionsAreFreeDeterministicAndInsideTheRoom) {
     EXPECT_EQ(a, b);
     EXPECT_NE(a, c);
     const rt::EmbreeScene geometry(scene);
-    for (const Vec3& p : a) EXPECT_TRUE(is_free_position(geometry, p, spec.clearance));
+    for (const Vec3& p : a)
+        EXPECT_TRUE(is_free_position(geometry, p, spec.clearance));
 }
 
 TEST(Simulate, CsvPositionInsideAWallIsRejectedNamingTheRow) {
@@ -82,8 +83,8 @@ TEST(Simulate, SameResultWithOneOrTwoThreads) {
     spec.count = 12;
     const auto positions = make_positions(scene, spec, 1);
     SimulationConfig config = small_config();
-    config.kind = DatasetKind::Both;
-    Dataset one, two;
+    config.kind = data::DatasetKind::Both;
+    data::Dataset one, two;
     {
         tbb::global_control limit(tbb::global_control::max_allowed_parallelism, 1);
         one = simulate(scene, config, positions);
@@ -115,10 +116,11 @@ TEST(Simulate, LosOnlySpectrumPeaksTowardsTheTransmitter) {
     const double el = deg2rad(30), az = deg2rad(315);
     const Vec3 local{std::cos(el) * std::cos(az), std::cos(el) * std::sin(az), std::sin(el)};
     const Vec3 p = station + frame * local * 2.0;
-    const Dataset ds = simulate(scene, config, {p});
+    const data::Dataset ds = simulate(scene, config, {p});
     const auto s = ds.spectrum(0);
     const auto peak = std::max_element(s.begin(), s.end()) - s.begin();
-    const int row = static_cast<int>(peak) / ds.grid.n_az, col = static_cast<int>(peak) % ds.grid.n_az;
+    const int row = static_cast<int>(peak) / ds.grid.n_az,
+              col = static_cast<int>(peak) % ds.grid.n_az;
     ASSERT_TRUE(scene::Bounds(scene.bounds()).contains(p));
     // The grid cell of (el 30°, az 315°): el = 3 + 3·row, az = 3 + 3·col.
     EXPECT_NEAR(ds.grid.el0_deg + row * ds.grid.step_deg, 30.0, 3.0);
@@ -143,4 +145,4 @@ TEST(Simulate, BadConfigurationFailsBeforeWork) {
 }
 
 }  // namespace
-}  // namespace radiofield::data
+}  // namespace radiofield::sim

@@ -12,30 +12,34 @@
 #include <vector>
 
 #include "radiofield/data/dataset.hpp"
+#include "radiofield/rt/spectrum.hpp"
 #include "radiofield/rt/tracer.hpp"
 #include "radiofield/scene/scene.hpp"
 
-namespace radiofield::data {
+namespace radiofield::sim {
 
 enum class SpectrumMethod { Bartlett, Binned };
 
 struct SimulationConfig {
-    double frequency_hz = 0;             // 0 → the scene's nominal frequency
-    DatasetKind kind = DatasetKind::Spectrum;
-    std::string moving = "tx";           // the moving end: "tx" (RFID tags) or "rx"
+    double frequency_hz = 0;  // 0 → the scene's nominal frequency
+    data::DatasetKind kind = data::DatasetKind::Spectrum;
+    std::string moving = "tx";  // the moving end: "tx" (RFID tags) or "rx"
     // Station pose; nullopt → the scene's first receiver (moving tx) or transmitter (moving rx).
     std::optional<Vec3> station_position;
     std::optional<Vec3> station_orientation;  // yaw, pitch, roll (radians), device frame
-    ArrayConfig array{4, 4, 0.0};        // virtual array for Bartlett; spacing 0 → λ/2
-    SpectrumGrid grid;
+    data::ArrayConfig array{4, 4, 0.0};       // virtual array for Bartlett; spacing 0 → λ/2
+    rt::SpectrumGrid grid;
     SpectrumMethod method = SpectrumMethod::Bartlett;
-    double kernel_deg = 2.0;             // binned spectra: Gaussian kernel width
+    double kernel_deg = 2.0;  // binned spectra: Gaussian kernel width
     rt::TraceOptions trace;
     std::array<double, 3> split{0.8, 0.1, 0.1};
     std::uint64_t seed = 0;
-    bool extrapolate = false;            // allow materials outside their ITU ranges (warns)
+    // Allow materials outside their ITU-R P.2040 ranges (one warning listing them). A built-in
+    // scene at its own nominal frequency does so without it; either way the dataset records
+    // the list in attrs["extrapolated_materials"].
+    bool extrapolate = false;
     scene::Polarization polarization = scene::Polarization::V;  // both ends (isotropic)
-    std::size_t batch = 64;              // positions per work unit (progress granularity)
+    std::size_t batch = 64;  // positions per work unit (progress granularity)
 
     void validate() const;  // throws Error naming the bad field
 };
@@ -43,20 +47,21 @@ struct SimulationConfig {
 // Where the moving end goes.
 struct PositionSpec {
     enum class Mode { Random, Grid, Csv } mode = Mode::Random;
-    std::size_t count = 1000;           // random
-    double spacing = 0.25;              // grid, metres
-    std::optional<double> height;       // fixed z for random/grid; nullopt → random in region
-    std::optional<scene::Bounds> region;      // nullopt → the scene's bounds
+    std::size_t count = 1000;             // random
+    double spacing = 0.25;                // grid, metres
+    std::optional<double> height;         // fixed z for random/grid; nullopt → random in region
+    std::optional<scene::Bounds> region;  // nullopt → the scene's bounds
     std::optional<std::pair<double, double>> z_range;  // overrides the region's heights
-    std::filesystem::path csv;          // x,y,z with a header line
-    double clearance = 0.1;             // minimum distance to any surface, metres
+    std::filesystem::path csv;                         // x,y,z with a header line
+    double clearance = 0.1;                            // minimum distance to any surface, metres
 };
 
 // Positions for a scene: inside the region, outside every closed object, at least
 // `clearance` from surfaces; deterministic for `seed`. Throws Error when a CSV position is
 // inside an object or outside the scene (naming the row), or when too few valid random
 // positions can be found.
-std::vector<Vec3> make_positions(const scene::Scene& scene, const PositionSpec& spec,
+std::vector<Vec3> make_positions(const scene::Scene& scene,
+                                 const PositionSpec& spec,
                                  std::uint64_t seed);
 // Whether `p` lies inside the scene's bounds and outside every closed object.
 bool is_free_position(const rt::EmbreeScene& geometry, const Vec3& p, double clearance);
@@ -67,8 +72,12 @@ bool is_free_position(const rt::EmbreeScene& geometry, const Vec3& p, double cle
 Mat3 spectrum_frame(const Vec3& yaw_pitch_roll);
 
 // Runs the simulation. `cancel` (may be null) is polled between batches; when set, the
-// function throws Error("interrupted") and nothing is returned.
-Dataset simulate(const scene::Scene& scene, const SimulationConfig& config,
-                 const std::vector<Vec3>& positions, const std::atomic<bool>* cancel = nullptr);
+// function throws Error("interrupted") and nothing is returned. Throws Error naming the
+// material when one is outside its ITU-R P.2040 ranges and extrapolation is not allowed
+// (SimulationConfig::extrapolate).
+data::Dataset simulate(const scene::Scene& scene,
+                       const SimulationConfig& config,
+                       const std::vector<Vec3>& positions,
+                       const std::atomic<bool>* cancel = nullptr);
 
-}  // namespace radiofield::data
+}  // namespace radiofield::sim

@@ -7,9 +7,9 @@
 
 #include "radiofield/core/error.hpp"
 #include "radiofield/core/rng.hpp"
-#include "radiofield/data/simulate.hpp"
+#include "radiofield/sim/simulate.hpp"
 
-namespace radiofield::data {
+namespace radiofield::sim {
 namespace {
 
 // Six axis directions plus four diagonals. A point inside a closed object sees that object's
@@ -17,28 +17,36 @@ namespace {
 // surfaces or inward normals, so a point counts as inside only when every probe hits a back
 // face; such scenes get the bounds and clearance checks, not a guarantee about interiors.
 const std::array<Vec3, 10> kProbeDirs = [] {
-    std::array<Vec3, 10> d{Vec3{1, 0, 0}, Vec3{-1, 0, 0}, Vec3{0, 1, 0}, Vec3{0, -1, 0},
-                           Vec3{0, 0, 1}, Vec3{0, 0, -1}, Vec3{1, 1, 1}, Vec3{-1, -1, 1},
+    std::array<Vec3, 10> d{Vec3{1, 0, 0},   Vec3{-1, 0, 0}, Vec3{0, 1, 0}, Vec3{0, -1, 0},
+                           Vec3{0, 0, 1},   Vec3{0, 0, -1}, Vec3{1, 1, 1}, Vec3{-1, -1, 1},
                            Vec3{1, -1, -1}, Vec3{-1, 1, -1}};
-    for (auto& v : d) v = normalize(v);
+    for (auto& v : d)
+        v = normalize(v);
     return d;
 }();
 
-scene::Bounds default_region(const scene::Scene& scene) { return scene.bounds(); }
+scene::Bounds default_region(const scene::Scene& scene) {
+    return scene.bounds();
+}
 
 std::vector<Vec3> read_positions_csv(const std::filesystem::path& path) {
     std::ifstream in(path);
-    if (!in) fail("cannot read positions file '{}': check the path", path.string());
+    if (!in)
+        fail("cannot read positions file '{}': check the path", path.string());
     std::vector<Vec3> out;
     std::string line;
     std::size_t row = 0;
     while (std::getline(in, line)) {
         ++row;
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.find_first_not_of(" \t") == std::string::npos) continue;
-        if (row == 1 && line.find_first_of("0123456789") == std::string::npos) continue;  // header
+        if (!line.empty() && line.back() == '\r')
+            line.pop_back();
+        if (line.find_first_not_of(" \t") == std::string::npos)
+            continue;
+        if (row == 1 && line.find_first_of("0123456789") == std::string::npos)
+            continue;  // header
         for (char& c : line) {
-            if (c == ',' || c == ';') c = ' ';
+            if (c == ',' || c == ';')
+                c = ' ';
         }
         std::istringstream fields(line);
         Vec3 p;
@@ -47,7 +55,8 @@ std::vector<Vec3> read_positions_csv(const std::filesystem::path& path) {
         }
         out.push_back(p);
     }
-    if (out.empty()) fail("positions file '{}' holds no positions", path.string());
+    if (out.empty())
+        fail("positions file '{}' holds no positions", path.string());
     return out;
 }
 
@@ -55,19 +64,24 @@ std::vector<Vec3> read_positions_csv(const std::filesystem::path& path) {
 
 bool is_free_position(const rt::EmbreeScene& geometry, const Vec3& p, double clearance) {
     const scene::Bounds b = geometry.scene().bounds();
-    if (!b.contains(p, -clearance)) return false;
+    if (!b.contains(p, -clearance))
+        return false;
     int hits = 0, back_hits = 0;
     for (const Vec3& d : kProbeDirs) {
         const rt::RayHit hit = geometry.intersect(p, d);
-        if (!hit.hit) continue;
+        if (!hit.hit)
+            continue;
         ++hits;
-        if (dot(hit.normal, d) > 0) ++back_hits;
-        if (hit.t < clearance) return false;
+        if (dot(hit.normal, d) > 0)
+            ++back_hits;
+        if (hit.t < clearance)
+            return false;
     }
     return !(hits == static_cast<int>(kProbeDirs.size()) && back_hits == hits);
 }
 
-std::vector<Vec3> make_positions(const scene::Scene& scene, const PositionSpec& spec,
+std::vector<Vec3> make_positions(const scene::Scene& scene,
+                                 const PositionSpec& spec,
                                  std::uint64_t seed) {
     const rt::EmbreeScene geometry(scene);
     scene::Bounds region = spec.region.value_or(default_region(scene));
@@ -84,34 +98,40 @@ std::vector<Vec3> make_positions(const scene::Scene& scene, const PositionSpec& 
         for (std::size_t i = 0; i < positions.size(); ++i) {
             const Vec3& p = positions[i];
             if (!scene.bounds().contains(p)) {
-                fail("{}: position {} ({}, {}, {}) is outside the scene (bounds {:.2f}..{:.2f}, "
-                     "{:.2f}..{:.2f}, {:.2f}..{:.2f}); move it inside",
-                     spec.csv.string(), i + 1, p.x, p.y, p.z, scene.bounds().lo.x,
-                     scene.bounds().hi.x, scene.bounds().lo.y, scene.bounds().hi.y,
-                     scene.bounds().lo.z, scene.bounds().hi.z);
+                fail(
+                    "{}: position {} ({}, {}, {}) is outside the scene (bounds {:.2f}..{:.2f}, "
+                    "{:.2f}..{:.2f}, {:.2f}..{:.2f}); move it inside",
+                    spec.csv.string(), i + 1, p.x, p.y, p.z, scene.bounds().lo.x,
+                    scene.bounds().hi.x, scene.bounds().lo.y, scene.bounds().hi.y,
+                    scene.bounds().lo.z, scene.bounds().hi.z);
             }
             if (!is_free_position(geometry, p, 0.0)) {
-                fail("{}: position {} ({}, {}, {}) is inside an object (a wall or furniture); "
-                     "move it into free space",
-                     spec.csv.string(), i + 1, p.x, p.y, p.z);
+                fail(
+                    "{}: position {} ({}, {}, {}) is inside an object (a wall or furniture); "
+                    "move it into free space",
+                    spec.csv.string(), i + 1, p.x, p.y, p.z);
             }
         }
         return positions;
     }
     if (spec.mode == PositionSpec::Mode::Grid) {
-        if (!(spec.spacing > 0)) fail("--spacing must be positive (got {})", spec.spacing);
+        if (!(spec.spacing > 0))
+            fail("--spacing must be positive (got {})", spec.spacing);
         std::vector<Vec3> out;
         const double z = spec.height.value_or(region.centre().z);
         for (double x = region.lo.x + spec.spacing / 2; x < region.hi.x; x += spec.spacing) {
             for (double y = region.lo.y + spec.spacing / 2; y < region.hi.y; y += spec.spacing) {
                 const Vec3 p{x, y, z};
-                if (is_free_position(geometry, p, spec.clearance)) out.push_back(p);
+                if (is_free_position(geometry, p, spec.clearance))
+                    out.push_back(p);
             }
         }
-        if (out.empty()) fail("no free grid position in the region at height {} m; check --height", z);
+        if (out.empty())
+            fail("no free grid position in the region at height {} m; check --height", z);
         return out;
     }
-    if (spec.count == 0) fail("--count must be at least 1");
+    if (spec.count == 0)
+        fail("--count must be at least 1");
     Rng rng(seed, 0x705);
     std::vector<Vec3> out;
     out.reserve(spec.count);
@@ -119,14 +139,16 @@ std::vector<Vec3> make_positions(const scene::Scene& scene, const PositionSpec& 
     for (std::size_t tries = 0; out.size() < spec.count && tries < max_tries; ++tries) {
         const Vec3 p{rng.uniform(region.lo.x, region.hi.x), rng.uniform(region.lo.y, region.hi.y),
                      spec.height ? *spec.height : rng.uniform(region.lo.z, region.hi.z)};
-        if (is_free_position(geometry, p, spec.clearance)) out.push_back(p);
+        if (is_free_position(geometry, p, spec.clearance))
+            out.push_back(p);
     }
     if (out.size() < spec.count) {
-        fail("found only {} of {} free positions in the region; enlarge the region, lower "
-             "--clearance or change --height",
-             out.size(), spec.count);
+        fail(
+            "found only {} of {} free positions in the region; enlarge the region, lower "
+            "--clearance or change --height",
+            out.size(), spec.count);
     }
     return out;
 }
 
-}  // namespace radiofield::data
+}  // namespace radiofield::sim

@@ -1,9 +1,12 @@
 // `radiofield simulate`: ray-traced ground truth into a Dataset.
-#include "radiofield/data/simulate.hpp"
+#include "radiofield/sim/simulate.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "radiofield/core/error.hpp"
 #include "radiofield/core/log.hpp"
@@ -11,36 +14,39 @@
 #include "radiofield/core/units.hpp"
 #include "radiofield/rt/spectrum.hpp"
 
-namespace radiofield::data {
+namespace radiofield::sim {
 
 void SimulationConfig::validate() const {
     if (frequency_hz < 0 || !std::isfinite(frequency_hz)) {
         fail("frequency must be positive (got {} Hz)", frequency_hz);
     }
-    if (moving != "tx" && moving != "rx") fail("--moving must be tx or rx (got '{}')", moving);
+    if (moving != "tx" && moving != "rx")
+        fail("--moving must be tx or rx (got '{}')", moving);
     if (array.rows < 1 || array.cols < 1) {
         fail("array must have at least 1x1 elements (got {}x{})", array.rows, array.cols);
     }
-    if (array.spacing_m < 0) fail("array spacing must be ≥ 0 (0 = half a wavelength)");
+    if (array.spacing_m < 0)
+        fail("array spacing must be ≥ 0 (0 = half a wavelength)");
     if (grid.n_el < 1 || grid.n_az < 1 || !(grid.step_deg > 0)) {
         fail("spectrum grid must have positive sizes and step (got {}x{}, step {})", grid.n_el,
              grid.n_az, grid.step_deg);
     }
-    if (!(kernel_deg > 0)) fail("--kernel must be positive degrees (got {})", kernel_deg);
-    if (batch == 0) fail("batch size must be at least 1");
+    if (!(kernel_deg > 0))
+        fail("--kernel must be positive degrees (got {})", kernel_deg);
+    if (batch == 0)
+        fail("batch size must be at least 1");
     trace.validate();
     const double sum = split[0] + split[1] + split[2];
     if (std::abs(sum - 1.0) > 1e-9 || split[0] < 0 || split[1] < 0 || split[2] < 0) {
-        fail("split fractions must be ≥ 0 and sum to 1 (got {}, {}, {})", split[0], split[1], split[2]);
+        fail("split fractions must be ≥ 0 and sum to 1 (got {}, {}, {})", split[0], split[1],
+             split[2]);
     }
 }
 
 Mat3 spectrum_frame(const Vec3& ypr) {
     // Columns: where the spectrum frame's x, y, z axes point in the device frame.
     Mat3 axes;
-    axes.m = {0, 0, 1,
-              1, 0, 0,
-              0, 1, 0};
+    axes.m = {0, 0, 1, 1, 0, 0, 0, 1, 0};
     return rotation_zyx(ypr.x, ypr.y, ypr.z) * axes;
 }
 
@@ -50,7 +56,8 @@ scene::Device station_device(const scene::Scene& scene, const SimulationConfig& 
     const bool station_is_rx = config.moving == "tx";
     const auto& candidates = station_is_rx ? scene.receivers : scene.transmitters;
     scene::Device station;
-    if (!candidates.empty()) station = candidates.front();
+    if (!candidates.empty())
+        station = candidates.front();
     station.name = station_is_rx ? "station_rx" : "station_tx";
     if (config.station_position) {
         station.position = *config.station_position;
@@ -58,24 +65,63 @@ scene::Device station_device(const scene::Scene& scene, const SimulationConfig& 
         fail("scene '{}' defines no {}; give the station with --station x,y,z", scene.name,
              station_is_rx ? "receiver" : "transmitter");
     }
-    if (config.station_orientation) station.orientation = *config.station_orientation;
+    if (config.station_orientation)
+        station.orientation = *config.station_orientation;
     // The station is traced as one element; its array is synthesised by beamforming.
-    station.array = scene::PlanarArray{1, 1, 0, 0,
-                                       scene::Antenna(station.array.antenna.kind(), config.polarization)};
+    station.array = scene::PlanarArray{
+        1, 1, 0, 0, scene::Antenna(station.array.antenna.kind(), config.polarization)};
     return station;
+}
+
+// "915 MHz", "2.412 GHz", "300 GHz".
+std::string frequency_text(double hz) {
+    return hz < 1e9 ? fmt::format("{:g} MHz", hz / 1e6) : fmt::format("{:g} GHz", hz / 1e9);
+}
+
+// The materials extrapolated beyond their ITU-R P.2040 ranges at `frequency` (scene material
+// names), with one warning for all of them. A built-in scene at its own nominal frequency
+// extrapolates without being asked (its materials were chosen for it, docs/materials.md);
+// anywhere else it takes config.extrapolate, and without it the Tracer's Error names the
+// first material out of range.
+std::vector<std::string> extrapolated_materials(const scene::Scene& scene,
+                                                double frequency,
+                                                bool extrapolate) {
+    const std::vector<std::uint32_t> outside = scene.materials_out_of_range(frequency);
+    const bool at_nominal =
+        scene.builtin && std::abs(frequency - scene.frequency_hz) <= 1e-9 * scene.frequency_hz;
+    if (outside.empty() || !(extrapolate || at_nominal))
+        return {};
+    std::vector<std::string> names, described;
+    for (std::uint32_t i : outside) {
+        const scene::Material& m = scene.materials[i];
+        names.push_back(m.name);
+        described.push_back(fmt::format("{} ({})", m.name, m.ranges()));
+    }
+    log::warn(
+        "extrapolating ITU-R P.2040 materials beyond their frequency ranges at {}: {}; "
+        "results for these materials are model extrapolations",
+        frequency_text(frequency), fmt::join(described, ", "));
+    return names;
 }
 
 }  // namespace
 
-Dataset simulate(const scene::Scene& scene, const SimulationConfig& config,
-                 const std::vector<Vec3>& positions, const std::atomic<bool>* cancel) {
+data::Dataset simulate(const scene::Scene& scene,
+                       const SimulationConfig& config,
+                       const std::vector<Vec3>& positions,
+                       const std::atomic<bool>* cancel) {
     config.validate();
-    if (positions.empty()) fail("no positions to simulate");
+    if (positions.empty())
+        fail("no positions to simulate");
     const double frequency = config.frequency_hz > 0 ? config.frequency_hz : scene.frequency_hz;
-    if (!(frequency > 0)) fail("scene '{}' has no nominal frequency; pass --frequency", scene.name);
+    if (!(frequency > 0))
+        fail("scene '{}' has no nominal frequency; pass --frequency", scene.name);
 
+    const std::vector<std::string> extrapolated =
+        extrapolated_materials(scene, frequency, config.extrapolate);
+    // Reported above, once for all materials; without consent the tracer's Error names one.
     const auto extrapolation =
-        config.extrapolate ? scene::Extrapolation::Warn : scene::Extrapolation::Error;
+        extrapolated.empty() ? scene::Extrapolation::Error : scene::Extrapolation::Allow;
     const rt::Tracer tracer(scene, frequency, extrapolation);
     const scene::Device station = station_device(scene, config);
     if (!is_free_position(tracer.geometry(), station.position, 0.0)) {
@@ -84,10 +130,10 @@ Dataset simulate(const scene::Scene& scene, const SimulationConfig& config,
     }
     scene::Device mover;
     mover.name = config.moving;
-    mover.array = scene::PlanarArray{1, 1, 0, 0,
-                                     scene::Antenna(scene::PatternKind::Isotropic, config.polarization)};
+    mover.array = scene::PlanarArray{
+        1, 1, 0, 0, scene::Antenna(scene::PatternKind::Isotropic, config.polarization)};
 
-    Dataset ds;
+    data::Dataset ds;
     ds.kind = config.kind;
     ds.frequency_hz = frequency;
     ds.moving = config.moving;
@@ -95,17 +141,20 @@ Dataset simulate(const scene::Scene& scene, const SimulationConfig& config,
     const Mat3 frame = spectrum_frame(station.orientation);
     ds.station_orientation = Quat::from_matrix(frame);
     ds.array = config.array;
-    if (ds.array.spacing_m == 0) ds.array.spacing_m = wavelength(frequency) / 2;
+    if (ds.array.spacing_m == 0)
+        ds.array.spacing_m = wavelength(frequency) / 2;
     ds.grid = config.grid;
     ds.positions = positions;
     const std::size_t n = positions.size();
-    if (has_spectra(config.kind)) ds.spectra.assign(n * ds.grid.size(), 0.0f);
-    if (has_paths(config.kind)) ds.paths.resize(n);
+    if (data::has_spectra(config.kind))
+        ds.spectra.assign(n * ds.grid.size(), 0.0f);
+    if (data::has_paths(config.kind))
+        ds.paths.resize(n);
 
     const rt::SpectrumGrid& grid = ds.grid;
     const rt::VirtualArray varray{ds.array.rows, ds.array.cols, ds.array.spacing_m};
     std::optional<rt::BartlettBeamformer> beamformer;
-    if (has_spectra(config.kind) && config.method == SpectrumMethod::Bartlett) {
+    if (data::has_spectra(config.kind) && config.method == SpectrumMethod::Bartlett) {
         beamformer.emplace(grid, varray, frequency);
     }
     const bool station_is_rx = config.moving == "tx";
@@ -115,27 +164,32 @@ Dataset simulate(const scene::Scene& scene, const SimulationConfig& config,
     Progress progress("simulate", static_cast<std::int64_t>(n), "positions");
     const std::size_t batch = std::max(config.batch, (n + 19) / 20);
     for (std::size_t start = 0; start < n; start += batch) {
-        if (cancel && cancel->load()) fail("interrupted: no output written");
+        if (cancel && cancel->load())
+            fail("interrupted: no output written");
         const std::size_t end = std::min(n, start + batch);
         const std::span<const Vec3> chunk(positions.data() + start, end - start);
         std::vector<rt::Paths> paths =
             tracer.compute_many(station, chunk, mover, config.trace, fixed_end);
         tbb::parallel_for(std::size_t{0}, paths.size(), [&](std::size_t k) {
             const std::size_t i = start + k;
-            if (!has_spectra(config.kind)) return;
+            if (!data::has_spectra(config.kind))
+                return;
             std::vector<float> s =
-                beamformer ? beamformer->spectrum(paths[k], frame, 0, 0, side)
-                           : rt::binned_spectrum(paths[k], grid, config.kernel_deg, frame, 0, 0, side);
-            std::copy(s.begin(), s.end(), ds.spectra.begin() + static_cast<std::ptrdiff_t>(i * ds.grid.size()));
+                beamformer
+                    ? beamformer->spectrum(paths[k], frame, 0, 0, side)
+                    : rt::binned_spectrum(paths[k], grid, config.kernel_deg, frame, 0, 0, side);
+            std::copy(s.begin(), s.end(),
+                      ds.spectra.begin() + static_cast<std::ptrdiff_t>(i * ds.grid.size()));
         });
-        if (has_paths(config.kind)) {
-            std::move(paths.begin(), paths.end(), ds.paths.begin() + static_cast<std::ptrdiff_t>(start));
+        if (data::has_paths(config.kind)) {
+            std::move(paths.begin(), paths.end(),
+                      ds.paths.begin() + static_cast<std::ptrdiff_t>(start));
         }
         progress.advance(static_cast<std::int64_t>(end - start));
     }
     progress.finish();
 
-    ds.split = make_split(n, config.split, config.seed);
+    ds.split = data::make_split(n, config.split, config.seed);
     ds.attrs["seed"] = config.seed;
     ds.attrs["scene_name"] = scene.name;
     ds.attrs["spectrum_method"] = config.method == SpectrumMethod::Bartlett ? "bartlett" : "binned";
@@ -144,7 +198,8 @@ Dataset simulate(const scene::Scene& scene, const SimulationConfig& config,
     ds.attrs["diffuse"] = config.trace.diffuse;
     ds.attrs["transmission"] = config.trace.transmission;
     ds.attrs["polarization"] = std::string(scene::to_string(config.polarization));
+    ds.attrs["extrapolated_materials"] = extrapolated;
     return ds;
 }
 
-}  // namespace radiofield::data
+}  // namespace radiofield::sim
