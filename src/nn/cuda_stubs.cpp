@@ -3,6 +3,7 @@
 // first); they exist so the CPU build links. One place for all of them.
 #ifndef RADIOFIELD_WITH_CUDA
 
+#include "encoding_kernels.hpp"
 #include "radiofield/nn/dispatch.hpp"
 #include "radiofield/nn/fused.hpp"
 #include "radiofield/nn/ops.hpp"
@@ -16,6 +17,10 @@ torch::Tensor minmax_normalize_cuda(const torch::Tensor& x) {
 std::pair<torch::Tensor, torch::Tensor> relu_bias_backward_cuda(const torch::Tensor& g,
                                                                 const torch::Tensor&) {
     fail_unsupported_device("relu_bias_backward", g.device());
+}
+
+torch::Tensor positional_encoding_cuda(const torch::Tensor& x, int) {
+    fail_unsupported_device("positional_encoding", x.device());
 }
 
 }  // namespace radiofield::nn::detail

@@ -8,6 +8,7 @@
 #include "radiofield/core/error.hpp"
 #include "radiofield/nn/device.hpp"
 #include "radiofield/nn/dispatch.hpp"
+#include "radiofield/nn/encoding.hpp"
 #include "radiofield/nn/fused.hpp"
 #include "radiofield/nn/ops.hpp"
 
@@ -84,6 +85,8 @@ TEST(Dispatch, EveryCustomOpNamesItselfOnAnUnsupportedDevice) {
     const auto meta = torch::empty({4, 3}, torch::device(torch::kMeta));
     const auto m1 = error_of([&] { radiofield::nn::minmax_normalize(meta); });
     EXPECT_TRUE(contains(m1, "minmax_normalize:")) << m1;
+    const auto m2 = error_of([&] { radiofield::nn::positional_encoding(meta, 2); });
+    EXPECT_TRUE(contains(m2, "positional_encoding:")) << m2;
     const auto m3 = error_of([&] { radiofield::nn::relu_bias_backward(meta, meta); });
     EXPECT_TRUE(contains(m3, "relu_bias_backward:")) << m3;
 }
