@@ -17,17 +17,12 @@ torch::Tensor minmax_normalize_cpu(const torch::Tensor& x) {  // [N, M]
             const auto [lo, hi] = std::minmax_element(row, row + m);
             const float range = *hi - *lo;
             const float scale = range > 0 ? 1.0f / range : 0.0f;
-            for (int64_t j = 0; j < m; ++j) out[i * m + j] = (row[j] - *lo) * scale;
+            for (int64_t j = 0; j < m; ++j) {
+                out[i * m + j] = (row[j] - *lo) * scale;
+            }
         }
     });
     return y;
 }
-
-// Without CUDA the dispatcher never calls this; it exists so the CPU build links.
-#ifndef RADIOFIELD_WITH_CUDA
-torch::Tensor minmax_normalize_cuda(const torch::Tensor&) {
-    TORCH_CHECK(false, "radiofield was built without CUDA");
-}
-#endif
 
 }  // namespace radiofield::nn::detail

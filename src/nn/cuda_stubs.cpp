@@ -1,0 +1,28 @@
+// The CUDA entry points of nn's custom ops, for builds without CUDA (the *_cuda.cu files
+// are compiled only with RADIOFIELD_CUDA). nn::dispatch never calls them there (it throws
+// first); they exist so the CPU build links. One place for all of them.
+#ifndef RADIOFIELD_WITH_CUDA
+
+#include "encoding_kernels.hpp"
+#include "radiofield/nn/dispatch.hpp"
+#include "radiofield/nn/fused.hpp"
+#include "radiofield/nn/ops.hpp"
+
+namespace radiofield::nn::detail {
+
+torch::Tensor minmax_normalize_cuda(const torch::Tensor& x) {
+    fail_unsupported_device("minmax_normalize", x.device());
+}
+
+std::pair<torch::Tensor, torch::Tensor> relu_bias_backward_cuda(const torch::Tensor& g,
+                                                                const torch::Tensor&) {
+    fail_unsupported_device("relu_bias_backward", g.device());
+}
+
+torch::Tensor positional_encoding_cuda(const torch::Tensor& x, int) {
+    fail_unsupported_device("positional_encoding", x.device());
+}
+
+}  // namespace radiofield::nn::detail
+
+#endif  // RADIOFIELD_WITH_CUDA
