@@ -79,11 +79,11 @@ void run_train(const TrainArgs& a, const GlobalOptions& global) {
 }
 
 void run_eval(const EvalArgs& a, const GlobalOptions& global) {
+    const torch::Device device = nn::resolve_device(nn::parse_device(global.device));
+    auto run = train::load_run(a.run, device);  // first: a missing run is the error to report
     const fs::path metrics_path = a.out.empty() ? fs::path(a.run) / "metrics.json" : fs::path(a.out);
     check_output_path(metrics_path, true);
     if (!a.report.empty()) check_output_path(a.report, true);
-    const torch::Device device = nn::resolve_device(nn::parse_device(global.device));
-    auto run = train::load_run(a.run, device);
     const train::DataList data = run.load_data(a.data);
     train::EvalOptions eo;
     eo.split = a.split, eo.batch = a.batch, eo.lpips_weights = a.lpips_weights, eo.device = device;

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <limits>
 
-#include "json_config.hpp"
+#include "radiofield/core/json_config.hpp"
 #include "radiofield/core/error.hpp"
 
 namespace radiofield::nn {
@@ -37,12 +37,12 @@ void check_dropout(double p, std::string_view where) {
 
 MultiHeadAttentionConfig MultiHeadAttentionConfig::from_json(const nlohmann::json& j) {
     constexpr std::string_view where = "attention config";
-    detail::check_keys(j, {"dim", "heads", "kv_dim", "dropout"}, where);
+    check_keys(j, {"dim", "heads", "kv_dim", "dropout"}, where);
     MultiHeadAttentionConfig c;
-    c.dim = detail::get_or(j, "dim", c.dim, where);
-    c.heads = detail::get_or(j, "heads", c.heads, where);
-    c.kv_dim = detail::get_or(j, "kv_dim", c.kv_dim, where);
-    c.dropout = detail::get_or(j, "dropout", c.dropout, where);
+    c.dim = get_or(j, "dim", c.dim, where);
+    c.heads = get_or(j, "heads", c.heads, where);
+    c.kv_dim = get_or(j, "kv_dim", c.kv_dim, where);
+    c.dropout = get_or(j, "dropout", c.dropout, where);
     c.validate();
     return c;
 }
@@ -135,15 +135,15 @@ torch::Tensor MultiHeadAttentionImpl::forward(const torch::Tensor& query,
 
 TransformerBlockConfig TransformerBlockConfig::from_json(const nlohmann::json& j) {
     constexpr std::string_view where = "transformer block config";
-    detail::check_keys(j, {"dim", "heads", "kv_dim", "cross_attention", "mlp_ratio", "dropout"},
+    check_keys(j, {"dim", "heads", "kv_dim", "cross_attention", "mlp_ratio", "dropout"},
                        where);
     TransformerBlockConfig c;
-    c.dim = detail::get_or(j, "dim", c.dim, where);
-    c.heads = detail::get_or(j, "heads", c.heads, where);
-    c.kv_dim = detail::get_or(j, "kv_dim", c.kv_dim, where);
-    c.cross_attention = detail::get_or(j, "cross_attention", c.cross_attention, where);
-    c.mlp_ratio = detail::get_or(j, "mlp_ratio", c.mlp_ratio, where);
-    c.dropout = detail::get_or(j, "dropout", c.dropout, where);
+    c.dim = get_or(j, "dim", c.dim, where);
+    c.heads = get_or(j, "heads", c.heads, where);
+    c.kv_dim = get_or(j, "kv_dim", c.kv_dim, where);
+    c.cross_attention = get_or(j, "cross_attention", c.cross_attention, where);
+    c.mlp_ratio = get_or(j, "mlp_ratio", c.mlp_ratio, where);
+    c.dropout = get_or(j, "dropout", c.dropout, where);
     c.validate();
     return c;
 }

@@ -1,7 +1,7 @@
 // ResNet-18 trunk as torchvision's resnet18 (models/resnet.py: BasicBlock, ResNet).
 #include "radiofield/nn/resnet.hpp"
 
-#include "json_config.hpp"
+#include "radiofield/core/json_config.hpp"
 #include "radiofield/core/error.hpp"
 
 namespace radiofield::nn {
@@ -32,11 +32,11 @@ tnn::Sequential stage(std::int64_t in, std::int64_t out, std::int64_t stride, in
 
 ResNetConfig ResNetConfig::from_json(const nlohmann::json& j) {
     constexpr std::string_view where = "resnet config";
-    detail::check_keys(j, {"in_channels", "width", "out_features"}, where);
+    check_keys(j, {"in_channels", "width", "out_features"}, where);
     ResNetConfig c;
-    c.in_channels = detail::get_or(j, "in_channels", c.in_channels, where);
-    c.width = detail::get_or(j, "width", c.width, where);
-    c.out_features = detail::get_or(j, "out_features", c.out_features, where);
+    c.in_channels = get_or(j, "in_channels", c.in_channels, where);
+    c.width = get_or(j, "width", c.width, where);
+    c.out_features = get_or(j, "out_features", c.out_features, where);
     c.validate();
     return c;
 }

@@ -137,6 +137,10 @@ void check_groups(const std::vector<ParamGroup>& groups, const std::vector<Phase
         for (const auto& p : g.params) {
             if (!p.defined()) fail("model '{}': parameter group '{}' holds an undefined tensor", model, g.name);
         }
+        if (!g.schedule.empty() && g.schedule != "cosine" && g.schedule != "step" && g.schedule != "constant") {
+            fail("model '{}': parameter group '{}' has an unknown schedule '{}'; valid: cosine, step, constant", model,
+                 g.name, g.schedule);
+        }
         count += g.params.size();
     }
     if (count == 0) fail("model '{}' says it is trainable but has no parameters", model);
@@ -306,7 +310,7 @@ TrainResult train_run(const RunConfig& requested, const fs::path& run_dir, const
             double lr0 = 0;
             for (std::size_t g = 0; g < groups.size(); ++g) {
                 const double lr = tc.lr_at(phase_step, phase.steps, groups[g].lr.value_or(*tc.lr),
-                                           groups[g].schedule.value_or(tc.schedule));
+                                           groups[g].schedule.empty() ? tc.schedule : groups[g].schedule);
                 static_cast<torch::optim::AdamOptions&>(adam_groups[g].options()).lr(lr);
                 if (g == 0) lr0 = lr;
             }

@@ -4,7 +4,7 @@
 #include <numbers>
 
 #include "radiofield/core/error.hpp"
-#include "radiofield/train/json_config.hpp"
+#include "radiofield/core/json_config.hpp"
 #include "radiofield/train/loop.hpp"
 
 namespace radiofield::train {

@@ -92,7 +92,7 @@ TEST_F(CliTest, TrainIntoARunFolderUnderARegularFileIsAnErrorNotAnAbort) {
         std::vector<std::string>{"simulate", "--count", "30", "--out", "d.h5"} + kQuickSimulate,
         {"d.h5"});
     expect_clean_failure({"train", "--model", "knn", "--data", "d.h5", "--out", "d.h5/run"},
-                         {"'d.h5/run'", "Not a directory"});
+                         {"'d.h5/run'", "is not a folder", "choose an --out path"});
 }
 
 // --- good input

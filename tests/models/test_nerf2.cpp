@@ -72,28 +72,6 @@ TEST(NeRF2, DefaultNetworkHasThePublicModelsParameterCount) {
     EXPECT_EQ(net->attenuation_linears[5]->as<torch::nn::Linear>()->weight.size(1), 256 + 63);
 }
 
-TEST(NeRF2, PositionalEncodingIsTheClosedFormWithPowersOfTwoAndNoPi) {
-    const auto x = torch::tensor({{0.3f, -1.2f, 2.5f}});
-    const auto y = models::positional_encoding(x, 10);
-    ASSERT_EQ(y.size(1), 63);
-    for (int c = 0; c < 3; ++c) {
-        const double v = x[0][c].item<double>();
-        EXPECT_FLOAT_EQ(y[0][c].item<float>(), static_cast<float>(v));
-        for (int k = 0; k < 10; ++k) {
-            const double f = std::ldexp(1.0, k);
-            EXPECT_NEAR(y[0][3 + 6 * k + c].item<double>(), std::sin(v * f), 2e-6) << "k=" << k;
-            EXPECT_NEAR(y[0][6 + 6 * k + c].item<double>(), std::cos(v * f), 2e-6) << "k=" << k;
-        }
-    }
-}
-
-TEST(NeRF2, PositionalEncodingKernelMatchesTheLibTorchReference) {
-    const auto x = torch::randn({1000, 3}) * 3.0;
-    const auto kernel = models::positional_encoding(x, 10);
-    const auto reference = models::positional_encoding_reference(x, 10);
-    EXPECT_TRUE(torch::allclose(kernel, reference, 1e-5, 1e-5));
-}
-
 TEST(NeRF2, GridDirectionsFollowTheNeRF2DataloaderConvention) {
     const data::SpectrumGrid grid;  // 90×360 from 1°
     const auto d = models::grid_directions(grid, Quat{});

@@ -5,8 +5,9 @@
 // every direction of the spectrum grid; the network is conditioned on the moving end's position.
 //
 // Network (690,564 parameters with the defaults):
-//   γ(·): positional encoding, 3 + 3·2·L dims (L = 10 → 63): [x, sin(2^0 x), cos(2^0 x), …,
-//         sin(2^{L−1} x), cos(2^{L−1} x)] — frequencies 2^k WITHOUT π, as the public Embedder.
+//   γ(·): positional encoding (nn::positional_encoding), 3 + 3·2·L dims (L = 10 → 63):
+//         [x, sin(2^0 x), cos(2^0 x), …, sin(2^{L−1} x), cos(2^{L−1} x)] — frequencies 2^k
+//         WITHOUT π, as the public Embedder.
 //   attenuation_linears: 63→256, then 7 × 256→256 with ReLU; after layer 4 the encoded point
 //         is concatenated in front ([γ(p), x]), so layer 5 takes 63+256.
 //   attenuation_output: 256→2 (amplitude, phase);  feature_layer: 256→256 (no activation)
@@ -50,11 +51,6 @@ struct NeRF2Config {
     static NeRF2Config from_json(const nlohmann::json& j);  // unknown keys → Error
     nlohmann::json to_json() const;
 };
-
-// γ(x): x [N, 3] float32 → [N, 3 + 6L]. CPU and CUDA kernels; differentiable through the
-// plain LibTorch reference when x requires grad.
-torch::Tensor positional_encoding(const torch::Tensor& x, int n_freqs);
-torch::Tensor positional_encoding_reference(const torch::Tensor& x, int n_freqs);
 
 // Ray directions of the spectrum grid in world coordinates, [n_el·n_az, 3] float32, row-major
 // over (elevation, azimuth): R(q)·(cos el cos az, cos el sin az, sin el) (NeRF2 dataloader).

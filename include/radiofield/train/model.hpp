@@ -29,7 +29,7 @@ namespace radiofield::train {
 // Parameters that share optimiser settings. Unset values take the run's (TrainConfig).
 struct ParamGroup {
     ParamGroup(std::string name, std::vector<torch::Tensor> params, std::optional<double> lr = std::nullopt,
-               std::optional<double> weight_decay = std::nullopt, std::optional<std::string> schedule = std::nullopt)
+               std::optional<double> weight_decay = std::nullopt, std::string schedule = {})
         : name(std::move(name)),
           params(std::move(params)),
           lr(lr),
@@ -40,7 +40,7 @@ struct ParamGroup {
     std::vector<torch::Tensor> params;
     std::optional<double> lr;
     std::optional<double> weight_decay;
-    std::optional<std::string> schedule;  // "cosine" | "step" | "constant", over each phase
+    std::string schedule;  // "cosine" | "step" | "constant" over each phase; empty: the run's
 };
 
 // A stretch of training: which groups learn, from which data view.

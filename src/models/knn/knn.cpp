@@ -3,7 +3,7 @@
 #include "radiofield/models/knn.hpp"
 
 #include "radiofield/core/error.hpp"
-#include "radiofield/train/json_config.hpp"
+#include "radiofield/core/json_config.hpp"
 
 namespace radiofield::models {
 namespace {
@@ -73,11 +73,11 @@ torch::Tensor knn_weights(KnnWeights kind, const torch::Tensor& target, const to
 
 KnnConfig KnnConfig::from_json(const nlohmann::json& j) {
     constexpr std::string_view where = "knn config";
-    train::check_keys(j, {"k", "weights", "power", "batch"}, where);
+    check_keys(j, {"k", "weights", "power", "batch"}, where);
     KnnConfig c;
-    c.k = train::get_or(j, "k", c.k, where);
-    c.weights = parse_knn_weights(train::get_or(j, "weights", to_string(c.weights), where));
-    c.power = train::get_or(j, "power", c.power, where);
+    c.k = get_or(j, "k", c.k, where);
+    c.weights = parse_knn_weights(get_or(j, "weights", to_string(c.weights), where));
+    c.power = get_or(j, "power", c.power, where);
     if (c.k < 1) fail("knn: k must be at least 1, got {}", c.k);
     if (!(c.power > 0)) fail("knn: power must be positive, got {}", c.power);
     return c;

@@ -7,7 +7,7 @@
 
 #include "radiofield/core/error.hpp"
 #include "radiofield/models/knn.hpp"
-#include "radiofield/train/json_config.hpp"
+#include "radiofield/core/json_config.hpp"
 
 namespace radiofield::models {
 namespace {
@@ -16,12 +16,12 @@ constexpr int kInputChannels = 10;
 
 KnnDlConfig KnnDlConfig::from_json(const nlohmann::json& j) {
     constexpr std::string_view where = "knn_dl config";
-    train::check_keys(j, {"k", "channels", "layers", "batch"}, where);
+    check_keys(j, {"k", "channels", "layers", "batch"}, where);
     KnnDlConfig c;
-    c.k = train::get_or(j, "k", c.k, where);
-    c.channels = train::get_or(j, "channels", c.channels, where);
-    c.layers = train::get_or(j, "layers", c.layers, where);
-    c.batch = train::get_or(j, "batch", c.batch, where);
+    c.k = get_or(j, "k", c.k, where);
+    c.channels = get_or(j, "channels", c.channels, where);
+    c.layers = get_or(j, "layers", c.layers, where);
+    c.batch = get_or(j, "batch", c.batch, where);
     if (c.k < 1) fail("knn_dl: k must be at least 1, got {}", c.k);
     if (c.channels < 1) fail("knn_dl: channels must be at least 1, got {}", c.channels);
     if (c.layers < 2) fail("knn_dl: layers must be at least 2, got {}", c.layers);

@@ -4,7 +4,7 @@
 
 #include "radiofield/core/error.hpp"
 #include "radiofield/models/knn.hpp"
-#include "radiofield/train/json_config.hpp"
+#include "radiofield/core/json_config.hpp"
 #include "radiofield/train/path_metrics.hpp"
 
 namespace radiofield::models {
@@ -35,10 +35,10 @@ double station_distance(const train::SceneData& scene, const torch::Tensor& posi
 
 KnnPathsConfig KnnPathsConfig::from_json(const nlohmann::json& j) {
     constexpr std::string_view where = "knn_paths config";
-    train::check_keys(j, {"max_depth", "batch"}, where);
+    check_keys(j, {"max_depth", "batch"}, where);
     KnnPathsConfig c;
-    c.max_depth = train::get_or(j, "max_depth", c.max_depth, where);
-    c.batch = train::get_or(j, "batch", c.batch, where);
+    c.max_depth = get_or(j, "max_depth", c.max_depth, where);
+    c.batch = get_or(j, "batch", c.batch, where);
     if (c.max_depth < 0 || c.max_depth > 16) fail("knn_paths: max_depth must be in 0..16, got {}", c.max_depth);
     if (c.batch < 1) fail("knn_paths: batch must be at least 1, got {}", c.batch);
     return c;

@@ -18,6 +18,7 @@
 #include "radiofield/core/error.hpp"
 #include "radiofield/core/log.hpp"
 #include "radiofield/models/nerf2.hpp"
+#include "radiofield/nn/encoding.hpp"
 
 namespace radiofield::models {
 
@@ -94,7 +95,7 @@ std::pair<torch::Tensor, torch::Tensor> NeRF2Model::trunk_rows(const torch::Tens
         pts = (origin + dirs.unsqueeze(1) * t.view({1, -1, 1})).reshape({-1, 3});  // [U·K', 3]
         rows = inverse.unsqueeze(1) * kp + ar(kp);                                  // [R, K']
     }
-    return {positional_encoding(pts, m_config.freqs_pts), rows};  // [M, 63], [R, K']
+    return {nn::positional_encoding(pts, m_config.freqs_pts), rows};  // [M, 63], [R, K']
 }
 
 torch::Tensor NeRF2Model::render_rays(const torch::Tensor& pixels,       // [R] int64, any device
@@ -106,8 +107,8 @@ torch::Tensor NeRF2Model::render_rays(const torch::Tensor& pixels,       // [R] 
     const auto unique_pixels = unique_cpu.to(m_device), inverse = inverse_cpu.to(m_device);
     const auto [enc, rows] = trunk_rows(unique_pixels, inverse);  // [M, 63], [R, K']
     const auto [att, pre] = m_net->trunk(enc);                     // [M, 2], [M, W]
-    const auto view = positional_encoding(m_dirs.index_select(0, pixels.to(m_device)), m_config.freqs_view);
-    const auto tx = positional_encoding(positions.to(m_device), m_config.freqs_tx);             // [R, 63]
+    const auto view = nn::positional_encoding(m_dirs.index_select(0, pixels.to(m_device)), m_config.freqs_view);
+    const auto tx = nn::positional_encoding(positions.to(m_device), m_config.freqs_tx);             // [R, 63]
     const auto ray = m_net->view_term(view) + m_net->tx_term(tx);                               // [R, W]
     const auto flat = rows.flatten();                                                           // [R·K']
     const auto h = (pre.index_select(0, flat).view({r, kp, w}) + ray.unsqueeze(1)).relu_();     // [R, K', W]

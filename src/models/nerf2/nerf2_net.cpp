@@ -3,20 +3,20 @@
 
 #include "radiofield/core/error.hpp"
 #include "radiofield/models/nerf2.hpp"
+#include "radiofield/nn/encoding.hpp"
 #include "radiofield/nn/fused.hpp"
-#include "radiofield/train/json_config.hpp"
+#include "radiofield/core/json_config.hpp"
 
 namespace radiofield::models {
 
 NeRF2Config NeRF2Config::from_json(const nlohmann::json& j) {
     constexpr std::string_view where = "nerf2 config";
-    train::check_keys(j,
+    check_keys(j,
                       {"depth", "width", "skips", "freqs_pts", "freqs_view", "freqs_tx", "n_samples",
                        "near", "far", "lr", "weight_decay", "batch",
                        "tf32", "cache_trunk", "chunk_rows", "clamp_output"},
                       where);
     NeRF2Config c;
-    using train::get_or;
     c.depth = get_or(j, "depth", c.depth, where);
     c.width = get_or(j, "width", c.width, where);
     c.skips = get_or(j, "skips", c.skips, where);
@@ -94,9 +94,9 @@ torch::Tensor NeRF2NetImpl::forward(const torch::Tensor& pts,   // [..., 3]
                                     const torch::Tensor& tx) {  // [..., 3]
     const auto lead = pts.sizes().vec();
     auto flat = [](const torch::Tensor& a) { return a.reshape({-1, 3}); };
-    const auto p = positional_encoding(flat(pts), config.freqs_pts);  // [N, 63]
-    const auto v = positional_encoding(flat(view), config.freqs_view);
-    const auto t = positional_encoding(flat(tx), config.freqs_tx);
+    const auto p = nn::positional_encoding(flat(pts), config.freqs_pts);  // [N, 63]
+    const auto v = nn::positional_encoding(flat(view), config.freqs_view);
+    const auto t = nn::positional_encoding(flat(tx), config.freqs_tx);
     auto x = p;
     for (std::size_t i = 0; i < attenuation_linears->size(); ++i) {
         x = torch::relu(attenuation_linears[i]->as<torch::nn::Linear>()->forward(x));

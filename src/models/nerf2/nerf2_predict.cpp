@@ -1,6 +1,7 @@
 // NeRF2 inference (full spectra, with the tx-independent cache), checkpoints, registration.
 #include "radiofield/core/error.hpp"
 #include "radiofield/models/nerf2.hpp"
+#include "radiofield/nn/encoding.hpp"
 
 namespace radiofield::models {
 
@@ -19,7 +20,7 @@ std::pair<torch::Tensor, torch::Tensor> NeRF2Model::grid_part(const torch::Tenso
     const std::int64_t pc = pixels.size(0), kp = m_config.n_samples - 1, w = m_config.width;
     const auto [enc, rows] = trunk_rows(pixels, torch::arange(pc, pixels.options()));  // [M, 63], [Pc, K']
     const auto [att, pre] = m_net->trunk(enc);                                           // [M, 2], [M, W]
-    const auto view = m_net->view_term(positional_encoding(m_dirs.index_select(0, pixels), m_config.freqs_view));
+    const auto view = m_net->view_term(nn::positional_encoding(m_dirs.index_select(0, pixels), m_config.freqs_view));
     const auto flat = rows.flatten();
     auto a = pre.index_select(0, flat).view({pc, kp, w}).add_(view.unsqueeze(1));  // [Pc, K', W]
     auto weights = render_weights(att.index_select(0, flat).view({pc, kp, 2}), sample_t());  // [Pc, K', 2]
@@ -56,7 +57,7 @@ torch::Tensor NeRF2Model::predict_positions(const torch::Tensor& positions) {
     const auto chunk = std::max<std::int64_t>(1, m_config.chunk_rows / kp);  // pixels per chunk
     auto f32 = torch::TensorOptions().dtype(torch::kFloat32).device(m_device);
     // Per position, the tx block of signal layer 1: [B, W].
-    const auto tx = m_net->tx_term(positional_encoding(positions.to(f32), m_config.freqs_tx));
+    const auto tx = m_net->tx_term(nn::positional_encoding(positions.to(f32), m_config.freqs_tx));
     if (m_config.cache_trunk && !cache_valid()) build_cache();
     auto out = torch::empty({b, n_pix}, f32);
     for (std::int64_t p0 = 0; p0 < n_pix; p0 += chunk) {

@@ -1,38 +1,12 @@
-// NeRF2's positional encoding, ray grid and renderer (public model.py Embedder,
-// dataloader.gen_rays_spectrum, renderer.raw2outputs).
+// NeRF2's ray grid and renderer (public dataloader.gen_rays_spectrum,
+// renderer.raw2outputs); its positional encoding is nn::positional_encoding.
 #include <cmath>
 #include <numbers>
 
 #include "radiofield/core/error.hpp"
-#include "nerf2_encode.hpp"
 #include "radiofield/models/nerf2.hpp"
-#include "radiofield/nn/device.hpp"
 
 namespace radiofield::models {
-
-// γ(x) = [x, sin(2^0 x), cos(2^0 x), …, sin(2^{L−1} x), cos(2^{L−1} x)], each block 3 wide.
-// The public Embedder uses freq_bands = 2^linspace(0, L−1, L) and p_fn(x·freq): no π.
-torch::Tensor positional_encoding_reference(const torch::Tensor& x, int n_freqs) {  // [N, 3]
-    std::vector<torch::Tensor> parts{x};
-    for (int k = 0; k < n_freqs; ++k) {
-        const auto xf = x * static_cast<float>(std::ldexp(1.0, k));
-        parts.push_back(torch::sin(xf));
-        parts.push_back(torch::cos(xf));
-    }
-    return torch::cat(parts, -1);  // [N, 3 + 6L]
-}
-
-torch::Tensor positional_encoding(const torch::Tensor& x, int n_freqs) {
-    if (x.dim() != 2 || x.size(1) != 3) fail("nerf2 positional_encoding: expected [N, 3], got {}", c10::str(x.sizes()));
-    if (x.scalar_type() != torch::kFloat32) fail("nerf2 positional_encoding: expected float32");
-    if (x.requires_grad()) return positional_encoding_reference(x, n_freqs);
-    const auto xc = x.contiguous();
-    if (xc.is_cuda()) {
-        if (!nn::cuda_built()) fail("nerf2 positional_encoding: CUDA tensor but radiofield built without CUDA");
-        return detail::positional_encoding_cuda(xc, n_freqs);
-    }
-    return detail::positional_encoding_cpu(xc, n_freqs);
-}
 
 torch::Tensor grid_directions(const data::SpectrumGrid& grid, const Quat& orientation) {
     const Mat3 r = orientation.to_matrix();

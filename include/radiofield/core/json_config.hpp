@@ -1,6 +1,7 @@
 #pragma once
-// Reading config structs from JSON: every struct reads its known keys with defaults and
-// rejects unknown keys (a typo in a config file or --set should fail, not be ignored).
+// Reading config structs from JSON (model, network and training settings): every struct
+// reads its known keys with defaults and rejects unknown keys (a typo in a config file or
+// --set should fail, not be ignored).
 
 #include <initializer_list>
 #include <nlohmann/json.hpp>
@@ -9,7 +10,7 @@
 
 #include "radiofield/core/error.hpp"
 
-namespace radiofield::train {
+namespace radiofield {
 
 // Throws Error naming `where`, the unknown key and the valid ones.
 inline void check_keys(const nlohmann::json& config, std::initializer_list<std::string_view> known,
@@ -38,4 +39,4 @@ T get_or(const nlohmann::json& config, const char* key, const T& fallback, std::
     }
 }
 
-}  // namespace radiofield::train
+}  // namespace radiofield
