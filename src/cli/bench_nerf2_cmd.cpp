@@ -31,20 +31,24 @@ struct BenchNerf2Args {
 };
 
 void sync(torch::Device device) {
-    if (device.is_cuda()) torch::cuda::synchronize();
+    if (device.is_cuda())
+        torch::cuda::synchronize();
 }
 
 // Median milliseconds of `fn` over `n` timed runs after `warmup` untimed ones.
 template <typename Fn>
 double median_ms(torch::Device device, int warmup, int n, Fn&& fn) {
-    for (int i = 0; i < warmup; ++i) fn();
+    for (int i = 0; i < warmup; ++i)
+        fn();
     std::vector<double> ms;
     for (int i = 0; i < n; ++i) {
         sync(device);
         const auto t0 = std::chrono::steady_clock::now();
         fn();
         sync(device);
-        ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        ms.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                .count());
     }
     std::sort(ms.begin(), ms.end());
     return ms[ms.size() / 2];
@@ -52,14 +56,16 @@ double median_ms(torch::Device device, int warmup, int n, Fn&& fn) {
 
 void reset_peak(torch::Device device) {
 #ifdef RADIOFIELD_WITH_CUDA
-    if (device.is_cuda()) c10::cuda::CUDACachingAllocator::resetPeakStats(device.index() < 0 ? 0 : device.index());
+    if (device.is_cuda())
+        c10::cuda::CUDACachingAllocator::resetPeakStats(device.index() < 0 ? 0 : device.index());
 #endif
 }
 
 std::string peak_memory(torch::Device device) {
 #ifdef RADIOFIELD_WITH_CUDA
     if (device.is_cuda()) {
-        const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(device.index() < 0 ? 0 : device.index());
+        const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(
+            device.index() < 0 ? 0 : device.index());
         return fmt::format("{:.0f} MiB", stats.allocated_bytes[0].peak / 1048576.0);
     }
 #endif
@@ -107,12 +113,14 @@ void run_bench_nerf2(BenchNerf2Args a, const std::string& device_name) {
     model.set_device(device);
     model.prepare(train::contexts(data), &data);
     std::int64_t n_params = 0;
-    for (const auto& p : model.net()->parameters()) n_params += p.numel();
+    for (const auto& p : model.net()->parameters())
+        n_params += p.numel();
     fmt::print("nerf2 bench: {} ({}), torch {}, {} parameters, {} samples/ray, matmul {}\n",
-               gpu ? nn::cuda_device_name() : "CPU", device.str(), nn::torch_version(), n_params, cfg.n_samples,
-               cfg.tf32 ? "TF32" : "fp32");
+               gpu ? nn::cuda_device_name() : "CPU", device.str(), nn::torch_version(), n_params,
+               cfg.n_samples, cfg.tf32 ? "TF32" : "fp32");
 
-    torch::optim::Adam adam(model.net()->parameters(), torch::optim::AdamOptions(cfg.lr).weight_decay(cfg.weight_decay));
+    torch::optim::Adam adam(model.net()->parameters(),
+                            torch::optim::AdamOptions(cfg.lr).weight_decay(cfg.weight_decay));
     auto gen = torch::make_generator<at::CPUGeneratorImpl>(1);
     auto step = [&](auto&& loss_fn) {
         auto loss = loss_fn();
@@ -121,9 +129,11 @@ void run_bench_nerf2(BenchNerf2Args a, const std::string& device_name) {
         adam.step();
     };
     reset_peak(device);
-    const double train_ms = median_ms(device, a.warmup, a.steps, [&] { step([&] { return model.training_loss(data, {}, gen); }); });
-    fmt::print("train step ({} rays, fwd+bwd+Adam): {:9.2f} ms median of {}   peak {}\n", a.rays, train_ms, a.steps,
-               peak_memory(device));
+    const double train_ms = median_ms(device, a.warmup, a.steps, [&] {
+        step([&] { return model.training_loss(data, {}, gen); });
+    });
+    fmt::print("train step ({} rays, fwd+bwd+Adam): {:9.2f} ms median of {}   peak {}\n", a.rays,
+               train_ms, a.steps, peak_memory(device));
 
     const auto pos = scene.positions.narrow(0, 0, 1);
     double cold_ms = 0;
@@ -135,20 +145,24 @@ void run_bench_nerf2(BenchNerf2Args a, const std::string& device_name) {
         cold.prepare(train::contexts(data), &data);
         torch::NoGradGuard no_grad;
         auto src = model.net()->parameters(), dst = cold.net()->parameters();
-        for (std::size_t i = 0; i < src.size(); ++i) dst[i].copy_(src[i]);
+        for (std::size_t i = 0; i < src.size(); ++i)
+            dst[i].copy_(src[i]);
         reset_peak(device);
         cold_ms = median_ms(device, 1, a.repeats, [&] { cold.predict_positions(pos); });
-        fmt::print("spectrum {}x{}, no cache:            {:9.2f} ms median of {}   peak {}\n", grid.n_el, grid.n_az, cold_ms,
-                   a.repeats, peak_memory(device));
+        fmt::print("spectrum {}x{}, no cache:            {:9.2f} ms median of {}   peak {}\n",
+                   grid.n_el, grid.n_az, cold_ms, a.repeats, peak_memory(device));
     }
     reset_peak(device);
-    const double build_ms = median_ms(device, 0, 1, [&] { model.predict_positions(pos); });  // builds the cache
+    const double build_ms =
+        median_ms(device, 0, 1, [&] { model.predict_positions(pos); });  // builds the cache
     const double cached_ms = median_ms(device, 1, a.repeats, [&] { model.predict_positions(pos); });
-    fmt::print("spectrum {}x{}, first (builds cache): {:9.2f} ms\n", grid.n_el, grid.n_az, build_ms);
-    fmt::print("spectrum {}x{}, cached trunk:         {:9.2f} ms median of {}   peak {}\n", grid.n_el, grid.n_az,
-               cached_ms, a.repeats, peak_memory(device));
+    fmt::print("spectrum {}x{}, first (builds cache): {:9.2f} ms\n", grid.n_el, grid.n_az,
+               build_ms);
+    fmt::print("spectrum {}x{}, cached trunk:         {:9.2f} ms median of {}   peak {}\n",
+               grid.n_el, grid.n_az, cached_ms, a.repeats, peak_memory(device));
 
-    if (!a.reference) return;
+    if (!a.reference)
+        return;
     // The public pipeline, ported as is: every sample through the whole network.
     const auto n_pix = static_cast<std::int64_t>(grid.size());
     const auto spectra = scene.spectra.reshape({scene.size(), n_pix}).to(device);
@@ -156,14 +170,18 @@ void run_bench_nerf2(BenchNerf2Args a, const std::string& device_name) {
     reset_peak(device);
     const double ref_train = median_ms(device, a.warmup, a.steps, [&] {
         step([&] {
-            const auto sample = torch::randint(scene.size(), {a.rays}, torch::TensorOptions(torch::kLong).device(device));
-            const auto pixel = torch::randint(n_pix, {a.rays}, torch::TensorOptions(torch::kLong).device(device));
+            const auto sample = torch::randint(scene.size(), {a.rays},
+                                               torch::TensorOptions(torch::kLong).device(device));
+            const auto pixel =
+                torch::randint(n_pix, {a.rays}, torch::TensorOptions(torch::kLong).device(device));
             const auto pred = model.render_rays_reference(pixel, positions.index_select(0, sample));
             return torch::mse_loss(pred, spectra.index({sample, pixel}));
         });
     });
-    fmt::print("reference train step:                {:9.2f} ms median of {}   peak {}   (fast path {:.2f}x)\n",
-               ref_train, a.steps, peak_memory(device), ref_train / train_ms);
+    fmt::print(
+        "reference train step:                {:9.2f} ms median of {}   peak {}   (fast path "
+        "{:.2f}x)\n",
+        ref_train, a.steps, peak_memory(device), ref_train / train_ms);
     const auto pos_d = pos.to(device);
     reset_peak(device);
     const double ref_spec = median_ms(device, 1, a.repeats, [&] {
@@ -171,27 +189,32 @@ void run_bench_nerf2(BenchNerf2Args a, const std::string& device_name) {
         const std::int64_t chunk = a.rays;  // rays per call, as the public test loader's batch
         for (std::int64_t p0 = 0; p0 < n_pix; p0 += chunk) {
             const auto pc = std::min(chunk, n_pix - p0);
-            model.render_rays_reference(torch::arange(p0, p0 + pc, torch::TensorOptions(torch::kLong).device(device)),
-                                        pos_d.expand({pc, 3}));
+            model.render_rays_reference(
+                torch::arange(p0, p0 + pc, torch::TensorOptions(torch::kLong).device(device)),
+                pos_d.expand({pc, 3}));
         }
     });
-    fmt::print("reference spectrum:                  {:9.2f} ms median of {}   peak {}   (fast path {:.2f}x, "
-               "cached {:.1f}x)\n",
-               ref_spec, a.repeats, peak_memory(device), ref_spec / cold_ms, ref_spec / cached_ms);
+    fmt::print(
+        "reference spectrum:                  {:9.2f} ms median of {}   peak {}   (fast path "
+        "{:.2f}x, "
+        "cached {:.1f}x)\n",
+        ref_spec, a.repeats, peak_memory(device), ref_spec / cold_ms, ref_spec / cached_ms);
 }
 
 }  // namespace
 
 void add_bench_nerf2_command(CLI::App& bench, GlobalOptions& global) {
     static BenchNerf2Args a;
-    auto* cmd = bench.add_subcommand("nerf2", "NeRF2 training-step and spectrum-inference times, peak GPU memory");
+    auto* cmd = bench.add_subcommand(
+        "nerf2", "NeRF2 training-step and spectrum-inference times, peak GPU memory");
     cmd->add_option("--steps", a.steps, "Timed training steps (default CUDA 20, CPU 3)");
     cmd->add_option("--repeats", a.repeats, "Timed spectrum predictions (default CUDA 20, CPU 2)");
     cmd->add_option("--warmup", a.warmup, "Untimed warm-up steps (default CUDA 3, CPU 1)");
     cmd->add_option("--rays", a.rays, "Rays per training step (default CUDA 8192, CPU 1024)");
     cmd->add_option("--el", a.n_el, "Spectrum rows (elevations; default CUDA 90, CPU 18)");
     cmd->add_option("--az", a.n_az, "Spectrum columns (azimuths; default CUDA 360, CPU 72)");
-    cmd->add_option("--precision", a.precision, "Matmul precision on CUDA: tf32 (NeRF2's default) or fp32 (strict)")
+    cmd->add_option("--precision", a.precision,
+                    "Matmul precision on CUDA: tf32 (NeRF2's default) or fp32 (strict)")
         ->check(CLI::IsMember({"fp32", "tf32"}))
         ->capture_default_str();
     cmd->add_flag("--reference", a.reference, "Also time a LibTorch port of the public pipeline");

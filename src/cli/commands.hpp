@@ -3,7 +3,6 @@
 // parse, validate and call the library — no modelling logic lives here.
 
 #include <CLI/CLI.hpp>
-
 #include <functional>
 #include <string>
 

@@ -14,9 +14,11 @@ std::vector<double> parse_list(const std::string& text, const std::string& optio
     std::size_t start = 0;
     while (start <= text.size()) {
         const std::size_t end = text.find(sep, start);
-        const std::string item = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        const std::string item =
+            text.substr(start, end == std::string::npos ? std::string::npos : end - start);
         out.push_back(parse_number(item, option));
-        if (end == std::string::npos) break;
+        if (end == std::string::npos)
+            break;
         start = end + 1;
     }
     return out;
@@ -38,27 +40,33 @@ double parse_number(const std::string& text, const std::string& option) {
 double parse_frequency(const std::string& text) {
     std::string t;
     for (char c : text) {
-        if (!std::isspace(static_cast<unsigned char>(c))) t += c;
+        if (!std::isspace(static_cast<unsigned char>(c)))
+            t += c;
     }
     double scale = 1;
     std::string lower;
-    for (char c : t) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    for (const auto& [suffix, s] : {std::pair{"ghz", 1e9}, {"mhz", 1e6}, {"khz", 1e3}, {"hz", 1.0}}) {
+    for (char c : t)
+        lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (const auto& [suffix, s] :
+         {std::pair{"ghz", 1e9}, {"mhz", 1e6}, {"khz", 1e3}, {"hz", 1.0}}) {
         const std::string suf = suffix;
-        if (lower.size() > suf.size() && lower.compare(lower.size() - suf.size(), suf.size(), suf) == 0) {
+        if (lower.size() > suf.size() &&
+            lower.compare(lower.size() - suf.size(), suf.size(), suf) == 0) {
             scale = s;
             t.resize(t.size() - suf.size());
             break;
         }
     }
     const double f = parse_number(t, "--frequency") * scale;
-    if (!(f > 0)) fail("--frequency must be positive (got '{}')", text);
+    if (!(f > 0))
+        fail("--frequency must be positive (got '{}')", text);
     return f;
 }
 
 Vec3 parse_vec3(const std::string& text, const std::string& option) {
     const auto v = parse_list(text, option, ',');
-    if (v.size() != 3) fail("{}: expected three comma-separated numbers x,y,z (got '{}')", option, text);
+    if (v.size() != 3)
+        fail("{}: expected three comma-separated numbers x,y,z (got '{}')", option, text);
     return {v[0], v[1], v[2]};
 }
 
@@ -73,13 +81,15 @@ std::pair<int, int> parse_size2(const std::string& text, const std::string& opti
 
 std::pair<double, double> parse_pair(const std::string& text, const std::string& option) {
     const auto v = parse_list(text, option, ',');
-    if (v.size() != 2) fail("{}: expected two comma-separated numbers (got '{}')", option, text);
+    if (v.size() != 2)
+        fail("{}: expected two comma-separated numbers (got '{}')", option, text);
     return {v[0], v[1]};
 }
 
 std::array<double, 3> parse_fractions(const std::string& text) {
     const auto v = parse_list(text, "--split", ',');
-    if (v.size() != 3) fail("--split: expected train,val,test fractions like 0.8,0.1,0.1 (got '{}')", text);
+    if (v.size() != 3)
+        fail("--split: expected train,val,test fractions like 0.8,0.1,0.1 (got '{}')", text);
     return {v[0], v[1], v[2]};
 }
 

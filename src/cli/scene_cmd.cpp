@@ -14,10 +14,12 @@ namespace {
 void list_scenes() {
     fmt::print("{:<22} {:>9}  {}\n", "name", "band", "description");
     for (const auto& info : scene::builtin_scenes()) {
-        fmt::print("{:<22} {:>6.3g} GHz  {}\n", info.name, info.frequency_hz / 1e9, info.description);
+        fmt::print("{:<22} {:>6.3g} GHz  {}\n", info.name, info.frequency_hz / 1e9,
+                   info.description);
     }
-    fmt::print("\nAny scene file also works where a scene is asked for: .json (radiofield) or "
-               ".xml (Mitsuba / Sionna RT).\n");
+    fmt::print(
+        "\nAny scene file also works where a scene is asked for: .json (radiofield) or "
+        ".xml (Mitsuba / Sionna RT).\n");
 }
 
 void show_scene(const std::string& name) {
@@ -25,40 +27,49 @@ void show_scene(const std::string& name) {
     const auto b = s.bounds();
     const auto size = b.size();
     fmt::print("scene       {}\n", s.name);
-    if (!s.description.empty()) fmt::print("about       {}\n", s.description);
-    fmt::print("size        {:.2f} x {:.2f} x {:.2f} m  (x {:.2f}..{:.2f}, y {:.2f}..{:.2f}, z {:.2f}..{:.2f})\n",
-               size.x, size.y, size.z, b.lo.x, b.hi.x, b.lo.y, b.hi.y, b.lo.z, b.hi.z);
+    if (!s.description.empty())
+        fmt::print("about       {}\n", s.description);
+    fmt::print(
+        "size        {:.2f} x {:.2f} x {:.2f} m  (x {:.2f}..{:.2f}, y {:.2f}..{:.2f}, z "
+        "{:.2f}..{:.2f})\n",
+        size.x, size.y, size.z, b.lo.x, b.hi.x, b.lo.y, b.hi.y, b.lo.z, b.hi.z);
     fmt::print("objects     {}\n", s.meshes.size());
     fmt::print("triangles   {}\n", s.num_triangles());
     fmt::print("materials   {}\n", s.materials.size());
     const auto counts = s.triangles_per_material();
     for (std::size_t i = 0; i < s.materials.size(); ++i) {
         const auto& m = s.materials[i];
-        const std::string kind = m.is_itu() ? "ITU-R P.2040 " + m.itu_type
-                                            : fmt::format("custom eps_r={:.3g} sigma={:.3g} S/m", m.eps_r, m.sigma);
+        const std::string kind =
+            m.is_itu() ? "ITU-R P.2040 " + m.itu_type
+                       : fmt::format("custom eps_r={:.3g} sigma={:.3g} S/m", m.eps_r, m.sigma);
         fmt::print("  {:<24} {:>7} triangles  {}  S={:.2f}\n", m.name, counts[i], kind,
                    m.scattering_coefficient);
     }
     for (const auto& d : s.transmitters) {
-        fmt::print("transmitter {} at ({:.2f}, {:.2f}, {:.2f})\n", d.name, d.position.x, d.position.y, d.position.z);
+        fmt::print("transmitter {} at ({:.2f}, {:.2f}, {:.2f})\n", d.name, d.position.x,
+                   d.position.y, d.position.z);
     }
     for (const auto& d : s.receivers) {
-        fmt::print("receiver    {} at ({:.2f}, {:.2f}, {:.2f})\n", d.name, d.position.x, d.position.y, d.position.z);
+        fmt::print("receiver    {} at ({:.2f}, {:.2f}, {:.2f})\n", d.name, d.position.x,
+                   d.position.y, d.position.z);
     }
 }
 
 }  // namespace
 
 void add_scene_commands(CLI::App& app, GlobalOptions& global) {
-    auto* scene_cmd = app.add_subcommand("scene", "Built-in scenes and scene files: list, show, render");
+    auto* scene_cmd =
+        app.add_subcommand("scene", "Built-in scenes and scene files: list, show, render");
     scene_cmd->require_subcommand(1);
 
     auto* list = scene_cmd->add_subcommand("list", "List the built-in scenes");
     list->callback([&global] { global.action = list_scenes; });
 
     static std::string show_name;
-    auto* show = scene_cmd->add_subcommand("show", "Dimensions, triangle and material counts of a scene");
-    show->add_option("scene", show_name, "Built-in scene name (name@seed for another seed) or scene file")
+    auto* show =
+        scene_cmd->add_subcommand("show", "Dimensions, triangle and material counts of a scene");
+    show->add_option("scene", show_name,
+                     "Built-in scene name (name@seed for another seed) or scene file")
         ->required();
     show->callback([&global] { global.action = [] { show_scene(show_name); }; });
 
@@ -70,11 +81,13 @@ void add_scene_commands(CLI::App& app, GlobalOptions& global) {
         bool overwrite = true;
     };
     static RenderArgs r;
-    auto* render = scene_cmd->add_subcommand("render", "Top view of a scene coloured by material, with a legend (PNG)");
+    auto* render = scene_cmd->add_subcommand(
+        "render", "Top view of a scene coloured by material, with a legend (PNG)");
     render->add_option("scene", r.name, "Built-in scene name or scene file")->required();
     render->add_option("-o,--out", r.out, "Output PNG")->required();
     render->add_option("--width", r.width, "Image width in pixels")->check(CLI::Range(200, 8000));
-    render->add_option("--cut-height", r.cut, "Hide geometry above this height in metres (default: auto)");
+    render->add_option("--cut-height", r.cut,
+                       "Hide geometry above this height in metres (default: auto)");
     render->callback([&global] {
         global.action = [] {
             check_output_path(r.out, true);  // fail before building the scene

@@ -51,9 +51,15 @@ Mat3 rotation_zyx(double yaw, double pitch, double roll) {
     const double cb = std::cos(pitch), sb = std::sin(pitch);
     const double cg = std::cos(roll), sg = std::sin(roll);
     Mat3 r;
-    r.m = {ca * cb, ca * sb * sg - sa * cg, ca * sb * cg + sa * sg,
-           sa * cb, sa * sb * sg + ca * cg, sa * sb * cg - ca * sg,
-           -sb,     cb * sg,                cb * cg};
+    r.m = {ca * cb,
+           ca * sb * sg - sa * cg,
+           ca * sb * cg + sa * sg,
+           sa * cb,
+           sa * sb * sg + ca * cg,
+           sa * sb * cg - ca * sg,
+           -sb,
+           cb * sg,
+           cb * cg};
     return r;
 }
 
@@ -71,6 +77,8 @@ Vec3 theta_hat(double theta, double phi) {
     return {std::cos(theta) * std::cos(phi), std::cos(theta) * std::sin(phi), -std::sin(theta)};
 }
 
-Vec3 phi_hat(double /*theta*/, double phi) { return {-std::sin(phi), std::cos(phi), 0.0}; }
+Vec3 phi_hat(double /*theta*/, double phi) {
+    return {-std::sin(phi), std::cos(phi), 0.0};
+}
 
 }  // namespace radiofield

@@ -13,17 +13,23 @@ namespace radiofield::data {
 
 std::string_view to_string(DatasetKind kind) {
     switch (kind) {
-        case DatasetKind::Spectrum: return "spectrum";
-        case DatasetKind::Cir: return "cir";
-        case DatasetKind::Both: return "both";
+        case DatasetKind::Spectrum:
+            return "spectrum";
+        case DatasetKind::Cir:
+            return "cir";
+        case DatasetKind::Both:
+            return "both";
     }
     return "spectrum";
 }
 
 DatasetKind parse_dataset_kind(std::string_view name) {
-    if (name == "spectrum") return DatasetKind::Spectrum;
-    if (name == "cir") return DatasetKind::Cir;
-    if (name == "both") return DatasetKind::Both;
+    if (name == "spectrum")
+        return DatasetKind::Spectrum;
+    if (name == "cir")
+        return DatasetKind::Cir;
+    if (name == "both")
+        return DatasetKind::Both;
     fail("unknown dataset kind '{}'; valid kinds: spectrum, cir, both", name);
 }
 
@@ -36,14 +42,16 @@ void validate_split(const Split& split, std::size_t n, std::string_view where) {
     for (const auto& [name, indices] : parts) {
         for (const auto i : *indices) {
             if (i < 0 || static_cast<std::size_t>(i) >= n) {
-                fail("{}: split '{}' names sample {} but the dataset has {} samples (0..{}); "
-                     "regenerate the split",
-                     where, name, i, n, n == 0 ? 0 : n - 1);
+                fail(
+                    "{}: split '{}' names sample {} but the dataset has {} samples (0..{}); "
+                    "regenerate the split",
+                    where, name, i, n, n == 0 ? 0 : n - 1);
             }
             if (seen[static_cast<std::size_t>(i)]++) {
-                fail("{}: sample {} appears twice in the split (again in '{}'); each sample "
-                     "belongs to at most one of train/val/test",
-                     where, i, name);
+                fail(
+                    "{}: sample {} appears twice in the split (again in '{}'); each sample "
+                    "belongs to at most one of train/val/test",
+                    where, i, name);
             }
         }
     }
@@ -54,24 +62,29 @@ void validate_split(const Split& split, std::size_t n, std::string_view where) {
 void validate_header(const Dataset& d, std::string_view where) {
     const std::size_t n = d.size();
     if (!(d.frequency_hz > 0) || !std::isfinite(d.frequency_hz)) {
-        fail("{}: frequency_hz is {}; give the carrier frequency in Hz (> 0)", where, d.frequency_hz);
+        fail("{}: frequency_hz is {}; give the carrier frequency in Hz (> 0)", where,
+             d.frequency_hz);
     }
     if (d.moving != "tx" && d.moving != "rx") {
         fail("{}: moving end is '{}'; it must be \"tx\" or \"rx\"", where, d.moving);
     }
     if (d.power_unit != "linear" && d.power_unit != "normalized") {
-        fail("{}: power_unit is '{}'; it must be \"linear\" or \"normalized\"", where, d.power_unit);
+        fail("{}: power_unit is '{}'; it must be \"linear\" or \"normalized\"", where,
+             d.power_unit);
     }
-    if (!is_finite(d.station_position)) fail("{}: the station position is not finite", where);
+    if (!is_finite(d.station_position))
+        fail("{}: the station position is not finite", where);
     for (std::size_t i = 0; i < n; ++i) {
         if (!is_finite(d.positions[i])) {
-            fail("{}: dataset /positions has a NaN or infinite value at sample {}; fix or drop "
-                 "that sample",
-                 where, i);
+            fail(
+                "{}: dataset /positions has a NaN or infinite value at sample {}; fix or drop "
+                "that sample",
+                where, i);
         }
     }
     if (has_spectra(d.kind) && (d.grid.n_el <= 0 || d.grid.n_az <= 0)) {
-        fail("{}: spectrum grid {}x{} is empty; n_el and n_az must be positive", where, d.grid.n_el, d.grid.n_az);
+        fail("{}: spectrum grid {}x{} is empty; n_el and n_az must be positive", where, d.grid.n_el,
+             d.grid.n_az);
     }
     validate_split(d.split, n, where);
 }
@@ -86,9 +99,10 @@ void validate(const Dataset& d, std::string_view where) {
         }
         for (std::size_t k = 0; k < d.spectra.size(); ++k) {
             if (!std::isfinite(d.spectra[k])) {
-                fail("{}: dataset /spectra has a NaN or infinite value in sample {} (row {}, "
-                     "column {}); fix or drop that sample",
-                     where, k / d.grid.size(), (k % d.grid.size()) / d.grid.n_az, k % d.grid.n_az);
+                fail(
+                    "{}: dataset /spectra has a NaN or infinite value in sample {} (row {}, "
+                    "column {}); fix or drop that sample",
+                    where, k / d.grid.size(), (k % d.grid.size()) / d.grid.n_az, k % d.grid.n_az);
             }
         }
     } else if (!d.spectra.empty()) {
@@ -96,7 +110,8 @@ void validate(const Dataset& d, std::string_view where) {
     }
     if (has_paths(d.kind)) {
         if (d.paths.size() != n) {
-            fail("{}: {} positions but {} path sets; give one rt::Paths per sample", where, n, d.paths.size());
+            fail("{}: {} positions but {} path sets; give one rt::Paths per sample", where, n,
+                 d.paths.size());
         }
     } else if (!d.paths.empty()) {
         fail("{}: kind is 'spectrum' but paths are present; use kind 'both'", where);
@@ -107,12 +122,14 @@ Split make_split(std::size_t n, std::array<double, 3> fractions, std::uint64_t s
     double sum = 0;
     for (double f : fractions) {
         if (!(f >= 0) || !std::isfinite(f)) {
-            fail("split fractions must be >= 0; got {}, {}, {}", fractions[0], fractions[1], fractions[2]);
+            fail("split fractions must be >= 0; got {}, {}, {}", fractions[0], fractions[1],
+                 fractions[2]);
         }
         sum += f;
     }
     if (std::abs(sum - 1.0) > 1e-6) {
-        fail("split fractions must sum to 1; got {} + {} + {} = {}", fractions[0], fractions[1], fractions[2], sum);
+        fail("split fractions must sum to 1; got {} + {} + {} = {}", fractions[0], fractions[1],
+             fractions[2], sum);
     }
     std::vector<std::int64_t> order(n);
     std::iota(order.begin(), order.end(), std::int64_t{0});
@@ -123,9 +140,11 @@ Split make_split(std::size_t n, std::array<double, 3> fractions, std::uint64_t s
         const std::size_t j = static_cast<std::size_t>(engine() % i);
         std::swap(order[i - 1], order[j]);
     }
-    const auto n_train = static_cast<std::size_t>(std::floor(fractions[0] * static_cast<double>(n) + 1e-9));
-    const auto n_val = std::min(n - n_train,
-                                static_cast<std::size_t>(std::floor(fractions[1] * static_cast<double>(n) + 1e-9)));
+    const auto n_train =
+        static_cast<std::size_t>(std::floor(fractions[0] * static_cast<double>(n) + 1e-9));
+    const auto n_val = std::min(
+        n - n_train,
+        static_cast<std::size_t>(std::floor(fractions[1] * static_cast<double>(n) + 1e-9)));
     Split split;
     split.train.assign(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(n_train));
     split.val.assign(order.begin() + static_cast<std::ptrdiff_t>(n_train),

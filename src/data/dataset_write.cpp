@@ -18,8 +18,9 @@ void write_root_attrs(hid_t file, const Dataset& d) {
     h5::write_attr(file, "num_samples", static_cast<std::int64_t>(d.size()));
     h5::write_attr(file, "frequency_hz", d.frequency_hz);
     h5::write_attr(file, "moving", d.moving);
-    h5::write_attr(file, "station_position",
-                   std::vector<double>{d.station_position.x, d.station_position.y, d.station_position.z});
+    h5::write_attr(
+        file, "station_position",
+        std::vector<double>{d.station_position.x, d.station_position.y, d.station_position.z});
     const Quat& q = d.station_orientation;
     h5::write_attr(file, "station_orientation", std::vector<double>{q.x, q.y, q.z, q.w});
     h5::write_attr(file, "array_rows", std::int64_t{d.array.rows});
@@ -39,7 +40,8 @@ void write_root_attrs(hid_t file, const Dataset& d) {
 void write_positions(hid_t file, const std::vector<Vec3>& positions) {
     std::vector<double> flat;
     flat.reserve(positions.size() * 3);
-    for (const auto& p : positions) flat.insert(flat.end(), {p.x, p.y, p.z});
+    for (const auto& p : positions)
+        flat.insert(flat.end(), {p.x, p.y, p.z});
     write_array(file, "positions", {positions.size(), 3}, flat);
 }
 
@@ -51,7 +53,8 @@ void write_paths(hid_t file, const std::vector<rt::Paths>& samples) {
     int max_depth = 0;
     for (const auto& s : samples) {
         k_total += s.paths.size();
-        for (const auto& p : s.paths) max_depth = std::max(max_depth, p.depth());
+        for (const auto& p : s.paths)
+            max_depth = std::max(max_depth, p.depth());
     }
     const auto depth = static_cast<std::size_t>(max_depth);
     h5::Handle group = h5::create_group(file, "paths");
@@ -121,9 +124,10 @@ void write_paths(hid_t file, const std::vector<rt::Paths>& samples) {
     write_array(group, "a_re", {k_total, 4}, a_re, {chunk_rows, 4});
     write_array(group, "a_im", {k_total, 4}, a_im, {chunk_rows, 4});
     const std::pair<const char*, const std::vector<double>*> per_path[] = {
-        {"tau", &tau}, {"length", &length}, {"theta_t", &theta_t},
+        {"tau", &tau},     {"length", &length},   {"theta_t", &theta_t},
         {"phi_t", &phi_t}, {"theta_r", &theta_r}, {"phi_r", &phi_r}};
-    for (const auto& [name, values] : per_path) write_array(group, name, {k_total}, *values, {chunk_rows});
+    for (const auto& [name, values] : per_path)
+        write_array(group, name, {k_total}, *values, {chunk_rows});
     write_array(group, "depth", {k_total}, depths, {chunk_rows});
     write_array(group, "types", {k_total, depth}, types, {chunk_rows, depth});
     write_array(group, "vertices", {k_total, depth, 3}, vertices, {chunk_rows, depth, 3});
@@ -156,11 +160,14 @@ void write_dataset(const Dataset& dataset, const std::filesystem::path& path, bo
         if (has_spectra(dataset.kind)) {
             const hsize_t n_el = static_cast<hsize_t>(dataset.grid.n_el);
             const hsize_t n_az = static_cast<hsize_t>(dataset.grid.n_az);
-            write_array(file, "spectra", {dataset.size(), n_el, n_az}, dataset.spectra, {1, n_el, n_az});
+            write_array(file, "spectra", {dataset.size(), n_el, n_az}, dataset.spectra,
+                        {1, n_el, n_az});
         }
-        if (has_paths(dataset.kind)) write_paths(file, dataset.paths);
+        if (has_paths(dataset.kind))
+            write_paths(file, dataset.paths);
         write_split(file, dataset.split);
-        if (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0) fail("cannot flush the file (is the disk full?)");
+        if (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0)
+            fail("cannot flush the file (is the disk full?)");
     } catch (const Error& e) {
         fail("cannot write dataset '{}': {}", path.string(), e.what());
     }

@@ -8,12 +8,14 @@ namespace radiofield::data::h5 {
 namespace {
 
 Handle check(hid_t id, Handle::Closer closer, const std::string& what) {
-    if (id < 0) fail("{}", what);
+    if (id < 0)
+        fail("{}", what);
     return Handle(id, closer);
 }
 
 void check_status(herr_t status, const std::string& what) {
-    if (status < 0) fail("{}", what);
+    if (status < 0)
+        fail("{}", what);
 }
 
 Handle utf8_vlen_string_type() {
@@ -24,7 +26,8 @@ Handle utf8_vlen_string_type() {
 }
 
 Handle open_attr(hid_t loc, const std::string& name) {
-    if (H5Aexists(loc, name.c_str()) <= 0) fail("attribute '{}' is missing", name);
+    if (H5Aexists(loc, name.c_str()) <= 0)
+        fail("attribute '{}' is missing", name);
     return check(H5Aopen(loc, name.c_str(), H5P_DEFAULT), H5Aclose,
                  "cannot open attribute '" + name + "'");
 }
@@ -34,34 +37,44 @@ hssize_t attr_elements(hid_t attr) {
     return H5Sget_simple_extent_npoints(space);
 }
 
-void write_attr_raw(hid_t loc, const std::string& name, hid_t type, const std::vector<hsize_t>& dims,
+void write_attr_raw(hid_t loc,
+                    const std::string& name,
+                    hid_t type,
+                    const std::vector<hsize_t>& dims,
                     const void* data) {
-    if (H5Aexists(loc, name.c_str()) > 0) H5Adelete(loc, name.c_str());
-    Handle space = dims.empty() ? Handle(H5Screate(H5S_SCALAR), H5Sclose)
-                                : Handle(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
-    Handle attr = check(H5Acreate2(loc, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
-                        "cannot create attribute '" + name + "'");
+    if (H5Aexists(loc, name.c_str()) > 0)
+        H5Adelete(loc, name.c_str());
+    Handle space =
+        dims.empty() ? Handle(H5Screate(H5S_SCALAR), H5Sclose)
+                     : Handle(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
+                              H5Sclose);
+    Handle attr = check(H5Acreate2(loc, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT),
+                        H5Aclose, "cannot create attribute '" + name + "'");
     check_status(H5Awrite(attr, type, data), "cannot write attribute '" + name + "'");
 }
 
 }  // namespace
 
-void silence_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+void silence_errors() {
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
 
 Handle create_file(const std::string& path) {
     silence_errors();
     // Track creation order so h5py lists attributes in the order we wrote them.
     Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose);
     H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED);
-    return check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT), H5Fclose,
-                 "cannot create the HDF5 file (check the folder is writable and the disk not full)");
+    return check(
+        H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT), H5Fclose,
+        "cannot create the HDF5 file (check the folder is writable and the disk not full)");
 }
 
 Handle open_file(const std::string& path) {
     silence_errors();
     if (H5Fis_hdf5(path.c_str()) <= 0) {
-        fail("not an HDF5 file (a radiofield dataset is written by `radiofield simulate` or "
-             "`radiofield import`)");
+        fail(
+            "not an HDF5 file (a radiofield dataset is written by `radiofield simulate` or "
+            "`radiofield import`)");
     }
     return check(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose,
                  "cannot open the HDF5 file (is it readable, and not being written right now?)");
@@ -73,16 +86,22 @@ Handle create_group(hid_t loc, const std::string& name) {
 }
 
 Handle open_group(hid_t loc, const std::string& name) {
-    if (!exists(loc, name)) fail("group '/{}' is missing", name);
-    return check(H5Gopen2(loc, name.c_str(), H5P_DEFAULT), H5Gclose, "cannot open group '" + name + "'");
+    if (!exists(loc, name))
+        fail("group '/{}' is missing", name);
+    return check(H5Gopen2(loc, name.c_str(), H5P_DEFAULT), H5Gclose,
+                 "cannot open group '" + name + "'");
 }
 
 Handle open_dataset(hid_t loc, const std::string& name) {
-    if (!exists(loc, name)) fail("dataset '{}' is missing", name);
-    return check(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), H5Dclose, "cannot open dataset '" + name + "'");
+    if (!exists(loc, name))
+        fail("dataset '{}' is missing", name);
+    return check(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), H5Dclose,
+                 "cannot open dataset '" + name + "'");
 }
 
-bool exists(hid_t loc, const std::string& name) { return H5Lexists(loc, name.c_str(), H5P_DEFAULT) > 0; }
+bool exists(hid_t loc, const std::string& name) {
+    return H5Lexists(loc, name.c_str(), H5P_DEFAULT) > 0;
+}
 
 void write_attr(hid_t loc, const std::string& name, const std::string& value) {
     Handle type = utf8_vlen_string_type();
@@ -102,13 +121,17 @@ void write_attr(hid_t loc, const std::string& name, const std::vector<double>& v
     write_attr_raw(loc, name, H5T_NATIVE_DOUBLE, {values.size()}, values.data());
 }
 
-bool has_attr(hid_t loc, const std::string& name) { return H5Aexists(loc, name.c_str()) > 0; }
+bool has_attr(hid_t loc, const std::string& name) {
+    return H5Aexists(loc, name.c_str()) > 0;
+}
 
 std::string read_attr_string(hid_t loc, const std::string& name) {
     Handle attr = open_attr(loc, name);
     Handle file_type(H5Aget_type(attr), H5Tclose);
-    if (H5Tget_class(file_type) != H5T_STRING) fail("attribute '{}' is not a string", name);
-    if (attr_elements(attr) != 1) fail("attribute '{}' should hold one string", name);
+    if (H5Tget_class(file_type) != H5T_STRING)
+        fail("attribute '{}' is not a string", name);
+    if (attr_elements(attr) != 1)
+        fail("attribute '{}' should hold one string", name);
     if (H5Tis_variable_str(file_type) > 0) {
         Handle mem = utf8_vlen_string_type();
         char* buffer = nullptr;
@@ -123,7 +146,8 @@ std::string read_attr_string(hid_t loc, const std::string& name) {
     Handle mem(H5Tcopy(file_type), H5Tclose);
     check_status(H5Aread(attr, mem, out.data()), "cannot read attribute '" + name + "'");
     out.erase(std::find(out.begin(), out.end(), '\0'), out.end());
-    while (!out.empty() && out.back() == ' ') out.pop_back();
+    while (!out.empty() && out.back() == ' ')
+        out.pop_back();
     return out;
 }
 
@@ -131,43 +155,56 @@ std::vector<double> read_attr_doubles(hid_t loc, const std::string& name) {
     Handle attr = open_attr(loc, name);
     Handle file_type(H5Aget_type(attr), H5Tclose);
     const auto cls = H5Tget_class(file_type);
-    if (cls != H5T_FLOAT && cls != H5T_INTEGER) fail("attribute '{}' is not numeric", name);
+    if (cls != H5T_FLOAT && cls != H5T_INTEGER)
+        fail("attribute '{}' is not numeric", name);
     std::vector<double> out(static_cast<std::size_t>(attr_elements(attr)));
-    if (!out.empty()) check_status(H5Aread(attr, H5T_NATIVE_DOUBLE, out.data()), "cannot read attribute '" + name + "'");
+    if (!out.empty())
+        check_status(H5Aread(attr, H5T_NATIVE_DOUBLE, out.data()),
+                     "cannot read attribute '" + name + "'");
     return out;
 }
 
 double read_attr_double(hid_t loc, const std::string& name) {
     const auto v = read_attr_doubles(loc, name);
-    if (v.size() != 1) fail("attribute '{}' should hold one number, it holds {}", name, v.size());
+    if (v.size() != 1)
+        fail("attribute '{}' should hold one number, it holds {}", name, v.size());
     return v[0];
 }
 
 std::int64_t read_attr_int(hid_t loc, const std::string& name) {
     Handle attr = open_attr(loc, name);
     Handle file_type(H5Aget_type(attr), H5Tclose);
-    if (H5Tget_class(file_type) != H5T_INTEGER) fail("attribute '{}' should be an integer", name);
-    if (attr_elements(attr) != 1) fail("attribute '{}' should hold one integer", name);
+    if (H5Tget_class(file_type) != H5T_INTEGER)
+        fail("attribute '{}' should be an integer", name);
+    if (attr_elements(attr) != 1)
+        fail("attribute '{}' should hold one integer", name);
     std::int64_t value = 0;
     check_status(H5Aread(attr, H5T_NATIVE_INT64, &value), "cannot read attribute '" + name + "'");
     return value;
 }
 
-void write_array(hid_t loc, const std::string& name, const std::vector<hsize_t>& dims, hid_t mem_type,
-                 const void* data, const std::vector<hsize_t>& chunk) {
+void write_array(hid_t loc,
+                 const std::string& name,
+                 const std::vector<hsize_t>& dims,
+                 hid_t mem_type,
+                 const void* data,
+                 const std::vector<hsize_t>& chunk) {
     Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
     Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
     hsize_t elements = 1;
-    for (auto d : dims) elements *= d;
+    for (auto d : dims)
+        elements *= d;
     if (!chunk.empty() && elements > 0) {
         std::vector<hsize_t> c = chunk;
-        for (std::size_t d = 0; d < c.size(); ++d) c[d] = std::max<hsize_t>(1, std::min(c[d], dims[d]));
+        for (std::size_t d = 0; d < c.size(); ++d)
+            c[d] = std::max<hsize_t>(1, std::min(c[d], dims[d]));
         H5Pset_chunk(dcpl, static_cast<int>(c.size()), c.data());
         H5Pset_shuffle(dcpl);
         H5Pset_deflate(dcpl, 4);
     }
-    Handle ds = check(H5Dcreate2(loc, name.c_str(), mem_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
-                      H5Dclose, "cannot create dataset '" + name + "'");
+    Handle ds =
+        check(H5Dcreate2(loc, name.c_str(), mem_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+              H5Dclose, "cannot create dataset '" + name + "'");
     if (elements > 0) {
         check_status(H5Dwrite(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
                      "cannot write dataset '" + name + "' (is the disk full?)");
@@ -178,26 +215,32 @@ std::vector<hsize_t> dims_of(hid_t dataset) {
     Handle space(H5Dget_space(dataset), H5Sclose);
     const int rank = H5Sget_simple_extent_ndims(space);
     std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 0)));
-    if (rank > 0) H5Sget_simple_extent_dims(space, dims.data(), nullptr);
+    if (rank > 0)
+        H5Sget_simple_extent_dims(space, dims.data(), nullptr);
     return dims;
 }
 
 void read_rows(hid_t dataset, hsize_t row0, hsize_t rows, hid_t mem_type, void* out) {
     auto dims = dims_of(dataset);
     if (dims.empty()) {
-        check_status(H5Dread(dataset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out), "cannot read a dataset");
+        check_status(H5Dread(dataset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out),
+                     "cannot read a dataset");
         return;
     }
-    if (row0 + rows > dims[0]) fail("rows {}..{} are outside a dataset of {} rows", row0, row0 + rows, dims[0]);
+    if (row0 + rows > dims[0])
+        fail("rows {}..{} are outside a dataset of {} rows", row0, row0 + rows, dims[0]);
     hsize_t elements = rows;
-    for (std::size_t d = 1; d < dims.size(); ++d) elements *= dims[d];
-    if (elements == 0) return;
+    for (std::size_t d = 1; d < dims.size(); ++d)
+        elements *= dims[d];
+    if (elements == 0)
+        return;
     Handle file_space(H5Dget_space(dataset), H5Sclose);
     std::vector<hsize_t> start(dims.size(), 0), count = dims;
     start[0] = row0;
     count[0] = rows;
     H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr);
-    Handle mem_space(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr), H5Sclose);
+    Handle mem_space(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr),
+                     H5Sclose);
     check_status(H5Dread(dataset, mem_type, mem_space, file_space, H5P_DEFAULT, out),
                  "cannot read a dataset (the file may be truncated or corrupted)");
 }

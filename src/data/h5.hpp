@@ -35,7 +35,8 @@ public:
     hid_t get() const { return m_id; }
     operator hid_t() const { return m_id; }  // NOLINT: handles pass straight to the C API
     void reset() {
-        if (m_id >= 0 && m_close) m_close(m_id);
+        if (m_id >= 0 && m_close)
+            m_close(m_id);
         m_id = -1;
     }
 
@@ -45,13 +46,32 @@ private:
 };
 
 // HDF5 memory type for a C++ element type.
-template <typename T> hid_t native_type();
-template <> inline hid_t native_type<double>() { return H5T_NATIVE_DOUBLE; }
-template <> inline hid_t native_type<float>() { return H5T_NATIVE_FLOAT; }
-template <> inline hid_t native_type<std::int64_t>() { return H5T_NATIVE_INT64; }
-template <> inline hid_t native_type<std::int32_t>() { return H5T_NATIVE_INT32; }
-template <> inline hid_t native_type<std::uint32_t>() { return H5T_NATIVE_UINT32; }
-template <> inline hid_t native_type<std::uint8_t>() { return H5T_NATIVE_UINT8; }
+template <typename T>
+hid_t native_type();
+template <>
+inline hid_t native_type<double>() {
+    return H5T_NATIVE_DOUBLE;
+}
+template <>
+inline hid_t native_type<float>() {
+    return H5T_NATIVE_FLOAT;
+}
+template <>
+inline hid_t native_type<std::int64_t>() {
+    return H5T_NATIVE_INT64;
+}
+template <>
+inline hid_t native_type<std::int32_t>() {
+    return H5T_NATIVE_INT32;
+}
+template <>
+inline hid_t native_type<std::uint32_t>() {
+    return H5T_NATIVE_UINT32;
+}
+template <>
+inline hid_t native_type<std::uint8_t>() {
+    return H5T_NATIVE_UINT8;
+}
 
 void silence_errors();  // HDF5 prints its own error stack by default; we throw instead
 
@@ -75,12 +95,19 @@ std::int64_t read_attr_int(hid_t loc, const std::string& name);
 
 // Creates a dataset of `dims` and writes `data` (row-major, product(dims) elements).
 // `chunk` (same rank, empty = contiguous) enables shuffle + deflate level 4.
-void write_array(hid_t loc, const std::string& name, const std::vector<hsize_t>& dims,
-                 hid_t mem_type, const void* data, const std::vector<hsize_t>& chunk = {});
+void write_array(hid_t loc,
+                 const std::string& name,
+                 const std::vector<hsize_t>& dims,
+                 hid_t mem_type,
+                 const void* data,
+                 const std::vector<hsize_t>& chunk = {});
 
 template <typename T>
-void write_array(hid_t loc, const std::string& name, const std::vector<hsize_t>& dims,
-                 const std::vector<T>& data, const std::vector<hsize_t>& chunk = {}) {
+void write_array(hid_t loc,
+                 const std::string& name,
+                 const std::vector<hsize_t>& dims,
+                 const std::vector<T>& data,
+                 const std::vector<hsize_t>& chunk = {}) {
     write_array(loc, name, dims, native_type<T>(), data.data(), chunk);
 }
 
@@ -93,7 +120,8 @@ template <typename T>
 std::vector<T> read_rows(hid_t dataset, hsize_t row0, hsize_t rows) {
     const auto dims = dims_of(dataset);
     std::size_t per_row = 1;
-    for (std::size_t d = 1; d < dims.size(); ++d) per_row *= dims[d];
+    for (std::size_t d = 1; d < dims.size(); ++d)
+        per_row *= dims[d];
     std::vector<T> out(static_cast<std::size_t>(rows) * per_row);
     read_rows(dataset, row0, rows, native_type<T>(), out.data());
     return out;

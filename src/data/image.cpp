@@ -45,20 +45,25 @@ void fill_rect(RgbImage& img, int x0, int y0, int x1, int y1, std::array<std::ui
 void blit(RgbImage& dst, const RgbImage& src, int x0, int y0) {
     for (int y = 0; y < src.height; ++y) {
         const int ty = y0 + y;
-        if (ty < 0 || ty >= dst.height) continue;
+        if (ty < 0 || ty >= dst.height)
+            continue;
         for (int x = 0; x < src.width; ++x) {
             const int tx = x0 + x;
-            if (tx < 0 || tx >= dst.width) continue;
+            if (tx < 0 || tx >= dst.width)
+                continue;
             std::memcpy(&dst.rgb[(static_cast<std::size_t>(ty) * dst.width + tx) * 3],
                         &src.rgb[(static_cast<std::size_t>(y) * src.width + x) * 3], 3);
         }
     }
 }
 
-void write_png_pixels(const fs::path& path, int width, int height, int channels, const std::uint8_t* data) {
+void write_png_pixels(
+    const fs::path& path, int width, int height, int channels, const std::uint8_t* data) {
     AtomicOutput out(path, true);
-    if (stbi_write_png(out.temp_path().c_str(), width, height, channels, data, width * channels) == 0) {
-        fail("cannot write PNG '{}' (is the folder writable and the disk not full?)", path.string());
+    if (stbi_write_png(out.temp_path().c_str(), width, height, channels, data, width * channels) ==
+        0) {
+        fail("cannot write PNG '{}' (is the folder writable and the disk not full?)",
+             path.string());
     }
     out.commit();
 }
@@ -74,12 +79,21 @@ int text_width(std::string_view text, int scale) {
     return stb_easy_font_width(s.data()) * scale;
 }
 
-int text_height(int scale) { return 7 * scale; }
+int text_height(int scale) {
+    return 7 * scale;
+}
 
-void draw_text(RgbImage& img, int x, int y, std::string_view text, std::array<std::uint8_t, 3> colour, int scale) {
+void draw_text(RgbImage& img,
+               int x,
+               int y,
+               std::string_view text,
+               std::array<std::uint8_t, 3> colour,
+               int scale) {
     std::string s(text);
-    std::vector<char> buffer(s.size() * 1200 + 1200);  // ~270 B/char on average, more for dense glyphs
-    const int quads = stb_easy_font_print(0, 0, s.data(), nullptr, buffer.data(), static_cast<int>(buffer.size()));
+    std::vector<char> buffer(s.size() * 1200 +
+                             1200);  // ~270 B/char on average, more for dense glyphs
+    const int quads = stb_easy_font_print(0, 0, s.data(), nullptr, buffer.data(),
+                                          static_cast<int>(buffer.size()));
     for (int q = 0; q < quads; ++q) {
         float xs[4], ys[4];
         for (int v = 0; v < 4; ++v) {
@@ -88,14 +102,19 @@ void draw_text(RgbImage& img, int x, int y, std::string_view text, std::array<st
         }
         const auto [x0, x1] = std::minmax_element(xs, xs + 4);
         const auto [y0, y1] = std::minmax_element(ys, ys + 4);
-        fill_rect(img, x + static_cast<int>(std::lround(*x0 * scale)), y + static_cast<int>(std::lround(*y0 * scale)),
-                  x + static_cast<int>(std::lround(*x1 * scale)), y + static_cast<int>(std::lround(*y1 * scale)), colour);
+        fill_rect(img, x + static_cast<int>(std::lround(*x0 * scale)),
+                  y + static_cast<int>(std::lround(*y0 * scale)),
+                  x + static_cast<int>(std::lround(*x1 * scale)),
+                  y + static_cast<int>(std::lround(*y1 * scale)), colour);
     }
 }
 
-RgbImage render_spectrum(std::span<const float> spectrum, const SpectrumGrid& grid, const SpectrumImageOptions& o) {
+RgbImage render_spectrum(std::span<const float> spectrum,
+                         const SpectrumGrid& grid,
+                         const SpectrumImageOptions& o) {
     if (spectrum.size() != grid.size() || grid.size() == 0) {
-        fail("render_spectrum: {} values do not fill a {} x {} grid", spectrum.size(), grid.n_el, grid.n_az);
+        fail("render_spectrum: {} values do not fill a {} x {} grid", spectrum.size(), grid.n_el,
+             grid.n_az);
     }
     const int s = std::max(1, o.upscale);
     // Values in the shown unit.
@@ -103,11 +122,13 @@ RgbImage render_spectrum(std::span<const float> spectrum, const SpectrumGrid& gr
     const double peak = *std::max_element(shown.begin(), shown.end());
     if (o.scale == ValueScale::Db) {
         const double peak_db = 10.0 * std::log10(std::max(peak, 1e-300));
-        for (auto& v : shown) v = std::max(10.0 * std::log10(std::max(v, 1e-300)), peak_db + o.db_floor);
+        for (auto& v : shown)
+            v = std::max(10.0 * std::log10(std::max(v, 1e-300)), peak_db + o.db_floor);
     }
     double lo = *std::min_element(shown.begin(), shown.end());
     double hi = *std::max_element(shown.begin(), shown.end());
-    if (o.range) std::tie(lo, hi) = *o.range;
+    if (o.range)
+        std::tie(lo, hi) = *o.range;
 
     const int w = grid.n_az * s, h = grid.n_el * s, th = text_height();
     const bool decorated = o.show_axes || o.show_scale_bar || !o.title.empty();
@@ -116,18 +137,21 @@ RgbImage render_spectrum(std::span<const float> spectrum, const SpectrumGrid& gr
     const int left = o.show_axes ? text_width("90.0") + 14 : (decorated ? 8 : 0);
     const int bottom = o.show_axes ? 2 * th + 20 : (decorated ? 8 : 0);
     const int bar_x = left + w + 14;
-    const int right = o.show_scale_bar ? 14 + 20 + 8 + std::max(text_width(lo_label), text_width(hi_label)) + 8
-                                       : (decorated ? 8 : 0);
+    const int right = o.show_scale_bar
+                          ? 14 + 20 + 8 + std::max(text_width(lo_label), text_width(hi_label)) + 8
+                          : (decorated ? 8 : 0);
     RgbImage img = blank(left + w + right, top + h + bottom);
 
     for (int r = 0; r < grid.n_el; ++r) {
         for (int c = 0; c < grid.n_az; ++c) {
             const double v = shown[static_cast<std::size_t>(r) * grid.n_az + c];
             const double t = hi > lo ? (v - lo) / (hi - lo) : 0.0;
-            fill_rect(img, left + c * s, top + r * s, left + (c + 1) * s, top + (r + 1) * s, colour_at(o.colour_map, t));
+            fill_rect(img, left + c * s, top + r * s, left + (c + 1) * s, top + (r + 1) * s,
+                      colour_at(o.colour_map, t));
         }
     }
-    if (!o.title.empty()) draw_text(img, left, 4, o.title, kBlack);
+    if (!o.title.empty())
+        draw_text(img, left, 4, o.title, kBlack);
     if (o.show_axes) {
         for (int k = 0; k <= 6; ++k) {  // azimuth ticks
             const int c = k * (grid.n_az - 1) / 6;
@@ -137,7 +161,8 @@ RgbImage render_spectrum(std::span<const float> spectrum, const SpectrumGrid& gr
             draw_text(img, x - text_width(label) / 2, top + h + 7, label, kBlack);
         }
         const std::string az_title = "azimuth (deg)";
-        draw_text(img, left + w / 2 - text_width(az_title) / 2, top + h + th + 14, az_title, kBlack);
+        draw_text(img, left + w / 2 - text_width(az_title) / 2, top + h + th + 14, az_title,
+                  kBlack);
         for (int k = 0; k <= 3; ++k) {  // elevation ticks
             const int r = k * (grid.n_el - 1) / 3;
             const int y = top + r * s + s / 2;
@@ -158,15 +183,19 @@ RgbImage render_spectrum(std::span<const float> spectrum, const SpectrumGrid& gr
     return img;
 }
 
-void spectrum_to_png(std::span<const float> spectrum, const SpectrumGrid& grid, const fs::path& path,
+void spectrum_to_png(std::span<const float> spectrum,
+                     const SpectrumGrid& grid,
+                     const fs::path& path,
                      const SpectrumImageOptions& options) {
     write_rgb_png(render_spectrum(spectrum, grid, options), path);
 }
 
 RgbImage side_by_side(const std::vector<RgbImage>& images, const std::vector<std::string>& labels) {
-    if (images.empty()) fail("side_by_side: no images given");
+    if (images.empty())
+        fail("side_by_side: no images given");
     if (!labels.empty() && labels.size() != images.size()) {
-        fail("side_by_side: {} images but {} labels; give one label per image (or none)", images.size(), labels.size());
+        fail("side_by_side: {} images but {} labels; give one label per image (or none)",
+             images.size(), labels.size());
     }
     constexpr int pad = 10;
     const int label_h = labels.empty() ? 0 : text_height() + 8;
@@ -178,7 +207,8 @@ RgbImage side_by_side(const std::vector<RgbImage>& images, const std::vector<std
     RgbImage out = blank(width, height + label_h + 2 * pad);
     int x = pad;
     for (std::size_t i = 0; i < images.size(); ++i) {
-        if (!labels.empty()) draw_text(out, x, pad, labels[i], kBlack);
+        if (!labels.empty())
+            draw_text(out, x, pad, labels[i], kBlack);
         blit(out, images[i], x, pad + label_h);
         x += images[i].width + pad;
     }
@@ -186,17 +216,22 @@ RgbImage side_by_side(const std::vector<RgbImage>& images, const std::vector<std
 }
 
 GrayImage read_gray_png(const fs::path& path) {
-    if (!fs::is_regular_file(path)) fail("image '{}' does not exist", path.string());
+    if (!fs::is_regular_file(path))
+        fail("image '{}' does not exist", path.string());
     int w = 0, h = 0, channels = 0;
     if (stbi_info(path.c_str(), &w, &h, &channels) == 0) {
-        fail("'{}' is not a readable PNG ({}); re-export it as an 8-bit grayscale PNG", path.string(),
-             stbi_failure_reason() ? stbi_failure_reason() : "unknown format");
+        fail("'{}' is not a readable PNG ({}); re-export it as an 8-bit grayscale PNG",
+             path.string(), stbi_failure_reason() ? stbi_failure_reason() : "unknown format");
     }
     if (stbi_is_16_bit(path.c_str())) {
-        fail("'{}' is a 16-bit PNG; NeRF2 spectra are 8-bit grayscale (value = byte / 255): convert it", path.string());
+        fail(
+            "'{}' is a 16-bit PNG; NeRF2 spectra are 8-bit grayscale (value = byte / 255): convert "
+            "it",
+            path.string());
     }
     unsigned char* data = stbi_load(path.c_str(), &w, &h, &channels, 1);
-    if (data == nullptr) fail("cannot decode '{}': {}", path.string(), stbi_failure_reason());
+    if (data == nullptr)
+        fail("cannot decode '{}': {}", path.string(), stbi_failure_reason());
     GrayImage img;
     img.width = w;
     img.height = h;
@@ -207,15 +242,19 @@ GrayImage read_gray_png(const fs::path& path) {
 }
 
 void write_gray_png(const GrayImage& image, const fs::path& path) {
-    if (image.pixels.size() != static_cast<std::size_t>(image.width) * image.height || image.width <= 0) {
-        fail("write_gray_png '{}': {} pixels do not fill {} x {}", path.string(), image.pixels.size(), image.width, image.height);
+    if (image.pixels.size() != static_cast<std::size_t>(image.width) * image.height ||
+        image.width <= 0) {
+        fail("write_gray_png '{}': {} pixels do not fill {} x {}", path.string(),
+             image.pixels.size(), image.width, image.height);
     }
     write_png_pixels(path, image.width, image.height, 1, image.pixels.data());
 }
 
 void write_rgb_png(const RgbImage& image, const fs::path& path) {
-    if (image.rgb.size() != static_cast<std::size_t>(image.width) * image.height * 3 || image.width <= 0) {
-        fail("write_rgb_png '{}': {} bytes do not fill {} x {} RGB", path.string(), image.rgb.size(), image.width, image.height);
+    if (image.rgb.size() != static_cast<std::size_t>(image.width) * image.height * 3 ||
+        image.width <= 0) {
+        fail("write_rgb_png '{}': {} bytes do not fill {} x {} RGB", path.string(),
+             image.rgb.size(), image.width, image.height);
     }
     write_png_pixels(path, image.width, image.height, 3, image.rgb.data());
 }

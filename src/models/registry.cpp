@@ -12,15 +12,25 @@ namespace radiofield::models {
 namespace {
 
 void register_knn_models() {
-    train::register_model("knn", "GRaF's KNN baseline: weighted mean of the L nearest measured spectra "
-                                 "(weights: equal | inverse_distance | barycentric)",
-                          [](const nlohmann::json& c) { return std::make_unique<KnnModel>(KnnConfig::from_json(c)); });
-    train::register_model("knn_dl", "GRaF's KNN-DL baseline: a small CNN predicts per-pixel weights of the "
-                                    "L nearest measured spectra",
-                          [](const nlohmann::json& c) { return std::make_unique<KnnDlModel>(KnnDlConfig::from_json(c)); });
-    train::register_model("knn_paths", "Nearest-neighbour path sets: the nearest measured link's paths moved to the "
-                                       "query, with a learnt gain per interaction depth",
-                          [](const nlohmann::json& c) { return std::make_unique<KnnPathsModel>(KnnPathsConfig::from_json(c)); });
+    train::register_model("knn",
+                          "GRaF's KNN baseline: weighted mean of the L nearest measured spectra "
+                          "(weights: equal | inverse_distance | barycentric)",
+                          [](const nlohmann::json& c) {
+                              return std::make_unique<KnnModel>(KnnConfig::from_json(c));
+                          });
+    train::register_model("knn_dl",
+                          "GRaF's KNN-DL baseline: a small CNN predicts per-pixel weights of the "
+                          "L nearest measured spectra",
+                          [](const nlohmann::json& c) {
+                              return std::make_unique<KnnDlModel>(KnnDlConfig::from_json(c));
+                          });
+    train::register_model(
+        "knn_paths",
+        "Nearest-neighbour path sets: the nearest measured link's paths moved to the "
+        "query, with a learnt gain per interaction depth",
+        [](const nlohmann::json& c) {
+            return std::make_unique<KnnPathsModel>(KnnPathsConfig::from_json(c));
+        });
 }
 
 }  // namespace

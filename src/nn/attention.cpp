@@ -7,8 +7,8 @@
 #include <cmath>
 #include <limits>
 
-#include "radiofield/core/json_config.hpp"
 #include "radiofield/core/error.hpp"
+#include "radiofield/core/json_config.hpp"
 
 namespace radiofield::nn {
 namespace {
@@ -135,8 +135,7 @@ torch::Tensor MultiHeadAttentionImpl::forward(const torch::Tensor& query,
 
 TransformerBlockConfig TransformerBlockConfig::from_json(const nlohmann::json& j) {
     constexpr std::string_view where = "transformer block config";
-    check_keys(j, {"dim", "heads", "kv_dim", "cross_attention", "mlp_ratio", "dropout"},
-                       where);
+    check_keys(j, {"dim", "heads", "kv_dim", "cross_attention", "mlp_ratio", "dropout"}, where);
     TransformerBlockConfig c;
     c.dim = get_or(j, "dim", c.dim, where);
     c.heads = get_or(j, "heads", c.heads, where);

@@ -12,9 +12,12 @@
 namespace radiofield::nn {
 
 DeviceChoice parse_device(std::string_view name) {
-    if (name == "auto") return DeviceChoice::Auto;
-    if (name == "cpu") return DeviceChoice::Cpu;
-    if (name == "cuda") return DeviceChoice::Cuda;
+    if (name == "auto")
+        return DeviceChoice::Auto;
+    if (name == "cpu")
+        return DeviceChoice::Cpu;
+    if (name == "cuda")
+        return DeviceChoice::Cuda;
     fail("unknown device '{}': use --device auto, cpu or cuda", name);
 }
 
@@ -26,7 +29,9 @@ bool cuda_built() {
 #endif
 }
 
-bool cuda_available() { return cuda_built() && torch::cuda::is_available(); }
+bool cuda_available() {
+    return cuda_built() && torch::cuda::is_available();
+}
 
 torch::Device resolve_device(DeviceChoice choice) {
     switch (choice) {
@@ -37,23 +42,28 @@ torch::Device resolve_device(DeviceChoice choice) {
             return cuda_available() ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
         case DeviceChoice::Cuda:
             if (!cuda_built()) {
-                fail("--device cuda: this radiofield was built without CUDA; rebuild with "
-                     "`make cuda` (CMake preset 'cuda') or use --device cpu");
+                fail(
+                    "--device cuda: this radiofield was built without CUDA; rebuild with "
+                    "`make cuda` (CMake preset 'cuda') or use --device cpu");
             }
             if (!torch::cuda::is_available()) {
-                fail("--device cuda: no CUDA device is visible (check the driver and "
-                     "CUDA_VISIBLE_DEVICES) ; use --device cpu or auto");
+                fail(
+                    "--device cuda: no CUDA device is visible (check the driver and "
+                    "CUDA_VISIBLE_DEVICES) ; use --device cpu or auto");
             }
             return {torch::kCUDA, 0};
     }
     fail("unreachable device choice");
 }
 
-std::string torch_version() { return TORCH_VERSION; }
+std::string torch_version() {
+    return TORCH_VERSION;
+}
 
 std::string cuda_device_name() {
 #ifdef RADIOFIELD_WITH_CUDA
-    if (cuda_available()) return at::cuda::getCurrentDeviceProperties()->name;
+    if (cuda_available())
+        return at::cuda::getCurrentDeviceProperties()->name;
 #endif
     return "";
 }

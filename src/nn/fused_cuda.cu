@@ -17,8 +17,11 @@ constexpr int kRowsPerBlock = 256;
 // Threads are (column quad q, row lane l): q < nq = N/4 columns of float4, l < lanes =
 // kThreads / nq. Each thread walks rows l, l + lanes, … of the block's slice and keeps its
 // quad's running sum; the lanes' sums meet in shared memory.
-__global__ void relu_bias_backward_kernel(const float4* __restrict__ g, const float4* __restrict__ y,
-                                          float4* __restrict__ gz, float4* __restrict__ partial, int64_t m,
+__global__ void relu_bias_backward_kernel(const float4* __restrict__ g,
+                                          const float4* __restrict__ y,
+                                          float4* __restrict__ gz,
+                                          float4* __restrict__ partial,
+                                          int64_t m,
                                           int nq) {
     __shared__ float4 sums[kThreads];
     const int lanes = kThreads / nq;
@@ -48,14 +51,18 @@ __global__ void relu_bias_backward_kernel(const float4* __restrict__ g, const fl
     }
 }
 
-bool aligned16(const void* p) { return reinterpret_cast<std::uintptr_t>(p) % 16 == 0; }
+bool aligned16(const void* p) {
+    return reinterpret_cast<std::uintptr_t>(p) % 16 == 0;
+}
 
 }  // namespace
 
-std::pair<torch::Tensor, torch::Tensor> relu_bias_backward_cuda(const torch::Tensor& g, const torch::Tensor& y) {
+std::pair<torch::Tensor, torch::Tensor> relu_bias_backward_cuda(const torch::Tensor& g,
+                                                                const torch::Tensor& y) {
     const int64_t m = g.size(0), n = g.size(1);
     // The vector kernel needs whole float4 rows and at most one row of quads per block.
-    if (n % 4 != 0 || n / 4 > kThreads || m == 0 || !aligned16(g.data_ptr()) || !aligned16(y.data_ptr())) {
+    if (n % 4 != 0 || n / 4 > kThreads || m == 0 || !aligned16(g.data_ptr()) ||
+        !aligned16(y.data_ptr())) {
         return relu_bias_backward_reference(g, y);
     }
     const int nq = static_cast<int>(n / 4);
@@ -64,8 +71,10 @@ std::pair<torch::Tensor, torch::Tensor> relu_bias_backward_cuda(const torch::Ten
     auto partial = torch::empty({blocks, n}, g.options());
     auto stream = at::cuda::getCurrentCUDAStream();
     relu_bias_backward_kernel<<<static_cast<unsigned>(blocks), kThreads, 0, stream>>>(
-        reinterpret_cast<const float4*>(g.data_ptr<float>()), reinterpret_cast<const float4*>(y.data_ptr<float>()),
-        reinterpret_cast<float4*>(gz.data_ptr<float>()), reinterpret_cast<float4*>(partial.data_ptr<float>()), m, nq);
+        reinterpret_cast<const float4*>(g.data_ptr<float>()),
+        reinterpret_cast<const float4*>(y.data_ptr<float>()),
+        reinterpret_cast<float4*>(gz.data_ptr<float>()),
+        reinterpret_cast<float4*>(partial.data_ptr<float>()), m, nq);
     C10_CUDA_KERNEL_LAUNCH_CHECK();
     return {gz, partial.sum(0)};
 }

@@ -1,6 +1,7 @@
 // CUDA implementation of the per-sample min–max normalisation (reference: ops_cpu.cpp).
 #include <ATen/cuda/CUDAContext.h>
 #include <c10/cuda/CUDAException.h>
+
 #include <cfloat>
 
 #include "radiofield/nn/ops.hpp"
@@ -11,7 +12,8 @@ namespace {
 constexpr int kThreads = 256;
 
 // One block per sample: block-wide min and max reduction, then a normalising pass.
-__global__ void minmax_normalize_kernel(const float* __restrict__ in, float* __restrict__ out,
+__global__ void minmax_normalize_kernel(const float* __restrict__ in,
+                                        float* __restrict__ out,
                                         int64_t m) {
     __shared__ float s_lo[kThreads];
     __shared__ float s_hi[kThreads];
@@ -36,7 +38,8 @@ __global__ void minmax_normalize_kernel(const float* __restrict__ in, float* __r
     const float range = s_hi[0] - s_lo[0];
     const float scale = range > 0.f ? 1.f / range : 0.f;
     const float base = s_lo[0];
-    for (int64_t j = threadIdx.x; j < m; j += blockDim.x) dst[j] = (row[j] - base) * scale;
+    for (int64_t j = threadIdx.x; j < m; j += blockDim.x)
+        dst[j] = (row[j] - base) * scale;
 }
 
 }  // namespace

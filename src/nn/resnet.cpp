@@ -1,8 +1,8 @@
 // ResNet-18 trunk as torchvision's resnet18 (models/resnet.py: BasicBlock, ResNet).
 #include "radiofield/nn/resnet.hpp"
 
-#include "radiofield/core/json_config.hpp"
 #include "radiofield/core/error.hpp"
+#include "radiofield/core/json_config.hpp"
 
 namespace radiofield::nn {
 namespace {

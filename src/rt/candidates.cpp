@@ -32,7 +32,8 @@ struct CodeHash {
     using is_transparent = void;
     std::size_t operator()(std::span<const Code> s) const {
         std::uint64_t h = 0x9E3779B97F4A7C15ull ^ s.size();
-        for (Code c : s) h = (h ^ c) * 0xBF58476D1CE4E5B9ull, h ^= h >> 31;
+        for (Code c : s)
+            h = (h ^ c) * 0xBF58476D1CE4E5B9ull, h ^= h >> 31;
         return static_cast<std::size_t>(h);
     }
     std::size_t operator()(const std::vector<Code>& v) const { return (*this)(std::span(v)); }
@@ -53,7 +54,9 @@ struct RayState {
     std::array<Code, kMaxTraceDepth> codes{};
 };
 
-Vec3 reflect(const Vec3& d, const Vec3& n) { return d - n * (2 * dot(d, n)); }
+Vec3 reflect(const Vec3& d, const Vec3& n) {
+    return d - n * (2 * dot(d, n));
+}
 
 constexpr std::size_t kBlock = 1024;  // primary rays per work item
 
@@ -61,8 +64,12 @@ constexpr std::size_t kBlock = 1024;  // primary rays per work item
 // interaction appended to a chain (the state's codes/depth include that interaction) and
 // stores what it returns in the continuing ray's `node`.
 template <typename Visit>
-void trace_block(const EmbreeScene& scene, const Vec3& source, const CandidateSearch& search,
-                 std::size_t begin, std::size_t end, Visit&& visit) {
+void trace_block(const EmbreeScene& scene,
+                 const Vec3& source,
+                 const CandidateSearch& search,
+                 std::size_t begin,
+                 std::size_t end,
+                 Visit&& visit) {
     std::vector<RayState> wave, next;
     std::vector<PacketRay> packet;
     wave.reserve(end - begin);
@@ -83,7 +90,8 @@ void trace_block(const EmbreeScene& scene, const Vec3& source, const CandidateSe
         next.clear();
         for (std::size_t k = 0; k < wave.size(); ++k) {
             const RayHit& h = packet[k].result;
-            if (!h.hit) continue;
+            if (!h.hit)
+                continue;
             RayState s = wave[k];
             s.depth = depth + 1;
             if (search.specular) {
@@ -93,14 +101,16 @@ void trace_block(const EmbreeScene& scene, const Vec3& source, const CandidateSe
                 r.dir = normalize(d);
                 r.origin = scene.offset(h.point, h.normal, r.dir);
                 r.node = visit(r, h);
-                if (s.depth < search.max_depth) next.push_back(r);
+                if (s.depth < search.max_depth)
+                    next.push_back(r);
             }
             if (search.transmission) {
                 s.codes[depth] = pack(h.object, h.primitive, InteractionType::Transmission);
                 RayState t = s;
                 t.origin = scene.offset(h.point, h.normal, t.dir);
                 t.node = visit(t, h);
-                if (s.depth < search.max_depth) next.push_back(t);
+                if (s.depth < search.max_depth)
+                    next.push_back(t);
             }
         }
         std::swap(wave, next);
@@ -110,7 +120,8 @@ void trace_block(const EmbreeScene& scene, const Vec3& source, const CandidateSe
 }  // namespace
 
 bool canonical_less(const FaceSequence& a, const FaceSequence& b) {
-    if (a.size() != b.size()) return a.size() < b.size();
+    if (a.size() != b.size())
+        return a.size() < b.size();
     return a < b;
 }
 
@@ -122,7 +133,8 @@ Vec3 fibonacci_direction(std::size_t i, std::size_t n) {
     return {r * std::cos(phi), r * std::sin(phi), z};
 }
 
-std::vector<FaceSequence> find_candidates(const EmbreeScene& scene, const Vec3& source,
+std::vector<FaceSequence> find_candidates(const EmbreeScene& scene,
+                                          const Vec3& source,
                                           const CandidateSearch& search) {
     if (search.samples == 0 || search.max_depth <= 0 || (!search.specular && !search.transmission))
         return {};
@@ -134,29 +146,34 @@ std::vector<FaceSequence> find_candidates(const EmbreeScene& scene, const Vec3& 
             const std::size_t begin = b * kBlock, end = std::min(search.samples, begin + kBlock);
             trace_block(scene, source, search, begin, end, [&](const RayState& s, const RayHit&) {
                 const std::span<const Code> key(s.codes.data(), static_cast<std::size_t>(s.depth));
-                if (set.find(key) == set.end()) set.emplace(key.begin(), key.end());
+                if (set.find(key) == set.end())
+                    set.emplace(key.begin(), key.end());
                 return std::int32_t{-1};
             });
         }
     });
     CodeSet all;
-    for (auto& set : local) all.merge(set);
+    for (auto& set : local)
+        all.merge(set);
     std::vector<FaceSequence> out;
     out.reserve(all.size());
     for (const auto& codes : all) {
         FaceSequence seq;
         seq.reserve(codes.size());
-        for (Code c : codes) seq.push_back(unpack(c));
+        for (Code c : codes)
+            seq.push_back(unpack(c));
         out.push_back(std::move(seq));
     }
     std::sort(out.begin(), out.end(), canonical_less);
     return out;
 }
 
-std::vector<RayChain> find_scattering_chains(const EmbreeScene& scene, const Vec3& source,
+std::vector<RayChain> find_scattering_chains(const EmbreeScene& scene,
+                                             const Vec3& source,
                                              const CandidateSearch& search,
                                              const std::vector<bool>& scatters) {
-    if (search.samples == 0 || search.max_depth <= 0) return {};
+    if (search.samples == 0 || search.max_depth <= 0)
+        return {};
     CandidateSearch specular_only = search;
     specular_only.specular = true;
     specular_only.transmission = false;
@@ -172,22 +189,22 @@ std::vector<RayChain> find_scattering_chains(const EmbreeScene& scene, const Vec
             const std::size_t begin = b * kBlock, end = std::min(search.samples, begin + kBlock);
             nodes.clear();
             std::vector<RayChain>& out = per_block[b];
-            trace_block(scene, source, specular_only, begin, end,
-                        [&](const RayState& s, const RayHit& h) {
-                            const auto id = static_cast<std::int32_t>(nodes.size());
-                            const FaceRef face = unpack(s.codes[s.depth - 1]);
-                            nodes.push_back({s.node, {h.point, face}});
-                            const auto material = scene.triangle(face.object, face.primitive).material;
-                            if (material < scatters.size() && scatters[material]) {
-                                RayChain chain;
-                                chain.ray = s.ray;
-                                for (std::int32_t n = id; n >= 0; n = nodes[n].parent)
-                                    chain.hits.push_back(nodes[n].vertex);
-                                std::reverse(chain.hits.begin(), chain.hits.end());
-                                out.push_back(std::move(chain));
-                            }
-                            return id;
-                        });
+            trace_block(
+                scene, source, specular_only, begin, end, [&](const RayState& s, const RayHit& h) {
+                    const auto id = static_cast<std::int32_t>(nodes.size());
+                    const FaceRef face = unpack(s.codes[s.depth - 1]);
+                    nodes.push_back({s.node, {h.point, face}});
+                    const auto material = scene.triangle(face.object, face.primitive).material;
+                    if (material < scatters.size() && scatters[material]) {
+                        RayChain chain;
+                        chain.ray = s.ray;
+                        for (std::int32_t n = id; n >= 0; n = nodes[n].parent)
+                            chain.hits.push_back(nodes[n].vertex);
+                        std::reverse(chain.hits.begin(), chain.hits.end());
+                        out.push_back(std::move(chain));
+                    }
+                    return id;
+                });
             // Waves visit depth by depth; order each block by (ray, depth) for determinism.
             std::stable_sort(out.begin(), out.end(), [](const RayChain& a, const RayChain& c) {
                 return a.ray != c.ray ? a.ray < c.ray : a.hits.size() < c.hits.size();
@@ -196,7 +213,8 @@ std::vector<RayChain> find_scattering_chains(const EmbreeScene& scene, const Vec
     });
     std::vector<RayChain> all;
     for (auto& v : per_block)
-        for (auto& c : v) all.push_back(std::move(c));
+        for (auto& c : v)
+            all.push_back(std::move(c));
     return all;
 }
 

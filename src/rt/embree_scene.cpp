@@ -42,7 +42,8 @@ struct EdgeKey {
 struct EdgeHash {
     std::size_t operator()(const EdgeKey& k) const {
         std::uint64_t h = 1469598103934665603ull;
-        for (auto b : k.bits) h = (h ^ b) * 1099511628211ull + (h >> 29);
+        for (auto b : k.bits)
+            h = (h ^ b) * 1099511628211ull + (h >> 29);
         return static_cast<std::size_t>(h);
     }
 };
@@ -52,12 +53,14 @@ std::array<std::uint64_t, 3> vertex_bits(const Vec3& v) {
 }
 EdgeKey edge_key(const Vec3& a, const Vec3& b) {
     auto ka = vertex_bits(a), kb = vertex_bits(b);
-    if (kb < ka) std::swap(ka, kb);
+    if (kb < ka)
+        std::swap(ka, kb);
     return {{ka[0], ka[1], ka[2], kb[0], kb[1], kb[2]}};
 }
 
 std::size_t find_root(std::vector<std::size_t>& parent, std::size_t i) {
-    while (parent[i] != i) i = parent[i] = parent[parent[i]];
+    while (parent[i] != i)
+        i = parent[i] = parent[parent[i]];
     return i;
 }
 
@@ -66,14 +69,16 @@ std::size_t find_root(std::vector<std::size_t>& parent, std::size_t i) {
 EmbreeDevice::EmbreeDevice(const char* config) {
     m_device = rtcNewDevice(config);
     if (!m_device)
-        fail("Embree device creation failed (error {}); check that libembree3 matches the "
-             "headers and the CPU supports SSE2",
-             static_cast<int>(rtcGetDeviceError(nullptr)));
+        fail(
+            "Embree device creation failed (error {}); check that libembree3 matches the "
+            "headers and the CPU supports SSE2",
+            static_cast<int>(rtcGetDeviceError(nullptr)));
     rtcSetDeviceErrorFunction(m_device, embree_error, nullptr);
 }
 
 EmbreeDevice::~EmbreeDevice() {
-    if (m_device) rtcReleaseDevice(m_device);
+    if (m_device)
+        rtcReleaseDevice(m_device);
 }
 
 EmbreeScene::EmbreeScene(const scene::Scene& scene) : m_scene(scene) {
@@ -85,34 +90,37 @@ EmbreeScene::EmbreeScene(const scene::Scene& scene) : m_scene(scene) {
     rtcSetSceneBuildQuality(m_handle, RTC_BUILD_QUALITY_HIGH);
     for (std::size_t o = 0; o < scene.meshes.size(); ++o) {
         const auto& mesh = scene.meshes[o];
-        if (mesh.triangles.empty()) continue;
+        if (mesh.triangles.empty())
+            continue;
         RTCGeometry geom = rtcNewGeometry(m_device.get(), RTC_GEOMETRY_TYPE_TRIANGLE);
-        auto* v = static_cast<float*>(rtcSetNewGeometryBuffer(
-            geom, RTC_BUFFER_TYPE_VERTEX, 0, RTC_FORMAT_FLOAT3, 3 * sizeof(float),
-            mesh.vertices.size()));
+        auto* v = static_cast<float*>(rtcSetNewGeometryBuffer(geom, RTC_BUFFER_TYPE_VERTEX, 0,
+                                                              RTC_FORMAT_FLOAT3, 3 * sizeof(float),
+                                                              mesh.vertices.size()));
         for (std::size_t i = 0; i < mesh.vertices.size(); ++i) {
             const Vec3 p = mesh.vertices[i] - m_shift;
             v[3 * i] = static_cast<float>(p.x);
             v[3 * i + 1] = static_cast<float>(p.y);
             v[3 * i + 2] = static_cast<float>(p.z);
         }
-        auto* idx = static_cast<unsigned*>(rtcSetNewGeometryBuffer(
-            geom, RTC_BUFFER_TYPE_INDEX, 0, RTC_FORMAT_UINT3, 3 * sizeof(unsigned),
-            mesh.triangles.size()));
+        auto* idx = static_cast<unsigned*>(
+            rtcSetNewGeometryBuffer(geom, RTC_BUFFER_TYPE_INDEX, 0, RTC_FORMAT_UINT3,
+                                    3 * sizeof(unsigned), mesh.triangles.size()));
         for (std::size_t t = 0; t < mesh.triangles.size(); ++t)
-            for (int k = 0; k < 3; ++k) idx[3 * t + k] = mesh.triangles[t][k];
+            for (int k = 0; k < 3; ++k)
+                idx[3 * t + k] = mesh.triangles[t][k];
         rtcCommitGeometry(geom);
         rtcAttachGeometryByID(m_handle, geom, static_cast<unsigned>(o));
         rtcReleaseGeometry(geom);  // the scene holds its own reference
     }
     rtcCommitScene(m_handle);
     if (const RTCError e = rtcGetDeviceError(m_device.get()); e != RTC_ERROR_NONE)
-        fail("building the Embree scene for '{}' failed (error {}); see the log above",
-             scene.name, static_cast<int>(e));
+        fail("building the Embree scene for '{}' failed (error {}); see the log above", scene.name,
+             static_cast<int>(e));
 }
 
 EmbreeScene::~EmbreeScene() {
-    if (m_handle) rtcReleaseScene(m_handle);
+    if (m_handle)
+        rtcReleaseScene(m_handle);
 }
 
 void EmbreeScene::build_triangles() {
@@ -145,7 +153,8 @@ void EmbreeScene::build_triangles() {
         }
         m_first.push_back(m_triangles.size());
     }
-    if (m_triangles.empty()) return;
+    if (m_triangles.empty())
+        return;
     m_shift = (lo + hi) * 0.5;
     const Vec3 size = hi - lo;
     // Float vertices carry ~6e-8 relative error; 1e-6 of the extent leaves a wide margin.
@@ -161,7 +170,8 @@ void EmbreeScene::assign_plane_ids() {
     for (std::size_t g = 0; g < m_triangles.size(); ++g) {
         const auto& t = m_triangles[g];
         const Vec3 v[3] = {t.v0, t.v0 + t.e1, t.v0 + t.e2};
-        for (int k = 0; k < 3; ++k) edges[edge_key(v[k], v[(k + 1) % 3])].push_back(g);
+        for (int k = 0; k < 3; ++k)
+            edges[edge_key(v[k], v[(k + 1) % 3])].push_back(g);
     }
     const double tol = m_epsilon * 1e-3;
     for (const auto& [key, tris] : edges) {
@@ -169,7 +179,8 @@ void EmbreeScene::assign_plane_ids() {
             for (std::size_t j = i + 1; j < tris.size(); ++j) {
                 const auto& a = m_triangles[tris[i]];
                 const auto& b = m_triangles[tris[j]];
-                if (dot(a.normal, b.normal) < 1 - 1e-9) continue;
+                if (dot(a.normal, b.normal) < 1 - 1e-9)
+                    continue;
                 if (std::abs(dot(a.normal, b.v0) - a.offset) > tol ||
                     std::abs(dot(a.normal, b.v0 + b.e1) - a.offset) > tol ||
                     std::abs(dot(a.normal, b.v0 + b.e2) - a.offset) > tol)
@@ -182,12 +193,15 @@ void EmbreeScene::assign_plane_ids() {
     std::uint32_t next = 0;
     for (std::size_t g = 0; g < m_triangles.size(); ++g) {
         const std::size_t r = find_root(parent, g);
-        if (id[r] == UINT32_MAX) id[r] = next++;
+        if (id[r] == UINT32_MAX)
+            id[r] = next++;
         m_triangles[g].plane_id = id[r];
     }
 }
 
-RayHit EmbreeScene::resolve(const Vec3& origin, const Vec3& dir, std::uint32_t geom,
+RayHit EmbreeScene::resolve(const Vec3& origin,
+                            const Vec3& dir,
+                            std::uint32_t geom,
                             std::uint32_t prim) const {
     RayHit h;
     h.hit = true;
@@ -201,7 +215,9 @@ RayHit EmbreeScene::resolve(const Vec3& origin, const Vec3& dir, std::uint32_t g
     return h;
 }
 
-RayHit EmbreeScene::intersect(const Vec3& origin, const Vec3& dir, double tnear,
+RayHit EmbreeScene::intersect(const Vec3& origin,
+                              const Vec3& dir,
+                              double tnear,
                               double tfar) const {
     RTCIntersectContext ctx;
     rtcInitIntersectContext(&ctx);
@@ -210,7 +226,8 @@ RayHit EmbreeScene::intersect(const Vec3& origin, const Vec3& dir, double tnear,
     rh.hit.geomID = RTC_INVALID_GEOMETRY_ID;
     rh.hit.instID[0] = RTC_INVALID_GEOMETRY_ID;
     rtcIntersect1(m_handle, &ctx, &rh);
-    if (rh.hit.geomID == RTC_INVALID_GEOMETRY_ID) return {};
+    if (rh.hit.geomID == RTC_INVALID_GEOMETRY_ID)
+        return {};
     RayHit h = resolve(origin, dir, rh.hit.geomID, rh.hit.primID);
     if (!std::isfinite(h.t)) {  // ray parallel to the plane: keep Embree's distance
         h.t = rh.ray.tfar;
@@ -231,21 +248,31 @@ bool EmbreeScene::occluded(const Vec3& a, const Vec3& b) const {
 void EmbreeScene::intersect_packets(std::span<PacketRay> rays, bool coherent) const {
     RTCIntersectContext ctx;
     rtcInitIntersectContext(&ctx);
-    if (coherent) ctx.flags = RTC_INTERSECT_CONTEXT_FLAG_COHERENT;
+    if (coherent)
+        ctx.flags = RTC_INTERSECT_CONTEXT_FLAG_COHERENT;
     alignas(64) int valid[16];
     alignas(64) RTCRayHit16 rh;
     for (std::size_t base = 0; base < rays.size(); base += 16) {
         const std::size_t n = std::min<std::size_t>(16, rays.size() - base);
         for (std::size_t k = 0; k < 16; ++k) {
             valid[k] = k < n ? -1 : 0;
-            if (k >= n) continue;
+            if (k >= n)
+                continue;
             const PacketRay& r = rays[base + k];
             RTCRay one;
             fill_ray(one, r.origin - m_shift, r.dir, r.tnear, r.tfar);
-            rh.ray.org_x[k] = one.org_x; rh.ray.org_y[k] = one.org_y; rh.ray.org_z[k] = one.org_z;
-            rh.ray.dir_x[k] = one.dir_x; rh.ray.dir_y[k] = one.dir_y; rh.ray.dir_z[k] = one.dir_z;
-            rh.ray.tnear[k] = one.tnear; rh.ray.tfar[k] = one.tfar;
-            rh.ray.time[k] = 0; rh.ray.mask[k] = 0xFFFFFFFFu; rh.ray.id[k] = 0; rh.ray.flags[k] = 0;
+            rh.ray.org_x[k] = one.org_x;
+            rh.ray.org_y[k] = one.org_y;
+            rh.ray.org_z[k] = one.org_z;
+            rh.ray.dir_x[k] = one.dir_x;
+            rh.ray.dir_y[k] = one.dir_y;
+            rh.ray.dir_z[k] = one.dir_z;
+            rh.ray.tnear[k] = one.tnear;
+            rh.ray.tfar[k] = one.tfar;
+            rh.ray.time[k] = 0;
+            rh.ray.mask[k] = 0xFFFFFFFFu;
+            rh.ray.id[k] = 0;
+            rh.ray.flags[k] = 0;
             rh.hit.geomID[k] = RTC_INVALID_GEOMETRY_ID;
             rh.hit.instID[0][k] = RTC_INVALID_GEOMETRY_ID;
         }
@@ -269,7 +296,9 @@ Vec3 EmbreeScene::offset(const Vec3& p, const Vec3& normal, const Vec3& dir) con
     return p + normal * (dot(normal, dir) >= 0 ? m_epsilon : -m_epsilon);
 }
 
-bool EmbreeScene::visible(const Vec3& a, const Vec3& normal_a, const Vec3& b,
+bool EmbreeScene::visible(const Vec3& a,
+                          const Vec3& normal_a,
+                          const Vec3& b,
                           const Vec3& normal_b) const {
     const Vec3 d = b - a;
     const Vec3 pa = dot(normal_a, normal_a) > 0 ? offset(a, normal_a, d) : a;
@@ -282,7 +311,8 @@ bool inside_triangle(const TriangleInfo& tri, const Vec3& p, double tolerance) {
     const double d00 = dot(tri.e1, tri.e1), d01 = dot(tri.e1, tri.e2), d11 = dot(tri.e2, tri.e2);
     const double d20 = dot(w, tri.e1), d21 = dot(w, tri.e2);
     const double denom = d00 * d11 - d01 * d01;
-    if (denom <= 0) return false;
+    if (denom <= 0)
+        return false;
     const double v = (d11 * d20 - d01 * d21) / denom;
     const double u = (d00 * d21 - d01 * d20) / denom;
     return v >= -tolerance && u >= -tolerance && v + u <= 1 + tolerance;

@@ -8,8 +8,10 @@
 
 namespace radiofield::rt {
 
-std::optional<std::vector<Vec3>> image_points(const EmbreeScene& scene, const Vec3& src,
-                                              std::span<const FaceRef> faces, const Vec3& dst) {
+std::optional<std::vector<Vec3>> image_points(const EmbreeScene& scene,
+                                              const Vec3& src,
+                                              std::span<const FaceRef> faces,
+                                              const Vec3& dst) {
     const std::size_t k = faces.size();
     std::vector<Vec3> images(k + 1);  // images[j]: source seen through faces[0..j)
     images[0] = src;
@@ -28,14 +30,17 @@ std::optional<std::vector<Vec3>> image_points(const EmbreeScene& scene, const Ve
         const Vec3& s = images[jj + 1];
         const Vec3 d = target - s;
         const double denom = dot(tri.normal, d);
-        if (std::abs(denom) <= 1e-15 * norm(d)) return std::nullopt;  // parallel to the plane
+        if (std::abs(denom) <= 1e-15 * norm(d))
+            return std::nullopt;  // parallel to the plane
         // The line must cross the plane strictly between the image and the target: for a
         // reflection that puts the real previous point and the target on the same side, for
         // a transmission on opposite sides.
         const double t = (tri.offset - dot(tri.normal, s)) / denom;
-        if (!(t > kMargin && t < 1 - kMargin)) return std::nullopt;
+        if (!(t > kMargin && t < 1 - kMargin))
+            return std::nullopt;
         const Vec3 p = s + d * t;
-        if (!inside_triangle(tri, p)) return std::nullopt;
+        if (!inside_triangle(tri, p))
+            return std::nullopt;
         points[jj] = p;
         target = p;
     }
@@ -43,18 +48,24 @@ std::optional<std::vector<Vec3>> image_points(const EmbreeScene& scene, const Ve
     // by the crossing test) and no segment may be degenerate.
     for (std::size_t j = 0; j < k; ++j) {
         const Vec3& prev = j == 0 ? src : points[j - 1];
-        if (norm(points[j] - prev) <= scene.epsilon()) return std::nullopt;
+        if (norm(points[j] - prev) <= scene.epsilon())
+            return std::nullopt;
     }
-    if (k > 0 && norm(dst - points[k - 1]) <= scene.epsilon()) return std::nullopt;
+    if (k > 0 && norm(dst - points[k - 1]) <= scene.epsilon())
+        return std::nullopt;
     return points;
 }
 
-bool chain_visible(const EmbreeScene& scene, const Vec3& src, std::span<const FaceRef> faces,
-                   std::span<const Vec3> points, const Vec3& dst) {
+bool chain_visible(const EmbreeScene& scene,
+                   const Vec3& src,
+                   std::span<const FaceRef> faces,
+                   std::span<const Vec3> points,
+                   const Vec3& dst) {
     Vec3 a = src, na{};
     for (std::size_t j = 0; j < faces.size(); ++j) {
         const Vec3& nb = scene.triangle(faces[j].object, faces[j].primitive).normal;
-        if (!scene.visible(a, na, points[j], nb)) return false;
+        if (!scene.visible(a, na, points[j], nb))
+            return false;
         a = points[j];
         na = nb;
     }

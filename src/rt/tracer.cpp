@@ -18,16 +18,20 @@
 namespace radiofield::rt {
 namespace {
 
-AntennaPose pose_of(const scene::Device& d) { return {&d.array.antenna, d.rotation()}; }
+AntennaPose pose_of(const scene::Device& d) {
+    return {&d.array.antenna, d.rotation()};
+}
 
 // Order of the final path list: depth, then the chain of (object, primitive, type).
 bool path_less(const Path& a, const Path& b) {
-    if (a.depth() != b.depth()) return a.depth() < b.depth();
+    if (a.depth() != b.depth())
+        return a.depth() < b.depth();
     for (int i = 0; i < a.depth(); ++i) {
         const auto& x = a.interactions[i];
         const auto& y = b.interactions[i];
         const FaceRef fx{x.object, x.primitive, x.type}, fy{y.object, y.primitive, y.type};
-        if (fx != fy) return fx < fy;
+        if (fx != fy)
+            return fx < fy;
     }
     return false;
 }
@@ -44,8 +48,9 @@ void TraceOptions::validate() const {
         fail("max_depth ({}) must be between 0 and {}", max_depth, kMaxTraceDepth);
     const bool shoots = max_depth > 0 && (specular || transmission || diffuse);
     if (shoots && samples_per_source == 0)
-        fail("samples_per_source must be positive when specular, transmission or diffuse "
-             "paths are requested (or set max_depth to 0)");
+        fail(
+            "samples_per_source must be positive when specular, transmission or diffuse "
+            "paths are requested (or set max_depth to 0)");
     if (samples_per_source > 0xFFFFFFFFull)
         fail("samples_per_source ({}) must be below 2^32", samples_per_source);
 }
@@ -56,11 +61,14 @@ Tracer::Tracer(const scene::Scene& scene, double frequency_hz, scene::Extrapolat
         fail("ray tracing frequency ({} Hz) must be positive and finite", frequency_hz);
     scene.validate();
     m_eta.reserve(scene.materials.size());
-    for (const auto& m : scene.materials) m_eta.push_back(m.properties(frequency_hz, extrapolation).eta);
+    for (const auto& m : scene.materials)
+        m_eta.push_back(m.properties(frequency_hz, extrapolation).eta);
     m_geometry = std::make_unique<EmbreeScene>(scene);
 }
 
-double Tracer::wavelength() const { return radiofield::wavelength(m_frequency); }
+double Tracer::wavelength() const {
+    return radiofield::wavelength(m_frequency);
+}
 
 CandidateSearch Tracer::search_for(const TraceOptions& o) const {
     CandidateSearch s;
@@ -70,13 +78,15 @@ CandidateSearch Tracer::search_for(const TraceOptions& o) const {
     s.transmission = o.transmission;
     if (o.seed != 0) {
         Rng rng(o.seed, 0x5BB);
-        s.rotation = rotation_zyx(rng.uniform(0, 2 * std::numbers::pi),
-                                  std::asin(rng.uniform(-1, 1)), rng.uniform(0, 2 * std::numbers::pi));
+        s.rotation =
+            rotation_zyx(rng.uniform(0, 2 * std::numbers::pi), std::asin(rng.uniform(-1, 1)),
+                         rng.uniform(0, 2 * std::numbers::pi));
     }
     return s;
 }
 
-HitGeometry Tracer::hit_geometry(const FaceRef& face, const Vec3& point,
+HitGeometry Tracer::hit_geometry(const FaceRef& face,
+                                 const Vec3& point,
                                  const TraceOptions& options) const {
     const auto& tri = m_geometry->triangle(face.object, face.primitive);
     HitGeometry h;
@@ -95,8 +105,10 @@ HitGeometry Tracer::hit_geometry(const FaceRef& face, const Vec3& point,
     return h;
 }
 
-std::vector<Path> Tracer::solve(const std::vector<FaceSequence>& candidates, bool reverse,
-                                const scene::Device& tx, const scene::Device& rx,
+std::vector<Path> Tracer::solve(const std::vector<FaceSequence>& candidates,
+                                bool reverse,
+                                const scene::Device& tx,
+                                const scene::Device& rx,
                                 const TraceOptions& options) const {
     std::vector<std::optional<Found>> solved(candidates.size());
     tbb::parallel_for(std::size_t{0}, candidates.size(), [&](std::size_t i) {
@@ -107,7 +119,8 @@ std::vector<Path> Tracer::solve(const std::vector<FaceSequence>& candidates, boo
     });
     std::vector<Found> found;
     for (auto& s : solved)
-        if (s) found.push_back(std::move(*s));
+        if (s)
+            found.push_back(std::move(*s));
     std::sort(found.begin(), found.end(),
               [](const Found& a, const Found& b) { return canonical_less(a.faces, b.faces); });
 
@@ -120,7 +133,8 @@ std::vector<Path> Tracer::solve(const std::vector<FaceSequence>& candidates, boo
         for (const auto& face : f.faces)
             key.push_back((static_cast<std::uint64_t>(face.type) << 32) |
                           m_geometry->triangle(face.object, face.primitive).plane_id);
-        if (seen.insert(std::move(key)).second) kept.push_back(&f);
+        if (seen.insert(std::move(key)).second)
+            kept.push_back(&f);
     }
 
     std::vector<Path> paths(kept.size());
@@ -138,7 +152,8 @@ std::vector<Path> Tracer::solve(const std::vector<FaceSequence>& candidates, boo
 
 std::vector<Paths> Tracer::compute_many(const scene::Device& fixed,
                                         std::span<const scene::Device> others,
-                                        const TraceOptions& options, FixedEnd fixed_end) const {
+                                        const TraceOptions& options,
+                                        FixedEnd fixed_end) const {
     options.validate();
     const CandidateSearch search = search_for(options);
     const bool shoot = options.max_depth > 0 && (options.specular || options.transmission);
@@ -147,7 +162,8 @@ std::vector<Paths> Tracer::compute_many(const scene::Device& fixed,
     std::vector<RayChain> chains;
     if (options.diffuse && options.max_depth > 0) {
         std::vector<bool> scatters;
-        for (const auto& m : m_scene.materials) scatters.push_back(m.scattering_coefficient > 0);
+        for (const auto& m : m_scene.materials)
+            scatters.push_back(m.scattering_coefficient > 0);
         chains = find_scattering_chains(*m_geometry, fixed.position, search, scatters);
     }
     const bool reverse = fixed_end == FixedEnd::Rx;
@@ -164,8 +180,8 @@ std::vector<Paths> Tracer::compute_many(const scene::Device& fixed,
         out.num_rx_ports = rx.array.antenna.num_ports();
         if (options.los && norm(rx.position - tx.position) > 0 &&
             m_geometry->visible(tx.position, {}, rx.position, {}))
-            out.paths.push_back(specular_path(tx.position, {}, rx.position, m_frequency,
-                                              pose_of(tx), pose_of(rx)));
+            out.paths.push_back(
+                specular_path(tx.position, {}, rx.position, m_frequency, pose_of(tx), pose_of(rx)));
         auto specular = solve(candidates, reverse, tx, rx, options);
         auto diffuse = diffuse_paths(chains, reverse, tx, rx, options);
         for (auto* list : {&specular, &diffuse})
@@ -176,21 +192,28 @@ std::vector<Paths> Tracer::compute_many(const scene::Device& fixed,
     return result;
 }
 
-std::vector<Paths> Tracer::compute_many(const scene::Device& fixed, std::span<const Vec3> positions,
+std::vector<Paths> Tracer::compute_many(const scene::Device& fixed,
+                                        std::span<const Vec3> positions,
                                         const scene::Device& prototype,
-                                        const TraceOptions& options, FixedEnd fixed_end) const {
+                                        const TraceOptions& options,
+                                        FixedEnd fixed_end) const {
     std::vector<scene::Device> others(positions.size(), prototype);
-    for (std::size_t i = 0; i < positions.size(); ++i) others[i].position = positions[i];
+    for (std::size_t i = 0; i < positions.size(); ++i)
+        others[i].position = positions[i];
     return compute_many(fixed, others, options, fixed_end);
 }
 
-Paths Tracer::compute(const scene::Device& tx, const scene::Device& rx,
+Paths Tracer::compute(const scene::Device& tx,
+                      const scene::Device& rx,
                       const TraceOptions& options) const {
     return std::move(compute_many(tx, std::span(&rx, 1), options, FixedEnd::Tx).front());
 }
 
-Paths trace(const scene::Scene& scene, double frequency_hz, const scene::Device& tx,
-            const scene::Device& rx, const TraceOptions& options) {
+Paths trace(const scene::Scene& scene,
+            double frequency_hz,
+            const scene::Device& tx,
+            const scene::Device& rx,
+            const TraceOptions& options) {
     const Tracer tracer(scene, frequency_hz, options.extrapolation);
     return tracer.compute(tx, rx, options);
 }

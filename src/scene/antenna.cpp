@@ -13,7 +13,8 @@ namespace {
 
 std::string lower(std::string_view s) {
     std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     return out;
 }
 
@@ -39,37 +40,51 @@ double tr38901_gain_db(double theta, double phi) {
 
 std::string_view to_string(PatternKind k) {
     switch (k) {
-        case PatternKind::Isotropic: return "iso";
-        case PatternKind::ShortDipole: return "dipole";
-        case PatternKind::HalfWaveDipole: return "hw_dipole";
-        case PatternKind::Tr38901: return "tr38901";
+        case PatternKind::Isotropic:
+            return "iso";
+        case PatternKind::ShortDipole:
+            return "dipole";
+        case PatternKind::HalfWaveDipole:
+            return "hw_dipole";
+        case PatternKind::Tr38901:
+            return "tr38901";
     }
     return "?";
 }
 
 std::string_view to_string(Polarization p) {
     switch (p) {
-        case Polarization::V: return "V";
-        case Polarization::H: return "H";
-        case Polarization::Cross: return "cross";
+        case Polarization::V:
+            return "V";
+        case Polarization::H:
+            return "H";
+        case Polarization::Cross:
+            return "cross";
     }
     return "?";
 }
 
 PatternKind pattern_from_string(std::string_view name) {
     const std::string n = lower(name);
-    if (n == "iso" || n == "isotropic") return PatternKind::Isotropic;
-    if (n == "dipole" || n == "short_dipole") return PatternKind::ShortDipole;
-    if (n == "hw_dipole" || n == "half_wave_dipole") return PatternKind::HalfWaveDipole;
-    if (n == "tr38901" || n == "tr_38901" || n == "3gpp") return PatternKind::Tr38901;
+    if (n == "iso" || n == "isotropic")
+        return PatternKind::Isotropic;
+    if (n == "dipole" || n == "short_dipole")
+        return PatternKind::ShortDipole;
+    if (n == "hw_dipole" || n == "half_wave_dipole")
+        return PatternKind::HalfWaveDipole;
+    if (n == "tr38901" || n == "tr_38901" || n == "3gpp")
+        return PatternKind::Tr38901;
     fail("unknown antenna pattern '{}': use iso, dipole, hw_dipole or tr38901", name);
 }
 
 Polarization polarization_from_string(std::string_view name) {
     const std::string n = lower(name);
-    if (n == "v") return Polarization::V;
-    if (n == "h") return Polarization::H;
-    if (n == "cross" || n == "x") return Polarization::Cross;
+    if (n == "v")
+        return Polarization::V;
+    if (n == "h")
+        return Polarization::H;
+    if (n == "cross" || n == "x")
+        return Polarization::Cross;
     fail("unknown polarization '{}': use V, H or cross", name);
 }
 
@@ -87,7 +102,8 @@ double Antenna::element_gain(double theta, double phi) const {
         case PatternKind::HalfWaveDipole: {
             // Balanis §4.6: D = 1.643, G = 1.643·[cos(π/2·cosθ)/sinθ]²; 0 on the axis.
             const double s = std::sin(theta);
-            if (std::abs(s) < 1e-12) return 0.0;
+            if (std::abs(s) < 1e-12)
+                return 0.0;
             const double f = std::cos(kPi / 2 * std::cos(theta)) / s;
             return 1.643 * f * f;
         }
@@ -103,9 +119,12 @@ double Antenna::slant_angle(int port) const {
              to_string(m_pol), num_ports());
     }
     switch (m_pol) {
-        case Polarization::V: return 0.0;
-        case Polarization::H: return kPi / 2;
-        case Polarization::Cross: return port == 0 ? kPi / 4 : -kPi / 4;
+        case Polarization::V:
+            return 0.0;
+        case Polarization::H:
+            return kPi / 2;
+        case Polarization::Cross:
+            return port == 0 ? kPi / 4 : -kPi / 4;
     }
     return 0.0;
 }
@@ -120,7 +139,8 @@ FieldPattern Antenna::field(double theta, double phi, int port) const {
 
 std::vector<Vec3> PlanarArray::element_offsets() const {
     if (num_rows < 1 || num_cols < 1) {
-        fail("planar array of {}x{} elements: rows and columns must be at least 1", num_rows, num_cols);
+        fail("planar array of {}x{} elements: rows and columns must be at least 1", num_rows,
+             num_cols);
     }
     std::vector<Vec3> out;
     out.reserve(static_cast<std::size_t>(num_elements()));
@@ -136,7 +156,8 @@ std::vector<Vec3> PlanarArray::element_offsets() const {
 }
 
 PlanarArray PlanarArray::half_wavelength(int rows, int cols, double frequency_hz, Antenna antenna) {
-    if (rows < 1 || cols < 1) fail("planar array of {}x{} elements: rows and columns must be at least 1", rows, cols);
+    if (rows < 1 || cols < 1)
+        fail("planar array of {}x{} elements: rows and columns must be at least 1", rows, cols);
     if (!(frequency_hz > 0) || !std::isfinite(frequency_hz)) {
         fail("planar array: frequency {:g} Hz must be positive", frequency_hz);
     }

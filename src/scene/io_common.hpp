@@ -36,7 +36,8 @@ std::string closest_name(std::string_view word, const std::vector<std::string>& 
 
 // Strict number parse of the whole of `s` (a leading '+' allowed); false if not a number.
 inline bool parse_double(std::string_view s, double& out) {
-    if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+    if (!s.empty() && s.front() == '+')
+        s.remove_prefix(1);
     const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
     return ec == std::errc() && end == s.data() + s.size() && !s.empty();
 }

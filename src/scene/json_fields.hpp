@@ -3,9 +3,8 @@
 // types all throw Error naming the key and the object ("material 'paint'"), so a typo never
 // passes silently (private to src/scene).
 
-#include <nlohmann/json.hpp>
-
 #include <initializer_list>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "radiofield/core/vec.hpp"

@@ -1,9 +1,8 @@
 // radiofield JSON scenes: writing. Meshes are written inline; numbers are printed with the
 // shortest representation that reads back to the same double, so a round trip is exact.
 
-#include <nlohmann/json.hpp>
-
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 
@@ -19,9 +18,11 @@ namespace {
 using OJson = nlohmann::ordered_json;
 
 bool is_scalar_array(const OJson& j) {
-    if (!j.is_array()) return false;
+    if (!j.is_array())
+        return false;
     for (const auto& e : j) {
-        if (e.is_structured()) return false;
+        if (e.is_structured())
+            return false;
     }
     return true;
 }
@@ -32,10 +33,14 @@ void write_json(std::ostream& out, const OJson& j, int indent) {
     const std::string pad(indent, ' '), inner(indent + 2, ' ');
     if (is_scalar_array(j)) {
         out << '[';
-        for (std::size_t i = 0; i < j.size(); ++i) out << (i ? ", " : "") << j[i].dump();
+        for (std::size_t i = 0; i < j.size(); ++i)
+            out << (i ? ", " : "") << j[i].dump();
         out << ']';
     } else if (j.is_array()) {
-        if (j.empty()) { out << "[]"; return; }
+        if (j.empty()) {
+            out << "[]";
+            return;
+        }
         out << "[\n";
         for (std::size_t i = 0; i < j.size(); ++i) {
             out << inner;
@@ -44,7 +49,10 @@ void write_json(std::ostream& out, const OJson& j, int indent) {
         }
         out << pad << ']';
     } else if (j.is_object()) {
-        if (j.empty()) { out << "{}"; return; }
+        if (j.empty()) {
+            out << "{}";
+            return;
+        }
         out << "{\n";
         std::size_t i = 0;
         for (const auto& item : j.items()) {
@@ -78,7 +86,8 @@ OJson material_json(const Material& m) {
     j["lambda"] = m.lambda_;
     // Shortest decimal that reads back to the same float (0.6, not 0.6000000238418579).
     OJson colour = OJson::array();
-    for (float c : m.colour) colour.push_back(std::stod(fmt::format("{}", c)));
+    for (float c : m.colour)
+        colour.push_back(std::stod(fmt::format("{}", c)));
     j["colour"] = std::move(colour);
     return j;
 }
@@ -87,17 +96,21 @@ OJson object_json(const Scene& scene, const Mesh& mesh) {
     OJson j;
     j["name"] = mesh.name;
     bool uniform = !mesh.material.empty();
-    for (std::uint32_t m : mesh.material) uniform = uniform && m == mesh.material.front();
+    for (std::uint32_t m : mesh.material)
+        uniform = uniform && m == mesh.material.front();
     if (uniform) {
         j["material"] = scene.materials.at(mesh.material.front()).name;
     } else {
         OJson list = OJson::array();
-        for (std::uint32_t m : mesh.material) list.push_back(scene.materials.at(m).name);
+        for (std::uint32_t m : mesh.material)
+            list.push_back(scene.materials.at(m).name);
         j["triangle_materials"] = std::move(list);
     }
     OJson verts = OJson::array(), tris = OJson::array();
-    for (const Vec3& v : mesh.vertices) verts.push_back({v.x, v.y, v.z});
-    for (const Triangle& t : mesh.triangles) tris.push_back({t[0], t[1], t[2]});
+    for (const Vec3& v : mesh.vertices)
+        verts.push_back({v.x, v.y, v.z});
+    for (const Triangle& t : mesh.triangles)
+        tris.push_back({t[0], t[1], t[2]});
     j["vertices"] = std::move(verts);
     j["triangles"] = std::move(tris);
     return j;
@@ -127,13 +140,17 @@ OJson scene_json(const Scene& scene) {
     root["description"] = scene.description;
     root["frequency_hz"] = scene.frequency_hz;
     root["materials"] = OJson::array();
-    for (const Material& m : scene.materials) root["materials"].push_back(material_json(m));
+    for (const Material& m : scene.materials)
+        root["materials"].push_back(material_json(m));
     root["objects"] = OJson::array();
-    for (const Mesh& mesh : scene.meshes) root["objects"].push_back(object_json(scene, mesh));
+    for (const Mesh& mesh : scene.meshes)
+        root["objects"].push_back(object_json(scene, mesh));
     root["transmitters"] = OJson::array();
-    for (const Device& d : scene.transmitters) root["transmitters"].push_back(device_json(d));
+    for (const Device& d : scene.transmitters)
+        root["transmitters"].push_back(device_json(d));
     root["receivers"] = OJson::array();
-    for (const Device& d : scene.receivers) root["receivers"].push_back(device_json(d));
+    for (const Device& d : scene.receivers)
+        root["receivers"].push_back(device_json(d));
     return root;
 }
 
@@ -155,11 +172,13 @@ void save_json_scene(const Scene& scene, const fs::path& path) {
     AtomicOutput out(path);
     {
         std::ofstream f(out.temp_path());
-        if (!f) fail("cannot create '{}': check the folder is writable", out.temp_path().string());
+        if (!f)
+            fail("cannot create '{}': check the folder is writable", out.temp_path().string());
         write_json(f, root, 0);
         f << '\n';
         f.close();
-        if (!f) fail("cannot write '{}': disk full or not writable", path.string());
+        if (!f)
+            fail("cannot write '{}': disk full or not writable", path.string());
     }
     out.commit();
 }

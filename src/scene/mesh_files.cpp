@@ -20,10 +20,13 @@ namespace detail {
 
 std::string read_file_bytes(const fs::path& path, std::string_view what) {
     std::error_code ec;
-    if (!fs::exists(path, ec)) fail("cannot read {} '{}': no such file", what, path.string());
-    if (fs::is_directory(path, ec)) fail("cannot read {} '{}': it is a folder, not a file", what, path.string());
+    if (!fs::exists(path, ec))
+        fail("cannot read {} '{}': no such file", what, path.string());
+    if (fs::is_directory(path, ec))
+        fail("cannot read {} '{}': it is a folder, not a file", what, path.string());
     std::ifstream in(path, std::ios::binary);
-    if (!in) fail("cannot open {} '{}': check its permissions", what, path.string());
+    if (!in)
+        fail("cannot open {} '{}': check its permissions", what, path.string());
     std::ostringstream buffer;
     buffer << in.rdbuf();
     return std::move(buffer).str();
@@ -31,25 +34,31 @@ std::string read_file_bytes(const fs::path& path, std::string_view what) {
 
 Mesh read_mesh_file(const fs::path& path) {
     std::string ext = path.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-    if (ext == ".ply") return read_ply(path);
-    if (ext == ".obj") return read_obj(path);
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    if (ext == ".ply")
+        return read_ply(path);
+    if (ext == ".obj")
+        return read_obj(path);
     fail("mesh file '{}' has an unsupported extension '{}': use .ply or .obj", path.string(), ext);
 }
 
 fs::path relative_to(const fs::path& base_file, const std::string& path) {
     const fs::path p(path);
-    if (p.is_absolute()) return p;
+    if (p.is_absolute())
+        return p;
     return base_file.parent_path() / p;
 }
 
 std::string file_safe(std::string_view name) {
     std::string out;
     for (char c : name) {
-        const bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+        const bool ok =
+            std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
         out += ok ? c : '_';
     }
-    if (out.empty() || out == "." || out == "..") out = "object";
+    if (out.empty() || out == "." || out == "..")
+        out = "object";
     return out;
 }
 
@@ -59,13 +68,15 @@ std::string closest_name(std::string_view word, const std::vector<std::string>& 
     for (const auto& c : candidates) {
         // Levenshtein distance, one row.
         std::vector<std::size_t> row(c.size() + 1);
-        for (std::size_t j = 0; j <= c.size(); ++j) row[j] = j;
+        for (std::size_t j = 0; j <= c.size(); ++j)
+            row[j] = j;
         for (std::size_t i = 1; i <= word.size(); ++i) {
             std::size_t diag = row[0];
             row[0] = i;
             for (std::size_t j = 1; j <= c.size(); ++j) {
                 const std::size_t up = row[j];
-                row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (word[i - 1] == c[j - 1] ? 0 : 1)});
+                row[j] = std::min(
+                    {row[j] + 1, row[j - 1] + 1, diag + (word[i - 1] == c[j - 1] ? 0 : 1)});
                 diag = up;
             }
         }
@@ -80,7 +91,8 @@ std::string closest_name(std::string_view word, const std::vector<std::string>& 
 std::string join(const std::vector<std::string>& items, std::string_view sep) {
     std::string out;
     for (std::size_t i = 0; i < items.size(); ++i) {
-        if (i) out += sep;
+        if (i)
+            out += sep;
         out += items[i];
     }
     return out;
@@ -101,7 +113,8 @@ std::uint32_t obj_index(std::string_view token, std::size_t num_vertices, std::s
     const long long n = static_cast<long long>(num_vertices);
     const long long zero_based = idx > 0 ? idx - 1 : n + idx;  // negative = relative to the end
     if (idx == 0 || zero_based < 0 || zero_based >= n) {
-        fail("line {}: face index {} is out of range: {} vertices are defined before it", line, idx, n);
+        fail("line {}: face index {} is out of range: {} vertices are defined before it", line, idx,
+             n);
     }
     return static_cast<std::uint32_t>(zero_based);
 }
@@ -121,25 +134,30 @@ Mesh read_obj(const fs::path& path) {
             ++line;
             std::istringstream ls(line_text);
             std::string kw;
-            if (!(ls >> kw) || kw[0] == '#') continue;
+            if (!(ls >> kw) || kw[0] == '#')
+                continue;
             if (kw == "v") {
                 std::string tok[3];
-                if (!(ls >> tok[0] >> tok[1] >> tok[2])) fail("line {}: 'v' needs three coordinates", line);
+                if (!(ls >> tok[0] >> tok[1] >> tok[2]))
+                    fail("line {}: 'v' needs three coordinates", line);
                 double c[3];
                 for (int k = 0; k < 3; ++k) {
                     if (!detail::parse_double(tok[k], c[k])) {
                         fail("line {}: vertex coordinate '{}' is not a number", line, tok[k]);
                     }
                     if (!std::isfinite(c[k])) {
-                        fail("line {}: vertex {} has a non-finite coordinate '{}'", line, mesh.vertices.size() + 1, tok[k]);
+                        fail("line {}: vertex {} has a non-finite coordinate '{}'", line,
+                             mesh.vertices.size() + 1, tok[k]);
                     }
                 }
                 mesh.vertices.push_back({c[0], c[1], c[2]});
             } else if (kw == "f") {
                 corners.clear();
                 std::string tok;
-                while (ls >> tok) corners.push_back(obj_index(tok, mesh.vertices.size(), line));
-                if (corners.size() < 3) fail("line {}: a face needs at least 3 vertices, got {}", line, corners.size());
+                while (ls >> tok)
+                    corners.push_back(obj_index(tok, mesh.vertices.size(), line));
+                if (corners.size() < 3)
+                    fail("line {}: a face needs at least 3 vertices, got {}", line, corners.size());
                 for (std::size_t k = 1; k + 1 < corners.size(); ++k) {  // fan triangulation
                     mesh.triangles.push_back({corners[0], corners[k], corners[k + 1]});
                 }
@@ -149,7 +167,8 @@ Mesh read_obj(const fs::path& path) {
     } catch (const Error& e) {
         fail("OBJ file '{}': {}", path.string(), e.what());
     }
-    if (mesh.triangles.empty()) fail("OBJ file '{}' has no faces: radiofield needs triangle meshes", path.string());
+    if (mesh.triangles.empty())
+        fail("OBJ file '{}' has no faces: radiofield needs triangle meshes", path.string());
     mesh.material.assign(mesh.triangles.size(), 0);
     return mesh;
 }

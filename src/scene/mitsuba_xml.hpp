@@ -2,12 +2,11 @@
 // Reading Mitsuba XML elements: `$name` substitution from <default>, typed properties
 // (<float name=... value=...>), colours and to_world transforms (private to src/scene).
 
-#include <pugixml.hpp>
-
 #include <array>
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <pugixml.hpp>
 #include <string>
 
 #include "radiofield/core/vec.hpp"
@@ -21,7 +20,9 @@ struct Affine {
     Vec3 offset;
     Vec3 apply(const Vec3& v) const { return linear * v + offset; }
     // (this ∘ inner)(x) = this(inner(x))
-    Affine after(const Affine& inner) const { return {linear * inner.linear, linear * inner.offset + offset}; }
+    Affine after(const Affine& inner) const {
+        return {linear * inner.linear, linear * inner.offset + offset};
+    }
 };
 
 // 1-based line of a byte offset in `text`.
@@ -32,7 +33,8 @@ Mesh mitsuba_primitive(const std::string& type);
 
 class MitsubaXml {
 public:
-    MitsubaXml(std::filesystem::path path, const std::string& text) : m_path(std::move(path)), m_text(text) {}
+    MitsubaXml(std::filesystem::path path, const std::string& text)
+        : m_path(std::move(path)), m_text(text) {}
 
     const std::filesystem::path& path() const { return m_path; }
     // "line 12: <shape type="ply" id="mesh-wall">" for messages.

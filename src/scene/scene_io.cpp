@@ -14,11 +14,16 @@ namespace fs = std::filesystem;
 
 Scene load_scene(const fs::path& path) {
     std::string ext = path.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-    if (ext == ".json") return load_json_scene(path);
-    if (ext == ".xml") return load_mitsuba_scene(path);
-    fail("cannot load scene '{}': unsupported extension '{}'; supported: .json (radiofield scene), "
-         ".xml (Mitsuba / Sionna RT scene)", path.string(), ext);
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    if (ext == ".json")
+        return load_json_scene(path);
+    if (ext == ".xml")
+        return load_mitsuba_scene(path);
+    fail(
+        "cannot load scene '{}': unsupported extension '{}'; supported: .json (radiofield scene), "
+        ".xml (Mitsuba / Sionna RT scene)",
+        path.string(), ext);
 }
 
 Scene resolve_scene(const std::string& name_or_path) {
@@ -30,13 +35,17 @@ Scene resolve_scene(const std::string& name_or_path) {
         const std::string s = name_or_path.substr(at + 1);
         const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), seed);
         if (s.empty() || ec != std::errc() || end != s.data() + s.size()) {
-            fail("scene '{}': the seed after '@' must be a non-negative integer, e.g. {}@7", name_or_path, name);
+            fail("scene '{}': the seed after '@' must be a non-negative integer, e.g. {}@7",
+                 name_or_path, name);
         }
     }
-    if (is_builtin_scene(name)) return make_builtin_scene(name, seed);
+    if (is_builtin_scene(name))
+        return make_builtin_scene(name, seed);
     std::error_code ec;
-    if (fs::is_regular_file(name_or_path, ec)) return load_scene(name_or_path);
-    fail("unknown scene '{}': not a built-in scene (see `radiofield scene list`) and no such file", name_or_path);
+    if (fs::is_regular_file(name_or_path, ec))
+        return load_scene(name_or_path);
+    fail("unknown scene '{}': not a built-in scene (see `radiofield scene list`) and no such file",
+         name_or_path);
 }
 
 }  // namespace radiofield::scene

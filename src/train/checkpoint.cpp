@@ -9,33 +9,46 @@ namespace fs = std::filesystem;
 namespace {
 
 torch::serialize::InputArchive open_archive(const fs::path& path) {
-    if (!fs::exists(path)) fail("checkpoint '{}' does not exist (train the run first: radiofield train ... --out RUN)", path.string());
+    if (!fs::exists(path))
+        fail("checkpoint '{}' does not exist (train the run first: radiofield train ... --out RUN)",
+             path.string());
     torch::serialize::InputArchive archive;
     try {
         archive.load_from(path.string());
     } catch (const c10::Error&) {
-        fail("'{}' is not a radiofield checkpoint (not a LibTorch archive); delete it or train with --restart",
-             path.string());
+        fail(
+            "'{}' is not a radiofield checkpoint (not a LibTorch archive); delete it or train with "
+            "--restart",
+            path.string());
     }
     return archive;
 }
 
-CheckpointState parse_meta(torch::serialize::InputArchive& archive, const fs::path& path,
+CheckpointState parse_meta(torch::serialize::InputArchive& archive,
+                           const fs::path& path,
                            const std::string& expected_model) {
     c10::IValue meta;
     if (!archive.try_read("meta", meta) || !meta.isString()) {
-        fail("'{}' is not a radiofield checkpoint (no meta block); delete it or train with --restart", path.string());
+        fail(
+            "'{}' is not a radiofield checkpoint (no meta block); delete it or train with "
+            "--restart",
+            path.string());
     }
     nlohmann::json j;
     try {
         j = nlohmann::json::parse(meta.toStringRef());
     } catch (const nlohmann::json::exception&) {
-        fail("'{}': the checkpoint's meta block is not valid JSON; delete it or train with --restart", path.string());
+        fail(
+            "'{}': the checkpoint's meta block is not valid JSON; delete it or train with "
+            "--restart",
+            path.string());
     }
     const std::string version = j.value("version", "");
     if (version != kCheckpointVersion) {
-        fail("'{}' is a checkpoint of version '{}' but this radiofield reads '{}'; retrain the run (--restart)",
-             path.string(), version, kCheckpointVersion);
+        fail(
+            "'{}' is a checkpoint of version '{}' but this radiofield reads '{}'; retrain the run "
+            "(--restart)",
+            path.string(), version, kCheckpointVersion);
     }
     CheckpointState s;
     s.model = j.value("model", "");
@@ -44,20 +57,26 @@ CheckpointState parse_meta(torch::serialize::InputArchive& archive, const fs::pa
     s.elapsed_s = j.value("elapsed_s", 0.0);
     s.config = j.value("config", nlohmann::json::object());
     if (!expected_model.empty() && s.model != expected_model) {
-        fail("'{}' is a checkpoint of model '{}', not '{}'; use a new --out folder, pass --restart to replace "
-             "it, or select --model {}",
-             path.string(), s.model, expected_model, s.model);
+        fail(
+            "'{}' is a checkpoint of model '{}', not '{}'; use a new --out folder, pass --restart "
+            "to replace "
+            "it, or select --model {}",
+            path.string(), s.model, expected_model, s.model);
     }
     return s;
 }
 
 }  // namespace
 
-void save_checkpoint(const fs::path& path, const CheckpointState& state, const Model& model,
-                     torch::optim::Optimizer* optimizer, const torch::Generator* generator) {
+void save_checkpoint(const fs::path& path,
+                     const CheckpointState& state,
+                     const Model& model,
+                     torch::optim::Optimizer* optimizer,
+                     const torch::Generator* generator) {
     torch::serialize::OutputArchive root;
-    const nlohmann::json meta = {{"version", kCheckpointVersion}, {"model", state.model}, {"step", state.step},
-                                 {"phase", state.phase}, {"elapsed_s", state.elapsed_s}, {"config", state.config}};
+    const nlohmann::json meta = {
+        {"version", kCheckpointVersion}, {"model", state.model},         {"step", state.step},
+        {"phase", state.phase},          {"elapsed_s", state.elapsed_s}, {"config", state.config}};
     root.write("meta", c10::IValue(meta.dump()));
     torch::serialize::OutputArchive weights(root.compilation_unit());
     model.save(weights);
@@ -67,7 +86,8 @@ void save_checkpoint(const fs::path& path, const CheckpointState& state, const M
         optimizer->save(opt);
         root.write("optimizer", opt);
     }
-    if (generator) root.write("rng", generator->get_state());
+    if (generator)
+        root.write("rng", generator->get_state());
     AtomicOutput out(path, true);
     try {
         root.save_to(out.temp_path().string());
@@ -87,31 +107,36 @@ CheckpointState load_checkpoint(const fs::path& path, Model& model, torch::Gener
     CheckpointState s = parse_meta(archive, path, model.name());
     try {
         torch::serialize::InputArchive weights;
-        if (!archive.try_read("model", weights)) fail("'{}' holds no model weights", path.string());
+        if (!archive.try_read("model", weights))
+            fail("'{}' holds no model weights", path.string());
         model.load(weights);
         if (generator) {
             torch::Tensor rng;
-            if (archive.try_read("rng", rng)) generator->set_state(rng);
+            if (archive.try_read("rng", rng))
+                generator->set_state(rng);
         }
     } catch (const c10::Error& e) {
-        fail("'{}' does not fit model '{}' as configured ({}); was the model configuration changed? Retrain "
-             "with --restart",
-             path.string(), model.name(), e.what_without_backtrace());
+        fail(
+            "'{}' does not fit model '{}' as configured ({}); was the model configuration changed? "
+            "Retrain "
+            "with --restart",
+            path.string(), model.name(), e.what_without_backtrace());
     }
     return s;
 }
-
-
 
 void load_optimizer_state(const fs::path& path, torch::optim::Optimizer& optimizer) {
     auto archive = open_archive(path);
     try {
         torch::serialize::InputArchive opt;
-        if (!archive.try_read("optimizer", opt)) fail("'{}' holds no optimiser state; retrain with --restart", path.string());
+        if (!archive.try_read("optimizer", opt))
+            fail("'{}' holds no optimiser state; retrain with --restart", path.string());
         optimizer.load(opt);
     } catch (const c10::Error& e) {
-        fail("'{}': the optimiser state does not fit the model's parameters ({}); retrain with --restart",
-             path.string(), e.what_without_backtrace());
+        fail(
+            "'{}': the optimiser state does not fit the model's parameters ({}); retrain with "
+            "--restart",
+            path.string(), e.what_without_backtrace());
     }
 }
 

@@ -13,16 +13,20 @@
 namespace radiofield::train {
 namespace {
 
-nlohmann::json vec_json(const Vec3& v) { return {v.x, v.y, v.z}; }
+nlohmann::json vec_json(const Vec3& v) {
+    return {v.x, v.y, v.z};
+}
 
 Vec3 vec_from(const nlohmann::json& j, const char* key) {
     const auto& a = j.at(key);
-    if (!a.is_array() || a.size() != 3) fail("scene context: '{}' must be [x, y, z], got {}", key, a.dump());
+    if (!a.is_array() || a.size() != 3)
+        fail("scene context: '{}' must be [x, y, z], got {}", key, a.dump());
     return {a[0].get<double>(), a[1].get<double>(), a[2].get<double>()};
 }
 
 bool same_station(const SceneContext& a, const SceneContext& b) {
-    if (norm(a.station_position - b.station_position) > 1e-6) return false;
+    if (norm(a.station_position - b.station_position) > 1e-6)
+        return false;
     const Quat &p = a.station_orientation, &q = b.station_orientation;
     const double dot = p.x * q.x + p.y * q.y + p.z * q.z + p.w * q.w;  // q and −q are one rotation
     return std::abs(std::abs(dot) - 1.0) < 1e-9;
@@ -32,35 +36,45 @@ bool same_station(const SceneContext& a, const SceneContext& b) {
 
 std::string_view to_string(ContextField field) {
     switch (field) {
-        case ContextField::Frequency: return "frequency";
-        case ContextField::Grid: return "spectrum grid";
-        case ContextField::Station: return "station";
-        case ContextField::Moving: return "moving end";
+        case ContextField::Frequency:
+            return "frequency";
+        case ContextField::Grid:
+            return "spectrum grid";
+        case ContextField::Station:
+            return "station";
+        case ContextField::Moving:
+            return "moving end";
     }
     return "?";
 }
 
 std::string_view to_string(DataView view) {
     switch (view) {
-        case DataView::Spectra: return "spectra";
-        case DataView::Paths: return "paths";
-        case DataView::Images: return "images";
+        case DataView::Spectra:
+            return "spectra";
+        case DataView::Paths:
+            return "paths";
+        case DataView::Images:
+            return "images";
     }
     return "?";
 }
 
 std::string SceneContext::describe(ContextField field) const {
     switch (field) {
-        case ContextField::Frequency: return fmt::format("{:.6g} Hz", frequency_hz);
+        case ContextField::Frequency:
+            return fmt::format("{:.6g} Hz", frequency_hz);
         case ContextField::Grid:
-            return fmt::format("{}x{} (elevation from {} deg, azimuth from {} deg, step {} deg)", grid.n_el, grid.n_az,
-                               grid.el0_deg, grid.az0_deg, grid.step_deg);
+            return fmt::format("{}x{} (elevation from {} deg, azimuth from {} deg, step {} deg)",
+                               grid.n_el, grid.n_az, grid.el0_deg, grid.az0_deg, grid.step_deg);
         case ContextField::Station: {
             const Quat& q = station_orientation;
-            return fmt::format("at ({:.4g}, {:.4g}, {:.4g}) m, orientation ({:.4g}, {:.4g}, {:.4g}, {:.4g})",
-                               station_position.x, station_position.y, station_position.z, q.x, q.y, q.z, q.w);
+            return fmt::format(
+                "at ({:.4g}, {:.4g}, {:.4g}) m, orientation ({:.4g}, {:.4g}, {:.4g}, {:.4g})",
+                station_position.x, station_position.y, station_position.z, q.x, q.y, q.z, q.w);
         }
-        case ContextField::Moving: return moving;
+        case ContextField::Moving:
+            return moving;
     }
     return "?";
 }
@@ -68,10 +82,14 @@ std::string SceneContext::describe(ContextField field) const {
 bool SceneContext::agrees(const SceneContext& other, ContextField field) const {
     switch (field) {
         case ContextField::Frequency:
-            return std::abs(frequency_hz - other.frequency_hz) <= 1e-9 * std::max(1.0, std::abs(frequency_hz));
-        case ContextField::Grid: return grid == other.grid;
-        case ContextField::Station: return same_station(*this, other);
-        case ContextField::Moving: return moving == other.moving;
+            return std::abs(frequency_hz - other.frequency_hz) <=
+                   1e-9 * std::max(1.0, std::abs(frequency_hz));
+        case ContextField::Grid:
+            return grid == other.grid;
+        case ContextField::Station:
+            return same_station(*this, other);
+        case ContextField::Moving:
+            return moving == other.moving;
     }
     return false;
 }
@@ -80,8 +98,12 @@ nlohmann::json SceneContext::to_json() const {
     const Quat& q = station_orientation;
     return {{"source", source},
             {"frequency_hz", frequency_hz},
-            {"grid", {{"n_el", grid.n_el}, {"n_az", grid.n_az}, {"el0_deg", grid.el0_deg}, {"az0_deg", grid.az0_deg},
-                      {"step_deg", grid.step_deg}}},
+            {"grid",
+             {{"n_el", grid.n_el},
+              {"n_az", grid.n_az},
+              {"el0_deg", grid.el0_deg},
+              {"az0_deg", grid.az0_deg},
+              {"step_deg", grid.step_deg}}},
             {"station_position", vec_json(station_position)},
             {"station_orientation", {q.x, q.y, q.z, q.w}},
             {"moving", moving},
@@ -99,8 +121,10 @@ SceneContext SceneContext::from_json(const nlohmann::json& j) {
                   g.at("az0_deg").get<double>(), g.at("step_deg").get<double>()};
         c.station_position = vec_from(j, "station_position");
         const auto& q = j.at("station_orientation");
-        if (!q.is_array() || q.size() != 4) fail("scene context: station_orientation must be [x, y, z, w]");
-        c.station_orientation = {q[0].get<double>(), q[1].get<double>(), q[2].get<double>(), q[3].get<double>()};
+        if (!q.is_array() || q.size() != 4)
+            fail("scene context: station_orientation must be [x, y, z, w]");
+        c.station_orientation = {q[0].get<double>(), q[1].get<double>(), q[2].get<double>(),
+                                 q[3].get<double>()};
         c.moving = j.at("moving").get<std::string>();
         c.lo = vec_from(j, "lo"), c.hi = vec_from(j, "hi");
         return c;
@@ -109,37 +133,49 @@ SceneContext SceneContext::from_json(const nlohmann::json& j) {
     }
 }
 
-void check_agreement(const SceneContext& a, const SceneContext& b, const std::vector<ContextField>& fields,
+void check_agreement(const SceneContext& a,
+                     const SceneContext& b,
+                     const std::vector<ContextField>& fields,
                      std::string_view fix) {
     for (const ContextField f : fields) {
-        if (a.agrees(b, f)) continue;
-        fail("'{}' and '{}' differ in {}: {} vs {}; {}", b.source, a.source, to_string(f), b.describe(f), a.describe(f),
-             fix);
+        if (a.agrees(b, f))
+            continue;
+        fail("'{}' and '{}' differ in {}: {} vs {}; {}", b.source, a.source, to_string(f),
+             b.describe(f), a.describe(f), fix);
     }
 }
 
 bool SceneData::has(DataView view) const {
     switch (view) {
-        case DataView::Spectra: return spectra.defined();
-        case DataView::Paths: return !paths.empty() || size() == 0;
-        case DataView::Images: return false;  // no dataset holds camera images yet
+        case DataView::Spectra:
+            return spectra.defined();
+        case DataView::Paths:
+            return !paths.empty() || size() == 0;
+        case DataView::Images:
+            return false;  // no dataset holds camera images yet
     }
     return false;
 }
 
 const torch::Tensor& SceneData::spectra_on(torch::Device device) const {
-    if (!spectra.defined()) fail("'{}' holds no spectra", source());
-    if (device.is_cpu()) return spectra;
+    if (!spectra.defined())
+        fail("'{}' holds no spectra", source());
+    if (device.is_cpu())
+        return spectra;
     std::lock_guard lock(m_mutex);
     auto& t = m_spectra_on[device.str()];
-    if (!t.defined()) t = spectra.to(device);
+    if (!t.defined())
+        t = spectra.to(device);
     return t;
 }
 
 std::vector<std::int64_t> SceneData::split_indices(std::string_view name) const {
-    if (name == "train") return split.train;
-    if (name == "val") return split.val;
-    if (name == "test") return split.test;
+    if (name == "train")
+        return split.train;
+    if (name == "val")
+        return split.val;
+    if (name == "test")
+        return split.test;
     if (name == "all") {
         std::vector<std::int64_t> all(static_cast<std::size_t>(size()));
         std::iota(all.begin(), all.end(), 0);
@@ -148,7 +184,8 @@ std::vector<std::int64_t> SceneData::split_indices(std::string_view name) const 
     fail("unknown split '{}'; valid: train, val, test, all", name);
 }
 
-std::shared_ptr<const SceneData> SceneData::from(data::Dataset d, const std::string& source,
+std::shared_ptr<const SceneData> SceneData::from(data::Dataset d,
+                                                 const std::string& source,
                                                  const std::vector<DataView>& views) {
     auto out = std::make_shared<SceneData>();
     auto& c = out->context;
@@ -164,22 +201,28 @@ std::shared_ptr<const SceneData> SceneData::from(data::Dataset d, const std::str
     c.lo = c.hi = d.station_position;
     for (std::int64_t i = 0; i < n; ++i) {
         const Vec3& v = d.positions[i];
-        pa[i][0] = static_cast<float>(v.x), pa[i][1] = static_cast<float>(v.y), pa[i][2] = static_cast<float>(v.z);
+        pa[i][0] = static_cast<float>(v.x), pa[i][1] = static_cast<float>(v.y),
+        pa[i][2] = static_cast<float>(v.z);
         c.lo = min(c.lo, v), c.hi = max(c.hi, v);
     }
     out->positions = p;
     out->split = d.split;
-    const auto wants = [&](DataView v) { return std::find(views.begin(), views.end(), v) != views.end(); };
+    const auto wants = [&](DataView v) {
+        return std::find(views.begin(), views.end(), v) != views.end();
+    };
     if (wants(DataView::Spectra) && data::has_spectra(d.kind)) {
         const auto& g = d.grid;
         if (d.spectra.size() != static_cast<std::size_t>(n) * g.size()) {
-            fail("'{}': {} spectrum values for {} samples of {}x{}", source, d.spectra.size(), n, g.n_el, g.n_az);
+            fail("'{}': {} spectrum values for {} samples of {}x{}", source, d.spectra.size(), n,
+                 g.n_el, g.n_az);
         }
         for (std::size_t i = 0; i < d.spectra.size(); ++i) {
             if (!std::isfinite(d.spectra[i])) {
-                fail("'{}': spectrum of sample {} holds a non-finite value (NaN or Inf); regenerate or repair the "
-                     "dataset",
-                     source, i / g.size());
+                fail(
+                    "'{}': spectrum of sample {} holds a non-finite value (NaN or Inf); regenerate "
+                    "or repair the "
+                    "dataset",
+                    source, i / g.size());
             }
         }
         // [N, n_el, n_az]; from_blob does not own the memory, so clone.
@@ -188,15 +231,19 @@ std::shared_ptr<const SceneData> SceneData::from(data::Dataset d, const std::str
     }
     if (wants(DataView::Paths) && data::has_paths(d.kind)) {
         out->paths.reserve(d.paths.size());
-        for (const auto& paths : d.paths) out->paths.push_back(PathSet::from(paths));
+        for (const auto& paths : d.paths)
+            out->paths.push_back(PathSet::from(paths));
         out->traced = std::move(d.paths);
     }
     out->m_support = std::make_shared<SupportSet>(*out, out->split.train);
     return out;
 }
 
-DataList load_datasets(const std::vector<std::string>& paths, const DataNeeds& needs, bool need_train) {
-    if (paths.empty()) fail("no dataset given (pass one or more --data FILE.h5)");
+DataList load_datasets(const std::vector<std::string>& paths,
+                       const DataNeeds& needs,
+                       bool need_train) {
+    if (paths.empty())
+        fail("no dataset given (pass one or more --data FILE.h5)");
     DataList out;
     for (const auto& path : paths) {
         data::Dataset d = data::read_dataset(path);
@@ -204,38 +251,49 @@ DataList load_datasets(const std::vector<std::string>& paths, const DataNeeds& n
             const bool ok = v == DataView::Spectra ? data::has_spectra(d.kind)
                             : v == DataView::Paths ? data::has_paths(d.kind)
                                                    : false;
-            if (ok) continue;
+            if (ok)
+                continue;
             if (v == DataView::Spectra) {
-                fail("'{}' is a {} dataset (channel impulse responses); this model needs spectra: kind=spectrum or "
-                     "both (radiofield simulate --kind spectrum)",
-                     path, data::to_string(d.kind));
+                fail(
+                    "'{}' is a {} dataset (channel impulse responses); this model needs spectra: "
+                    "kind=spectrum or "
+                    "both (radiofield simulate --kind spectrum)",
+                    path, data::to_string(d.kind));
             }
             if (v == DataView::Paths) {
-                fail("'{}' is a {} dataset; this model needs propagation paths: kind=cir or both (radiofield "
-                     "simulate --kind cir)",
-                     path, data::to_string(d.kind));
+                fail(
+                    "'{}' is a {} dataset; this model needs propagation paths: kind=cir or both "
+                    "(radiofield "
+                    "simulate --kind cir)",
+                    path, data::to_string(d.kind));
             }
             fail("'{}' holds no camera images, which this model needs", path);
         }
-        if (d.size() == 0) fail("'{}' holds no samples", path);
+        if (d.size() == 0)
+            fail("'{}' holds no samples", path);
         out.push_back(SceneData::from(std::move(d), path, needs.views));
         if (out.size() > 1) {
             check_agreement(out.front()->context, out.back()->context, needs.must_agree,
-                            "this model needs them to agree: use datasets made with the same settings, or one model "
+                            "this model needs them to agree: use datasets made with the same "
+                            "settings, or one model "
                             "per setting");
         }
     }
-    if (need_train && std::all_of(out.begin(), out.end(), [](const auto& d) { return d->split.train.empty(); })) {
-        fail("no training samples: the train split of {} is empty (re-split the data, e.g. radiofield simulate "
-             "--split 0.8,0.1,0.1)",
-             paths.size() == 1 ? "'" + paths.front() + "'" : "every dataset given");
+    if (need_train &&
+        std::all_of(out.begin(), out.end(), [](const auto& d) { return d->split.train.empty(); })) {
+        fail(
+            "no training samples: the train split of {} is empty (re-split the data, e.g. "
+            "radiofield simulate "
+            "--split 0.8,0.1,0.1)",
+            paths.size() == 1 ? "'" + paths.front() + "'" : "every dataset given");
     }
     return out;
 }
 
 std::vector<SceneContext> contexts(const DataList& data) {
     std::vector<SceneContext> out;
-    for (const auto& d : data) out.push_back(d->context);
+    for (const auto& d : data)
+        out.push_back(d->context);
     return out;
 }
 

@@ -19,7 +19,8 @@ namespace {
 
 // JSON has no infinities: write them as strings.
 nlohmann::json number(double v) {
-    if (std::isfinite(v)) return v;
+    if (std::isfinite(v))
+        return v;
     return std::isnan(v) ? nlohmann::json("unavailable") : nlohmann::json(v > 0 ? "inf" : "-inf");
 }
 
@@ -28,7 +29,8 @@ nlohmann::json number(double v) {
 std::size_t Evaluator::metric_index(const std::string& name) const {
     const auto m = metrics();
     for (std::size_t i = 0; i < m.size(); ++i) {
-        if (m[i].name == name) return i;
+        if (m[i].name == name)
+            return i;
     }
     fail("the {} evaluator has no metric '{}'", to_string(kind()), name);
 }
@@ -48,9 +50,12 @@ EvalResult evaluate(Model& model, const DataList& data, const EvalOptions& optio
         result.datasets.push_back(scene.source());
         const auto idx = scene.split_indices(options.split);
         if (idx.empty()) {
-            if (options.skip_empty) continue;
-            fail("the {} split of '{}' is empty; choose another with --split (train, val, test, all)", options.split,
-                 scene.source());
+            if (options.skip_empty)
+                continue;
+            fail(
+                "the {} split of '{}' is empty; choose another with --split (train, val, test, "
+                "all)",
+                options.split, scene.source());
         }
         for (std::size_t start = 0; start < idx.size(); start += static_cast<std::size_t>(batch)) {
             const std::size_t end = std::min(idx.size(), start + static_cast<std::size_t>(batch));
@@ -59,18 +64,22 @@ EvalResult evaluate(Model& model, const DataList& data, const EvalOptions& optio
             const Query query = Query::samples(scene, part);
             const auto t0 = std::chrono::steady_clock::now();
             const Prediction pred = model.predict(query);
-            if (pred.kind == OutputKind::Spectrum && pred.spectra.is_cuda()) torch::cuda::synchronize();
-            predict_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            if (pred.kind == OutputKind::Spectrum && pred.spectra.is_cuda())
+                torch::cuda::synchronize();
+            predict_seconds +=
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
             if (pred.kind != result.kind || pred.size() != query.size()) {
-                fail("model '{}' predicted {} {} for {} queries of kind {}", model.name(), pred.size(),
-                     to_string(pred.kind), query.size(), to_string(result.kind));
+                fail("model '{}' predicted {} {} for {} queries of kind {}", model.name(),
+                     pred.size(), to_string(pred.kind), query.size(), to_string(result.kind));
             }
             const auto rows = evaluator->score(scene, part, pred);
-            for (std::size_t j = 0; j < part.size(); ++j) result.samples.push_back({d, part[j], rows[j]});
+            for (std::size_t j = 0; j < part.size(); ++j)
+                result.samples.push_back({d, part[j], rows[j]});
         }
         evaluated += idx.size();
     }
-    if (evaluated == 0) fail("no dataset has samples in the {} split; choose another with --split", options.split);
+    if (evaluated == 0)
+        fail("no dataset has samples in the {} split; choose another with --split", options.split);
     result.seconds_per_sample = predict_seconds / static_cast<double>(evaluated);
     result.pooled = evaluator->pooled();
     result.notes = evaluator->notes();  // after scoring: it may say which metrics were unavailable
@@ -79,7 +88,8 @@ EvalResult evaluate(Model& model, const DataList& data, const EvalOptions& optio
 
 std::size_t EvalResult::metric(const std::string& name) const {
     for (std::size_t i = 0; i < metrics.size(); ++i) {
-        if (metrics[i].name == name) return i;
+        if (metrics[i].name == name)
+            return i;
     }
     fail("no metric '{}' in this evaluation", name);
 }
@@ -90,7 +100,8 @@ nlohmann::json EvalResult::summary() const {
     for (std::size_t m = 0; m < metrics.size(); ++m) {
         std::vector<double> v;
         for (const auto& s : samples) {
-            if (!std::isnan(s.values[m])) v.push_back(s.values[m]);
+            if (!std::isnan(s.values[m]))
+                v.push_back(s.values[m]);
         }
         const std::string& name = metrics[m].name;
         if (v.empty()) {
@@ -99,7 +110,8 @@ nlohmann::json EvalResult::summary() const {
         }
         const SummaryStats st = summarize(v);
         mean[name] = number(st.mean), median[name] = number(st.median);
-        if (st.n_infinite > 0) infinite[name] = st.n_infinite;
+        if (st.n_infinite > 0)
+            infinite[name] = st.n_infinite;
     }
     return {{"split", split},
             {"kind", std::string(to_string(kind))},
@@ -115,14 +127,17 @@ nlohmann::json EvalResult::summary() const {
 }
 
 std::vector<std::size_t> EvalResult::best_median_worst() const {
-    if (samples.empty()) return {};
+    if (samples.empty())
+        return {};
     const std::size_t m = metric(ranking);
     const bool higher = metrics[m].higher_is_better;
     std::vector<std::size_t> order;
     for (std::size_t i = 0; i < samples.size(); ++i) {
-        if (!std::isnan(samples[i].values[m])) order.push_back(i);
+        if (!std::isnan(samples[i].values[m]))
+            order.push_back(i);
     }
-    if (order.empty()) return {};
+    if (order.empty())
+        return {};
     std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) {
         const double x = samples[a].values[m], y = samples[b].values[m];
         return higher ? x > y : x < y;
@@ -130,13 +145,16 @@ std::vector<std::size_t> EvalResult::best_median_worst() const {
     return {order.front(), order[order.size() / 2], order.back()};
 }
 
-void write_metrics_json(const EvalResult& result, const nlohmann::json& info, const std::filesystem::path& path) {
+void write_metrics_json(const EvalResult& result,
+                        const nlohmann::json& info,
+                        const std::filesystem::path& path) {
     nlohmann::ordered_json samples = nlohmann::ordered_json::array();
     for (const auto& s : result.samples) {
         nlohmann::ordered_json j;
         j["dataset"] = s.dataset;
         j["index"] = s.index;
-        for (std::size_t m = 0; m < result.metrics.size(); ++m) j[result.metrics[m].name] = number(s.values[m]);
+        for (std::size_t m = 0; m < result.metrics.size(); ++m)
+            j[result.metrics[m].name] = number(s.values[m]);
         samples.push_back(std::move(j));
     }
     nlohmann::ordered_json doc;  // summary first, for people reading the file
@@ -147,7 +165,8 @@ void write_metrics_json(const EvalResult& result, const nlohmann::json& info, co
     {
         std::ofstream f(out.temp_path());
         f << doc.dump(2) << "\n";
-        if (!f) fail("cannot write '{}'", path.string());
+        if (!f)
+            fail("cannot write '{}'", path.string());
     }
     out.commit();
 }

@@ -26,17 +26,21 @@ namespace fs = std::filesystem;
 namespace {
 
 volatile std::sig_atomic_t g_interrupted = 0;
-extern "C" void on_sigint(int) { g_interrupted = 1; }
+extern "C" void on_sigint(int) {
+    g_interrupted = 1;
+}
 
 // Ctrl-C sets a flag the loop polls; the previous handler comes back afterwards.
 class SigintScope {
 public:
     explicit SigintScope(bool active) : m_active(active) {
         g_interrupted = 0;
-        if (m_active) m_previous = std::signal(SIGINT, on_sigint);
+        if (m_active)
+            m_previous = std::signal(SIGINT, on_sigint);
     }
     ~SigintScope() {
-        if (m_active) std::signal(SIGINT, m_previous);
+        if (m_active)
+            std::signal(SIGINT, m_previous);
     }
 
 private:
@@ -48,12 +52,14 @@ private:
 class AutocastScope {
 public:
     explicit AutocastScope(bool on) : m_on(on) {
-        if (!m_on) return;
+        if (!m_on)
+            return;
         at::autocast::set_autocast_dtype(at::kCUDA, at::kBFloat16);
         at::autocast::set_autocast_enabled(at::kCUDA, true);
     }
     ~AutocastScope() {
-        if (!m_on) return;
+        if (!m_on)
+            return;
         at::autocast::set_autocast_enabled(at::kCUDA, false);
         at::autocast::clear_cache();
     }
@@ -67,19 +73,22 @@ void write_text_atomic(const fs::path& path, const std::string& text) {
     {
         std::ofstream f(out.temp_path());
         f << text;
-        if (!f) fail("cannot write '{}'", path.string());
+        if (!f)
+            fail("cannot write '{}'", path.string());
     }
     out.commit();
 }
 
 // Keeps the log lines of steps ≤ `step` (those a resumed run has already done).
 void truncate_log(const fs::path& path, std::int64_t step) {
-    if (!fs::exists(path)) return;
+    if (!fs::exists(path))
+        return;
     std::ifstream in(path);
     std::string line, kept;
     while (std::getline(in, line)) {
         const auto j = nlohmann::json::parse(line, nullptr, false);
-        if (!j.is_discarded() && j.value("step", std::int64_t{0}) <= step) kept += line + "\n";
+        if (!j.is_discarded() && j.value("step", std::int64_t{0}) <= step)
+            kept += line + "\n";
     }
     in.close();
     write_text_atomic(path, kept);
@@ -88,7 +97,8 @@ void truncate_log(const fs::path& path, std::int64_t step) {
 // The settings a resumed run must share with the run it continues.
 nlohmann::json resume_identity(nlohmann::json config) {
     config.erase("contexts");
-    for (const char* k : {"steps", "eval_every", "checkpoint_every", "log_every", "device"}) config["train"].erase(k);
+    for (const char* k : {"steps", "eval_every", "checkpoint_every", "log_every", "device"})
+        config["train"].erase(k);
     return config;
 }
 
@@ -103,12 +113,17 @@ DataNeeds needs_of(const Model& model) {
     return needs;
 }
 
-std::vector<Phase> resolve_phases(std::vector<Phase> phases, std::int64_t run_steps, const std::string& model) {
-    if (phases.empty()) fail("model '{}' declares no training phase", model);
+std::vector<Phase> resolve_phases(std::vector<Phase> phases,
+                                  std::int64_t run_steps,
+                                  const std::string& model) {
+    if (phases.empty())
+        fail("model '{}' declares no training phase", model);
     std::set<std::string> names;
     for (auto& p : phases) {
-        if (!names.insert(p.name).second) fail("model '{}' declares phase '{}' twice", model, p.name);
-        if (p.steps < 0) p.steps = run_steps;
+        if (!names.insert(p.name).second)
+            fail("model '{}' declares phase '{}' twice", model, p.name);
+        if (p.steps < 0)
+            p.steps = run_steps;
     }
     return phases;
 }
@@ -117,17 +132,21 @@ std::vector<Phase> resolve_phases(std::vector<Phase> phases, std::int64_t run_st
 std::pair<std::size_t, std::int64_t> phase_at(const std::vector<Phase>& phases, std::int64_t step) {
     std::int64_t start = 0;
     for (std::size_t i = 0; i < phases.size(); ++i) {
-        if (step < start + phases[i].steps) return {i, start};
+        if (step < start + phases[i].steps)
+            return {i, start};
         start += phases[i].steps;
     }
     return {phases.size(), start};
 }
 
 bool trains(const Phase& phase, const std::string& group) {
-    return phase.groups.empty() || std::find(phase.groups.begin(), phase.groups.end(), group) != phase.groups.end();
+    return phase.groups.empty() ||
+           std::find(phase.groups.begin(), phase.groups.end(), group) != phase.groups.end();
 }
 
-void check_groups(const std::vector<ParamGroup>& groups, const std::vector<Phase>& phases, const std::string& model) {
+void check_groups(const std::vector<ParamGroup>& groups,
+                  const std::vector<Phase>& phases,
+                  const std::string& model) {
     std::set<std::string> names;
     std::size_t count = 0;
     for (const auto& g : groups) {
@@ -135,44 +154,59 @@ void check_groups(const std::vector<ParamGroup>& groups, const std::vector<Phase
             fail("model '{}' declares parameter group '{}' twice or without a name", model, g.name);
         }
         for (const auto& p : g.params) {
-            if (!p.defined()) fail("model '{}': parameter group '{}' holds an undefined tensor", model, g.name);
+            if (!p.defined())
+                fail("model '{}': parameter group '{}' holds an undefined tensor", model, g.name);
         }
-        if (!g.schedule.empty() && g.schedule != "cosine" && g.schedule != "step" && g.schedule != "constant") {
-            fail("model '{}': parameter group '{}' has an unknown schedule '{}'; valid: cosine, step, constant", model,
-                 g.name, g.schedule);
+        if (!g.schedule.empty() && g.schedule != "cosine" && g.schedule != "step" &&
+            g.schedule != "constant") {
+            fail(
+                "model '{}': parameter group '{}' has an unknown schedule '{}'; valid: cosine, "
+                "step, constant",
+                model, g.name, g.schedule);
         }
         count += g.params.size();
     }
-    if (count == 0) fail("model '{}' says it is trainable but has no parameters", model);
+    if (count == 0)
+        fail("model '{}' says it is trainable but has no parameters", model);
     for (const auto& phase : phases) {
         for (const auto& g : phase.groups) {
-            if (!names.count(g)) fail("model '{}': phase '{}' trains group '{}', which it does not declare", model, phase.name, g);
+            if (!names.count(g))
+                fail("model '{}': phase '{}' trains group '{}', which it does not declare", model,
+                     phase.name, g);
         }
     }
 }
 
-std::unique_ptr<torch::optim::Adam> make_optimizer(const std::vector<ParamGroup>& groups, const TrainConfig& tc) {
+std::unique_ptr<torch::optim::Adam> make_optimizer(const std::vector<ParamGroup>& groups,
+                                                   const TrainConfig& tc) {
     std::vector<torch::optim::OptimizerParamGroup> adam_groups;
     for (const auto& g : groups) {
         auto options = std::make_unique<torch::optim::AdamOptions>(g.lr.value_or(*tc.lr));
         options->weight_decay(g.weight_decay.value_or(*tc.weight_decay));
         adam_groups.emplace_back(g.params, std::move(options));
     }
-    return std::make_unique<torch::optim::Adam>(adam_groups, torch::optim::AdamOptions(*tc.lr).weight_decay(*tc.weight_decay));
+    return std::make_unique<torch::optim::Adam>(
+        adam_groups, torch::optim::AdamOptions(*tc.lr).weight_decay(*tc.weight_decay));
 }
 
 // Which parameters learn in `phase`: those of its groups; the others are frozen.
-void enter_phase(torch::optim::Adam& optimizer, const std::vector<ParamGroup>& groups, const Phase& phase) {
+void enter_phase(torch::optim::Adam& optimizer,
+                 const std::vector<ParamGroup>& groups,
+                 const Phase& phase) {
     for (std::size_t i = 0; i < groups.size(); ++i) {
         const bool on = trains(phase, groups[i].name);
-        for (auto& p : optimizer.param_groups()[i].params()) p.requires_grad_(on);
+        for (auto& p : optimizer.param_groups()[i].params())
+            p.requires_grad_(on);
     }
 }
 
 RunConfig effective_config(RunConfig config) {
-    if (config.model.empty()) fail("no model given (--model NAME; radiofield models lists them)");
-    if (config.data.empty()) fail("no training data given (--data FILE.h5)");
-    if (config.train.batch > 0) config.model_config["batch"] = config.train.batch;
+    if (config.model.empty())
+        fail("no model given (--model NAME; radiofield models lists them)");
+    if (config.data.empty())
+        fail("no training data given (--data FILE.h5)");
+    if (config.train.batch > 0)
+        config.model_config["batch"] = config.train.batch;
     // The model's full effective configuration (defaults filled in) is what the run records,
     // with the optimiser settings it recommends where none were given.
     const auto model = make_model(config.model, config.model_config);
@@ -184,7 +218,8 @@ RunConfig effective_config(RunConfig config) {
 // Whether some dataset has samples in split `name`.
 bool any_split(const DataList& data, const std::string& name) {
     for (const auto& d : data) {
-        if (!d->split_indices(name).empty()) return true;
+        if (!d->split_indices(name).empty())
+            return true;
     }
     return false;
 }
@@ -192,39 +227,52 @@ bool any_split(const DataList& data, const std::string& name) {
 }  // namespace
 
 void check_run_folder(const fs::path& run_dir) {
-    if (run_dir.empty()) fail("no run folder given (--out RUN)");
+    if (run_dir.empty())
+        fail("no run folder given (--out RUN)");
     std::error_code ec;
     if (fs::exists(run_dir, ec)) {
         if (!fs::is_directory(run_dir, ec)) {
-            fail("'{}' exists and is not a folder; a run needs a folder of its own: choose another --out", run_dir.string());
+            fail(
+                "'{}' exists and is not a folder; a run needs a folder of its own: choose another "
+                "--out",
+                run_dir.string());
         }
-        if (::access(run_dir.c_str(), W_OK) != 0) fail("the run folder '{}' is not writable; choose another --out", run_dir.string());
+        if (::access(run_dir.c_str(), W_OK) != 0)
+            fail("the run folder '{}' is not writable; choose another --out", run_dir.string());
         return;
     }
     // The first existing ancestor must be a writable folder.
     fs::path p = fs::absolute(run_dir, ec).parent_path();
-    while (!p.empty() && !fs::exists(p, ec)) p = p.parent_path();
+    while (!p.empty() && !fs::exists(p, ec))
+        p = p.parent_path();
     if (p.empty() || !fs::is_directory(p, ec)) {
-        fail("cannot create the run folder '{}': '{}' is not a folder; choose an --out path inside a folder",
-             run_dir.string(), p.string());
+        fail(
+            "cannot create the run folder '{}': '{}' is not a folder; choose an --out path inside "
+            "a folder",
+            run_dir.string(), p.string());
     }
     if (::access(p.c_str(), W_OK) != 0) {
-        fail("cannot create the run folder '{}': '{}' is not writable; choose another --out", run_dir.string(), p.string());
+        fail("cannot create the run folder '{}': '{}' is not writable; choose another --out",
+             run_dir.string(), p.string());
     }
 }
 
-TrainResult train_run(const RunConfig& requested, const fs::path& run_dir, const TrainOptions& options) {
+TrainResult train_run(const RunConfig& requested,
+                      const fs::path& run_dir,
+                      const TrainOptions& options) {
     RunConfig config = effective_config(requested);
     const TrainConfig& tc = config.train;
     const torch::Device device = nn::resolve_device(nn::parse_device(tc.device));
     check_run_folder(run_dir);
     torch::manual_seed(tc.seed);
     auto model = make_model(config.model, config.model_config);
-    const DataList data = load_datasets(config.data, needs_of(*model));  // every data check before any work
+    const DataList data =
+        load_datasets(config.data, needs_of(*model));  // every data check before any work
     config.contexts = contexts(data);
     const std::vector<Phase> phases = resolve_phases(model->phases(), tc.steps, config.model);
     std::int64_t total = 0;
-    for (const auto& p : phases) total += p.steps;
+    for (const auto& p : phases)
+        total += p.steps;
 
     const fs::path ckpt_path = run_dir / "checkpoint.pt", log_path = run_dir / "log.jsonl";
     TrainResult result;
@@ -232,16 +280,20 @@ TrainResult train_run(const RunConfig& requested, const fs::path& run_dir, const
     if (fs::exists(ckpt_path) && !options.restart) {
         state = read_checkpoint_state(ckpt_path, config.model);
         if (resume_identity(state.config) != resume_identity(config.to_json())) {
-            fail("'{}' holds a run with another configuration:\n  saved: {}\n  now:   {}\nrun the same command "
-                 "to resume it, pass --restart to start over, or use a new --out folder",
-                 run_dir.string(), resume_identity(state.config).dump(), resume_identity(config.to_json()).dump());
+            fail(
+                "'{}' holds a run with another configuration:\n  saved: {}\n  now:   {}\nrun the "
+                "same command "
+                "to resume it, pass --restart to start over, or use a new --out folder",
+                run_dir.string(), resume_identity(state.config).dump(),
+                resume_identity(config.to_json()).dump());
         }
         result.resumed = true;
     }
     try {
         fs::create_directories(run_dir);
     } catch (const fs::filesystem_error& e) {
-        fail("cannot create the run folder '{}': {}; choose another --out", run_dir.string(), e.code().message());
+        fail("cannot create the run folder '{}': {}; choose another --out", run_dir.string(),
+             e.code().message());
     }
 
     model->prepare(config.contexts, &data);
@@ -252,7 +304,8 @@ TrainResult train_run(const RunConfig& requested, const fs::path& run_dir, const
         truncate_log(log_path, state.step);
         log::info("resuming '{}' from step {}", run_dir.string(), state.step);
     } else {
-        for (const char* f : {"log.jsonl", "metrics.json"}) fs::remove(run_dir / f);
+        for (const char* f : {"log.jsonl", "metrics.json"})
+            fs::remove(run_dir / f);
         state = {};
     }
     const bool learn = model->trainable() && total > 0;
@@ -262,9 +315,11 @@ TrainResult train_run(const RunConfig& requested, const fs::path& run_dir, const
     if (learn) {
         groups = model->parameter_groups();
         check_groups(groups, phases, config.model);
-        for (const auto& g : groups) group_names.push_back(g.name);
+        for (const auto& g : groups)
+            group_names.push_back(g.name);
         optimizer = make_optimizer(groups, tc);  // after the checkpoint's parameters are in place
-        if (result.resumed) load_optimizer_state(ckpt_path, *optimizer);
+        if (result.resumed)
+            load_optimizer_state(ckpt_path, *optimizer);
     }
     state.model = config.model;
     state.config = config.to_json();
@@ -274,7 +329,8 @@ TrainResult train_run(const RunConfig& requested, const fs::path& run_dir, const
     const auto started = std::chrono::steady_clock::now();
     const double elapsed_before = state.elapsed_s;
     auto elapsed = [&] {
-        return elapsed_before + std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        return elapsed_before +
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     };
     auto checkpoint = [&] {
         state.elapsed_s = elapsed();
@@ -293,7 +349,10 @@ TrainResult train_run(const RunConfig& requested, const fs::path& run_dir, const
             if (g_interrupted || (options.stop_after >= 0 && done_here >= options.stop_after)) {
                 checkpoint();
                 result.interrupted = true;
-                if (g_interrupted) log::warn("interrupted at step {}; checkpoint saved — run the same command to resume", state.step);
+                if (g_interrupted)
+                    log::warn(
+                        "interrupted at step {}; checkpoint saved — run the same command to resume",
+                        state.step);
                 result.step = state.step;
                 return result;
             }
@@ -302,17 +361,20 @@ TrainResult train_run(const RunConfig& requested, const fs::path& run_dir, const
             if (index != current) {
                 enter_phase(*optimizer, groups, phase);
                 current = index;
-                if (phases.size() > 1) log::info("phase '{}': {} steps", phase.name, phase.steps);
+                if (phases.size() > 1)
+                    log::info("phase '{}': {} steps", phase.name, phase.steps);
             }
             const std::int64_t phase_step = state.step - start;
             // Refreshed every step: a hook may have replaced parameters of a group.
             auto& adam_groups = optimizer->param_groups();
             double lr0 = 0;
             for (std::size_t g = 0; g < groups.size(); ++g) {
-                const double lr = tc.lr_at(phase_step, phase.steps, groups[g].lr.value_or(*tc.lr),
-                                           groups[g].schedule.empty() ? tc.schedule : groups[g].schedule);
+                const double lr =
+                    tc.lr_at(phase_step, phase.steps, groups[g].lr.value_or(*tc.lr),
+                             groups[g].schedule.empty() ? tc.schedule : groups[g].schedule);
                 static_cast<torch::optim::AdamOptions&>(adam_groups[g].options()).lr(lr);
-                if (g == 0) lr0 = lr;
+                if (g == 0)
+                    lr0 = lr;
             }
             bool stepped = false;
             double value = 0;
@@ -326,10 +388,13 @@ TrainResult train_run(const RunConfig& requested, const fs::path& run_dir, const
                 value = loss.item<double>();
                 if (!std::isfinite(value)) {
                     checkpoint();
-                    fail("the training loss became {} at step {} (phase '{}'); the checkpoint of step {} is in '{}'. "
-                         "Lower the learning rate (--lr) or enable gradient clipping (--set grad_clip=1) and start "
-                         "over with --restart",
-                         value, state.step, phase.name, state.step, run_dir.string());
+                    fail(
+                        "the training loss became {} at step {} (phase '{}'); the checkpoint of "
+                        "step {} is in '{}'. "
+                        "Lower the learning rate (--lr) or enable gradient clipping (--set "
+                        "grad_clip=1) and start "
+                        "over with --restart",
+                        value, state.step, phase.name, state.step, run_dir.string());
                 }
                 ParameterEditor editor(optimizer.get(), group_names);
                 StepContext ctx{state.step, phase_step, phase, data, editor};
@@ -339,8 +404,10 @@ TrainResult train_run(const RunConfig& requested, const fs::path& run_dir, const
                 if (tc.grad_clip > 0) {
                     std::vector<torch::Tensor> params;
                     for (std::size_t g = 0; g < groups.size(); ++g) {
-                        if (!trains(phase, groups[g].name)) continue;
-                        for (const auto& p : adam_groups[g].params()) params.push_back(p);
+                        if (!trains(phase, groups[g].name))
+                            continue;
+                        for (const auto& p : adam_groups[g].params())
+                            params.push_back(p);
                     }
                     torch::nn::utils::clip_grad_norm_(params, tc.grad_clip);
                 }
@@ -350,35 +417,47 @@ TrainResult train_run(const RunConfig& requested, const fs::path& run_dir, const
             } catch (const Error&) {
                 throw;
             } catch (const std::exception& e) {
-                const std::string what = dynamic_cast<const c10::Error*>(&e)
-                                             ? dynamic_cast<const c10::Error&>(e).what_without_backtrace()
-                                             : e.what();
+                const std::string what =
+                    dynamic_cast<const c10::Error*>(&e)
+                        ? dynamic_cast<const c10::Error&>(e).what_without_backtrace()
+                        : e.what();
                 if (!stepped) {
                     checkpoint();
-                    fail("training stopped at step {} (phase '{}') by an error: {}\nThe checkpoint of step {} is "
-                         "in '{}': remove the cause and run the same command to resume",
-                         state.step + 1, phase.name, what, state.step, run_dir.string());
+                    fail(
+                        "training stopped at step {} (phase '{}') by an error: {}\nThe checkpoint "
+                        "of step {} is "
+                        "in '{}': remove the cause and run the same command to resume",
+                        state.step + 1, phase.name, what, state.step, run_dir.string());
                 }
-                fail("training stopped after the optimiser step of step {} (phase '{}') by an error: {}\nThe last "
-                     "checkpoint in '{}' stands: remove the cause and run the same command to resume from it",
-                     state.step + 1, phase.name, what, run_dir.string());
+                fail(
+                    "training stopped after the optimiser step of step {} (phase '{}') by an "
+                    "error: {}\nThe last "
+                    "checkpoint in '{}' stands: remove the cause and run the same command to "
+                    "resume from it",
+                    state.step + 1, phase.name, what, run_dir.string());
             }
             ++state.step, ++done_here;
             result.losses.push_back(value);
             if (state.step % tc.log_every == 0 || state.step == total) {
-                nlohmann::json line{{"step", state.step}, {"loss", value}, {"lr", lr0}, {"time", elapsed()}};
-                if (phases.size() > 1) line["phase"] = phase.name;
+                nlohmann::json line{
+                    {"step", state.step}, {"loss", value}, {"lr", lr0}, {"time", elapsed()}};
+                if (phases.size() > 1)
+                    line["phase"] = phase.name;
                 log_file << line.dump() << "\n" << std::flush;
             }
             progress.advance();
-            progress.set_status(fmt::format("{}loss {:.4g}  lr {:.3g}", phases.size() > 1 ? phase.name + "  " : "", value, lr0));
-            if (tc.checkpoint_every > 0 && state.step % tc.checkpoint_every == 0) checkpoint();
+            progress.set_status(fmt::format("{}loss {:.4g}  lr {:.3g}",
+                                            phases.size() > 1 ? phase.name + "  " : "", value,
+                                            lr0));
+            if (tc.checkpoint_every > 0 && state.step % tc.checkpoint_every == 0)
+                checkpoint();
             if (tc.eval_every > 0 && state.step % tc.eval_every == 0 && any_split(data, "val")) {
                 EvalOptions eo;
                 eo.split = "val", eo.device = device, eo.skip_empty = true;
                 const auto s = evaluate(*model, data, eo).summary();
                 nlohmann::json line{{"step", state.step}, {"time", elapsed()}};
-                for (const auto& [k, v] : s["mean"].items()) line["val_" + k] = v;
+                for (const auto& [k, v] : s["mean"].items())
+                    line["val_" + k] = v;
                 log_file << line.dump() << "\n" << std::flush;
             }
         }
@@ -388,15 +467,20 @@ TrainResult train_run(const RunConfig& requested, const fs::path& run_dir, const
     result.step = state.step;
 
     if (options.final_eval) {
-        const std::string split = any_split(data, "test") ? "test" : (any_split(data, "val") ? "val" : "");
+        const std::string split =
+            any_split(data, "test") ? "test" : (any_split(data, "val") ? "val" : "");
         if (split.empty()) {
             log::warn("no test or validation samples: metrics.json not written");
         } else {
             EvalOptions eo;
             eo.split = split, eo.device = device, eo.skip_empty = true;
             const EvalResult r = evaluate(*model, data, eo);
-            write_metrics_json(r, {{"run", run_dir.string()}, {"model", config.model}, {"step", state.step},
-                                   {"data", config.data}, {"train_seconds", state.elapsed_s}},
+            write_metrics_json(r,
+                               {{"run", run_dir.string()},
+                                {"model", config.model},
+                                {"step", state.step},
+                                {"data", config.data},
+                                {"train_seconds", state.elapsed_s}},
                                run_dir / "metrics.json");
             result.metrics = r.summary();
         }
@@ -405,13 +489,16 @@ TrainResult train_run(const RunConfig& requested, const fs::path& run_dir, const
 }
 
 void LoadedRun::check_data(const DataList& data) const {
-    if (config.contexts.empty()) return;
+    if (config.contexts.empty())
+        return;
     const auto fields = model->needs().must_agree;
     for (const auto& d : data) {
-        check_agreement(config.contexts.front(), d->context, fields,
-                        fmt::format("model '{}' was trained on the latter; use data made with its settings, or train "
-                                    "a model for this data",
-                                    config.model));
+        check_agreement(
+            config.contexts.front(), d->context, fields,
+            fmt::format(
+                "model '{}' was trained on the latter; use data made with its settings, or train "
+                "a model for this data",
+                config.model));
     }
 }
 
@@ -424,7 +511,9 @@ DataList LoadedRun::load_data(const std::vector<std::string>& paths) const {
 }
 
 LoadedRun load_run(const fs::path& run_dir, torch::Device device) {
-    if (!fs::is_directory(run_dir)) fail("run folder '{}' does not exist (train one: radiofield train ... --out RUN)", run_dir.string());
+    if (!fs::is_directory(run_dir))
+        fail("run folder '{}' does not exist (train one: radiofield train ... --out RUN)",
+             run_dir.string());
     LoadedRun run;
     run.config = RunConfig::read(run_dir / "config.json");
     const fs::path ckpt = run_dir / "checkpoint.pt";

@@ -5,7 +5,8 @@ namespace radiofield::train {
 
 double PathSet::power(std::size_t k) const {
     double p = 0;
-    for (int e = 0; e < elements(); ++e) p += std::norm(a[k][slot(e)]);
+    for (int e = 0; e < elements(); ++e)
+        p += std::norm(a[k][slot(e)]);
     return p;
 }
 
@@ -20,7 +21,8 @@ void PathSet::push_back(const rt::Path& path) {
 PathSet PathSet::from(const rt::Paths& paths) {
     PathSet s;
     s.tx_ports = paths.num_tx_ports, s.rx_ports = paths.num_rx_ports;
-    for (const auto& p : paths.paths) s.push_back(p);
+    for (const auto& p : paths.paths)
+        s.push_back(p);
     return s;
 }
 

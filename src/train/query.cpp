@@ -11,7 +11,8 @@ std::vector<Vec3> positions_of(const SceneData& scene) {
     const auto p = scene.positions.to(torch::kFloat64).contiguous();  // [N, 3]
     const auto a = p.accessor<double, 2>();
     std::vector<Vec3> out(static_cast<std::size_t>(p.size(0)));
-    for (std::int64_t i = 0; i < p.size(0); ++i) out[i] = {a[i][0], a[i][1], a[i][2]};
+    for (std::int64_t i = 0; i < p.size(0); ++i)
+        out[i] = {a[i][0], a[i][1], a[i][2]};
     return out;
 }
 
@@ -41,8 +42,10 @@ Query Query::samples(const SceneData& scene, const std::vector<std::int64_t>& in
 
 std::string_view to_string(OutputKind kind) {
     switch (kind) {
-        case OutputKind::Spectrum: return "spectrum";
-        case OutputKind::PathSet: return "path set";
+        case OutputKind::Spectrum:
+            return "spectrum";
+        case OutputKind::PathSet:
+            return "path set";
     }
     return "?";
 }
@@ -53,8 +56,10 @@ std::int64_t Prediction::size() const {
 }
 
 Prediction Prediction::sample(std::int64_t i) const {
-    if (i < 0 || i >= size()) fail("prediction sample {} out of range (0..{})", i, size());
-    if (kind == OutputKind::Spectrum) return of_spectra(spectra.narrow(0, i, 1));
+    if (i < 0 || i >= size())
+        fail("prediction sample {} out of range (0..{})", i, size());
+    if (kind == OutputKind::Spectrum)
+        return of_spectra(spectra.narrow(0, i, 1));
     return of_paths({paths[static_cast<std::size_t>(i)]});
 }
 

@@ -28,10 +28,12 @@ std::mutex& registry_mutex() {
 }  // namespace
 
 void register_model(const std::string& name, const std::string& summary, ModelFactory factory) {
-    if (name.empty() || !factory) fail("register_model: a model needs a name and a factory");
+    if (name.empty() || !factory)
+        fail("register_model: a model needs a name and a factory");
     std::lock_guard lock(registry_mutex());
     auto [it, inserted] = registry().emplace(name, Entry{summary, std::move(factory)});
-    if (!inserted) fail("model '{}' is registered twice", name);
+    if (!inserted)
+        fail("model '{}' is registered twice", name);
 }
 
 bool model_registered(const std::string& name) {
@@ -46,21 +48,25 @@ std::unique_ptr<Model> make_model(const std::string& name, const nlohmann::json&
         auto it = registry().find(name);
         if (it == registry().end()) {
             std::string known;
-            for (const auto& [n, e] : registry()) known += (known.empty() ? "" : ", ") + n;
+            for (const auto& [n, e] : registry())
+                known += (known.empty() ? "" : ", ") + n;
             fail("unknown model '{}'; known models: {} (radiofield models lists them)", name,
-                 known.empty() ? "none (the program registers the built-in models at start)" : known);
+                 known.empty() ? "none (the program registers the built-in models at start)"
+                               : known);
         }
         factory = it->second.factory;
     }
     const nlohmann::json cfg = config.is_null() ? nlohmann::json::object() : config;
-    if (!cfg.is_object()) fail("model '{}': its configuration must be a JSON object, got {}", name, cfg.dump());
+    if (!cfg.is_object())
+        fail("model '{}': its configuration must be a JSON object, got {}", name, cfg.dump());
     return factory(cfg);
 }
 
 std::vector<std::pair<std::string, std::string>> model_names() {
     std::lock_guard lock(registry_mutex());
     std::vector<std::pair<std::string, std::string>> out;
-    for (const auto& [n, e] : registry()) out.emplace_back(n, e.summary);
+    for (const auto& [n, e] : registry())
+        out.emplace_back(n, e.summary);
     return out;
 }
 

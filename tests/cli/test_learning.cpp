@@ -10,9 +10,11 @@ namespace radiofield::test {
 namespace {
 
 // simulate options for a run of a second or two.
-std::vector<std::string> quick_simulate(const std::string& scene, const std::string& out,
-                                        std::vector<std::string> more = {}, const std::string& count = "40") {
-    std::vector<std::string> args = {"-q",      "simulate", "--scene", scene,    "--out", out,
+std::vector<std::string> quick_simulate(const std::string& scene,
+                                        const std::string& out,
+                                        std::vector<std::string> more = {},
+                                        const std::string& count = "40") {
+    std::vector<std::string> args = {"-q",      "simulate", "--scene",   scene,  "--out",  out,
                                      "--count", count,      "--samples", "2000", "--grid", "9x36"};
     args.insert(args.end(), more.begin(), more.end());
     return args;
@@ -29,11 +31,12 @@ std::string read_text(const std::filesystem::path& path) {
 }
 
 TEST_F(CliTest, PathSetModelTrainsAndEvaluatesEndToEndWithThePathMetricsInItsReport) {
-    ASSERT_EQ(run(quick_simulate("rosslyn_like", "city.h5", {"--kind", "cir", "--moving", "rx"}, "60"))
-                  .exit_code,
-              0);
-    const auto trained = run({"-q", "--device", "cpu", "train", "--model", "knn_paths", "--data", "city.h5",
-                              "--out", "run", "--steps", "20"});
+    ASSERT_EQ(
+        run(quick_simulate("rosslyn_like", "city.h5", {"--kind", "cir", "--moving", "rx"}, "60"))
+            .exit_code,
+        0);
+    const auto trained = run({"-q", "--device", "cpu", "train", "--model", "knn_paths", "--data",
+                              "city.h5", "--out", "run", "--steps", "20"});
     ASSERT_EQ(trained.exit_code, 0) << trained.output();
     EXPECT_NE(trained.out.find("overall_db"), std::string::npos) << trained.out;
     const auto metrics = read_json(path("run/metrics.json"));
@@ -43,18 +46,18 @@ TEST_F(CliTest, PathSetModelTrainsAndEvaluatesEndToEndWithThePathMetricsInItsRep
     }
     EXPECT_TRUE(metrics["summary"]["pooled"].contains("overall_db"));
 
-    expect_success({"-q", "--device", "cpu", "eval", "--run", "run", "--data", "city.h5", "--report", "paths.html",
-                    "--out", "eval.json"},
-                   {"eval.json", "paths.html", "paths_best.svg", "paths_median.svg", "paths_worst.svg",
-                    "paths_histogram.svg"});
+    expect_success({"-q", "--device", "cpu", "eval", "--run", "run", "--data", "city.h5",
+                    "--report", "paths.html", "--out", "eval.json"},
+                   {"eval.json", "paths.html", "paths_best.svg", "paths_median.svg",
+                    "paths_worst.svg", "paths_histogram.svg"});
     const std::string html = read_text(path("paths.html"));
     for (const char* m : {"overall_db", "rcm_db", "avg_delay_ns", "Pooled", "<svg"}) {
         EXPECT_NE(html.find(m), std::string::npos) << m;
     }
     const auto pos = read_json(path("eval.json"))["summary"]["count"].get<int>();
     EXPECT_GT(pos, 0);
-    expect_success({"-q", "--device", "cpu", "predict", "--run", "run", "--data", "city.h5", "--at", "10,5,1.5",
-                    "--out", "paths.json"},
+    expect_success({"-q", "--device", "cpu", "predict", "--run", "run", "--data", "city.h5", "--at",
+                    "10,5,1.5", "--out", "paths.json"},
                    {"paths.json"});
     EXPECT_FALSE(read_json(path("paths.json"))["paths"].empty());
 }
@@ -62,10 +65,12 @@ TEST_F(CliTest, PathSetModelTrainsAndEvaluatesEndToEndWithThePathMetricsInItsRep
 TEST_F(CliTest, EvalOnADatasetTheModelNeverSawConditionsOnItsTrainingSplit) {
     ASSERT_EQ(run(quick_simulate("meeting_room_v1", "seen.h5")).exit_code, 0);
     ASSERT_EQ(run(quick_simulate("meeting_room_v3", "unseen.h5", {"--seed", "4"})).exit_code, 0);
-    ASSERT_EQ(run({"-q", "--device", "cpu", "train", "--model", "knn", "--data", "seen.h5", "--out", "run"}).exit_code,
+    ASSERT_EQ(run({"-q", "--device", "cpu", "train", "--model", "knn", "--data", "seen.h5", "--out",
+                   "run"})
+                  .exit_code,
               0);
-    const auto r = expect_success({"-q", "--device", "cpu", "eval", "--run", "run", "--data", "unseen.h5", "--out",
-                                   "unseen.json"},
+    const auto r = expect_success({"-q", "--device", "cpu", "eval", "--run", "run", "--data",
+                                   "unseen.h5", "--out", "unseen.json"},
                                   {"unseen.json"});
     const auto summary = read_json(path("unseen.json"))["summary"];
     EXPECT_EQ(summary["datasets"][0], "unseen.h5");
@@ -75,7 +80,9 @@ TEST_F(CliTest, EvalOnADatasetTheModelNeverSawConditionsOnItsTrainingSplit) {
 
 TEST_F(CliTest, TrainingOnDatasetsOfAnotherKindIsRefusedBeforeAnyWork) {
     ASSERT_EQ(run(quick_simulate("meeting_room_v1", "spectra.h5")).exit_code, 0);
-    ASSERT_EQ(run(quick_simulate("rosslyn_like", "cir.h5", {"--kind", "cir", "--moving", "rx"})).exit_code, 0);
+    ASSERT_EQ(run(quick_simulate("rosslyn_like", "cir.h5", {"--kind", "cir", "--moving", "rx"}))
+                  .exit_code,
+              0);
     expect_clean_failure({"train", "--model", "knn_paths", "--data", "spectra.h5", "--out", "run"},
                          {"spectra.h5", "needs propagation paths", "--kind cir"});
     expect_clean_failure({"train", "--model", "knn_dl", "--data", "cir.h5", "--out", "run"},
@@ -86,18 +93,24 @@ TEST_F(CliTest, TrainingOnDatasetsOfAnotherKindIsRefusedBeforeAnyWork) {
 // word, casting the second one's rays from the first one's station.
 TEST_F(CliTest, DatasetsThatDisagreeOnWhatTheModelNeedsAreRefusedNamingBothFilesAndTheField) {
     ASSERT_EQ(run(quick_simulate("meeting_room_v1", "a.h5")).exit_code, 0);
-    ASSERT_EQ(run(quick_simulate("meeting_room_v1", "c.h5", {"--station", "3.5,2.5,2.0", "--seed", "1"})).exit_code, 0);
-    expect_clean_failure({"train", "--model", "nerf2", "--data", "a.h5", "c.h5", "--out", "run", "--steps", "1"},
-                         {"'a.h5'", "'c.h5'", "station"});
+    ASSERT_EQ(
+        run(quick_simulate("meeting_room_v1", "c.h5", {"--station", "3.5,2.5,2.0", "--seed", "1"}))
+            .exit_code,
+        0);
+    expect_clean_failure(
+        {"train", "--model", "nerf2", "--data", "a.h5", "c.h5", "--out", "run", "--steps", "1"},
+        {"'a.h5'", "'c.h5'", "station"});
     // KNN interpolates within each dataset: the same two train (and evaluate) together.
-    const auto r = run({"-q", "--device", "cpu", "train", "--model", "knn", "--data", "a.h5", "c.h5", "--out", "knn"});
+    const auto r = run({"-q", "--device", "cpu", "train", "--model", "knn", "--data", "a.h5",
+                        "c.h5", "--out", "knn"});
     EXPECT_EQ(r.exit_code, 0) << r.output();
     EXPECT_EQ(read_json(path("knn/metrics.json"))["summary"]["datasets"].size(), 2u);
 }
 
 TEST_F(CliTest, EvalOfARunThatDoesNotExistNamesIt) {
     ASSERT_EQ(run(quick_simulate("meeting_room_v1", "a.h5")).exit_code, 0);
-    expect_clean_failure({"eval", "--run", "no_run", "--data", "a.h5"}, {"no_run", "radiofield train"});
+    expect_clean_failure({"eval", "--run", "no_run", "--data", "a.h5"},
+                         {"no_run", "radiofield train"});
 }
 
 }  // namespace

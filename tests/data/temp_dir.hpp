@@ -15,7 +15,8 @@ public:
     TempDir() {
         const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
         std::string name = "radiofield-test-";
-        if (info != nullptr) name += std::string(info->test_suite_name()) + "-" + info->name() + "-";
+        if (info != nullptr)
+            name += std::string(info->test_suite_name()) + "-" + info->name() + "-";
         name += std::to_string(std::random_device{}());
         m_path = std::filesystem::temp_directory_path() / name;
         std::filesystem::create_directories(m_path);

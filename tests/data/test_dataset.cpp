@@ -17,7 +17,8 @@ using test::TempDir;
 
 rt::Path make_path(Rng& rng, int depth) {
     rt::Path p;
-    for (auto& a : p.a) a = {rng.normal() * 1e-4, rng.normal() * 1e-4};
+    for (auto& a : p.a)
+        a = {rng.normal() * 1e-4, rng.normal() * 1e-4};
     p.tau = rng.uniform(1e-9, 1e-7);
     p.length = p.tau * 299792458.0;
     p.theta_t = rng.uniform(0, 3.1), p.phi_t = rng.uniform(-3.1, 3.1);
@@ -55,7 +56,8 @@ Dataset make_dataset(DatasetKind kind = DatasetKind::Both) {
     for (int i = 0; i < 5; ++i) {
         d.positions.push_back({rng.uniform(-3, 3), rng.uniform(-3, 3), rng.uniform(0, 2)});
         if (has_spectra(kind)) {
-            for (std::size_t k = 0; k < d.grid.size(); ++k) d.spectra.push_back(static_cast<float>(rng.uniform() * 1e-6));
+            for (std::size_t k = 0; k < d.grid.size(); ++k)
+                d.spectra.push_back(static_cast<float>(rng.uniform() * 1e-6));
         }
         if (has_paths(kind)) {
             rt::Paths paths;
@@ -65,7 +67,8 @@ Dataset make_dataset(DatasetKind kind = DatasetKind::Both) {
             paths.num_tx_ports = 1 + i % 2;
             paths.num_rx_ports = 2;
             for (int depth : depths[i]) {
-                if (depth >= 0) paths.paths.push_back(make_path(rng, depth));
+                if (depth >= 0)
+                    paths.paths.push_back(make_path(rng, depth));
             }
             d.paths.push_back(paths);
         }
@@ -123,7 +126,8 @@ void expect_datasets_equal(const Dataset& a, const Dataset& b) {
     EXPECT_EQ(a.split, b.split);
     EXPECT_EQ(a.attrs, b.attrs);
     ASSERT_EQ(a.paths.size(), b.paths.size());
-    for (std::size_t i = 0; i < a.paths.size(); ++i) expect_paths_equal(a.paths[i], b.paths[i]);
+    for (std::size_t i = 0; i < a.paths.size(); ++i)
+        expect_paths_equal(a.paths[i], b.paths[i]);
 }
 
 // Overwrites one float of /spectra in place, as a foreign tool might.
@@ -186,7 +190,8 @@ TEST(Dataset, SpectrumOnlyAndLosOnlyCirDatasetsRoundTrip) {
 
     Dataset los = make_dataset(DatasetKind::Cir);
     for (auto& p : los.paths) {
-        for (auto& path : p.paths) path.interactions.clear();  // max_depth 0: (K, 0) arrays
+        for (auto& path : p.paths)
+            path.interactions.clear();  // max_depth 0: (K, 0) arrays
     }
     write_dataset(los, dir / "c.h5");
     const Dataset back = read_dataset(dir / "c.h5");
@@ -229,8 +234,10 @@ TEST(Dataset, NanInStoredSpectrumIsRefusedOnReadNamingFileAndDataset) {
 TEST(Dataset, CorruptedOrForeignFilesAreRefusedWithTheReason) {
     TempDir dir;
     test::write_file(dir / "text.h5", "not hdf5 at all");
-    EXPECT_NE(error_of([&] { read_dataset(dir / "text.h5"); }).find("not an HDF5 file"), std::string::npos);
-    EXPECT_NE(error_of([&] { read_dataset(dir / "missing.h5"); }).find("does not exist"), std::string::npos);
+    EXPECT_NE(error_of([&] { read_dataset(dir / "text.h5"); }).find("not an HDF5 file"),
+              std::string::npos);
+    EXPECT_NE(error_of([&] { read_dataset(dir / "missing.h5"); }).find("does not exist"),
+              std::string::npos);
 
     write_dataset(make_dataset(), dir / "a.h5");
     set_root_int_attr(dir / "a.h5", "version", kFormatVersion + 1);
@@ -243,7 +250,8 @@ TEST(Dataset, CorruptedOrForeignFilesAreRefusedWithTheReason) {
 
     hid_t f = H5Fcreate((dir / "plain.h5").c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
     H5Fclose(f);
-    EXPECT_NE(error_of([&] { read_dataset(dir / "plain.h5"); }).find("not a radiofield dataset"), std::string::npos);
+    EXPECT_NE(error_of([&] { read_dataset(dir / "plain.h5"); }).find("not a radiofield dataset"),
+              std::string::npos);
 }
 
 TEST(Dataset, ExistingFileIsKeptUnlessOverwriteIsGiven) {
@@ -274,7 +282,8 @@ TEST(Split, MakeSplitIsDeterministicDisjointCompleteAndSizedByFractions) {
     std::vector<int> seen(1000, 0);
     for (const auto* part : {&a.train, &a.val, &a.test}) {
         EXPECT_TRUE(std::is_sorted(part->begin(), part->end()));
-        for (auto i : *part) ++seen[static_cast<std::size_t>(i)];
+        for (auto i : *part)
+            ++seen[static_cast<std::size_t>(i)];
     }
     EXPECT_TRUE(std::all_of(seen.begin(), seen.end(), [](int c) { return c == 1; }));
     // Pinned: a change here silently reshuffles every stored experiment's split.

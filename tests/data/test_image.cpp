@@ -28,7 +28,8 @@ Png load_png(const std::filesystem::path& path) {
     Png png;
     int channels = 0;
     unsigned char* data = stbi_load(path.c_str(), &png.width, &png.height, &channels, 3);
-    if (data == nullptr) return png;
+    if (data == nullptr)
+        return png;
     png.rgb.assign(data, data + static_cast<std::size_t>(png.width) * png.height * 3);
     stbi_image_free(data);
     return png;
@@ -37,7 +38,8 @@ Png load_png(const std::filesystem::path& path) {
 // Values rising along the flat index: minimum at (row 0, col 0), maximum at the last cell.
 std::vector<float> ramp(const SpectrumGrid& grid) {
     std::vector<float> v(grid.size());
-    for (std::size_t k = 0; k < v.size(); ++k) v[k] = 1e-6f * static_cast<float>(k);
+    for (std::size_t k = 0; k < v.size(); ++k)
+        v[k] = 1e-6f * static_cast<float>(k);
     return v;
 }
 
@@ -78,20 +80,23 @@ TEST(Image, DecoratedPictureHasTitleScaleBarAndTicksAroundTheHeatmap) {
     // The scale bar's top shows the maximum's colour somewhere right of the heatmap.
     bool found_bar = false;
     for (int x = 360 * 3; x < png.width && !found_bar; ++x) {
-        for (int y = 0; y < 40 && !found_bar; ++y) found_bar = png.at(x, y) == kViridisLast;
+        for (int y = 0; y < 40 && !found_bar; ++y)
+            found_bar = png.at(x, y) == kViridisLast;
     }
     EXPECT_TRUE(found_bar);
     // Some dark text pixels in the title band.
     int dark = 0;
     for (int x = 0; x < png.width; ++x) {
-        for (int y = 0; y < 12; ++y) dark += png.at(x, y) == Rgb{0, 0, 0};
+        for (int y = 0; y < 12; ++y)
+            dark += png.at(x, y) == Rgb{0, 0, 0};
     }
     EXPECT_GT(dark, 10);
 }
 
 int dark_pixels(const RgbImage& img) {
     int n = 0;
-    for (std::size_t k = 0; k < img.rgb.size(); k += 3) n += img.rgb[k] == 0;
+    for (std::size_t k = 0; k < img.rgb.size(); k += 3)
+        n += img.rgb[k] == 0;
     return n;
 }
 
@@ -104,7 +109,8 @@ TEST(Image, TextOfDenseGlyphsIsDrawnCompletely) {
         return dark_pixels(img);
     };
     EXPECT_EQ(draw("360"), draw("3") + draw("6") + draw("0"));
-    EXPECT_EQ(draw("-90.0 dB"), draw("-") + draw("9") + 2 * draw("0") + draw(".") + draw("d") + draw("B"));
+    EXPECT_EQ(draw("-90.0 dB"),
+              draw("-") + draw("9") + 2 * draw("0") + draw(".") + draw("d") + draw("B"));
 }
 
 TEST(Image, SideBySidePlacesPanelsLeftToRightWithLabels) {
@@ -119,7 +125,8 @@ TEST(Image, SideBySidePlacesPanelsLeftToRightWithLabels) {
 TEST(Image, GrayPngRoundTripIsExactAndBadFilesAreNamed) {
     TempDir dir;
     GrayImage img{7, 3, {}, 1};
-    for (int k = 0; k < 21; ++k) img.pixels.push_back(static_cast<std::uint8_t>(k * 12));
+    for (int k = 0; k < 21; ++k)
+        img.pixels.push_back(static_cast<std::uint8_t>(k * 12));
     write_gray_png(img, dir / "g.png");
     const GrayImage back = read_gray_png(dir / "g.png");
     EXPECT_EQ(back.width, 7);

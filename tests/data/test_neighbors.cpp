@@ -13,15 +13,20 @@ namespace {
 std::vector<Vec3> random_points(std::size_t n, std::uint64_t seed) {
     Rng rng(seed);
     std::vector<Vec3> p(n);
-    for (auto& v : p) v = {rng.uniform(-5, 5), rng.uniform(-5, 5), rng.uniform(0, 3)};
+    for (auto& v : p)
+        v = {rng.uniform(-5, 5), rng.uniform(-5, 5), rng.uniform(0, 3)};
     return p;
 }
 
-Neighbors brute_force(const std::vector<Vec3>& points, const std::vector<std::size_t>& candidates, const Vec3& q,
-                      std::size_t k, std::optional<std::size_t> exclude = std::nullopt) {
+Neighbors brute_force(const std::vector<Vec3>& points,
+                      const std::vector<std::size_t>& candidates,
+                      const Vec3& q,
+                      std::size_t k,
+                      std::optional<std::size_t> exclude = std::nullopt) {
     std::vector<std::pair<double, std::size_t>> all;
     for (auto i : candidates) {
-        if (exclude && i == *exclude) continue;
+        if (exclude && i == *exclude)
+            continue;
         all.emplace_back(norm(points[i] - q), i);
     }
     std::sort(all.begin(), all.end());
@@ -36,7 +41,8 @@ Neighbors brute_force(const std::vector<Vec3>& points, const std::vector<std::si
 void expect_same(const Neighbors& a, const Neighbors& b) {
     ASSERT_EQ(a.indices, b.indices);
     ASSERT_EQ(a.distances.size(), b.distances.size());
-    for (std::size_t j = 0; j < a.distances.size(); ++j) EXPECT_NEAR(a.distances[j], b.distances[j], 1e-12);
+    for (std::size_t j = 0; j < a.distances.size(); ++j)
+        EXPECT_NEAR(a.distances[j], b.distances[j], 1e-12);
 }
 
 TEST(Neighbors, KdTreeEqualsBruteForceOnRandomPoints) {
@@ -73,7 +79,8 @@ TEST(Neighbors, SubsetIndexReturnsDatasetIndicesOfTheSubsetOnly) {
     }
     const NeighborIndex index(points, train);
     EXPECT_EQ(index.size(), train.size());
-    for (const auto& q : random_points(30, 5)) expect_same(index.query(q, 6), brute_force(points, train_ids, q, 6));
+    for (const auto& q : random_points(30, 5))
+        expect_same(index.query(q, 6), brute_force(points, train_ids, q, 6));
 }
 
 TEST(Neighbors, AskingForMoreThanStoredReturnsAllAndBadInputIsRefused) {

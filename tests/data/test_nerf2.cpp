@@ -1,6 +1,5 @@
-#include <gtest/gtest.h>
-
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include <functional>
 
@@ -25,7 +24,8 @@ void make_nerf2_folder(const fs::path& dir, bool block_yaml = false, bool with_i
     Rng rng(3);
     for (int i = 1; i <= kN; ++i) {
         GrayImage img{360, 90, std::vector<std::uint8_t>(360 * 90), 1};
-        for (auto& p : img.pixels) p = static_cast<std::uint8_t>(rng.index(256));
+        for (auto& p : img.pixels)
+            p = static_cast<std::uint8_t>(rng.index(256));
         img.pixels[0] = 0, img.pixels[1] = 255;
         write_gray_png(img, dir / "spectrum" / fmt::format("{:05d}.png", i));
     }
@@ -38,11 +38,14 @@ void make_nerf2_folder(const fs::path& dir, bool block_yaml = false, bool with_i
                "-1.0,-2.0,-3.0\r\n"
                "0.7071067811865476,0.1,0.2\r\n"
                "\r\n\r\n");
-    write_file(dir / "gateway_info.yml",
-               block_yaml ? "# gateway pose\ngateway1:\n  position:\n  - 1.5\n  - -0.5\n  - 0.25\n"
-                            "  orientation:\n    - 0.0\n    - 0.0\n    - 0.7071067811865476\n    - 0.7071067811865476\n"
-                          : "gateway1:\r\n  position: [1.5, -0.5, 0.25]\r\n"
-                            "  orientation: [0.0, 0.0, 0.7071067811865476, 0.7071067811865476]  # x,y,z,w\r\n");
+    write_file(
+        dir / "gateway_info.yml",
+        block_yaml
+            ? "# gateway pose\ngateway1:\n  position:\n  - 1.5\n  - -0.5\n  - 0.25\n"
+              "  orientation:\n    - 0.0\n    - 0.0\n    - 0.7071067811865476\n    - "
+              "0.7071067811865476\n"
+            : "gateway1:\r\n  position: [1.5, -0.5, 0.25]\r\n"
+              "  orientation: [0.0, 0.0, 0.7071067811865476, 0.7071067811865476]  # x,y,z,w\r\n");
     if (with_index) {
         write_file(dir / "train_index.txt", "00001\r\n00003\r\n00004\r\n00006\r\n");
         write_file(dir / "test_index.txt", "00002\r\n00005\r\n");
@@ -111,17 +114,20 @@ TEST(Nerf2, BlockAndFlowYamlGiveTheSameGateway) {
     EXPECT_EQ(a.station_position, b.station_position);
     EXPECT_EQ(a.station_orientation.z, b.station_orientation.z);
     EXPECT_EQ(a.station_orientation.w, b.station_orientation.w);
-    const GatewayInfo g = parse_gateway_yaml("gateway1:\n  position:\n  - -1\n  - 2\n  - 3e-1\n  orientation: [0, 0, 0, 1]\n", "g.yml");
+    const GatewayInfo g = parse_gateway_yaml(
+        "gateway1:\n  position:\n  - -1\n  - 2\n  - 3e-1\n  orientation: [0, 0, 0, 1]\n", "g.yml");
     EXPECT_EQ(g.position, (Vec3{-1, 2, 0.3}));
     EXPECT_EQ(g.orientation.w, 1.0);
 }
 
 TEST(Nerf2, YamlWithoutGatewayOrWithShortListNamesTheKey) {
-    const std::string missing = error_of([] { parse_gateway_yaml("gateway2:\n  position: [1, 2, 3]\n", "g.yml"); });
+    const std::string missing =
+        error_of([] { parse_gateway_yaml("gateway2:\n  position: [1, 2, 3]\n", "g.yml"); });
     EXPECT_NE(missing.find("gateway1.position"), std::string::npos) << missing;
     EXPECT_NE(missing.find("gateway2.position"), std::string::npos) << missing;
-    const std::string shortlist =
-        error_of([] { parse_gateway_yaml("gateway1:\n  position: [1, 2]\n  orientation: [0,0,0,1]\n", "g.yml"); });
+    const std::string shortlist = error_of([] {
+        parse_gateway_yaml("gateway1:\n  position: [1, 2]\n  orientation: [0,0,0,1]\n", "g.yml");
+    });
     EXPECT_NE(shortlist.find("expected 3"), std::string::npos) << shortlist;
 }
 
@@ -146,14 +152,16 @@ TEST(Nerf2, MissingIndexFilesGiveASeededEightyTwentySplit) {
 
 TEST(Nerf2, BadFoldersFailBeforeAnyOutputNamingTheFile) {
     TempDir dir;
-    EXPECT_NE(error_of([&] { import_nerf2(dir / "nope"); }).find("does not exist"), std::string::npos);
+    EXPECT_NE(error_of([&] { import_nerf2(dir / "nope"); }).find("does not exist"),
+              std::string::npos);
 
     make_nerf2_folder(dir / "a");
     fs::remove(dir / "a" / "tx_pos.csv");
     EXPECT_NE(error_of([&] { import_nerf2(dir / "a"); }).find("tx_pos.csv"), std::string::npos);
 
     make_nerf2_folder(dir / "b");
-    write_gray_png({180, 90, std::vector<std::uint8_t>(180 * 90, 7), 1}, dir / "b" / "spectrum" / "00004.png");
+    write_gray_png({180, 90, std::vector<std::uint8_t>(180 * 90, 7), 1},
+                   dir / "b" / "spectrum" / "00004.png");
     const std::string size = error_of([&] { import_nerf2(dir / "b"); });
     EXPECT_NE(size.find("00004.png"), std::string::npos) << size;
     EXPECT_NE(size.find("180 x 90"), std::string::npos) << size;
@@ -174,13 +182,15 @@ TEST(Nerf2, ExportRefusesAnExistingFolderUnlessOverwriteAndLeavesNoTemporaryFold
     const Dataset d = import_nerf2(dir / "rfid");
     fs::create_directories(dir / "out");
     write_file(dir / "out" / "keep.txt", "x");
-    EXPECT_NE(error_of([&] { export_nerf2(d, dir / "out"); }).find("--overwrite"), std::string::npos);
+    EXPECT_NE(error_of([&] { export_nerf2(d, dir / "out"); }).find("--overwrite"),
+              std::string::npos);
     EXPECT_TRUE(fs::exists(dir / "out" / "keep.txt"));
     export_nerf2(d, dir / "out", true);
     EXPECT_FALSE(fs::exists(dir / "out" / "keep.txt"));
     EXPECT_EQ(import_nerf2(dir / "out").positions, d.positions);
     int entries = 0;
-    for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir.path())) ++entries;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir.path()))
+        ++entries;
     EXPECT_EQ(entries, 2);  // rfid and out, no *.tmp-* left behind
 }
 
@@ -191,7 +201,8 @@ TEST(Nerf2, LinearPowerSpectraAreMinMaxNormalisedPerSampleOnExport) {
     d.positions = {{0, 0, 0}, {1, 0, 0}};
     d.spectra.resize(2 * d.grid.size());
     for (std::size_t k = 0; k < d.grid.size(); ++k) {
-        d.spectra[k] = 2e-9f + 8e-9f * static_cast<float>(k) / static_cast<float>(d.grid.size() - 1);
+        d.spectra[k] =
+            2e-9f + 8e-9f * static_cast<float>(k) / static_cast<float>(d.grid.size() - 1);
         d.spectra[d.grid.size() + k] = 5.0f;  // flat: all zeros
     }
     export_nerf2(d, dir / "out");

@@ -29,10 +29,15 @@ std::shared_ptr<const train::SceneData> line_data() {
     return test::scene_from(spectra, positions, {{0, 1, 2, 3}, {}, {4}});
 }
 
-torch::Tensor at(double x) { return torch::tensor({x, 0.0, 0.0}, torch::kFloat32).view({1, 3}); }
+torch::Tensor at(double x) {
+    return torch::tensor({x, 0.0, 0.0}, torch::kFloat32).view({1, 3});
+}
 
 // The model's spectra at x on the line, excluding sample `self` (−1: none) from the support.
-torch::Tensor predict(train::Model& model, const train::SceneData& scene, double x, std::int64_t self = -1) {
+torch::Tensor predict(train::Model& model,
+                      const train::SceneData& scene,
+                      double x,
+                      std::int64_t self = -1) {
     auto query = train::Query::at(scene, at(x));
     query.exclude = torch::tensor({self}, torch::kInt64);
     return model.predict(query).spectra;
@@ -68,7 +73,8 @@ TEST(Knn, InverseDistanceAndBarycentricAreExactAtATrainingPositionWhenNotExclude
 TEST(Knn, InverseDistanceWeightsMatchHandComputedValues) {
     // Neighbours at distances 1, 2 and 4 from the origin: w ∝ 1, 1/2, 1/4 → 4/7, 2/7, 1/7.
     const auto target = torch::zeros({1, 3}, torch::kFloat64);
-    const auto nb = torch::tensor({1.0, 0.0, 0.0, 0.0, 2.0, 0.0, 0.0, 0.0, -4.0}, torch::kFloat64).view({1, 3, 3});
+    const auto nb = torch::tensor({1.0, 0.0, 0.0, 0.0, 2.0, 0.0, 0.0, 0.0, -4.0}, torch::kFloat64)
+                        .view({1, 3, 3});
     const auto w = knn_weights(KnnWeights::InverseDistance, target, nb);
     EXPECT_NEAR(w[0][0].item<double>(), 4.0 / 7, 1e-12);
     EXPECT_NEAR(w[0][1].item<double>(), 2.0 / 7, 1e-12);
@@ -81,13 +87,16 @@ TEST(Knn, InverseDistanceWeightsMatchHandComputedValues) {
 
 TEST(Knn, BarycentricWeightsAreTheSimplexCoordinates) {
     // Triangle (0,0), (1,0), (0,1) in the plane z = 0; P = (0.2, 0.3) → (0.5, 0.2, 0.3).
-    const auto nb = torch::tensor({0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0}, torch::kFloat64).view({1, 3, 3});
-    const auto w = knn_weights(KnnWeights::Barycentric, torch::tensor({0.2, 0.3, 0.0}, torch::kFloat64).view({1, 3}), nb);
+    const auto nb = torch::tensor({0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0}, torch::kFloat64)
+                        .view({1, 3, 3});
+    const auto w = knn_weights(KnnWeights::Barycentric,
+                               torch::tensor({0.2, 0.3, 0.0}, torch::kFloat64).view({1, 3}), nb);
     EXPECT_NEAR(w[0][0].item<double>(), 0.5, 1e-9);
     EXPECT_NEAR(w[0][1].item<double>(), 0.2, 1e-9);
     EXPECT_NEAR(w[0][2].item<double>(), 0.3, 1e-9);
     // A point above the plane is projected onto it: same weights.
-    const auto up = knn_weights(KnnWeights::Barycentric, torch::tensor({0.2, 0.3, 5.0}, torch::kFloat64).view({1, 3}), nb);
+    const auto up = knn_weights(KnnWeights::Barycentric,
+                                torch::tensor({0.2, 0.3, 5.0}, torch::kFloat64).view({1, 3}), nb);
     EXPECT_TRUE(torch::allclose(up, w, 0, 1e-9));
 }
 
@@ -114,7 +123,8 @@ TEST(Knn, TooFewSupportSamplesForKIsAClearError) {
         predict(knn, *scene, 1.0, 1);  // 4 training samples: sample 1 has only 3 others
         FAIL() << "expected Error";
     } catch (const Error& e) {
-        EXPECT_NE(std::string(e.what()).find("4 neighbours are needed"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("4 neighbours are needed"), std::string::npos)
+            << e.what();
     }
 }
 
@@ -124,16 +134,19 @@ TEST(Knn, TheQueryIsNeverInItsOwnSupportSet) {
     // Every training sample, asked as a query of samples, gets a neighbour's spectrum, not its own.
     const auto query = train::Query::samples(*scene, {0, 1, 2, 3});
     const auto pred = knn.predict(query).spectra;
-    for (std::int64_t i = 0; i < 4; ++i) EXPECT_FALSE(torch::equal(pred[i], scene->spectra[i])) << "sample " << i;
+    for (std::int64_t i = 0; i < 4; ++i)
+        EXPECT_FALSE(torch::equal(pred[i], scene->spectra[i])) << "sample " << i;
     const auto found = query.support->nearest(query.positions, 3, query.exclude);
     for (std::int64_t i = 0; i < 4; ++i) {
-        for (int j = 0; j < 3; ++j) EXPECT_NE(found.index[i][j].item<std::int64_t>(), i);
+        for (int j = 0; j < 3; ++j)
+            EXPECT_NE(found.index[i][j].item<std::int64_t>(), i);
     }
 }
 
 TEST(KnnRegistry, BuildsBothModelsByNameAndRejectsUnknownNamesListingTheValidOnes) {
     register_builtin_models();
-    EXPECT_EQ(train::make_model("knn", {{"k", 3}, {"weights", "barycentric"}})->config()["weights"], "barycentric");
+    EXPECT_EQ(train::make_model("knn", {{"k", 3}, {"weights", "barycentric"}})->config()["weights"],
+              "barycentric");
     EXPECT_EQ(train::make_model("knn_dl")->name(), "knn_dl");
     EXPECT_THROW(train::make_model("knn", {{"weights", "cubic"}}), Error);
     EXPECT_THROW(train::make_model("knn", {{"kk", 3}}), Error);
@@ -165,7 +178,9 @@ TEST(KnnDl, ReducesItsTrainingLossAtLeastThreefoldIn150Steps) {
     opts.final_eval = false;
     const auto result = train::train_run(rc, dir / "run", opts);
     ASSERT_EQ(result.losses.size(), 150u);
-    auto mean = [](auto first, auto last) { return std::accumulate(first, last, 0.0) / std::distance(first, last); };
+    auto mean = [](auto first, auto last) {
+        return std::accumulate(first, last, 0.0) / std::distance(first, last);
+    };
     const double start = mean(result.losses.begin(), result.losses.begin() + 10);
     const double end = mean(result.losses.end() - 10, result.losses.end());
     EXPECT_LT(end * 3.0, start) << "first 10 steps " << start << ", last 10 steps " << end;
@@ -179,7 +194,11 @@ TEST(TrainDefaults, NeRF2RunsUseThePublicAdamSettingsUnlessGiven) {
     const auto path = test::write_synthetic(dir / "synthetic.h5");
     train::RunConfig rc;
     rc.model = "nerf2";
-    rc.model_config = {{"depth", 2}, {"width", 8}, {"skips", nlohmann::json::array()}, {"n_samples", 4}, {"batch", 16}};
+    rc.model_config = {{"depth", 2},
+                       {"width", 8},
+                       {"skips", nlohmann::json::array()},
+                       {"n_samples", 4},
+                       {"batch", 16}};
     rc.data = {path.string()};
     rc.train.steps = 1;
     rc.train.checkpoint_every = 0;

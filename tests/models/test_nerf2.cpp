@@ -48,24 +48,30 @@ train::DataList tiny_data() {
     const auto positions = torch::rand({n, 3}, gen, torch::kFloat32) * 3.0 - 1.5;
     const auto dirs = models::grid_directions(spec.grid, spec.orientation);  // [P, 3]
     const auto origin = torch::tensor({0.5f, -0.3f, 1.0f});
-    const auto to_tx = torch::nn::functional::normalize(positions - origin,
-                                                        torch::nn::functional::NormalizeFuncOptions().dim(1));
+    const auto to_tx = torch::nn::functional::normalize(
+        positions - origin, torch::nn::functional::NormalizeFuncOptions().dim(1));
     const auto cosang = torch::mm(to_tx, dirs.t());  // [N, P]
     const auto spectra = (0.5 * (cosang + 1.0)).pow(2).view({n, spec.grid.n_el, spec.grid.n_az});
     data::Split split;
-    for (int i = 0; i < n; ++i) (i < 20 ? split.train : split.test).push_back(i);
+    for (int i = 0; i < n; ++i)
+        (i < 20 ? split.train : split.test).push_back(i);
     return {test::scene_from(spectra, positions, split, spec)};
 }
 
-void prepare(train::Model& model, const train::DataList& data) { model.prepare(train::contexts(data), &data); }
-const torch::Tensor& positions(const train::DataList& data) { return data.front()->positions; }
+void prepare(train::Model& model, const train::DataList& data) {
+    model.prepare(train::contexts(data), &data);
+}
+const torch::Tensor& positions(const train::DataList& data) {
+    return data.front()->positions;
+}
 
 }  // namespace
 
 TEST(NeRF2, DefaultNetworkHasThePublicModelsParameterCount) {
     models::NeRF2Net net(NeRF2Config{});
     std::int64_t count = 0;
-    for (const auto& p : net->parameters()) count += p.numel();
+    for (const auto& p : net->parameters())
+        count += p.numel();
     // attenuation 63·256+256 + 6·(256·256+256) + (319·256+256) = 493,056; signal 382·256+256 +
     // 256·128+128 = 130,944; heads 256·2+2 + 256·256+256 + 128·2+2 = 66,564.
     EXPECT_EQ(count, 690564);
@@ -95,7 +101,8 @@ TEST(NeRF2, RendererOneSampleWithoutAttenuationGivesAmplitudeTimesPathLoss) {
     const auto y = models::render_signal(sig, models::render_weights(att, t));
     EXPECT_NEAR(y.item<double>(), 3.0 * 0.025 / 2.0, 1e-7);
     // the public renderer on the same sample (its last sample's path loss is 0.025/1e10)
-    const auto raw = torch::tensor({-3.0f, 0.7f, 3.0f, -0.4f, 1.0f, 1.0f, 5.0f, 1.0f}).view({1, 2, 4});
+    const auto raw =
+        torch::tensor({-3.0f, 0.7f, 3.0f, -0.4f, 1.0f, 1.0f, 5.0f, 1.0f}).view({1, 2, 4});
     EXPECT_NEAR(models::render_reference(raw, t).item<double>(), 3.0 * 0.025 / 2.0, 1e-7);
 }
 
@@ -103,7 +110,8 @@ TEST(NeRF2, RendererAttenuatesAndRotatesLaterSamplesInClosedForm) {
     const auto t = torch::tensor({1.0f, 2.5f, 4.0f});  // δ = 1.5
     const float a0 = 0.8f, p0raw = 0.3f, s0 = 1.2f, s0p = -1.0f, s1 = 0.5f, s1p = 2.0f;
     const auto att = torch::tensor({a0, p0raw, -2.0f, 0.1f}).view({1, 2, 2});
-    const auto sig = torch::tensor({s0, s0p, -s1 * 100, s1p}).view({1, 2, 2});  // |leaky(−50)| = 0.5
+    const auto sig =
+        torch::tensor({s0, s0p, -s1 * 100, s1p}).view({1, 2, 2});  // |leaky(−50)| = 0.5
     const auto y = models::render_signal(sig, models::render_weights(att, t)).item<double>();
     const auto sigm = [](double x) { return 2 * std::numbers::pi / (1 + std::exp(-x)); };
     const std::complex<double> j(0, 1);
@@ -119,17 +127,20 @@ TEST(NeRF2, FastTrainingPathMatchesThePublicPipelineValuesAndGradients) {
         cfg.near = near;
         NeRF2Model model(cfg);
         prepare(model, tiny_data());
-        const auto pixels = torch::tensor({3, 77, 3, 127, 0, 64, 77, 5}, torch::kLong);  // repeats on purpose
+        const auto pixels =
+            torch::tensor({3, 77, 3, 127, 0, 64, 77, 5}, torch::kLong);  // repeats on purpose
         const auto pos = torch::randn({8, 3});
         const auto fast = model.render_rays(pixels, pos);
         const auto ref = model.render_rays_reference(pixels, pos);
-        EXPECT_TRUE(torch::allclose(fast, ref, 1e-4, 1e-7)) << "near " << near << "\n" << fast << ref;
+        EXPECT_TRUE(torch::allclose(fast, ref, 1e-4, 1e-7)) << "near " << near << "\n"
+                                                            << fast << ref;
         auto params = model.net()->parameters();
         const auto g_fast = torch::autograd::grad({fast.pow(2).sum()}, params);
         const auto g_ref = torch::autograd::grad({ref.pow(2).sum()}, params);
         for (std::size_t i = 0; i < params.size(); ++i) {
             const double scale = g_ref[i].abs().max().item<double>() + 1e-12;
-            EXPECT_LT((g_fast[i] - g_ref[i]).abs().max().item<double>() / scale, 1e-3) << "parameter " << i;
+            EXPECT_LT((g_fast[i] - g_ref[i]).abs().max().item<double>() / scale, 1e-3)
+                << "parameter " << i;
         }
     }
 }
@@ -144,9 +155,11 @@ TEST(NeRF2, PredictWithAndWithoutTheCacheEqualsRenderingEveryRay) {
     prepare(cached, data);
     prepare(direct, data);
     torch::NoGradGuard no_grad;
-    for (auto p : direct.net()->parameters()) p.copy_(torch::randn_like(p) * 0.2 + p);  // fresh values…
+    for (auto p : direct.net()->parameters())
+        p.copy_(torch::randn_like(p) * 0.2 + p);  // fresh values…
     auto src = direct.net()->parameters(), dst = cached.net()->parameters();
-    for (std::size_t i = 0; i < src.size(); ++i) dst[i].copy_(src[i]);           // …shared by both
+    for (std::size_t i = 0; i < src.size(); ++i)
+        dst[i].copy_(src[i]);  // …shared by both
     const auto a = cached.predict_positions(pos), b = direct.predict_positions(pos);
     ASSERT_EQ(a.sizes(), (torch::IntArrayRef{3, 8, 16}));
     // A pixel is |Σ_k …|, which can nearly cancel: its float32 rounding (which depends on the
@@ -157,9 +170,12 @@ TEST(NeRF2, PredictWithAndWithoutTheCacheEqualsRenderingEveryRay) {
     const auto rays = direct.render_rays(all, pos[1].expand({128, 3}));
     EXPECT_TRUE(torch::allclose(b[1].flatten(), rays, 1e-5, atol));
     // the cache follows in-place parameter updates (an optimizer step)
-    for (auto p : dst) p.mul_(0.9);
-    for (auto p : src) p.mul_(0.9);
-    EXPECT_TRUE(torch::allclose(cached.predict_positions(pos), direct.predict_positions(pos), 1e-5, atol));
+    for (auto p : dst)
+        p.mul_(0.9);
+    for (auto p : src)
+        p.mul_(0.9);
+    EXPECT_TRUE(
+        torch::allclose(cached.predict_positions(pos), direct.predict_positions(pos), 1e-5, atol));
 }
 
 // The cache is built by the first predict, reused while the parameters stay, and dropped
@@ -167,7 +183,8 @@ TEST(NeRF2, PredictWithAndWithoutTheCacheEqualsRenderingEveryRay) {
 // index ("cuda", as --device cuda gives), which once made every predict rebuild it.
 TEST(NeRF2, InferenceCacheIsReusedUntilTheParametersChange) {
     std::vector<torch::Device> devices{torch::kCPU};
-    if (torch::cuda::is_available()) devices.emplace_back(torch::kCUDA);
+    if (torch::cuda::is_available())
+        devices.emplace_back(torch::kCUDA);
     for (const auto& device : devices) {
         torch::manual_seed(3);
         NeRF2Model model(tiny_config());
@@ -196,7 +213,8 @@ TEST(NeRF2, TrainingOnATinySceneCutsTheLossTenfoldIn300Steps) {
     const auto data = tiny_data();
     NeRF2Model model(cfg);
     prepare(model, data);
-    torch::optim::Adam opt(model.net()->parameters(), torch::optim::AdamOptions(cfg.lr).weight_decay(cfg.weight_decay));
+    torch::optim::Adam opt(model.net()->parameters(),
+                           torch::optim::AdamOptions(cfg.lr).weight_decay(cfg.weight_decay));
     auto gen = torch::make_generator<at::CPUGeneratorImpl>(3);
     auto average = [&](int steps) {
         double sum = 0;
@@ -212,7 +230,8 @@ TEST(NeRF2, TrainingOnATinySceneCutsTheLossTenfoldIn300Steps) {
     const double first = average(10);
     average(280);
     const double last = average(10);
-    std::printf("nerf2 tiny scene: loss %.5f (first 10 steps) -> %.5f (last 10 of 300)\n", first, last);
+    std::printf("nerf2 tiny scene: loss %.5f (first 10 steps) -> %.5f (last 10 of 300)\n", first,
+                last);
     EXPECT_LT(last, first / 10) << "first " << first << " last " << last;
 }
 
@@ -266,7 +285,8 @@ TEST(NeRF2, RegistryBuildsNerf2ByNameWithTheFarFromTheSceneDiagonal) {
     const auto data = tiny_data();
     prepare(*model, data);
     // The diagonal of the box holding every position and the station.
-    const auto p = torch::cat({positions(data), torch::tensor({0.5f, -0.3f, 1.0f}).view({1, 3})}).to(torch::kFloat64);
+    const auto p = torch::cat({positions(data), torch::tensor({0.5f, -0.3f, 1.0f}).view({1, 3})})
+                       .to(torch::kFloat64);
     const double diagonal = (std::get<0>(p.max(0)) - std::get<0>(p.min(0))).norm().item<double>();
     EXPECT_NEAR(dynamic_cast<NeRF2Model&>(*model).far(), diagonal, 1e-6);
 }

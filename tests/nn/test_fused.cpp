@@ -39,7 +39,8 @@ TEST(LinearRelu, MatchesAddmmThenReluInValuesAndAllGradientsOnTheCpu) {
     const auto x0 = torch::randn({37, 12}), w0 = torch::randn({9, 12}), b0 = torch::randn({9});
     const auto up = torch::randn({37, 9});
     auto run = [&](bool fused) {
-        auto x = x0.clone().requires_grad_(), w = w0.clone().requires_grad_(), b = b0.clone().requires_grad_();
+        auto x = x0.clone().requires_grad_(), w = w0.clone().requires_grad_(),
+             b = b0.clone().requires_grad_();
         auto y = fused ? linear_relu(x, w, b) : torch::relu(torch::addmm(b, x, w.t()));
         (y * up).sum().backward();
         return std::vector<torch::Tensor>{y.detach(), x.grad(), w.grad(), b.grad()};
@@ -70,7 +71,8 @@ TEST(ReluBiasBackward, CpuMasksWhereTheOutputIsZeroAndSumsColumns) {
 }
 
 TEST(Cuda, ReluBiasBackwardKernelMatchesPlainLoops) {
-    if (!radiofield::nn::cuda_available()) GTEST_SKIP() << "no CUDA device (or built without CUDA)";
+    if (!radiofield::nn::cuda_available())
+        GTEST_SKIP() << "no CUDA device (or built without CUDA)";
     torch::manual_seed(5);
     // Row counts around the kernel's 256-row slices; widths of the NeRF2 trunk (256) and
     // head (128), a narrow one, and one the vector kernel leaves to ATen (6).
@@ -85,11 +87,14 @@ TEST(Cuda, ReluBiasBackwardKernelMatchesPlainLoops) {
 }
 
 TEST(Cuda, LinearReluMatchesAFloat64ReferenceInValuesAndGradients) {
-    if (!radiofield::nn::cuda_available()) GTEST_SKIP() << "no CUDA device (or built without CUDA)";
+    if (!radiofield::nn::cuda_available())
+        GTEST_SKIP() << "no CUDA device (or built without CUDA)";
     torch::manual_seed(6);
-    const auto x0 = torch::randn({4099, 256}), w0 = torch::randn({256, 256}) / 16, b0 = torch::randn({256});
+    const auto x0 = torch::randn({4099, 256}), w0 = torch::randn({256, 256}) / 16,
+               b0 = torch::randn({256});
     const auto up = torch::randn({4099, 256});
-    auto x = x0.cuda().requires_grad_(), w = w0.cuda().requires_grad_(), b = b0.cuda().requires_grad_();
+    auto x = x0.cuda().requires_grad_(), w = w0.cuda().requires_grad_(),
+         b = b0.cuda().requires_grad_();
     const auto y = linear_relu(x, w, b);
     (y * up.cuda()).sum().backward();
     auto xd = x0.to(torch::kFloat64).requires_grad_(), wd = w0.to(torch::kFloat64).requires_grad_();

@@ -1,7 +1,6 @@
 // Custom ops: the CUDA kernel and the CPU path both match a plain per-sample reference.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
-
 #include <unistd.h>
 
 #include <algorithm>
@@ -29,7 +28,8 @@ torch::Tensor reference(const torch::Tensor& x) {
             lo = std::min(lo, a[i][j]);
             hi = std::max(hi, a[i][j]);
         }
-        for (int64_t j = 0; j < flat.size(1); ++j) o[i][j] = hi > lo ? (a[i][j] - lo) / (hi - lo) : 0.0;
+        for (int64_t j = 0; j < flat.size(1); ++j)
+            o[i][j] = hi > lo ? (a[i][j] - lo) / (hi - lo) : 0.0;
     }
     return out.view(x.sizes()).to(torch::kFloat32);
 }
@@ -62,7 +62,8 @@ TEST(Device, ParsesNamesAndRejectsOthers) {
 }
 
 TEST(Device, CudaRequestFailsClearlyWithoutCuda) {
-    if (radiofield::nn::cuda_available()) GTEST_SKIP() << "CUDA present";
+    if (radiofield::nn::cuda_available())
+        GTEST_SKIP() << "CUDA present";
     try {
         radiofield::nn::resolve_device(radiofield::nn::DeviceChoice::Cuda);
         FAIL() << "expected an error";
@@ -73,12 +74,14 @@ TEST(Device, CudaRequestFailsClearlyWithoutCuda) {
 
 // GPU: a LibTorch op and our kernel on the device, against the CPU reference.
 TEST(Cuda, TensorOpAndCustomKernelMatchCpuReference) {
-    if (!radiofield::nn::cuda_available()) GTEST_SKIP() << "no CUDA device (or built without CUDA)";
+    if (!radiofield::nn::cuda_available())
+        GTEST_SKIP() << "no CUDA device (or built without CUDA)";
     torch::manual_seed(2);
     const auto a = torch::randn({256, 128});
     const auto b = torch::randn({128, 64});
     const auto gpu_mm = torch::matmul(a.cuda(), b.cuda()).cpu();
-    const auto ref_mm = torch::matmul(a.to(torch::kFloat64), b.to(torch::kFloat64)).to(torch::kFloat32);
+    const auto ref_mm =
+        torch::matmul(a.to(torch::kFloat64), b.to(torch::kFloat64)).to(torch::kFloat32);
     EXPECT_LT(((gpu_mm - ref_mm).norm() / ref_mm.norm()).item<float>(), 1e-3);
 
     const auto x = torch::randn({33, 90, 360}) * 5.0;
@@ -97,7 +100,8 @@ TEST(Cuda, TensorOpAndCustomKernelMatchCpuReference) {
 // up with radiofield::remove_tree instead, checked here inside a LibTorch program.
 TEST(TorchLinking, RemoveTreeDeletesAFolderInAProgramLinkingLibTorch) {
     namespace fs = std::filesystem;
-    const fs::path root = fs::temp_directory_path() / ("radiofield-remove-all-" + std::to_string(::getpid()));
+    const fs::path root =
+        fs::temp_directory_path() / ("radiofield-remove-all-" + std::to_string(::getpid()));
     fs::create_directories(root / "a" / "b");
     std::ofstream(root / "a" / "b" / "file.txt") << "x";
     std::ofstream(root / "top.txt") << "y";

@@ -8,7 +8,10 @@
 namespace radiofield::rt::testing {
 
 // Adds an axis-aligned box [lo, hi] as one mesh of 12 triangles (two per face).
-inline void add_box(scene::Scene& s, const std::string& name, const Vec3& lo, const Vec3& hi,
+inline void add_box(scene::Scene& s,
+                    const std::string& name,
+                    const Vec3& lo,
+                    const Vec3& hi,
                     std::uint32_t material) {
     scene::Mesh m;
     m.name = name;
@@ -30,15 +33,20 @@ inline void add_box(scene::Scene& s, const std::string& name, const Vec3& lo, co
 inline void add_ground(scene::Scene& s, double half, double height, std::uint32_t material) {
     scene::Mesh m;
     m.name = "ground";
-    m.vertices = {{-half, -half, height}, {half, -half, height}, {half, half, height},
-                  {-half, half, height}};
+    m.vertices = {
+        {-half, -half, height}, {half, -half, height}, {half, half, height}, {-half, half, height}};
     m.triangles = {{0, 1, 2}, {0, 2, 3}};
     m.material = {material, material};
     s.meshes.push_back(std::move(m));
 }
 
 // Rectangle in the plane x = x0 spanning y ∈ [y0, y1], z ∈ [z0, z1], two triangles.
-inline void add_wall_x(scene::Scene& s, double x0, double y0, double y1, double z0, double z1,
+inline void add_wall_x(scene::Scene& s,
+                       double x0,
+                       double y0,
+                       double y1,
+                       double z0,
+                       double z1,
                        std::uint32_t material) {
     scene::Mesh m;
     m.name = "wall";

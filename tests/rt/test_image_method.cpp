@@ -68,11 +68,14 @@ TEST(ImageMethod, VerticesLieOnTheirFacesAndObeyTheLawOfReflection) {
 
 // All chains of up to `depth` triangles, solved and validated one by one; chains through
 // coplanar siblings counted once.
-std::map<int, int> brute_force_counts(const EmbreeScene& geo, const Vec3& tx, const Vec3& rx,
+std::map<int, int> brute_force_counts(const EmbreeScene& geo,
+                                      const Vec3& tx,
+                                      const Vec3& rx,
                                       int depth) {
     std::vector<FaceRef> faces;
     for (std::uint32_t o = 0; o < geo.num_objects(); ++o)
-        for (std::uint32_t t = 0; t < geo.num_triangles(o); ++t) faces.push_back({o, t});
+        for (std::uint32_t t = 0; t < geo.num_triangles(o); ++t)
+            faces.push_back({o, t});
     std::map<int, int> counts;
     std::set<std::vector<std::uint32_t>> seen;
     std::vector<std::size_t> idx;
@@ -88,7 +91,8 @@ std::map<int, int> brute_force_counts(const EmbreeScene& geo, const Vec3& tx, co
             if (pts && chain_visible(geo, tx, seq, *pts, rx) && seen.insert(planes).second)
                 ++counts[d];
         }
-        if (d == depth) return;
+        if (d == depth)
+            return;
         for (std::size_t i = 0; i < faces.size(); ++i) {
             idx.push_back(i);
             self(self, d + 1);
@@ -115,7 +119,8 @@ TEST(ImageMethod, BoxRoomPathCountsMatchBruteForceAndTheImageLattice) {
     o.samples_per_source = 100'000;
     const Paths p = tracer.compute(device_at(tx), device_at(rx), o);
     std::map<int, int> counts;
-    for (const auto& path : p.paths) ++counts[path.depth()];
+    for (const auto& path : p.paths)
+        ++counts[path.depth()];
     EXPECT_EQ(counts, (std::map<int, int>{{0, 1}, {1, 6}, {2, 18}, {3, 38}}));
 }
 
@@ -133,7 +138,8 @@ TEST(ImageMethod, ScatteringChainsEndOnScatteringFacesAndStartAtTheSource) {
     auto wood = scene::itu_material("wood");
     wood.scattering_coefficient = 0.5;
     const auto rough = s.add_material(wood);
-    for (std::uint32_t t = 8; t < 10; ++t) s.meshes[0].material[t] = rough;  // the floor
+    for (std::uint32_t t = 8; t < 10; ++t)
+        s.meshes[0].material[t] = rough;  // the floor
     const EmbreeScene geo(s);
     CandidateSearch search;
     search.samples = 2000;

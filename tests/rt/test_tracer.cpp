@@ -72,9 +72,9 @@ TEST(Tracer, TwoRayGroundReflectionMatchesClosedFormForVAndH) {
                 const cd r_te = (cos_t - A) / (cos_t + A);
                 const cd r_tm = (eta * cos_t - A) / (eta * cos_t + A);
                 for (auto pol : {scene::Polarization::V, scene::Polarization::H}) {
-                    SCOPED_TRACE(::testing::Message() << c.material << " f=" << f / 1e9
-                                                      << " GHz psi=" << grazing_deg << " pol="
-                                                      << (pol == scene::Polarization::V ? "V" : "H"));
+                    SCOPED_TRACE(::testing::Message()
+                                 << c.material << " f=" << f / 1e9 << " GHz psi=" << grazing_deg
+                                 << " pol=" << (pol == scene::Polarization::V ? "V" : "H"));
                     TraceOptions o;
                     o.max_depth = 1;
                     o.samples_per_source = 20'000;
@@ -86,7 +86,9 @@ TEST(Tracer, TwoRayGroundReflectionMatchesClosedFormForVAndH) {
                     ASSERT_TRUE(direct.is_los());
                     ASSERT_EQ(refl.depth(), 1);
                     const double lambda = wavelength(f);
-                    const cd r = pol == scene::Polarization::V ? r_tm : r_te;  // V lies in the plane of incidence
+                    const cd r = pol == scene::Polarization::V
+                                     ? r_tm
+                                     : r_te;  // V lies in the plane of incidence
                     EXPECT_NEAR(std::abs(refl.coefficient()),
                                 lambda / (4 * kPi * unfolded) * std::abs(r), 1e-12 * lambda);
                     // Ratio to the LoS coefficient cancels the basis convention at the ends.

@@ -19,7 +19,8 @@ using testing::device_at;
 // A room with a metal cabinet in it, so that some chains are occluded.
 scene::Scene furnished_room() {
     scene::Scene s = box_room();
-    add_box(s, "cabinet", {2.2, 1.5, 0}, {2.8, 2.3, 2.0}, s.add_material(scene::itu_material("metal")));
+    add_box(s, "cabinet", {2.2, 1.5, 0}, {2.8, 2.3, 2.0},
+            s.add_material(scene::itu_material("metal")));
     return s;
 }
 
@@ -49,7 +50,8 @@ TEST(TracerValidation, SwappingTxAndRxGivesTheSameDelaysAndAmplitudes) {
     ASSERT_GT(ab.paths.size(), 30u);
     auto sorted = [](const Paths& p) {
         std::vector<std::pair<double, double>> v;
-        for (const auto& path : p.paths) v.emplace_back(path.tau, std::abs(path.coefficient()));
+        for (const auto& path : p.paths)
+            v.emplace_back(path.tau, std::abs(path.coefficient()));
         std::sort(v.begin(), v.end());
         return v;
     };
@@ -79,7 +81,8 @@ TEST(TracerValidation, ResultsDoNotDependOnTheThreadCount) {
         two = tracer.compute_many(tx, rx, device_at({}), o);
     }
     ASSERT_EQ(one.size(), two.size());
-    for (std::size_t i = 0; i < one.size(); ++i) expect_identical(one[i], two[i]);
+    for (std::size_t i = 0; i < one.size(); ++i)
+        expect_identical(one[i], two[i]);
 }
 
 TEST(TracerValidation, BatchedReceiversMatchOneByOneFromEitherFixedEnd) {

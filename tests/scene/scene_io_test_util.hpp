@@ -22,7 +22,8 @@ class TempDir {
 public:
     TempDir() {
         std::random_device rd;
-        m_path = std::filesystem::temp_directory_path() / ("radiofield-test-" + std::to_string(rd()) + std::to_string(rd()));
+        m_path = std::filesystem::temp_directory_path() /
+                 ("radiofield-test-" + std::to_string(rd()) + std::to_string(rd()));
         std::filesystem::create_directories(m_path);
     }
     ~TempDir() {
@@ -51,39 +52,46 @@ inline std::string read_text(const std::filesystem::path& path) {
 inline std::string code_block(const std::string& markdown, const std::string& language) {
     const std::string fence = "```" + language + "\n";
     const auto start = markdown.find(fence);
-    if (start == std::string::npos) return "";
+    if (start == std::string::npos)
+        return "";
     const auto body = start + fence.size();
     return markdown.substr(body, markdown.find("```", body) - body);
 }
 
 // Binary little-endian PLY the way Blender / Sionna export it: float x y z, normals and uv,
 // faces as "vertex_indices" with a uchar count and int indices.
-inline std::string sionna_style_ply(const std::vector<Vec3>& verts, const std::vector<std::vector<int>>& faces) {
-    std::string s = "ply\nformat binary_little_endian 1.0\ncomment Created by Blender\nelement vertex " +
-                    std::to_string(verts.size()) +
-                    "\nproperty float x\nproperty float y\nproperty float z\nproperty float nx\n"
-                    "property float ny\nproperty float nz\nproperty float s\nproperty float t\n"
-                    "element face " + std::to_string(faces.size()) +
-                    "\nproperty list uchar int vertex_indices\nend_header\n";
+inline std::string sionna_style_ply(const std::vector<Vec3>& verts,
+                                    const std::vector<std::vector<int>>& faces) {
+    std::string s =
+        "ply\nformat binary_little_endian 1.0\ncomment Created by Blender\nelement vertex " +
+        std::to_string(verts.size()) +
+        "\nproperty float x\nproperty float y\nproperty float z\nproperty float nx\n"
+        "property float ny\nproperty float nz\nproperty float s\nproperty float t\n"
+        "element face " +
+        std::to_string(faces.size()) + "\nproperty list uchar int vertex_indices\nend_header\n";
     auto put = [&s](auto v) { s.append(reinterpret_cast<const char*>(&v), sizeof(v)); };
     for (const Vec3& v : verts) {
-        for (float c : {float(v.x), float(v.y), float(v.z), 0.f, 0.f, 1.f, 0.25f, 0.75f}) put(c);
+        for (float c : {float(v.x), float(v.y), float(v.z), 0.f, 0.f, 1.f, 0.25f, 0.75f})
+            put(c);
     }
     for (const auto& f : faces) {
         put(static_cast<unsigned char>(f.size()));
-        for (int i : f) put(static_cast<std::int32_t>(i));
+        for (int i : f)
+            put(static_cast<std::int32_t>(i));
     }
     return s;
 }
 
 // Runs `f`, expects a radiofield::Error and returns its message; fails the test if nothing
 // (or another exception type) is thrown, or if a phrase is missing from the message.
-inline std::string expect_error(const std::function<void()>& f, const std::vector<std::string>& phrases) {
+inline std::string expect_error(const std::function<void()>& f,
+                                const std::vector<std::string>& phrases) {
     try {
         f();
     } catch (const radiofield::Error& e) {
         const std::string msg = e.what();
-        for (const auto& p : phrases) EXPECT_NE(msg.find(p), std::string::npos) << "'" << p << "' missing in: " << msg;
+        for (const auto& p : phrases)
+            EXPECT_NE(msg.find(p), std::string::npos) << "'" << p << "' missing in: " << msg;
         return msg;
     } catch (const std::exception& e) {
         ADD_FAILURE() << "expected radiofield::Error, got another exception: " << e.what();
@@ -97,7 +105,8 @@ inline std::string expect_error(const std::function<void()>& f, const std::vecto
 inline void expect_same_geometry(const Mesh& a, const Mesh& b) {
     EXPECT_EQ(a.name, b.name);
     ASSERT_EQ(a.vertices.size(), b.vertices.size()) << a.name;
-    for (std::size_t i = 0; i < a.vertices.size(); ++i) EXPECT_EQ(a.vertices[i], b.vertices[i]) << a.name << " v" << i;
+    for (std::size_t i = 0; i < a.vertices.size(); ++i)
+        EXPECT_EQ(a.vertices[i], b.vertices[i]) << a.name << " v" << i;
     EXPECT_EQ(a.triangles, b.triangles) << a.name;
     EXPECT_EQ(a.material, b.material) << a.name;
 }

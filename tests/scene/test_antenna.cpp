@@ -14,7 +14,9 @@ using namespace radiofield::scene;
 
 namespace {
 
-double deg(double d) { return d * kPi / 180.0; }
+double deg(double d) {
+    return d * kPi / 180.0;
+}
 
 // Global field direction of a port: Fθ·θ̂ + Fφ·φ̂ (real here: the patterns are real).
 Vec3 field_vector(const Antenna& a, double theta, double phi, int port) {
@@ -41,7 +43,8 @@ double mean_gain(const Antenna& a) {
 TEST(Antenna, IsotropicHasUnitGainEverywhere) {
     const Antenna a(PatternKind::Isotropic, Polarization::V);
     for (double th : {0.0, 0.3, 1.57, 3.0})
-        for (double ph : {-3.0, 0.0, 1.0, 2.5}) EXPECT_DOUBLE_EQ(a.field(th, ph).gain(), 1.0);
+        for (double ph : {-3.0, 0.0, 1.0, 2.5})
+            EXPECT_DOUBLE_EQ(a.field(th, ph).gain(), 1.0);
 }
 
 TEST(Antenna, ShortDipoleGainIsOnePointFiveSinSquared) {
@@ -158,7 +161,7 @@ TEST(PlanarArray, OffsetsAreCentredRowMajorWithTopRowFirst) {
     const auto o = arr.element_offsets();
     ASSERT_EQ(o.size(), 6u);
     // Row 0 at z = +0.1, columns at y = −0.1, 0, +0.1.
-    const Vec3 expected[6] = {{0, -0.1, 0.1}, {0, 0, 0.1}, {0, 0.1, 0.1},
+    const Vec3 expected[6] = {{0, -0.1, 0.1},  {0, 0, 0.1},  {0, 0.1, 0.1},
                               {0, -0.1, -0.1}, {0, 0, -0.1}, {0, 0.1, -0.1}};
     for (int i = 0; i < 6; ++i) {
         EXPECT_NEAR(o[i].x, expected[i].x, 1e-15) << i;
@@ -174,7 +177,8 @@ TEST(PlanarArray, HalfWavelengthArrayHasLambdaOverTwoPitch) {
     const auto o = arr.element_offsets();
     ASSERT_EQ(o.size(), 16u);
     Vec3 sum;
-    for (const Vec3& p : o) sum += p;
+    for (const Vec3& p : o)
+        sum += p;
     EXPECT_NEAR(norm(sum), 0.0, 1e-12);
     EXPECT_NEAR(o[1].y - o[0].y, 0.1629307, 1e-6);
     EXPECT_NEAR(o[0].z - o[4].z, 0.1629307, 1e-6);

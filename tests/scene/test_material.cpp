@@ -24,8 +24,9 @@ void expect_error(Fn fn, std::initializer_list<const char*> parts) {
         fn();
         ADD_FAILURE() << "no Error thrown";
     } catch (const Error& e) {
-        for (const char* p : parts) EXPECT_NE(std::string(e.what()).find(p), std::string::npos)
-            << "message lacks '" << p << "': " << e.what();
+        for (const char* p : parts)
+            EXPECT_NE(std::string(e.what()).find(p), std::string::npos)
+                << "message lacks '" << p << "': " << e.what();
     }
 }
 
@@ -37,22 +38,38 @@ struct Row {
 
 // DESIGN.md §4.2 (ITU-R P.2040-3 Table 3), two in-band frequencies per band.
 const Row kRows[] = {
-    {"concrete", 1.0, 5.24, 0, 0.0462, 0.7822},          {"concrete", 60, 5.24, 0, 0.0462, 0.7822},
-    {"brick", 2.4, 3.91, 0, 0.0238, 0.16},                {"brick", 40, 3.91, 0, 0.0238, 0.16},
-    {"plasterboard", 5, 2.73, 0, 0.0085, 0.9395},         {"plasterboard", 100, 2.73, 0, 0.0085, 0.9395},
-    {"wood", 0.001, 1.99, 0, 0.0047, 1.0718},             {"wood", 28, 1.99, 0, 0.0047, 1.0718},
-    {"glass", 0.1, 6.31, 0, 0.0036, 1.3394},              {"glass", 28, 6.31, 0, 0.0036, 1.3394},
-    {"glass", 220, 5.79, 0, 0.0004, 1.658},               {"glass", 300, 5.79, 0, 0.0004, 1.658},
-    {"ceiling_board", 3.5, 1.48, 0, 0.0011, 1.0750},      {"ceiling_board", 100, 1.48, 0, 0.0011, 1.0750},
-    {"ceiling_board", 300, 1.52, 0, 0.0029, 1.029},       {"ceiling_board", 450, 1.52, 0, 0.0029, 1.029},
-    {"chipboard", 2.4, 2.58, 0, 0.0217, 0.7800},          {"chipboard", 77, 2.58, 0, 0.0217, 0.7800},
-    {"plywood", 1, 2.71, 0, 0.33, 0},                     {"plywood", 24, 2.71, 0, 0.33, 0},
-    {"marble", 5.8, 7.074, 0, 0.0055, 0.9262},            {"marble", 60, 7.074, 0, 0.0055, 0.9262},
-    {"floorboard", 50, 3.66, 0, 0.0044, 1.3515},          {"floorboard", 94, 3.66, 0, 0.0044, 1.3515},
-    {"metal", 3.5, 1.0, 0, 1e7, 0},                       {"metal", 100, 1.0, 0, 1e7, 0},
-    {"very_dry_ground", 1, 3.0, 0, 0.00015, 2.52},        {"very_dry_ground", 7, 3.0, 0, 0.00015, 2.52},
-    {"medium_dry_ground", 2, 15, -0.1, 0.035, 1.63},      {"medium_dry_ground", 10, 15, -0.1, 0.035, 1.63},
-    {"wet_ground", 2.4, 30, -0.4, 0.15, 1.30},            {"wet_ground", 9, 30, -0.4, 0.15, 1.30},
+    {"concrete", 1.0, 5.24, 0, 0.0462, 0.7822},
+    {"concrete", 60, 5.24, 0, 0.0462, 0.7822},
+    {"brick", 2.4, 3.91, 0, 0.0238, 0.16},
+    {"brick", 40, 3.91, 0, 0.0238, 0.16},
+    {"plasterboard", 5, 2.73, 0, 0.0085, 0.9395},
+    {"plasterboard", 100, 2.73, 0, 0.0085, 0.9395},
+    {"wood", 0.001, 1.99, 0, 0.0047, 1.0718},
+    {"wood", 28, 1.99, 0, 0.0047, 1.0718},
+    {"glass", 0.1, 6.31, 0, 0.0036, 1.3394},
+    {"glass", 28, 6.31, 0, 0.0036, 1.3394},
+    {"glass", 220, 5.79, 0, 0.0004, 1.658},
+    {"glass", 300, 5.79, 0, 0.0004, 1.658},
+    {"ceiling_board", 3.5, 1.48, 0, 0.0011, 1.0750},
+    {"ceiling_board", 100, 1.48, 0, 0.0011, 1.0750},
+    {"ceiling_board", 300, 1.52, 0, 0.0029, 1.029},
+    {"ceiling_board", 450, 1.52, 0, 0.0029, 1.029},
+    {"chipboard", 2.4, 2.58, 0, 0.0217, 0.7800},
+    {"chipboard", 77, 2.58, 0, 0.0217, 0.7800},
+    {"plywood", 1, 2.71, 0, 0.33, 0},
+    {"plywood", 24, 2.71, 0, 0.33, 0},
+    {"marble", 5.8, 7.074, 0, 0.0055, 0.9262},
+    {"marble", 60, 7.074, 0, 0.0055, 0.9262},
+    {"floorboard", 50, 3.66, 0, 0.0044, 1.3515},
+    {"floorboard", 94, 3.66, 0, 0.0044, 1.3515},
+    {"metal", 3.5, 1.0, 0, 1e7, 0},
+    {"metal", 100, 1.0, 0, 1e7, 0},
+    {"very_dry_ground", 1, 3.0, 0, 0.00015, 2.52},
+    {"very_dry_ground", 7, 3.0, 0, 0.00015, 2.52},
+    {"medium_dry_ground", 2, 15, -0.1, 0.035, 1.63},
+    {"medium_dry_ground", 10, 15, -0.1, 0.035, 1.63},
+    {"wet_ground", 2.4, 30, -0.4, 0.15, 1.30},
+    {"wet_ground", 9, 30, -0.4, 0.15, 1.30},
 };
 
 }  // namespace
@@ -60,15 +77,18 @@ const Row kRows[] = {
 TEST(ItuMaterial, PermittivityAndConductivityFollowTable3AtSeveralFrequencies) {
     for (const Row& r : kRows) {
         const auto p = itu_material(r.type).properties(r.f_ghz * 1e9);
-        EXPECT_NEAR(p.eps_r, r.a * std::pow(r.f_ghz, r.b), 1e-12 * r.a) << r.type << " @ " << r.f_ghz;
-        EXPECT_NEAR(p.sigma, r.c * std::pow(r.f_ghz, r.d), 1e-9 * r.c * std::pow(r.f_ghz, r.d) + 1e-15)
+        EXPECT_NEAR(p.eps_r, r.a * std::pow(r.f_ghz, r.b), 1e-12 * r.a)
+            << r.type << " @ " << r.f_ghz;
+        EXPECT_NEAR(p.sigma, r.c * std::pow(r.f_ghz, r.d),
+                    1e-9 * r.c * std::pow(r.f_ghz, r.d) + 1e-15)
             << r.type << " @ " << r.f_ghz;
     }
 }
 
 TEST(ItuMaterial, EveryTypeOfTheTableIsCovered) {
     std::set<std::string> tested;
-    for (const Row& r : kRows) tested.insert(r.type);
+    for (const Row& r : kRows)
+        tested.insert(r.type);
     const auto& types = itu_material_types();
     EXPECT_EQ(std::set<std::string>(types.begin(), types.end()), tested);
 }
@@ -100,11 +120,13 @@ TEST(ItuMaterial, EtaImaginaryPartIsSigmaOverEpsilon0Omega) {
 TEST(ItuMaterial, OutOfRangeFrequencyRaisesNamingMaterialFrequencyAndRanges) {
     expect_error([] { itu_material("concrete").properties(0.5e9); },
                  {"itu_concrete", "0.5 GHz", "1–100 GHz", "--extrapolate"});
-    expect_error([] { itu_material("brick").properties(60e9); }, {"itu_brick", "60 GHz", "1–40 GHz"});
+    expect_error([] { itu_material("brick").properties(60e9); },
+                 {"itu_brick", "60 GHz", "1–40 GHz"});
     // Between glass's two bands.
     expect_error([] { itu_material("glass").properties(150e9); },
                  {"itu_glass", "150 GHz", "0.1–100 GHz", "220–450 GHz"});
-    expect_error([] { itu_material("floorboard").properties(28e9); }, {"itu_floorboard", "50–100 GHz"});
+    expect_error([] { itu_material("floorboard").properties(28e9); },
+                 {"itu_floorboard", "50–100 GHz"});
 }
 
 TEST(ItuMaterial, ExtrapolationOptInUsesNearestBandAndWarnsOncePerMaterial) {
@@ -131,7 +153,8 @@ TEST(ItuMaterial, ExtrapolationOptInUsesNearestBandAndWarnsOncePerMaterial) {
     const std::string text = captured.str();
     const auto count = [&](const std::string& what) {
         std::size_t n = 0;
-        for (auto pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + 1)) ++n;
+        for (auto pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + 1))
+            ++n;
         return n;
     };
     EXPECT_EQ(count("'concrete_extrapolation_test'"), 1u) << text;
@@ -192,7 +215,8 @@ TEST(CustomMaterial, ValidationRejectsEachOutOfRangeField) {
     };
     expect_error([&] { with([](Material& m) { m.scattering_coefficient = 1.5; }).validate(); },
                  {"'m'", "scattering_coefficient"});
-    expect_error([&] { with([](Material& m) { m.xpd_coefficient = -0.1; }).validate(); }, {"xpd_coefficient"});
+    expect_error([&] { with([](Material& m) { m.xpd_coefficient = -0.1; }).validate(); },
+                 {"xpd_coefficient"});
     expect_error([&] { with([](Material& m) { m.alpha_r = 0.5; }).validate(); }, {"alpha_r"});
     expect_error([&] { with([](Material& m) { m.alpha_i = 0; }).validate(); }, {"alpha_i"});
     expect_error([&] { with([](Material& m) { m.lambda_ = 1.2; }).validate(); }, {"lambda"});

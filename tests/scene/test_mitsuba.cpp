@@ -17,12 +17,14 @@ const std::vector<Vec3> kSquare = {{0, 0, 0}, {1, 0, 0}, {1, 1, 0}, {0, 1, 0}};
 const std::vector<std::vector<int>> kQuad = {{0, 1, 2, 3}};
 
 std::string xml_scene(const std::string& body) {
-    return "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<scene version=\"2.1.0\">\n" + body + "\n</scene>\n";
+    return "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<scene version=\"2.1.0\">\n" + body +
+           "\n</scene>\n";
 }
 
 const Mesh& mesh_named(const Scene& s, const std::string& name) {
     for (const Mesh& m : s.meshes) {
-        if (m.name == name) return m;
+        if (m.name == name)
+            return m;
     }
     throw std::runtime_error("no object " + name);
 }
@@ -35,9 +37,11 @@ TEST(MitsubaScene, RoundTripReproducesGeometryAndMaterialsExactly) {
     EXPECT_TRUE(std::filesystem::exists(dir / "meshes/floor.ply"));
     const Scene b = load_scene(dir / "scene.xml");
     ASSERT_EQ(b.materials.size(), a.materials.size());
-    for (std::size_t i = 0; i < a.materials.size(); ++i) test::expect_same_material(a.materials[i], b.materials[i]);
+    for (std::size_t i = 0; i < a.materials.size(); ++i)
+        test::expect_same_material(a.materials[i], b.materials[i]);
     ASSERT_EQ(b.meshes.size(), a.meshes.size());
-    for (std::size_t i = 0; i < a.meshes.size(); ++i) test::expect_same_geometry(a.meshes[i], b.meshes[i]);
+    for (std::size_t i = 0; i < a.meshes.size(); ++i)
+        test::expect_same_geometry(a.meshes[i], b.meshes[i]);
 }
 
 TEST(MitsubaScene, ObjectWithTwoMaterialsIsSavedAsOneShapePerMaterial) {
@@ -119,7 +123,8 @@ TEST(MitsubaScene, SionnaFolderWithItuRadioMaterialsAndTransformsLoads) {
     EXPECT_EQ(floor.triangles, (std::vector<Triangle>{{0, 1, 2}, {0, 2, 3}}));
     EXPECT_EQ(floor.vertices[2], (Vec3{1, 1, 0}));
     EXPECT_EQ(floor.material, (std::vector<std::uint32_t>{0, 0}));
-    // wall: rotate 90° about x, then scale 2, then translate: (1,1,0) → (1,0,1) → (2,0,2) → (12,-1,2.5)
+    // wall: rotate 90° about x, then scale 2, then translate: (1,1,0) → (1,0,1) → (2,0,2) →
+    // (12,-1,2.5)
     const Mesh& wall = mesh_named(s, "wall");
     EXPECT_NEAR(wall.vertices[2].x, 12.0, 1e-12);
     EXPECT_NEAR(wall.vertices[2].y, -1.0, 1e-12);
@@ -159,7 +164,8 @@ TEST(MitsubaScene, LegacySionnaMatItuIdsOnAnyBsdfTypeMapToItuMaterials) {
 }
 
 TEST(MitsubaScene, TheExampleInDocsSceneFormatLoads) {
-    const std::string doc = test::read_text(std::filesystem::path(RADIOFIELD_SOURCE_DIR) / "docs/scene-format.md");
+    const std::string doc =
+        test::read_text(std::filesystem::path(RADIOFIELD_SOURCE_DIR) / "docs/scene-format.md");
     test::TempDir dir;
     write_file(dir / "example.xml", test::code_block(doc, "xml"));
     write_file(dir / "meshes/floor.ply", test::sionna_style_ply(kSquare, kQuad));
@@ -175,7 +181,8 @@ TEST(MitsubaScene, TheExampleInDocsSceneFormatLoads) {
 
 TEST(MitsubaSceneErrors, UnclosedTagIsReportedAsBadXmlWithItsLine) {
     test::TempDir dir;
-    write_file(dir / "bad.xml", "<scene version=\"2.1.0\">\n  <bsdf type=\"diffuse\" id=\"x\">\n</scene>\n");
+    write_file(dir / "bad.xml",
+               "<scene version=\"2.1.0\">\n  <bsdf type=\"diffuse\" id=\"x\">\n</scene>\n");
     expect_error([&] { load_scene(dir / "bad.xml"); }, {"bad.xml", "not valid XML", "line"});
 }
 
@@ -183,11 +190,14 @@ TEST(MitsubaSceneErrors, UnknownMaterialTypeListsTheValidOnes) {
     test::TempDir dir;
     write_file(dir / "s.xml", xml_scene(R"(<bsdf type="itu-radio-material" id="m">
         <string name="type" value="unobtainium"/></bsdf>)"));
-    expect_error([&] { load_scene(dir / "s.xml"); }, {"s.xml", "line 3", "unobtainium", "concrete"});
+    expect_error([&] { load_scene(dir / "s.xml"); },
+                 {"s.xml", "line 3", "unobtainium", "concrete"});
     write_file(dir / "t.xml", xml_scene(R"(<bsdf type="diffuse" id="white"/>)"));
-    expect_error([&] { load_scene(dir / "t.xml"); }, {"t.xml", "not a radio material", "itu-radio-material"});
+    expect_error([&] { load_scene(dir / "t.xml"); },
+                 {"t.xml", "not a radio material", "itu-radio-material"});
     write_file(dir / "u.xml", xml_scene(R"(<bsdf type="diffuse" id="mat-itu_cheese"/>)"));
-    expect_error([&] { load_scene(dir / "u.xml"); }, {"u.xml", "unknown ITU material type 'cheese'"});
+    expect_error([&] { load_scene(dir / "u.xml"); },
+                 {"u.xml", "unknown ITU material type 'cheese'"});
 }
 
 TEST(MitsubaSceneErrors, MissingMeshFileNamesTheShapeAndThePath) {
@@ -195,7 +205,8 @@ TEST(MitsubaSceneErrors, MissingMeshFileNamesTheShapeAndThePath) {
     write_file(dir / "s.xml", xml_scene(R"(<bsdf type="diffuse" id="mat-itu_wood"/>
         <shape type="ply" id="mesh-door"><string name="filename" value="meshes/door.ply"/>
         <ref id="mat-itu_wood"/></shape>)"));
-    expect_error([&] { load_scene(dir / "s.xml"); }, {"s.xml", "mesh-door", "meshes/door.ply", "no such file"});
+    expect_error([&] { load_scene(dir / "s.xml"); },
+                 {"s.xml", "mesh-door", "meshes/door.ply", "no such file"});
 }
 
 TEST(MitsubaSceneErrors, UndefinedReferencesAndSubstitutionsAreNamed) {
@@ -204,19 +215,25 @@ TEST(MitsubaSceneErrors, UndefinedReferencesAndSubstitutionsAreNamed) {
     write_file(dir / "s.xml", xml_scene(R"(<shape type="ply"><string name="filename" value="a.ply"/>
         <ref id="mat-itu_glass"/></shape>)"));
     expect_error([&] { load_scene(dir / "s.xml"); }, {"s.xml", "mat-itu_glass", "no bsdf"});
-    write_file(dir / "t.xml", xml_scene(R"(<shape type="ply"><string name="filename" value="$dir/a.ply"/></shape>)"));
+    write_file(
+        dir / "t.xml",
+        xml_scene(R"(<shape type="ply"><string name="filename" value="$dir/a.ply"/></shape>)"));
     expect_error([&] { load_scene(dir / "t.xml"); }, {"t.xml", "$dir", "<default"});
 }
 
 TEST(MitsubaSceneErrors, BadGeometryInAShapeIsReportedWithTheXmlFile) {
     test::TempDir dir;
-    write_file(dir / "nan.ply", test::sionna_style_ply({{0, 0, 0}, {NAN, 0, 0}, {1, 1, 0}}, {{0, 1, 2}}));
-    write_file(dir / "line.ply", test::sionna_style_ply({{0, 0, 0}, {1, 1, 1}, {2, 2, 2}}, {{0, 1, 2}}));
-    write_file(dir / "range.ply", test::sionna_style_ply({{0, 0, 0}, {1, 0, 0}, {1, 1, 0}}, {{0, 1, 3}}));
+    write_file(dir / "nan.ply",
+               test::sionna_style_ply({{0, 0, 0}, {NAN, 0, 0}, {1, 1, 0}}, {{0, 1, 2}}));
+    write_file(dir / "line.ply",
+               test::sionna_style_ply({{0, 0, 0}, {1, 1, 1}, {2, 2, 2}}, {{0, 1, 2}}));
+    write_file(dir / "range.ply",
+               test::sionna_style_ply({{0, 0, 0}, {1, 0, 0}, {1, 1, 0}}, {{0, 1, 3}}));
     const std::string bsdf = R"(<bsdf type="diffuse" id="mat-itu_metal"/>)";
     auto shape = [](const char* file) {
         return fmt::format(R"(<shape type="ply" id="mesh-s"><string name="filename" value="{}"/>
-            <ref id="mat-itu_metal"/></shape>)", file);
+            <ref id="mat-itu_metal"/></shape>)",
+                           file);
     };
     write_file(dir / "a.xml", xml_scene(bsdf + shape("nan.ply")));
     expect_error([&] { load_scene(dir / "a.xml"); }, {"a.xml", "nan.ply", "not finite"});

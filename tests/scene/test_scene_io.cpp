@@ -17,7 +17,8 @@ constexpr const char* kTwoTriangleObj = "v 0 0 0\nv 1 0 0\nv 1 1 0\nv 0 1 0\nf 1
 std::string json_scene(const std::string& objects, const std::string& extra = "") {
     return R"({"format": "radiofield-scene", "version": 1, "frequency_hz": 2.4e9,
                "materials": [{"name": "paint", "eps_r": 3.0, "sigma": 0.01}],
-               "objects": )" + objects + extra + "}";
+               "objects": )" +
+           objects + extra + "}";
 }
 
 TEST(SceneJson, RoundTripReproducesVerticesTrianglesMaterialsAndDevicesExactly) {
@@ -29,9 +30,11 @@ TEST(SceneJson, RoundTripReproducesVerticesTrianglesMaterialsAndDevicesExactly) 
     EXPECT_EQ(b.description, a.description);
     EXPECT_EQ(b.frequency_hz, a.frequency_hz);
     ASSERT_EQ(b.materials.size(), a.materials.size());
-    for (std::size_t i = 0; i < a.materials.size(); ++i) test::expect_same_material(a.materials[i], b.materials[i]);
+    for (std::size_t i = 0; i < a.materials.size(); ++i)
+        test::expect_same_material(a.materials[i], b.materials[i]);
     ASSERT_EQ(b.meshes.size(), a.meshes.size());
-    for (std::size_t i = 0; i < a.meshes.size(); ++i) test::expect_same_geometry(a.meshes[i], b.meshes[i]);
+    for (std::size_t i = 0; i < a.meshes.size(); ++i)
+        test::expect_same_geometry(a.meshes[i], b.meshes[i]);
     ASSERT_EQ(b.transmitters.size(), 1u);
     ASSERT_EQ(b.receivers.size(), 1u);
     const Device& tx = b.transmitters[0];
@@ -50,10 +53,13 @@ TEST(SceneJson, MeshFilesAreFoundRelativeToTheSceneFileAndItuNamesNeedNoDeclarat
     test::TempDir dir;
     write_file(dir / "scenes/meshes/table.obj", kTwoTriangleObj);
     write_ply(read_obj(dir / "scenes/meshes/table.obj"), dir / "scenes/meshes/table.ply");
-    write_file(dir / "scenes/room.json", json_scene(R"([
+    write_file(
+        dir / "scenes/room.json",
+        json_scene(
+            R"([
         {"name": "table", "material": "itu_wood", "file": "meshes/table.obj"},
         {"name": "top", "triangle_materials": [0, "itu_glass"], "file": "meshes/table.ply"}])",
-        R"(, "transmitters": [{"name": "ap", "position": [1, 2, 3], "array": {"rows": 2, "cols": 2}}])"));
+            R"(, "transmitters": [{"name": "ap", "position": [1, 2, 3], "array": {"rows": 2, "cols": 2}}])"));
     const Scene s = load_scene(dir / "scenes/room.json");
     EXPECT_EQ(s.name, "room");
     ASSERT_EQ(s.meshes.size(), 2u);
@@ -67,14 +73,15 @@ TEST(SceneJson, MeshFilesAreFoundRelativeToTheSceneFileAndItuNamesNeedNoDeclarat
 
 TEST(MeshFiles, AsciiPlySkipsExtraPropertiesAndElementsAndFanTriangulatesPolygons) {
     test::TempDir dir;
-    write_file(dir / "m.ply", "ply\nformat ascii 1.0\ncomment hand written\n"
-                              "element vertex 5\nproperty double x\nproperty float nx\nproperty double y\n"
-                              "property double z\nproperty list uchar float weights\n"
-                              "element face 2\nproperty uchar flags\nproperty list uint uint vertex_index\n"
-                              "element edge 1\nproperty int vertex1\nproperty int vertex2\nend_header\n"
-                              "0 9 0 0 2 0.5 0.5\n1 9 0 0 0\n1 9 1 0 1 7\n0 9 1 +0 0\n0.5 9 0.5 1 0\n"
-                              "3 4 0 1 2 3\n0 3 0 1 4\n"
-                              "0 1\n");
+    write_file(dir / "m.ply",
+               "ply\nformat ascii 1.0\ncomment hand written\n"
+               "element vertex 5\nproperty double x\nproperty float nx\nproperty double y\n"
+               "property double z\nproperty list uchar float weights\n"
+               "element face 2\nproperty uchar flags\nproperty list uint uint vertex_index\n"
+               "element edge 1\nproperty int vertex1\nproperty int vertex2\nend_header\n"
+               "0 9 0 0 2 0.5 0.5\n1 9 0 0 0\n1 9 1 0 1 7\n0 9 1 +0 0\n0.5 9 0.5 1 0\n"
+               "3 4 0 1 2 3\n0 3 0 1 4\n"
+               "0 1\n");
     const Mesh m = read_ply(dir / "m.ply");
     ASSERT_EQ(m.vertices.size(), 5u);
     EXPECT_EQ(m.vertices[2], (Vec3{1, 1, 0}));
@@ -96,9 +103,10 @@ TEST(MeshFiles, BinaryPlyRoundTripIsExactInDoublePrecision) {
 
 TEST(MeshFiles, ObjQuadsBecomeTwoTrianglesAndSlashAndNegativeIndicesWork) {
     test::TempDir dir;
-    write_file(dir / "q.obj", "# quad and a triangle\no thing\nv 0 0 0\nv 2 0 0\nv 2 2 0\nv 0 2 0\n"
-                              "vt 0 0\nvn 0 0 1\nusemtl whatever\nf 1/1/1 2/1/1 3//1 4\n"
-                              "v 1 1 3\nf -4 -3 -1\n");
+    write_file(dir / "q.obj",
+               "# quad and a triangle\no thing\nv 0 0 0\nv 2 0 0\nv 2 2 0\nv 0 2 0\n"
+               "vt 0 0\nvn 0 0 1\nusemtl whatever\nf 1/1/1 2/1/1 3//1 4\n"
+               "v 1 1 3\nf -4 -3 -1\n");
     const Mesh m = read_obj(dir / "q.obj");
     EXPECT_EQ(m.name, "q");
     ASSERT_EQ(m.vertices.size(), 5u);
@@ -120,12 +128,14 @@ TEST(SceneFiles, ResolveSceneTakesBuiltinNamesWithSeedsThenFiles) {
     save_json_scene(test::make_io_test_scene(), dir / "mine.json");
     EXPECT_EQ(resolve_scene((dir / "mine.json").string()).name, "io_test");
     expect_error([] { resolve_scene("no_such_scene"); },
-                 {"unknown scene 'no_such_scene'", "not a built-in scene", "radiofield scene list", "no such file"});
+                 {"unknown scene 'no_such_scene'", "not a built-in scene", "radiofield scene list",
+                  "no such file"});
     expect_error([&] { resolve_scene(name + "@x"); }, {"seed"});
 }
 
 TEST(SceneJson, TheExampleInDocsSceneFormatLoads) {
-    const std::string doc = test::read_text(std::filesystem::path(RADIOFIELD_SOURCE_DIR) / "docs/scene-format.md");
+    const std::string doc =
+        test::read_text(std::filesystem::path(RADIOFIELD_SOURCE_DIR) / "docs/scene-format.md");
     test::TempDir dir;
     write_file(dir / "example.json", test::code_block(doc, "json"));
     write_file(dir / "meshes/table.obj", kTwoTriangleObj);
@@ -143,12 +153,14 @@ TEST(SceneFileErrors, UnknownJsonKeyIsAnErrorSuggestingTheIntendedKey) {
     test::TempDir dir;
     write_file(dir / "s.json", R"({"format": "radiofield-scene", "version": 1, "objects": [],
         "materials": [{"name": "paint", "eps_r": 3, "sigma": 0, "colr": [1, 0, 0]}]})");
-    expect_error([&] { load_scene(dir / "s.json"); }, {"s.json", "unknown key 'colr'", "material 'paint'", "'colour'"});
+    expect_error([&] { load_scene(dir / "s.json"); },
+                 {"s.json", "unknown key 'colr'", "material 'paint'", "'colour'"});
 }
 
 TEST(SceneFileErrors, MissingRequiredKeyNamesTheKeyAndTheObject) {
     test::TempDir dir;
-    write_file(dir / "s.json", json_scene("[]", R"(, "receivers": [{"name": "rx7", "orientation": [0, 0, 0]}])"));
+    write_file(dir / "s.json",
+               json_scene("[]", R"(, "receivers": [{"name": "rx7", "orientation": [0, 0, 0]}])"));
     expect_error([&] { load_scene(dir / "s.json"); }, {"s.json", "'position'", "receiver 'rx7'"});
     write_file(dir / "t.json", R"({"format": "radiofield-scene", "version": 1})");
     expect_error([&] { load_scene(dir / "t.json"); }, {"t.json", "'objects'"});
@@ -156,15 +168,18 @@ TEST(SceneFileErrors, MissingRequiredKeyNamesTheKeyAndTheObject) {
 
 TEST(SceneFileErrors, MissingMeshFileNamesTheSceneTheObjectAndTheMeshPath) {
     test::TempDir dir;
-    write_file(dir / "s.json", json_scene(R"([{"name": "wall", "material": "paint", "file": "meshes/wall.ply"}])"));
-    expect_error([&] { load_scene(dir / "s.json"); }, {"s.json", "object 'wall'", "meshes/wall.ply", "no such file"});
+    write_file(dir / "s.json",
+               json_scene(R"([{"name": "wall", "material": "paint", "file": "meshes/wall.ply"}])"));
+    expect_error([&] { load_scene(dir / "s.json"); },
+                 {"s.json", "object 'wall'", "meshes/wall.ply", "no such file"});
 }
 
 TEST(SceneFileErrors, UnknownItuMaterialTypeListsTheValidTypes) {
     test::TempDir dir;
     write_file(dir / "s.json", R"({"format": "radiofield-scene", "version": 1, "objects": [],
         "materials": [{"name": "x", "itu_type": "unobtainium"}]})");
-    expect_error([&] { load_scene(dir / "s.json"); }, {"s.json", "material 'x'", "unobtainium", "concrete"});
+    expect_error([&] { load_scene(dir / "s.json"); },
+                 {"s.json", "material 'x'", "unobtainium", "concrete"});
 }
 
 TEST(SceneFileErrors, InvalidJsonSyntaxIsReportedWithItsPosition) {
@@ -175,11 +190,14 @@ TEST(SceneFileErrors, InvalidJsonSyntaxIsReportedWithItsPosition) {
 
 TEST(SceneFileErrors, NanVertexInAMeshFileIsRejected) {
     test::TempDir dir;
-    write_file(dir / "nan.ply", "ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nproperty float y\n"
-                                "property float z\nelement face 1\nproperty list uchar int vertex_indices\n"
-                                "end_header\n0 0 0\n1 nan 0\n0 1 0\n3 0 1 2\n");
-    write_file(dir / "s.json", json_scene(R"([{"name": "w", "material": "paint", "file": "nan.ply"}])"));
-    expect_error([&] { load_scene(dir / "s.json"); }, {"s.json", "nan.ply", "vertex 1", "not finite"});
+    write_file(dir / "nan.ply",
+               "ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nproperty float y\n"
+               "property float z\nelement face 1\nproperty list uchar int vertex_indices\n"
+               "end_header\n0 0 0\n1 nan 0\n0 1 0\n3 0 1 2\n");
+    write_file(dir / "s.json",
+               json_scene(R"([{"name": "w", "material": "paint", "file": "nan.ply"}])"));
+    expect_error([&] { load_scene(dir / "s.json"); },
+                 {"s.json", "nan.ply", "vertex 1", "not finite"});
     write_file(dir / "nan.obj", "v 0 0 0\nv 1 0 nan\nv 0 1 0\nf 1 2 3\n");
     expect_error([&] { read_obj(dir / "nan.obj"); }, {"nan.obj", "line 2", "non-finite"});
 }
@@ -193,7 +211,8 @@ TEST(SceneFileErrors, DegenerateTriangleIsReportedWithTheSceneFileAndObject) {
 
 TEST(SceneFileErrors, TruncatedBinaryPlyIsReportedNotReadPastItsEnd) {
     test::TempDir dir;
-    std::string ply = test::sionna_style_ply({{0, 0, 0}, {1, 0, 0}, {1, 1, 0}, {0, 1, 0}}, {{0, 1, 2}, {0, 2, 3}});
+    std::string ply = test::sionna_style_ply({{0, 0, 0}, {1, 0, 0}, {1, 1, 0}, {0, 1, 0}},
+                                             {{0, 1, 2}, {0, 2, 3}});
     write_file(dir / "cut.ply", ply.substr(0, ply.size() - 6));
     expect_error([&] { read_ply(dir / "cut.ply"); }, {"cut.ply", "truncated", "face"});
     write_file(dir / "hdr.ply", ply.substr(0, 40));
@@ -202,13 +221,16 @@ TEST(SceneFileErrors, TruncatedBinaryPlyIsReportedNotReadPastItsEnd) {
 
 TEST(SceneFileErrors, FaceIndexOutOfRangeIsReportedForPlyObjAndInlineMeshes) {
     test::TempDir dir;
-    write_file(dir / "bad.ply", test::sionna_style_ply({{0, 0, 0}, {1, 0, 0}, {1, 1, 0}}, {{0, 1, 7}}));
-    expect_error([&] { read_ply(dir / "bad.ply"); }, {"bad.ply", "face 0", "vertex 7", "3 vertices"});
+    write_file(dir / "bad.ply",
+               test::sionna_style_ply({{0, 0, 0}, {1, 0, 0}, {1, 1, 0}}, {{0, 1, 7}}));
+    expect_error([&] { read_ply(dir / "bad.ply"); },
+                 {"bad.ply", "face 0", "vertex 7", "3 vertices"});
     write_file(dir / "bad.obj", "v 0 0 0\nv 1 0 0\nv 1 1 0\nf 1 2 9\n");
     expect_error([&] { read_obj(dir / "bad.obj"); }, {"bad.obj", "line 4", "out of range"});
     write_file(dir / "s.json", json_scene(R"([{"name": "w", "material": "paint",
         "vertices": [[0, 0, 0], [1, 0, 0], [0, 1, 0]], "triangles": [[0, 1, 3]]}])"));
-    expect_error([&] { load_scene(dir / "s.json"); }, {"s.json", "triangle 0 of object 'w'", "vertex 3"});
+    expect_error([&] { load_scene(dir / "s.json"); },
+                 {"s.json", "triangle 0 of object 'w'", "vertex 3"});
 }
 
 }  // namespace

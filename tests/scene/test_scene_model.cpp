@@ -30,15 +30,17 @@ Scene two_object_scene() {
     return s;
 }
 
-void expect_invalid(const std::function<void(Scene&)>& defect, std::initializer_list<const char*> parts) {
+void expect_invalid(const std::function<void(Scene&)>& defect,
+                    std::initializer_list<const char*> parts) {
     Scene s = two_object_scene();
     defect(s);
     try {
         s.validate();
         ADD_FAILURE() << "validate() accepted the defect";
     } catch (const Error& e) {
-        for (const char* p : parts) EXPECT_NE(std::string(e.what()).find(p), std::string::npos)
-            << "message lacks '" << p << "': " << e.what();
+        for (const char* p : parts)
+            EXPECT_NE(std::string(e.what()).find(p), std::string::npos)
+                << "message lacks '" << p << "': " << e.what();
     }
 }
 
@@ -95,28 +97,39 @@ TEST(Scene, CountsBoundsAndMaterialLookup) {
     EXPECT_EQ(s.triangles_per_material(), (std::vector<std::size_t>{2, 1, 0}));
 }
 
-TEST(SceneValidate, AcceptsAWellFormedScene) { EXPECT_NO_THROW(two_object_scene().validate()); }
+TEST(SceneValidate, AcceptsAWellFormedScene) {
+    EXPECT_NO_THROW(two_object_scene().validate());
+}
 
 TEST(SceneValidate, CatchesVertexIndexOutOfRange) {
-    expect_invalid([](Scene& s) { s.meshes[0].triangles[1][2] = 9; }, {"'floor'", "triangle 1", "9"});
+    expect_invalid([](Scene& s) { s.meshes[0].triangles[1][2] = 9; },
+                   {"'floor'", "triangle 1", "9"});
 }
 
 TEST(SceneValidate, CatchesNonFiniteVertex) {
-    expect_invalid([](Scene& s) { s.meshes[1].vertices[2].z = std::numeric_limits<double>::quiet_NaN(); },
-                   {"'wall'", "vertex 2"});
+    expect_invalid(
+        [](Scene& s) { s.meshes[1].vertices[2].z = std::numeric_limits<double>::quiet_NaN(); },
+        {"'wall'", "vertex 2"});
     expect_invalid([](Scene& s) { s.meshes[0].vertices[0].x = INFINITY; }, {"'floor'", "vertex 0"});
 }
 
 TEST(SceneValidate, CatchesDegenerateTriangle) {
-    expect_invalid([](Scene& s) { s.meshes[0].triangles[1] = {0, 2, 2}; },
-                   {"'floor'", "triangle 1", "degenerate"});
+    expect_invalid(
+        [](Scene& s) {
+            s.meshes[0].triangles[1] = {0, 2, 2};
+        },
+        {"'floor'", "triangle 1", "degenerate"});
     // Area 5e-13 m²: below the 1e-12 m² threshold.
-    expect_invalid([](Scene& s) { s.meshes[1].vertices = {{0, 0, 0}, {1e-6, 0, 0}, {0, 1e-6, 0}}; },
-                   {"'wall'", "triangle 0"});
+    expect_invalid(
+        [](Scene& s) {
+            s.meshes[1].vertices = {{0, 0, 0}, {1e-6, 0, 0}, {0, 1e-6, 0}};
+        },
+        {"'wall'", "triangle 0"});
 }
 
 TEST(SceneValidate, CatchesMaterialIndexOutOfRange) {
-    expect_invalid([](Scene& s) { s.meshes[1].material[0] = 2; }, {"'wall'", "triangle 0", "material index 2"});
+    expect_invalid([](Scene& s) { s.meshes[1].material[0] = 2; },
+                   {"'wall'", "triangle 0", "material index 2"});
 }
 
 TEST(SceneValidate, CatchesInvalidMaterial) {
@@ -130,7 +143,8 @@ TEST(SceneValidate, CatchesDuplicateMaterialNames) {
 }
 
 TEST(SceneValidate, CatchesTriangleMaterialCountMismatch) {
-    expect_invalid([](Scene& s) { s.meshes[0].material.pop_back(); }, {"'floor'", "2 triangles", "1 material"});
+    expect_invalid([](Scene& s) { s.meshes[0].material.pop_back(); },
+                   {"'floor'", "2 triangles", "1 material"});
 }
 
 TEST(SceneValidate, CatchesNonFiniteDevicePosition) {

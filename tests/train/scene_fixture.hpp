@@ -21,8 +21,10 @@ struct SceneSpec {
 };
 
 // spectra [N, H, W] in [0, 1] (kept as they are), positions [N, 3].
-inline std::shared_ptr<const train::SceneData> scene_from(const torch::Tensor& spectra, const torch::Tensor& positions,
-                                                          data::Split split, SceneSpec spec = {}) {
+inline std::shared_ptr<const train::SceneData> scene_from(const torch::Tensor& spectra,
+                                                          const torch::Tensor& positions,
+                                                          data::Split split,
+                                                          SceneSpec spec = {}) {
     data::Dataset d;
     d.frequency_hz = spec.frequency_hz;
     d.station_position = spec.station;
@@ -35,7 +37,8 @@ inline std::shared_ptr<const train::SceneData> scene_from(const torch::Tensor& s
     d.spectra.assign(s.data_ptr<float>(), s.data_ptr<float>() + s.numel());
     const auto p = positions.to(torch::kFloat64).contiguous();
     const auto pa = p.accessor<double, 2>();
-    for (std::int64_t i = 0; i < p.size(0); ++i) d.positions.push_back({pa[i][0], pa[i][1], pa[i][2]});
+    for (std::int64_t i = 0; i < p.size(0); ++i)
+        d.positions.push_back({pa[i][0], pa[i][1], pa[i][2]});
     d.split = std::move(split);
     return train::SceneData::from(std::move(d), spec.source, {train::DataView::Spectra});
 }

@@ -29,16 +29,19 @@ inline data::Dataset synthetic_dataset(const SyntheticOptions& o = {}) {
     d.grid = {o.n_el, o.n_az, 5.0, 0.0, 360.0 / o.n_az};
     std::mt19937_64 rng(o.seed);
     std::uniform_real_distribution<double> u(0.0, 4.0);
-    for (int i = 0; i < o.count; ++i) d.positions.push_back({u(rng), u(rng), 1.0});
+    for (int i = 0; i < o.count; ++i)
+        d.positions.push_back({u(rng), u(rng), 1.0});
     if (data::has_spectra(o.kind)) {
         for (const auto& p : d.positions) {
-            const double az = std::atan2(p.y - d.station_position.y, p.x - d.station_position.x) * 180 / std::numbers::pi;
+            const double az = std::atan2(p.y - d.station_position.y, p.x - d.station_position.x) *
+                              180 / std::numbers::pi;
             const double dist = std::hypot(p.x - d.station_position.x, p.y - d.station_position.y);
             for (int r = 0; r < o.n_el; ++r) {
                 for (int c = 0; c < o.n_az; ++c) {
                     double da = std::remainder(c * d.grid.step_deg - az, 360.0);
                     const double el = d.grid.el0_deg + r * d.grid.step_deg;
-                    const double v = std::exp(-da * da / (2 * 30.0 * 30.0)) * std::exp(-el / (20.0 * dist)) / (dist * dist) +
+                    const double v = std::exp(-da * da / (2 * 30.0 * 30.0)) *
+                                         std::exp(-el / (20.0 * dist)) / (dist * dist) +
                                      0.05 * std::cos(2.0 * p.x + c * 0.4);
                     d.spectra.push_back(static_cast<float>(1.0 + v));  // positive "power"
                 }
@@ -57,7 +60,8 @@ inline data::Dataset synthetic_dataset(const SyntheticOptions& o = {}) {
     return d;
 }
 
-inline std::filesystem::path write_synthetic(const std::filesystem::path& path, const SyntheticOptions& o = {}) {
+inline std::filesystem::path write_synthetic(const std::filesystem::path& path,
+                                             const SyntheticOptions& o = {}) {
     data::write_dataset(synthetic_dataset(o), path, true);
     return path;
 }

@@ -8,11 +8,11 @@
 #include <numbers>
 
 #include "../data/temp_dir.hpp"
-#include "torch_temp_dir.hpp"
 #include "radiofield/core/progress.hpp"
 #include "radiofield/train/evaluate.hpp"
 #include "radiofield/train/loop.hpp"
 #include "synthetic_data.hpp"
+#include "torch_temp_dir.hpp"
 
 namespace radiofield::train {
 namespace {
@@ -34,7 +34,8 @@ TEST(Evaluate, KnnRunWritesMetricsJsonWithMeanAndMedianAndLpipsUnavailable) {
     test::TorchTempDir dir;
     const auto data = test::write_synthetic(dir / "d.h5", {.count = 80});
     RunConfig rc;
-    rc.model = "knn", rc.model_config = {{"k", 4}, {"weights", "inverse_distance"}}, rc.data = {data.string()};
+    rc.model = "knn", rc.model_config = {{"k", 4}, {"weights", "inverse_distance"}},
+    rc.data = {data.string()};
     rc.train.device = "cpu";
     const auto r = train_run(rc, dir / "run");
     ASSERT_TRUE(std::filesystem::exists(dir / "run" / "metrics.json"));
@@ -67,11 +68,15 @@ TEST(Evaluate, ReportEmbedsBestMedianWorstFiguresAndHistogramAndWritesCopies) {
     write_report(*model, data, result, options, {.title = "test report"}, dir / "report.html");
     const std::string html = test::read_file(dir / "report.html");
     std::size_t images = 0;
-    for (auto p = html.find("data:image/png;base64,"); p != std::string::npos; p = html.find("data:image/png;base64,", p + 1)) ++images;
+    for (auto p = html.find("data:image/png;base64,"); p != std::string::npos;
+         p = html.find("data:image/png;base64,", p + 1))
+        ++images;
     EXPECT_EQ(images, 3u);
     EXPECT_NE(html.find("<svg"), std::string::npos);
-    for (const auto& m : result.metrics) EXPECT_NE(html.find(m.name), std::string::npos) << m.name;
-    for (const char* f : {"report_best.png", "report_median.png", "report_worst.png", "report_histogram.svg"}) {
+    for (const auto& m : result.metrics)
+        EXPECT_NE(html.find(m.name), std::string::npos) << m.name;
+    for (const char* f :
+         {"report_best.png", "report_median.png", "report_worst.png", "report_histogram.svg"}) {
         EXPECT_TRUE(std::filesystem::exists(dir / f)) << f;
     }
 }
@@ -89,7 +94,8 @@ public:
     Prediction predict(const Query& query) override {
         std::vector<PathSet> out;
         for (std::int64_t q = 0; q < query.size(); ++q) {
-            PathSet p = query.scene->paths[static_cast<std::size_t>(query.exclude[q].item<std::int64_t>())];
+            PathSet p =
+                query.scene->paths[static_cast<std::size_t>(query.exclude[q].item<std::int64_t>())];
             p.a[1][0] *= 1.1;
             out.push_back(p);
         }
@@ -109,7 +115,8 @@ std::shared_ptr<const SceneData> two_links() {
         paths.rx_position = {20.0 + 10 * i, 0, 1.5};
         rt::Path los, reflected;
         los.tau = 70e-9 + i * 30e-9, los.a[0] = {2e-4, 1e-4}, los.theta_r = 1.2, los.phi_r = 3.0;
-        reflected.tau = 95e-9 + i * 30e-9, reflected.a[0] = {-5e-5, 3e-5}, reflected.theta_r = 1.9, reflected.phi_r = 3.1;
+        reflected.tau = 95e-9 + i * 30e-9, reflected.a[0] = {-5e-5, 3e-5}, reflected.theta_r = 1.9,
+        reflected.phi_r = 3.1;
         reflected.interactions.resize(1);
         reflected.interactions[0].type = rt::InteractionType::Specular;
         paths.paths = {los, reflected};
@@ -133,11 +140,13 @@ TEST(Evaluate, PathSetEvaluatorScoresHandMadeLinksWithTheKnownErrors) {
     }
     // RCM of the reflected path: x = 20·log10(|a|·4π f τ); the prediction adds 20·log10(1.1).
     const double f = 3e9, tau = 95e-9, mag = std::abs(std::complex<double>(-5e-5, 3e-5));
-    const double x = 20 * std::log10(mag * 4 * std::numbers::pi * f * tau), dx = 20 * std::log10(1.1);
+    const double x = 20 * std::log10(mag * 4 * std::numbers::pi * f * tau),
+                 dx = 20 * std::log10(1.1);
     EXPECT_NEAR(r.samples[0].values[r.metric("rcm_db")], 10 * std::log10(dx * dx / (x * x)), 1e-6);
     // AvgDelay: power-weighted mean delays, the reflected path 1.21× brighter in the prediction.
     const double p1 = std::norm(std::complex<double>(2e-4, 1e-4)), p2 = mag * mag;
-    const double truth = (p1 * 70 + p2 * 95) / (p1 + p2), pred = (p1 * 70 + 1.21 * p2 * 95) / (p1 + 1.21 * p2);
+    const double truth = (p1 * 70 + p2 * 95) / (p1 + p2),
+                 pred = (p1 * 70 + 1.21 * p2 * 95) / (p1 + 1.21 * p2);
     EXPECT_NEAR(r.samples[0].values[r.metric("avg_delay_ns")], pred - truth, 1e-9);
     EXPECT_EQ(r.ranking, "overall_db");
     const auto summary = r.summary();
@@ -148,7 +157,8 @@ TEST(Evaluate, PathSetEvaluatorScoresHandMadeLinksWithTheKnownErrors) {
     test::TorchTempDir dir;
     write_report(model, data, r, {.split = "test"}, {.title = "paths"}, dir / "paths.html");
     const std::string html = test::read_file(dir / "paths.html");
-    for (const char* m : {"overall_db", "rcm_db", "avg_delay_ns", "Pooled"}) EXPECT_NE(html.find(m), std::string::npos) << m;
+    for (const char* m : {"overall_db", "rcm_db", "avg_delay_ns", "Pooled"})
+        EXPECT_NE(html.find(m), std::string::npos) << m;
     EXPECT_TRUE(std::filesystem::exists(dir / "paths_best.svg"));
 }
 

@@ -6,12 +6,12 @@
 #include <fstream>
 
 #include "../data/temp_dir.hpp"
-#include "torch_temp_dir.hpp"
 #include "radiofield/core/error.hpp"
 #include "radiofield/core/progress.hpp"
 #include "radiofield/train/checkpoint.hpp"
 #include "radiofield/train/loop.hpp"
 #include "synthetic_data.hpp"
+#include "torch_temp_dir.hpp"
 
 namespace radiofield::train {
 namespace {
@@ -30,7 +30,8 @@ std::vector<double> logged_losses(const std::filesystem::path& log) {
     std::ifstream in(log);
     for (std::string line; std::getline(in, line);) {
         const auto j = nlohmann::json::parse(line);
-        if (j.contains("loss")) out.push_back(j["loss"].get<double>());
+        if (j.contains("loss"))
+            out.push_back(j["loss"].get<double>());
     }
     return out;
 }
@@ -76,7 +77,8 @@ TEST_F(TrainLoop, LoadedDatasetsKeepTheirContextsAndEachSpectrumIsNormalisedToUn
 
 TEST_F(TrainLoop, DatasetsThatDisagreeOnARequiredFieldFailNamingBothFilesAndTheField) {
     const auto a = test::write_synthetic(dir / "a.h5", {.count = 20});
-    const auto f = test::write_synthetic(dir / "other_freq.h5", {.count = 20, .frequency_hz = 2.4e9});
+    const auto f =
+        test::write_synthetic(dir / "other_freq.h5", {.count = 20, .frequency_hz = 2.4e9});
     const auto g = test::write_synthetic(dir / "other_grid.h5", {.count = 20, .n_el = 6});
     const DataNeeds strict{{DataView::Spectra}, {ContextField::Frequency, ContextField::Grid}};
     auto msg = error_of([&] { load_datasets({a.string(), f.string()}, strict); });
@@ -87,8 +89,10 @@ TEST_F(TrainLoop, DatasetsThatDisagreeOnARequiredFieldFailNamingBothFilesAndTheF
     EXPECT_NE(msg.find("grid"), std::string::npos) << msg;
     EXPECT_NE(msg.find("other_grid.h5"), std::string::npos) << msg;
     // What a model does not require to match is allowed (GRaF's cross-frequency setting).
-    EXPECT_NO_THROW(load_datasets({a.string(), f.string()}, {{DataView::Spectra}, {ContextField::Grid}}));
-    const auto c = test::write_synthetic(dir / "cir.h5", {.count = 5, .kind = data::DatasetKind::Cir});
+    EXPECT_NO_THROW(
+        load_datasets({a.string(), f.string()}, {{DataView::Spectra}, {ContextField::Grid}}));
+    const auto c =
+        test::write_synthetic(dir / "cir.h5", {.count = 5, .kind = data::DatasetKind::Cir});
     msg = error_of([&] { load_datasets({c.string()}, {}); });
     EXPECT_NE(msg.find("kind=spectrum"), std::string::npos) << msg;
 }
@@ -107,7 +111,8 @@ TEST_F(TrainLoop, TwoDatasetsTrainAndEvaluateEachQueryOnItsOwnDataset) {
     const auto a = test::write_synthetic(dir / "a.h5", {.count = 40});
     const auto b = test::write_synthetic(dir / "b.h5", {.count = 30, .seed = 5});
     RunConfig knn;
-    knn.model = "knn", knn.model_config = {{"k", 3}}, knn.data = {a.string(), b.string()}, knn.train.device = "cpu";
+    knn.model = "knn", knn.model_config = {{"k", 3}}, knn.data = {a.string(), b.string()},
+    knn.train.device = "cpu";
     const auto r = train_run(knn, dir / "knn");
     EXPECT_EQ(r.metrics["count"], 4 + 3);  // both test splits (10 %)
     EXPECT_EQ(r.metrics["datasets"].size(), 2u);
@@ -119,7 +124,8 @@ TEST_F(TrainLoop, TwoDatasetsTrainAndEvaluateEachQueryOnItsOwnDataset) {
     EXPECT_EQ(rd.step, 6);
     std::ifstream in(dir / "knn_dl" / "log.jsonl");
     int validations = 0;
-    for (std::string line; std::getline(in, line);) validations += nlohmann::json::parse(line).contains("val_psnr");
+    for (std::string line; std::getline(in, line);)
+        validations += nlohmann::json::parse(line).contains("val_psnr");
     EXPECT_EQ(validations, 2);
 }
 
@@ -129,12 +135,14 @@ TEST_F(TrainLoop, NeRF2OnDatasetsOfDifferentStationsIsRefusedNamingBothFilesAndT
     const auto a = test::write_synthetic(dir / "a.h5", {.count = 20});
     const auto c = test::write_synthetic(dir / "c.h5", {.count = 20, .station = {0.0, 0.0, 2.0}});
     RunConfig rc;
-    rc.model = "nerf2", rc.data = {a.string(), c.string()}, rc.train.steps = 1, rc.train.device = "cpu";
+    rc.model = "nerf2", rc.data = {a.string(), c.string()}, rc.train.steps = 1,
+    rc.train.device = "cpu";
     const auto msg = error_of([&] { train_run(rc, dir / "run"); });
     EXPECT_NE(msg.find("station"), std::string::npos) << msg;
     EXPECT_NE(msg.find("a.h5"), std::string::npos) << msg;
     EXPECT_NE(msg.find("c.h5"), std::string::npos) << msg;
-    EXPECT_FALSE(std::filesystem::exists(dir / "run")) << "nothing is created before the data is checked";
+    EXPECT_FALSE(std::filesystem::exists(dir / "run"))
+        << "nothing is created before the data is checked";
 }
 
 // Regression (learning-core issue, 3): --out under a regular file ended in an uncaught
@@ -142,7 +150,8 @@ TEST_F(TrainLoop, NeRF2OnDatasetsOfDifferentStationsIsRefusedNamingBothFilesAndT
 TEST_F(TrainLoop, ARunFolderThatCannotBeAFolderIsAClearErrorBeforeAnyWork) {
     const auto data = test::write_synthetic(dir / "d.h5", {.count = 20});
     test::write_file(dir / "some_file.h5", "x");
-    auto msg = error_of([&] { train_run(small_knn_dl_run(data, 1), dir / "some_file.h5" / "run"); });
+    auto msg =
+        error_of([&] { train_run(small_knn_dl_run(data, 1), dir / "some_file.h5" / "run"); });
     EXPECT_NE(msg.find("not a folder"), std::string::npos) << msg;
     msg = error_of([&] { train_run(small_knn_dl_run(data, 1), dir / "some_file.h5"); });
     EXPECT_NE(msg.find("not a folder"), std::string::npos) << msg;
@@ -150,7 +159,8 @@ TEST_F(TrainLoop, ARunFolderThatCannotBeAFolderIsAClearErrorBeforeAnyWork) {
 }
 
 TEST_F(TrainLoop, ConfigReadsJsonRejectsUnknownKeysAndRoutesSettings) {
-    RunConfig rc = RunConfig::from_json({{"model", "knn"}, {"train", {{"steps", 7}, {"schedule", "step"}}}});
+    RunConfig rc =
+        RunConfig::from_json({{"model", "knn"}, {"train", {{"steps", 7}, {"schedule", "step"}}}});
     EXPECT_EQ(rc.train.steps, 7);
     apply_setting(rc, "lr=5e-4");
     apply_setting(rc, "k=4");
@@ -191,10 +201,12 @@ TEST_F(TrainLoop, ResumeFromCheckpointGivesTheSameLossTrajectoryAsAnUninterrupte
     EXPECT_EQ(part2.step, 20);
     ASSERT_EQ(part2.losses.size(), 10u);
 
-    const auto a = logged_losses(dir / "full" / "log.jsonl"), b = logged_losses(dir / "split" / "log.jsonl");
+    const auto a = logged_losses(dir / "full" / "log.jsonl"),
+               b = logged_losses(dir / "split" / "log.jsonl");
     ASSERT_EQ(a.size(), 20u);
     ASSERT_EQ(b.size(), 20u);
-    for (std::size_t i = 0; i < 20; ++i) EXPECT_NEAR(a[i], b[i], 1e-6 * std::max(1.0, a[i])) << "step " << i + 1;
+    for (std::size_t i = 0; i < 20; ++i)
+        EXPECT_NEAR(a[i], b[i], 1e-6 * std::max(1.0, a[i])) << "step " << i + 1;
 }
 
 TEST_F(TrainLoop, ResumingWithAnotherModelOrConfigFailsClearly) {
@@ -232,10 +244,13 @@ public:
     nlohmann::json config() const override { return nlohmann::json::object(); }
     std::vector<ParamGroup> parameter_groups() override { return {{"p", {m_p}}}; }
     torch::Tensor training_loss(const DataList&, const Phase&, torch::Generator&) override {
-        if (++m_calls == 3) std::raise(SIGINT);
+        if (++m_calls == 3)
+            std::raise(SIGINT);
         return (m_p - 1).pow(2).sum();
     }
-    Prediction predict(const Query& query) override { return Prediction::of_spectra(torch::zeros({query.size(), 8, 16})); }
+    Prediction predict(const Query& query) override {
+        return Prediction::of_spectra(torch::zeros({query.size(), 8, 16}));
+    }
     void save(torch::serialize::OutputArchive& a) const override { a.write("p", m_p); }
     void load(torch::serialize::InputArchive& a) override { a.read("p", m_p); }
 
@@ -246,11 +261,14 @@ private:
 
 TEST_F(TrainLoop, CtrlCSavesACheckpointAndStopsCleanly) {
     static bool registered = false;
-    if (!registered) register_model("test_sigint", "test", [](const nlohmann::json&) { return std::make_unique<SigintModel>(); });
+    if (!registered)
+        register_model("test_sigint", "test",
+                       [](const nlohmann::json&) { return std::make_unique<SigintModel>(); });
     registered = true;
     const auto data = test::write_synthetic(dir / "d.h5", {.count = 20});
     RunConfig rc;
-    rc.model = "test_sigint", rc.data = {data.string()}, rc.train.steps = 50, rc.train.device = "cpu";
+    rc.model = "test_sigint", rc.data = {data.string()}, rc.train.steps = 50,
+    rc.train.device = "cpu";
     const auto r = train_run(rc, dir / "run");
     EXPECT_TRUE(r.interrupted);
     EXPECT_EQ(r.step, 3);

@@ -34,43 +34,56 @@ public:
     std::string name() const override { return "test_growing"; }
     nlohmann::json config() const override { return nlohmann::json::object(); }
     std::vector<ParamGroup> parameter_groups() override {
-        return {{"atoms", {m_atoms}, 0.05, std::nullopt, "constant"}, {"centres", {m_centres}, 0.02}};
+        return {{"atoms", {m_atoms}, 0.05, std::nullopt, "constant"},
+                {"centres", {m_centres}, 0.02}};
     }
-    std::vector<Phase> phases() const override { return {{"atoms", 12, {"atoms"}}, {"joint", 12, {}}}; }
+    std::vector<Phase> phases() const override {
+        return {{"atoms", 12, {"atoms"}}, {"joint", 12, {}}};
+    }
 
     torch::Tensor forward(const torch::Tensor& positions) {  // [B, 3] → [B, P]
         const auto d2 = (positions.unsqueeze(1) - m_centres.unsqueeze(0)).pow(2).sum(2);  // [B, M]
         return torch::matmul(torch::softmax(-d2 / 0.5, 1), m_atoms);
     }
-    torch::Tensor training_loss(const DataList& data, const Phase&, torch::Generator& gen) override {
+    torch::Tensor training_loss(const DataList& data,
+                                const Phase&,
+                                torch::Generator& gen) override {
         const auto& scene = *data.front();
         const auto train = torch::tensor(scene.split.train, torch::kInt64);
-        const auto pick = train.index_select(0, torch::randint(train.size(0), {8}, gen, torch::kInt64));
+        const auto pick =
+            train.index_select(0, torch::randint(train.size(0), {8}, gen, torch::kInt64));
         const auto target = scene.spectra.index_select(0, pick).view({8, -1});
         return torch::mse_loss(forward(scene.positions.index_select(0, pick)), target);
     }
     void after_backward(StepContext& step) override {
-        if (step.phase.name == "atoms" && m_centres.grad().defined()) s_centres_had_grad_in_first_phase = true;
+        if (step.phase.name == "atoms" && m_centres.grad().defined())
+            s_centres_had_grad_in_first_phase = true;
         m_grad_sum += m_atoms.grad().norm(2, 1);
     }
     void after_step(StepContext& step) override {
-        if (step.phase_step % 4 != 3) return;
+        if (step.phase_step % 4 != 3)
+            return;
         const auto top = m_grad_sum.argmax().item<std::int64_t>();
         const auto shift = torch::tensor({0.25f, 0.0f, 0.0f});
         const auto rows = m_atoms.detach()[top].unsqueeze(0).repeat({2, 1});
-        const auto centres = torch::stack({m_centres.detach()[top] + shift, m_centres.detach()[top] - shift});
+        const auto centres =
+            torch::stack({m_centres.detach()[top] + shift, m_centres.detach()[top] - shift});
         auto keep = torch::ones({m_atoms.size(0)}, torch::kBool);
         keep[top] = false;
-        m_atoms = step.editor.keep_rows(step.editor.extend(m_atoms, rows), torch::cat({keep, torch::ones({2}, torch::kBool)}));
-        m_centres = step.editor.keep_rows(step.editor.extend(m_centres, centres), torch::cat({keep, torch::ones({2}, torch::kBool)}));
+        m_atoms = step.editor.keep_rows(step.editor.extend(m_atoms, rows),
+                                        torch::cat({keep, torch::ones({2}, torch::kBool)}));
+        m_centres = step.editor.keep_rows(step.editor.extend(m_centres, centres),
+                                          torch::cat({keep, torch::ones({2}, torch::kBool)}));
         m_grad_sum = torch::zeros({m_atoms.size(0)});
     }
     Prediction predict(const Query& query) override {
         torch::NoGradGuard no_grad;
-        return Prediction::of_spectra(forward(query.positions).clamp(0, 1).view({query.size(), 8, 16}));
+        return Prediction::of_spectra(
+            forward(query.positions).clamp(0, 1).view({query.size(), 8, 16}));
     }
     void save(torch::serialize::OutputArchive& a) const override {
-        a.write("atoms", m_atoms), a.write("centres", m_centres), a.write("grad_sum", m_grad_sum, true);
+        a.write("atoms", m_atoms), a.write("centres", m_centres),
+            a.write("grad_sum", m_grad_sum, true);
     }
     void load(torch::serialize::InputArchive& a) override {  // any number of atoms
         torch::Tensor atoms, centres;
@@ -87,7 +100,8 @@ std::vector<double> logged_losses(const std::filesystem::path& log) {
     std::ifstream in(log);
     for (std::string line; std::getline(in, line);) {
         const auto j = nlohmann::json::parse(line);
-        if (j.contains("loss")) out.push_back(j["loss"].get<double>());
+        if (j.contains("loss"))
+            out.push_back(j["loss"].get<double>());
     }
     return out;
 }
@@ -103,13 +117,16 @@ protected:
     void SetUp() override {
         Progress::set_enabled(false);
         if (!model_registered("test_growing")) {
-            register_model("test_growing", "test", [](const nlohmann::json&) { return std::make_unique<GrowingMixture>(); });
+            register_model("test_growing", "test", [](const nlohmann::json&) {
+                return std::make_unique<GrowingMixture>();
+            });
         }
         data = test::write_synthetic(dir / "d.h5", {.count = 60});
     }
     RunConfig run() const {
         RunConfig rc;
-        rc.model = "test_growing", rc.data = {data.string()}, rc.train.device = "cpu", rc.train.seed = 3;
+        rc.model = "test_growing", rc.data = {data.string()}, rc.train.device = "cpu",
+        rc.train.seed = 3;
         rc.train.checkpoint_every = 0;
         return rc;
     }
@@ -123,8 +140,10 @@ TEST_F(Trainer, TwoPhasesGrowAndPruneTheMixtureAndTheLossFalls) {
     ASSERT_EQ(r.losses.size(), 24u);  // 12 + 12 steps
     // Six growth steps (every 4th step of each phase), each +2 −1 atoms: 2 → 8.
     EXPECT_EQ(atoms_in(dir / "full" / "checkpoint.pt"), 8);
-    EXPECT_FALSE(GrowingMixture::s_centres_had_grad_in_first_phase) << "phase 'atoms' must freeze the centres";
-    const double first = (r.losses[0] + r.losses[1] + r.losses[2]) / 3, last = (r.losses[21] + r.losses[22] + r.losses[23]) / 3;
+    EXPECT_FALSE(GrowingMixture::s_centres_had_grad_in_first_phase)
+        << "phase 'atoms' must freeze the centres";
+    const double first = (r.losses[0] + r.losses[1] + r.losses[2]) / 3,
+                 last = (r.losses[21] + r.losses[22] + r.losses[23]) / 3;
     EXPECT_LT(last, 0.5 * first) << "first " << first << " last " << last;
     std::ifstream in(dir / "full" / "log.jsonl");
     std::string line;
@@ -144,7 +163,8 @@ TEST_F(Trainer, ResumingAfterGrowthAtAPhaseBoundaryAndMidPhaseGivesTheSameTrajec
         const auto folder = dir / ("split" + std::to_string(stop));
         const auto part = train_run(run(), folder, {.stop_after = stop, .final_eval = false});
         ASSERT_TRUE(part.interrupted);
-        EXPECT_EQ(read_checkpoint_state(folder / "checkpoint.pt").phase, stop < 12 ? "atoms" : "joint");
+        EXPECT_EQ(read_checkpoint_state(folder / "checkpoint.pt").phase,
+                  stop < 12 ? "atoms" : "joint");
         const auto rest = train_run(run(), folder, {.final_eval = false});
         EXPECT_TRUE(rest.resumed);
         EXPECT_EQ(rest.step, 24);
@@ -168,7 +188,9 @@ public:
         TORCH_CHECK(++m_calls != s_fail_at, "simulated device failure");
         return (m_p - 1).pow(2).sum();
     }
-    Prediction predict(const Query& query) override { return Prediction::of_spectra(torch::zeros({query.size(), 8, 16})); }
+    Prediction predict(const Query& query) override {
+        return Prediction::of_spectra(torch::zeros({query.size(), 8, 16}));
+    }
     void save(torch::serialize::OutputArchive& a) const override { a.write("p", m_p); }
     void load(torch::serialize::InputArchive& a) override {
         torch::Tensor p;
@@ -184,7 +206,8 @@ private:
 
 TEST_F(Trainer, AnErrorMidTrainingSavesTheLastCompletedStepAndTheSameCommandResumes) {
     if (!model_registered("test_failing")) {
-        register_model("test_failing", "test", [](const nlohmann::json&) { return std::make_unique<FailingModel>(); });
+        register_model("test_failing", "test",
+                       [](const nlohmann::json&) { return std::make_unique<FailingModel>(); });
     }
     RunConfig rc = run();
     rc.model = "test_failing", rc.train.steps = 10, rc.train.schedule = "constant";
@@ -214,7 +237,8 @@ TEST(ParameterEditor, AdamMomentsFollowExtendKeepRowsAndReplace) {
     p.sum().backward();
     adam.step();
     auto state = [&](const torch::Tensor& t) -> torch::optim::AdamParamState& {
-        return static_cast<torch::optim::AdamParamState&>(*adam.state().at(t.unsafeGetTensorImpl()));
+        return static_cast<torch::optim::AdamParamState&>(
+            *adam.state().at(t.unsafeGetTensorImpl()));
     };
     const auto m0 = state(p).exp_avg().clone(), v0 = state(p).exp_avg_sq().clone();
     ParameterEditor editor(&adam, {"all"});
@@ -234,7 +258,8 @@ TEST(ParameterEditor, AdamMomentsFollowExtendKeepRowsAndReplace) {
     EXPECT_EQ(state(r).step(), 1);
     auto s = editor.replace(r, torch::zeros({3, 2}));
     EXPECT_EQ(state(s).step(), 1);
-    EXPECT_TRUE(torch::equal(state(s).exp_avg(), torch::zeros({3, 2})));  // no map given: fresh moments
+    EXPECT_TRUE(
+        torch::equal(state(s).exp_avg(), torch::zeros({3, 2})));  // no map given: fresh moments
     EXPECT_EQ(editor.edits(), 3);
     // The next step updates the edited parameter with its carried state.
     s.sum().backward();

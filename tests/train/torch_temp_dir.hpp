@@ -4,13 +4,13 @@
 
 #include <gtest/gtest.h>
 
-#include "radiofield/core/atomic_file.hpp"
-
 #include <algorithm>
 #include <filesystem>
 #include <random>
 #include <string>
 #include <vector>
+
+#include "radiofield/core/atomic_file.hpp"
 
 namespace radiofield::test {
 
@@ -19,8 +19,10 @@ public:
     TorchTempDir() {
         const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
         std::string name = "radiofield-test-";
-        if (info != nullptr) name += std::string(info->test_suite_name()) + "-" + info->name() + "-";
-        m_path = std::filesystem::temp_directory_path() / (name + std::to_string(std::random_device{}()));
+        if (info != nullptr)
+            name += std::string(info->test_suite_name()) + "-" + info->name() + "-";
+        m_path = std::filesystem::temp_directory_path() /
+                 (name + std::to_string(std::random_device{}()));
         std::filesystem::create_directories(m_path);
     }
     ~TorchTempDir() { radiofield::remove_tree(m_path); }

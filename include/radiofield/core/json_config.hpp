@@ -13,16 +13,21 @@
 namespace radiofield {
 
 // Throws Error naming `where`, the unknown key and the valid ones.
-inline void check_keys(const nlohmann::json& config, std::initializer_list<std::string_view> known,
+inline void check_keys(const nlohmann::json& config,
+                       std::initializer_list<std::string_view> known,
                        std::string_view where) {
-    if (config.is_null()) return;
-    if (!config.is_object()) fail("{}: expected a JSON object, got {}", where, config.dump());
+    if (config.is_null())
+        return;
+    if (!config.is_object())
+        fail("{}: expected a JSON object, got {}", where, config.dump());
     for (const auto& [key, value] : config.items()) {
         bool ok = false;
-        for (auto k : known) ok = ok || key == k;
+        for (auto k : known)
+            ok = ok || key == k;
         if (!ok) {
             std::string list;
-            for (auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+            for (auto k : known)
+                list += (list.empty() ? "" : ", ") + std::string(k);
             fail("{}: unknown setting '{}'; valid settings: {}", where, key, list);
         }
     }
@@ -31,7 +36,8 @@ inline void check_keys(const nlohmann::json& config, std::initializer_list<std::
 // config[key] converted to T, or `fallback` when absent; a value of the wrong type → Error.
 template <typename T>
 T get_or(const nlohmann::json& config, const char* key, const T& fallback, std::string_view where) {
-    if (!config.is_object() || !config.contains(key)) return fallback;
+    if (!config.is_object() || !config.contains(key))
+        return fallback;
     try {
         return config.at(key).get<T>();
     } catch (const nlohmann::json::exception&) {

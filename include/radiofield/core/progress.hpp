@@ -13,7 +13,9 @@ namespace radiofield {
 
 class Progress {
 public:
-    Progress(std::string label, std::int64_t total, std::string unit = "it",
+    Progress(std::string label,
+             std::int64_t total,
+             std::string unit = "it",
              double interval_seconds = 1.0);
     ~Progress();
     Progress(const Progress&) = delete;

@@ -25,10 +25,14 @@ namespace radiofield::data {
 inline constexpr int kFormatVersion = 1;
 
 enum class DatasetKind { Spectrum, Cir, Both };
-std::string_view to_string(DatasetKind kind);     // "spectrum", "cir", "both"
+std::string_view to_string(DatasetKind kind);           // "spectrum", "cir", "both"
 DatasetKind parse_dataset_kind(std::string_view name);  // throws Error listing the valid names
-constexpr bool has_spectra(DatasetKind k) { return k != DatasetKind::Cir; }
-constexpr bool has_paths(DatasetKind k) { return k != DatasetKind::Spectrum; }
+constexpr bool has_spectra(DatasetKind k) {
+    return k != DatasetKind::Cir;
+}
+constexpr bool has_paths(DatasetKind k) {
+    return k != DatasetKind::Spectrum;
+}
 
 // The station's virtual planar array (Bartlett beamforming), as NeRF2's RFID gateway.
 struct ArrayConfig {
@@ -48,17 +52,17 @@ struct Split {
 struct Dataset {
     DatasetKind kind = DatasetKind::Spectrum;
     double frequency_hz = 0;
-    std::string scene_json;                 // the scene as radiofield JSON; empty = unknown
-    std::string moving = "tx";              // which end the positions describe: "tx" | "rx"
-    Vec3 station_position;                  // the fixed end
-    Quat station_orientation;               // (x, y, z, w), NeRF2's gateway quaternion
+    std::string scene_json;     // the scene as radiofield JSON; empty = unknown
+    std::string moving = "tx";  // which end the positions describe: "tx" | "rx"
+    Vec3 station_position;      // the fixed end
+    Quat station_orientation;   // (x, y, z, w), NeRF2's gateway quaternion
     ArrayConfig array;
     SpectrumGrid grid;
-    std::string power_unit = "linear";      // "linear" (physical power, W) | "normalized" ([0,1])
-    std::string normalization = "none";     // how "normalized" values were made, e.g. "minmax-8bit"
-    std::vector<Vec3> positions;            // [N] moving end, metres
-    std::vector<float> spectra;             // [N, n_el, n_az] row-major; empty when kind == Cir
-    std::vector<rt::Paths> paths;           // [N] ragged; empty when kind == Spectrum
+    std::string power_unit = "linear";   // "linear" (physical power, W) | "normalized" ([0,1])
+    std::string normalization = "none";  // how "normalized" values were made, e.g. "minmax-8bit"
+    std::vector<Vec3> positions;         // [N] moving end, metres
+    std::vector<float> spectra;          // [N, n_el, n_az] row-major; empty when kind == Cir
+    std::vector<rt::Paths> paths;        // [N] ragged; empty when kind == Spectrum
     Split split;
     nlohmann::json attrs = nlohmann::json::object();  // free-form: seed, command line, source...
 
@@ -66,7 +70,9 @@ struct Dataset {
     std::span<const float> spectrum(std::size_t i) const {
         return {spectra.data() + i * grid.size(), grid.size()};
     }
-    std::span<float> spectrum(std::size_t i) { return {spectra.data() + i * grid.size(), grid.size()}; }
+    std::span<float> spectrum(std::size_t i) {
+        return {spectra.data() + i * grid.size(), grid.size()};
+    }
 };
 
 // Throws Error (prefixed with `where`) if sizes disagree, values are not finite, the
@@ -78,12 +84,15 @@ void validate_header(const Dataset& dataset, std::string_view where);
 // Deterministic random split: shuffle 0..n-1 with `seed` (Fisher–Yates on mt19937_64, the
 // same on every platform), then train = ⌊f_train·n⌋, val = ⌊f_val·n⌋, test = the rest;
 // each part sorted ascending. Fractions must be ≥ 0 and sum to 1.
-Split make_split(std::size_t n, std::array<double, 3> fractions = {0.8, 0.1, 0.1},
+Split make_split(std::size_t n,
+                 std::array<double, 3> fractions = {0.8, 0.1, 0.1},
                  std::uint64_t seed = 0);
 
 // Writes the dataset atomically (temporary file, then rename). Validates first, so a bad
 // dataset leaves nothing behind. Throws Error if `path` exists and !overwrite.
-void write_dataset(const Dataset& dataset, const std::filesystem::path& path, bool overwrite = false);
+void write_dataset(const Dataset& dataset,
+                   const std::filesystem::path& path,
+                   bool overwrite = false);
 
 // Reads and validates a whole dataset into memory.
 Dataset read_dataset(const std::filesystem::path& path);
@@ -106,8 +115,8 @@ public:
     bool has_spectra() const { return data::has_spectra(header().kind); }
     bool has_paths() const { return data::has_paths(header().kind); }
 
-    std::vector<float> read_spectrum(std::size_t i) const;           // [n_el * n_az]
-    void read_spectrum(std::size_t i, std::span<float> out) const;   // out.size() == grid.size()
+    std::vector<float> read_spectrum(std::size_t i) const;          // [n_el * n_az]
+    void read_spectrum(std::size_t i, std::span<float> out) const;  // out.size() == grid.size()
     rt::Paths read_paths(std::size_t i) const;
     Dataset read_all() const;
 

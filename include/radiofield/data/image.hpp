@@ -30,28 +30,35 @@ enum class ValueScale { Linear, Db };
 struct SpectrumImageOptions {
     ColourMap colour_map = ColourMap::Viridis;
     ValueScale scale = ValueScale::Linear;
-    double db_floor = -40;   // Db: values more than this many dB below the maximum are clipped
+    double db_floor = -40;  // Db: values more than this many dB below the maximum are clipped
     // Value range mapped to the colour map ends (in the shown unit: linear or dB); unset =
     // the spectrum's own min..max. Fix it to compare pictures side by side.
     std::optional<std::pair<double, double>> range;
-    std::string title;       // drawn above the picture
+    std::string title;  // drawn above the picture
     bool show_scale_bar = true;
-    bool show_axes = true;   // elevation / azimuth tick labels
-    int upscale = 3;         // each grid cell becomes upscale × upscale pixels
+    bool show_axes = true;  // elevation / azimuth tick labels
+    int upscale = 3;        // each grid cell becomes upscale × upscale pixels
 };
 
 // Row r of the spectrum (elevation grid.el0 + r·step) is drawn as the r-th band from the
 // top, as in NeRF2's PNGs; column c (azimuth az0 + c·step) from the left.
-RgbImage render_spectrum(std::span<const float> spectrum, const SpectrumGrid& grid,
+RgbImage render_spectrum(std::span<const float> spectrum,
+                         const SpectrumGrid& grid,
                          const SpectrumImageOptions& options = {});
-void spectrum_to_png(std::span<const float> spectrum, const SpectrumGrid& grid,
-                     const std::filesystem::path& path, const SpectrumImageOptions& options = {});
+void spectrum_to_png(std::span<const float> spectrum,
+                     const SpectrumGrid& grid,
+                     const std::filesystem::path& path,
+                     const SpectrumImageOptions& options = {});
 
 // Panels left to right on a white background, each with its label above it.
 RgbImage side_by_side(const std::vector<RgbImage>& images, const std::vector<std::string>& labels);
 
 // Text with stb_easy_font (ASCII), `scale` pixels per font unit; (x, y) = top-left.
-void draw_text(RgbImage& image, int x, int y, std::string_view text, std::array<std::uint8_t, 3> colour,
+void draw_text(RgbImage& image,
+               int x,
+               int y,
+               std::string_view text,
+               std::array<std::uint8_t, 3> colour,
                int scale = 2);
 int text_width(std::string_view text, int scale = 2);
 int text_height(int scale = 2);

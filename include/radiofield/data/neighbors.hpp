@@ -31,7 +31,9 @@ public:
     std::size_t size() const;
     // The k nearest indexed points to `point` (fewer if the index holds fewer), skipping
     // `exclude` (e.g. the query sample itself when it is in the index).
-    Neighbors query(const Vec3& point, std::size_t k, std::optional<std::size_t> exclude = std::nullopt) const;
+    Neighbors query(const Vec3& point,
+                    std::size_t k,
+                    std::optional<std::size_t> exclude = std::nullopt) const;
 
 private:
     struct Impl;

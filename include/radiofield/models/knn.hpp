@@ -20,7 +20,8 @@
 namespace radiofield::models {
 
 enum class KnnWeights { Equal, InverseDistance, Barycentric };
-KnnWeights parse_knn_weights(const std::string& name);  // "equal" | "inverse_distance" | "barycentric"
+KnnWeights parse_knn_weights(
+    const std::string& name);  // "equal" | "inverse_distance" | "barycentric"
 std::string to_string(KnnWeights weights);
 
 // Interpolation weights w [B, L] (each row sums to 1) of target [B, 3] from neighbours
@@ -36,7 +37,9 @@ std::string to_string(KnnWeights weights);
 //    hull. Degenerate neighbourhoods (L = 1, or all neighbours at one point) fall back to
 //    inverse distance. As with inverse distance, a neighbour at the target itself takes all
 //    the weight (interpolation is exact at the samples even when L > r + 1).
-torch::Tensor knn_weights(KnnWeights kind, const torch::Tensor& target, const torch::Tensor& neighbors,
+torch::Tensor knn_weights(KnnWeights kind,
+                          const torch::Tensor& target,
+                          const torch::Tensor& neighbors,
                           double power = 1.0);
 
 struct KnnConfig {
@@ -90,10 +93,17 @@ public:
     std::string name() const override { return "knn_dl"; }
     nlohmann::json config() const override { return m_config.to_json(); }
     // One network over the spectra of every dataset: they must share a grid.
-    train::DataNeeds needs() const override { return {{train::DataView::Spectra}, {train::ContextField::Grid}}; }
-    void prepare(const std::vector<train::SceneContext>& contexts, const train::DataList* data) override;
-    std::vector<train::ParamGroup> parameter_groups() override { return {{"net", m_net->parameters()}}; }
-    torch::Tensor training_loss(const train::DataList& data, const train::Phase& phase, torch::Generator& gen) override;
+    train::DataNeeds needs() const override {
+        return {{train::DataView::Spectra}, {train::ContextField::Grid}};
+    }
+    void prepare(const std::vector<train::SceneContext>& contexts,
+                 const train::DataList* data) override;
+    std::vector<train::ParamGroup> parameter_groups() override {
+        return {{"net", m_net->parameters()}};
+    }
+    torch::Tensor training_loss(const train::DataList& data,
+                                const train::Phase& phase,
+                                torch::Generator& gen) override;
     train::Prediction predict(const train::Query& query) override;
     void set_device(torch::Device device) override;
     void save(torch::serialize::OutputArchive& archive) const override;
@@ -108,7 +118,8 @@ private:
 
     KnnDlConfig m_config;
     KnnDlNet m_net;
-    std::map<std::string, std::pair<torch::Tensor, torch::Tensor>> m_pixels;  // per grid + orientation
+    std::map<std::string, std::pair<torch::Tensor, torch::Tensor>>
+        m_pixels;  // per grid + orientation
     torch::Device m_device = torch::kCPU;
 };
 
@@ -132,10 +143,16 @@ public:
     nlohmann::json config() const override { return m_config.to_json(); }
     train::OutputKind output() const override { return train::OutputKind::PathSet; }
     // The learnt gains belong to a frequency.
-    train::DataNeeds needs() const override { return {{train::DataView::Paths}, {train::ContextField::Frequency}}; }
+    train::DataNeeds needs() const override {
+        return {{train::DataView::Paths}, {train::ContextField::Frequency}};
+    }
     std::vector<train::ParamGroup> parameter_groups() override { return {{"gain", {m_log_gain}}}; }
-    std::vector<train::Phase> phases() const override { return {{"train", -1, {}, train::DataView::Paths}}; }
-    torch::Tensor training_loss(const train::DataList& data, const train::Phase& phase, torch::Generator& gen) override;
+    std::vector<train::Phase> phases() const override {
+        return {{"train", -1, {}, train::DataView::Paths}};
+    }
+    torch::Tensor training_loss(const train::DataList& data,
+                                const train::Phase& phase,
+                                torch::Generator& gen) override;
     train::Prediction predict(const train::Query& query) override;
     nlohmann::json train_defaults() const override { return {{"lr", 0.05}}; }
     void save(torch::serialize::OutputArchive& archive) const override;

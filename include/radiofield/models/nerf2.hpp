@@ -44,9 +44,9 @@ struct NeRF2Config {
     // TF32 tensor-core matmuls on CUDA (process-wide): twice as fast as fp32, with the same
     // test quality after 5,000 steps (docs/models.md); false for strict fp32.
     bool tf32 = true;
-    bool cache_trunk = true;    // predict: keep the tx-independent part of every grid ray
+    bool cache_trunk = true;            // predict: keep the tx-independent part of every grid ray
     std::int64_t chunk_rows = 1 << 20;  // samples per inference chunk (bounds memory)
-    bool clamp_output = false;  // the public code does not clamp predictions to [0,1]
+    bool clamp_output = false;          // the public code does not clamp predictions to [0,1]
 
     static NeRF2Config from_json(const nlohmann::json& j);  // unknown keys → Error
     nlohmann::json to_json() const;
@@ -62,7 +62,9 @@ struct NeRF2NetImpl : torch::nn::Module {
 
     // Plain forward of the public model: pts, view, tx [..., 3] → raw [..., 4]
     // (attenuation amplitude, phase, signal amplitude, phase before activations).
-    torch::Tensor forward(const torch::Tensor& pts, const torch::Tensor& view, const torch::Tensor& tx);
+    torch::Tensor forward(const torch::Tensor& pts,
+                          const torch::Tensor& view,
+                          const torch::Tensor& tx);
 
     // The fast path splits the network where its inputs change:
     // trunk: encoded points [M, 63] → (attenuation raw [M, 2], signal-layer-1 pre-activation
@@ -89,7 +91,8 @@ torch::Tensor render_reference(const torch::Tensor& raw, const torch::Tensor& t)
 // The renderer we train with, split where its inputs change (nerf2_render.cpp has the math).
 // It uses the first K' = K−1 samples: the public code weights the last one by a path loss of
 // 0.025/1e10 and uses its attenuation nowhere.
-// Tx-independent per-sample weights w = T·pathloss·e^{jΦ}: att_raw [R, K', 2], t [K] → [R, K', 2] (re, im).
+// Tx-independent per-sample weights w = T·pathloss·e^{jΦ}: att_raw [R, K', 2], t [K] → [R, K', 2]
+// (re, im).
 torch::Tensor render_weights(const torch::Tensor& att_raw, const torch::Tensor& t);
 // |Σ_k s_k e^{jψ_k} w_k|: sig_raw [R, K', 2], w [R, K', 2] → [R].
 torch::Tensor render_signal(const torch::Tensor& sig_raw, const torch::Tensor& w);
@@ -107,11 +110,17 @@ public:
     // frequency and grid it learnt).
     train::DataNeeds needs() const override {
         return {{train::DataView::Spectra},
-                {train::ContextField::Frequency, train::ContextField::Grid, train::ContextField::Station}};
+                {train::ContextField::Frequency, train::ContextField::Grid,
+                 train::ContextField::Station}};
     }
-    void prepare(const std::vector<train::SceneContext>& contexts, const train::DataList* data) override;
-    std::vector<train::ParamGroup> parameter_groups() override { return {{"net", m_net->parameters()}}; }
-    torch::Tensor training_loss(const train::DataList& data, const train::Phase& phase, torch::Generator& gen) override;
+    void prepare(const std::vector<train::SceneContext>& contexts,
+                 const train::DataList* data) override;
+    std::vector<train::ParamGroup> parameter_groups() override {
+        return {{"net", m_net->parameters()}};
+    }
+    torch::Tensor training_loss(const train::DataList& data,
+                                const train::Phase& phase,
+                                torch::Generator& gen) override;
     train::Prediction predict(const train::Query& query) override;
     // Spectra [B, n_el, n_az] at moving-end positions [B, 3] (no grad; CPU).
     torch::Tensor predict_positions(const torch::Tensor& positions);
@@ -123,7 +132,8 @@ public:
     // differentiable; both on the model's device.
     torch::Tensor render_rays(const torch::Tensor& pixels, const torch::Tensor& positions);
     // The same rays through the plain public pipeline (NeRF2NetImpl::forward + render_reference).
-    torch::Tensor render_rays_reference(const torch::Tensor& pixels, const torch::Tensor& positions);
+    torch::Tensor render_rays_reference(const torch::Tensor& pixels,
+                                        const torch::Tensor& positions);
 
     NeRF2Net& net() { return m_net; }
     double near() const { return m_near; }
@@ -135,8 +145,11 @@ public:
 
 private:
     void require_prepared(const char* what) const;
-    void set_pose(const data::SpectrumGrid& grid, const Vec3& origin, const Quat& orientation,
-                  double near, double far);
+    void set_pose(const data::SpectrumGrid& grid,
+                  const Vec3& origin,
+                  const Quat& orientation,
+                  double near,
+                  double far);
     torch::Tensor sample_t() const;  // [K] float32 on the device
     // For unique pixels [U]: encoded sample points [M, 63] and, per (ray, sample), the row
     // of the trunk output [R, K−1] for rays with pixel index inverse [R].

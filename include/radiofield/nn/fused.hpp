@@ -16,13 +16,16 @@ torch::Tensor linear_relu(const torch::Tensor& x, const torch::Tensor& w, const 
 
 // The elementwise part of that backward pass: for y = relu(z) and g = ∂L/∂y [M, N],
 // returns ∂L/∂z = g ⊙ [y > 0] [M, N] and its column sums Σ_m ∂L/∂z [N] (the bias gradient).
-std::pair<torch::Tensor, torch::Tensor> relu_bias_backward(const torch::Tensor& g, const torch::Tensor& y);
+std::pair<torch::Tensor, torch::Tensor> relu_bias_backward(const torch::Tensor& g,
+                                                           const torch::Tensor& y);
 
 namespace detail {
 // ATen ops (threshold_backward, then sum): any dtype and device; the tests' reference.
-std::pair<torch::Tensor, torch::Tensor> relu_bias_backward_reference(const torch::Tensor& g, const torch::Tensor& y);
+std::pair<torch::Tensor, torch::Tensor> relu_bias_backward_reference(const torch::Tensor& g,
+                                                                     const torch::Tensor& y);
 // g, y contiguous float32 [M, N] on one CUDA device.
-std::pair<torch::Tensor, torch::Tensor> relu_bias_backward_cuda(const torch::Tensor& g, const torch::Tensor& y);
+std::pair<torch::Tensor, torch::Tensor> relu_bias_backward_cuda(const torch::Tensor& g,
+                                                                const torch::Tensor& y);
 }  // namespace detail
 
 }  // namespace radiofield::nn

@@ -37,7 +37,7 @@ public:
     const Vec3& position(std::int64_t sample) const { return m_positions[sample]; }
 
 private:
-    std::vector<Vec3> m_positions;      // every sample of the dataset
+    std::vector<Vec3> m_positions;  // every sample of the dataset
     std::vector<std::int64_t> m_members;
     std::unique_ptr<data::NeighborIndex> m_index;
 };

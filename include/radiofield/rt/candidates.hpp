@@ -44,7 +44,8 @@ struct CandidateSearch {
 
 // Distinct chains found from `source`, in canonical order. Parallel over ray blocks;
 // the result does not depend on the thread count.
-std::vector<FaceSequence> find_candidates(const EmbreeScene& scene, const Vec3& source,
+std::vector<FaceSequence> find_candidates(const EmbreeScene& scene,
+                                          const Vec3& source,
                                           const CandidateSearch& search);
 
 // One surface hit of an SBR ray, with the chain that led to it (for next-event
@@ -54,12 +55,13 @@ struct RayVertex {
     FaceRef face;
 };
 struct RayChain {
-    std::uint32_t ray = 0;         // lattice index
-    std::vector<RayVertex> hits;   // from the source; the last one is where it scatters
+    std::uint32_t ray = 0;        // lattice index
+    std::vector<RayVertex> hits;  // from the source; the last one is where it scatters
 };
 // Every prefix of every ray's chain (specular bounces only) ending on a triangle whose
 // material has `scatters[material]` set, in (ray, depth) order.
-std::vector<RayChain> find_scattering_chains(const EmbreeScene& scene, const Vec3& source,
+std::vector<RayChain> find_scattering_chains(const EmbreeScene& scene,
+                                             const Vec3& source,
                                              const CandidateSearch& search,
                                              const std::vector<bool>& scatters);
 

@@ -32,18 +32,18 @@ private:
 
 // A triangle in double precision, with what the tracer needs about it.
 struct TriangleInfo {
-    Vec3 v0, e1, e2;           // v0 and edges v1 − v0, v2 − v0 (exact scene coordinates)
-    Vec3 normal;               // unit, right-hand rule
-    double offset = 0;         // plane: dot(normal, x) = offset
+    Vec3 v0, e1, e2;    // v0 and edges v1 − v0, v2 − v0 (exact scene coordinates)
+    Vec3 normal;        // unit, right-hand rule
+    double offset = 0;  // plane: dot(normal, x) = offset
     std::uint32_t material = 0;
     std::uint32_t plane_id = 0;  // connected coplanar patch (same id ⇒ same reflecting plane)
 };
 
 struct RayHit {
     bool hit = false;
-    double t = 0;               // exact distance along the (unit) ray direction
-    Vec3 point;                 // exact hit point (ray ∩ triangle plane, in double)
-    Vec3 normal;                // unit geometric normal of the triangle (scene mesh, double)
+    double t = 0;  // exact distance along the (unit) ray direction
+    Vec3 point;    // exact hit point (ray ∩ triangle plane, in double)
+    Vec3 normal;   // unit geometric normal of the triangle (scene mesh, double)
     std::uint32_t object = 0, primitive = 0;
 };
 
@@ -63,7 +63,9 @@ public:
     EmbreeScene& operator=(const EmbreeScene&) = delete;
 
     // Closest hit along origin + t·dir, t ∈ [tnear, tfar]; dir must be unit length.
-    RayHit intersect(const Vec3& origin, const Vec3& dir, double tnear = 0,
+    RayHit intersect(const Vec3& origin,
+                     const Vec3& dir,
+                     double tnear = 0,
                      double tfar = 1e300) const;
     // Whether anything lies strictly on the open segment a → b.
     bool occluded(const Vec3& a, const Vec3& b) const;
@@ -96,7 +98,9 @@ public:
 private:
     void build_triangles();
     void assign_plane_ids();
-    RayHit resolve(const Vec3& origin, const Vec3& dir, std::uint32_t geom,
+    RayHit resolve(const Vec3& origin,
+                   const Vec3& dir,
+                   std::uint32_t geom,
                    std::uint32_t prim) const;
 
     const scene::Scene& m_scene;

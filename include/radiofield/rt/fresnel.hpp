@@ -22,7 +22,9 @@ FresnelCoefficients fresnel_interface(cdouble eta, double cos_theta);
 // Slab of thickness d (ITU-R P.2040 eqs. 43–44, q = (2πd/λ)·A):
 //   R = r′(1 − e^{−j2q}) / (1 − r′² e^{−j2q}),  T = (1 − r′²) e^{−jq} / (1 − r′² e^{−j2q}),
 // with r′ the half-space coefficient of each polarisation.
-FresnelCoefficients fresnel_slab(cdouble eta, double cos_theta, double thickness_m,
+FresnelCoefficients fresnel_slab(cdouble eta,
+                                 double cos_theta,
+                                 double thickness_m,
                                  double wavelength_m);
 
 }  // namespace radiofield::rt

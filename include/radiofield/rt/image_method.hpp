@@ -24,13 +24,18 @@ inline Vec3 mirror(const Vec3& p, const Vec3& n, double offset) {
 // a geometric path: a point outside its triangle (barycentric tolerance 1e-9), a reflection
 // from the wrong side, a transmission that does not cross the plane, or two consecutive
 // points on one plane. Visibility is not checked here.
-std::optional<std::vector<Vec3>> image_points(const EmbreeScene& scene, const Vec3& src,
-                                              std::span<const FaceRef> faces, const Vec3& dst);
+std::optional<std::vector<Vec3>> image_points(const EmbreeScene& scene,
+                                              const Vec3& src,
+                                              std::span<const FaceRef> faces,
+                                              const Vec3& dst);
 
 // Whether every segment of src → points → dst is free of obstacles; the faces a segment
 // starts or ends on are excluded by pushing its ends off them (EmbreeScene::visible).
-bool chain_visible(const EmbreeScene& scene, const Vec3& src, std::span<const FaceRef> faces,
-                   std::span<const Vec3> points, const Vec3& dst);
+bool chain_visible(const EmbreeScene& scene,
+                   const Vec3& src,
+                   std::span<const FaceRef> faces,
+                   std::span<const Vec3> points,
+                   const Vec3& dst);
 
 // The chain with the order of its faces reversed (the same path seen from the other end).
 FaceSequence reversed(std::span<const FaceRef> faces);

@@ -17,21 +17,21 @@ enum class InteractionType : std::uint8_t { None = 0, Specular = 1, Diffuse = 2,
 
 struct Interaction {
     InteractionType type = InteractionType::None;
-    Vec3 point;                      // where the interaction happens
-    std::uint32_t object = 0;        // Scene::meshes index
-    std::uint32_t primitive = 0;     // triangle index within that mesh
-    std::uint32_t material = 0;      // Scene::materials index
-    double incidence_angle = 0;      // from the surface normal, radians
-    std::complex<double> c_te, c_tm; // TE/TM coefficient applied (reflection or transmission)
+    Vec3 point;                       // where the interaction happens
+    std::uint32_t object = 0;         // Scene::meshes index
+    std::uint32_t primitive = 0;      // triangle index within that mesh
+    std::uint32_t material = 0;       // Scene::materials index
+    double incidence_angle = 0;       // from the surface normal, radians
+    std::complex<double> c_te, c_tm;  // TE/TM coefficient applied (reflection or transmission)
 };
 
 struct Path {
     // Coefficient per antenna-port pair: a[rx_port * 2 + tx_port] (ports ≤ 2 each).
     std::array<std::complex<double>, 4> a{};
-    double tau = 0;                    // delay, s
-    double length = 0;                 // total unfolded length, m
-    double theta_t = 0, phi_t = 0;     // angles of departure
-    double theta_r = 0, phi_r = 0;     // angles of arrival
+    double tau = 0;                         // delay, s
+    double length = 0;                      // total unfolded length, m
+    double theta_t = 0, phi_t = 0;          // angles of departure
+    double theta_r = 0, phi_r = 0;          // angles of arrival
     std::vector<Interaction> interactions;  // in order from Tx to Rx; empty for LoS
 
     int depth() const { return static_cast<int>(interactions.size()); }

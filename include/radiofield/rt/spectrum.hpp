@@ -32,7 +32,9 @@ struct SpectrumGrid {
     int n_el = 90, n_az = 360;
     double el0_deg = 1, az0_deg = 1, step_deg = 1;
 
-    std::size_t size() const { return static_cast<std::size_t>(n_el) * static_cast<std::size_t>(n_az); }
+    std::size_t size() const {
+        return static_cast<std::size_t>(n_el) * static_cast<std::size_t>(n_az);
+    }
     bool operator==(const SpectrumGrid&) const = default;
     double elevation_deg(int row) const { return el0_deg + row * step_deg; }
     double azimuth_deg(int col) const { return az0_deg + col * step_deg; }

@@ -39,12 +39,14 @@ class Tracer {
 public:
     // Throws Error if the scene is invalid, the frequency is not positive, or a material has
     // no properties at `frequency_hz` (unless `extrapolation` is Warn).
-    Tracer(const scene::Scene& scene, double frequency_hz,
+    Tracer(const scene::Scene& scene,
+           double frequency_hz,
            scene::Extrapolation extrapolation = scene::Extrapolation::Error);
 
     // All paths between tx and rx, in canonical order: by depth, then by the chain of
     // (object, primitive, type) from the transmitter; LoS first.
-    Paths compute(const scene::Device& tx, const scene::Device& rx,
+    Paths compute(const scene::Device& tx,
+                  const scene::Device& rx,
                   const TraceOptions& options) const;
 
     // Paths for one fixed device and many others: the SBR search runs once from `fixed`
@@ -55,8 +57,10 @@ public:
                                     const TraceOptions& options,
                                     FixedEnd fixed_end = FixedEnd::Tx) const;
     // Same, with every other device a copy of `prototype` moved to `positions[i]`.
-    std::vector<Paths> compute_many(const scene::Device& fixed, std::span<const Vec3> positions,
-                                    const scene::Device& prototype, const TraceOptions& options,
+    std::vector<Paths> compute_many(const scene::Device& fixed,
+                                    std::span<const Vec3> positions,
+                                    const scene::Device& prototype,
+                                    const TraceOptions& options,
                                     FixedEnd fixed_end = FixedEnd::Tx) const;
 
     const EmbreeScene& geometry() const { return *m_geometry; }
@@ -67,13 +71,18 @@ public:
 private:
     struct Found;  // a validated chain before its field is computed
     CandidateSearch search_for(const TraceOptions& options) const;
-    std::vector<Path> solve(const std::vector<FaceSequence>& candidates, bool reverse,
-                            const scene::Device& tx, const scene::Device& rx,
+    std::vector<Path> solve(const std::vector<FaceSequence>& candidates,
+                            bool reverse,
+                            const scene::Device& tx,
+                            const scene::Device& rx,
                             const TraceOptions& options) const;
-    std::vector<Path> diffuse_paths(const std::vector<RayChain>& chains, bool reverse,
-                                    const scene::Device& tx, const scene::Device& rx,
+    std::vector<Path> diffuse_paths(const std::vector<RayChain>& chains,
+                                    bool reverse,
+                                    const scene::Device& tx,
+                                    const scene::Device& rx,
                                     const TraceOptions& options) const;
-    HitGeometry hit_geometry(const FaceRef& face, const Vec3& point,
+    HitGeometry hit_geometry(const FaceRef& face,
+                             const Vec3& point,
                              const TraceOptions& options) const;
 
     const scene::Scene& m_scene;
@@ -83,7 +92,10 @@ private:
 };
 
 // One-shot convenience: builds a Tracer (with options.extrapolation) and computes.
-Paths trace(const scene::Scene& scene, double frequency_hz, const scene::Device& tx,
-            const scene::Device& rx, const TraceOptions& options = {});
+Paths trace(const scene::Scene& scene,
+            double frequency_hz,
+            const scene::Device& tx,
+            const scene::Device& rx,
+            const TraceOptions& options = {});
 
 }  // namespace radiofield::rt

@@ -48,9 +48,9 @@ private:
 // Planar array in the local y–z plane (elements along y = horizontal, z = vertical),
 // centred on the device position; spacings in metres.
 struct PlanarArray {
-    int num_rows = 1;            // along z
-    int num_cols = 1;            // along y
-    double vertical_spacing = 0; // m
+    int num_rows = 1;             // along z
+    int num_cols = 1;             // along y
+    double vertical_spacing = 0;  // m
     double horizontal_spacing = 0;
     Antenna antenna;
 
@@ -58,7 +58,9 @@ struct PlanarArray {
     // Element offsets in the local frame (row-major, row 0 at the top).
     std::vector<Vec3> element_offsets() const;
     // Square array with λ/2 spacing.
-    static PlanarArray half_wavelength(int rows, int cols, double frequency_hz,
+    static PlanarArray half_wavelength(int rows,
+                                       int cols,
+                                       double frequency_hz,
                                        Antenna antenna = Antenna());
 };
 

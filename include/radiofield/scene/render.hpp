@@ -19,10 +19,10 @@ struct Marker {
 };
 
 struct TopViewOptions {
-    int width_px = 900;              // image width; height follows the scene's aspect
-    double cut_height = -1;          // hide geometry above this z (m); < 0 = auto (indoor: 1.9 m)
-    std::vector<Marker> markers;     // e.g. station and positions
-    std::string title;               // drawn above the picture; empty = scene name
+    int width_px = 900;           // image width; height follows the scene's aspect
+    double cut_height = -1;       // hide geometry above this z (m); < 0 = auto (indoor: 1.9 m)
+    std::vector<Marker> markers;  // e.g. station and positions
+    std::string title;            // drawn above the picture; empty = scene name
 };
 
 // RGB8 image.
@@ -34,11 +34,11 @@ struct Image {
 // Where things lie in the picture: the map (north up, x to the right) under a title bar,
 // the legend and scale bar under the map.
 struct TopViewLayout {
-    int width = 0, height = 0;                                  // the whole image
+    int width = 0, height = 0;  // the whole image
     int map_left = 0, map_top = 0, map_width = 0, map_height = 0;
-    double x_min = 0, y_max = 0;   // world x, y at the map's top-left corner
+    double x_min = 0, y_max = 0;  // world x, y at the map's top-left corner
     double pixels_per_metre = 1;
-    double cut_height = 0;         // the cut actually used (auto resolved)
+    double cut_height = 0;  // the cut actually used (auto resolved)
     // Pixel (column, row) of a world point; z is ignored.
     std::array<int, 2> to_pixel(const Vec3& p) const;
 };

@@ -22,23 +22,29 @@ namespace radiofield::train {
 inline constexpr const char* kCheckpointVersion = "radiofield-ckpt-2";
 
 struct CheckpointState {
-    std::string model;                        // the registered model name
-    nlohmann::json config;                    // RunConfig::to_json() of the run
-    std::int64_t step = 0;                    // optimisation steps done
-    std::string phase;                        // the phase of the next step ("" when done)
-    double elapsed_s = 0;                     // training wall time so far
+    std::string model;      // the registered model name
+    nlohmann::json config;  // RunConfig::to_json() of the run
+    std::int64_t step = 0;  // optimisation steps done
+    std::string phase;      // the phase of the next step ("" when done)
+    double elapsed_s = 0;   // training wall time so far
 };
 
-void save_checkpoint(const std::filesystem::path& path, const CheckpointState& state, const Model& model,
-                     torch::optim::Optimizer* optimizer, const torch::Generator* generator);
+void save_checkpoint(const std::filesystem::path& path,
+                     const CheckpointState& state,
+                     const Model& model,
+                     torch::optim::Optimizer* optimizer,
+                     const torch::Generator* generator);
 
 // Reads the meta block only. Throws Error naming the file if it is not a radiofield
 // checkpoint, has another version, or (expected_model non-empty) belongs to another model.
-CheckpointState read_checkpoint_state(const std::filesystem::path& path, const std::string& expected_model = "");
+CheckpointState read_checkpoint_state(const std::filesystem::path& path,
+                                      const std::string& expected_model = "");
 
 // Restores the model weights and, where given, the generator state; checks as
 // read_checkpoint_state with model.name().
-CheckpointState load_checkpoint(const std::filesystem::path& path, Model& model, torch::Generator* generator = nullptr);
+CheckpointState load_checkpoint(const std::filesystem::path& path,
+                                Model& model,
+                                torch::Generator* generator = nullptr);
 // Restores the optimiser state into `optimizer`, which is built after load_checkpoint from
 // the model's parameter groups (so their count and shapes are the checkpoint's).
 void load_optimizer_state(const std::filesystem::path& path, torch::optim::Optimizer& optimizer);

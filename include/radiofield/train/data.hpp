@@ -31,13 +31,13 @@ std::string_view to_string(ContextField field);  // "frequency", "grid", "statio
 
 // Where and how a dataset was made.
 struct SceneContext {
-    std::string source;           // the file it came from (for messages)
+    std::string source;  // the file it came from (for messages)
     double frequency_hz = 0;
-    data::SpectrumGrid grid;      // the spectra's grid (meaningful with spectra)
-    Vec3 station_position;        // the fixed end
-    Quat station_orientation;     // its spectrum frame (x, y, z, w)
-    std::string moving = "tx";    // which end the positions describe
-    Vec3 lo, hi;                  // bounds of the positions and the station, m
+    data::SpectrumGrid grid;    // the spectra's grid (meaningful with spectra)
+    Vec3 station_position;      // the fixed end
+    Quat station_orientation;   // its spectrum frame (x, y, z, w)
+    std::string moving = "tx";  // which end the positions describe
+    Vec3 lo, hi;                // bounds of the positions and the station, m
 
     std::string describe(ContextField field) const;  // e.g. "915 MHz", "90x360 (…)"
     bool agrees(const SceneContext& other, ContextField field) const;
@@ -47,7 +47,9 @@ struct SceneContext {
 
 // Throws Error if `b` disagrees with `a` on any of `fields`, naming both sources, the field
 // and both values; `fix` is appended as the advice.
-void check_agreement(const SceneContext& a, const SceneContext& b, const std::vector<ContextField>& fields,
+void check_agreement(const SceneContext& a,
+                     const SceneContext& b,
+                     const std::vector<ContextField>& fields,
                      std::string_view fix);
 
 // What a model reads.
@@ -55,7 +57,7 @@ enum class DataView { Spectra, Paths, Images };
 std::string_view to_string(DataView view);  // "spectra", "paths", "images"
 
 struct DataNeeds {
-    std::vector<DataView> views{DataView::Spectra};  // every dataset must hold these
+    std::vector<DataView> views{DataView::Spectra};            // every dataset must hold these
     std::vector<ContextField> must_agree{ContextField::Grid};  // across all datasets it sees
 };
 
@@ -63,11 +65,13 @@ struct DataNeeds {
 class SceneData {
 public:
     SceneContext context;
-    torch::Tensor positions;       // [N, 3] float32, metres (the moving end)
+    torch::Tensor positions;  // [N, 3] float32, metres (the moving end)
     data::Split split;
-    torch::Tensor spectra;         // [N, n_el, n_az] float32 in [0,1] (per-sample min–max); undefined without the view
-    std::vector<PathSet> paths;    // [N] path sets; empty without the view
-    std::vector<rt::Paths> traced; // [N] the paths with their per-interaction records (TE/TM coefficients)
+    torch::Tensor spectra;  // [N, n_el, n_az] float32 in [0,1] (per-sample min–max); undefined
+                            // without the view
+    std::vector<PathSet> paths;  // [N] path sets; empty without the view
+    std::vector<rt::Paths>
+        traced;  // [N] the paths with their per-interaction records (TE/TM coefficients)
 
     std::int64_t size() const { return positions.size(0); }
     bool has(DataView view) const;
@@ -80,7 +84,8 @@ public:
     std::vector<std::int64_t> split_indices(std::string_view split) const;
 
     // Wraps a dataset read from `source` (with the views in `views`); builds the support set.
-    static std::shared_ptr<const SceneData> from(data::Dataset dataset, const std::string& source,
+    static std::shared_ptr<const SceneData> from(data::Dataset dataset,
+                                                 const std::string& source,
                                                  const std::vector<DataView>& views);
 
 private:
@@ -94,7 +99,9 @@ using DataList = std::vector<std::shared_ptr<const SceneData>>;
 // Reads `paths` with the views `needs` asks for; every check (kind, size, finite values,
 // agreement of every dataset with the first on needs.must_agree, a non-empty training split
 // somewhere when `need_train`) happens here, before any work.
-DataList load_datasets(const std::vector<std::string>& paths, const DataNeeds& needs, bool need_train = true);
+DataList load_datasets(const std::vector<std::string>& paths,
+                       const DataNeeds& needs,
+                       bool need_train = true);
 
 std::vector<SceneContext> contexts(const DataList& data);
 

@@ -34,11 +34,11 @@ struct EvalResult {
     std::string split;
     OutputKind kind = OutputKind::Spectrum;
     std::vector<MetricInfo> metrics;
-    std::string ranking;                  // the metric best / median / worst are picked by
-    std::string notes;                    // the evaluator's notes (conventions, unavailable metrics)
-    std::vector<std::string> datasets;    // sources, in DataList order
-    std::vector<SampleScore> samples;     // in split order, dataset by dataset
-    double seconds_per_sample = 0;        // prediction time only
+    std::string ranking;                // the metric best / median / worst are picked by
+    std::string notes;                  // the evaluator's notes (conventions, unavailable metrics)
+    std::vector<std::string> datasets;  // sources, in DataList order
+    std::vector<SampleScore> samples;   // in split order, dataset by dataset
+    double seconds_per_sample = 0;      // prediction time only
     nlohmann::json pooled = nlohmann::json::object();
 
     // {"split", "kind", "count", "datasets", "mean": {metric: v}, "median": {...},
@@ -53,18 +53,25 @@ struct EvalResult {
 EvalResult evaluate(Model& model, const DataList& data, const EvalOptions& options);
 
 // Writes {"summary": …, "info": info, "samples": [...]} atomically.
-void write_metrics_json(const EvalResult& result, const nlohmann::json& info, const std::filesystem::path& path);
+void write_metrics_json(const EvalResult& result,
+                        const nlohmann::json& info,
+                        const std::filesystem::path& path);
 
 struct ReportInfo {
     std::string title = "radiofield evaluation";
-    nlohmann::json details = nlohmann::json::object();  // shown as a key/value table (model, data, …)
+    nlohmann::json details =
+        nlohmann::json::object();  // shown as a key/value table (model, data, …)
 };
 
 // Self-contained HTML (figures embedded as data URIs or inline SVG), plus copies of the
 // figures beside it (<stem>_best, _median, _worst, _histogram.svg). Re-predicts the three
 // shown samples.
-void write_report(Model& model, const DataList& data, const EvalResult& result, const EvalOptions& options,
-                  const ReportInfo& info, const std::filesystem::path& html_path);
+void write_report(Model& model,
+                  const DataList& data,
+                  const EvalResult& result,
+                  const EvalOptions& options,
+                  const ReportInfo& info,
+                  const std::filesystem::path& html_path);
 
 // RFC 4648 base64 (for data URIs).
 std::string base64_encode(const std::uint8_t* bytes, std::size_t size);

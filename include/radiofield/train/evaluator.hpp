@@ -20,8 +20,8 @@
 namespace radiofield::train {
 
 struct MetricInfo {
-    std::string name;        // key in metrics.json
-    std::string unit;        // "dB", "ns", "" …
+    std::string name;  // key in metrics.json
+    std::string unit;  // "dB", "ns", "" …
     bool higher_is_better = false;
     std::string description;
 };
@@ -48,7 +48,8 @@ public:
     virtual std::string notes() const { return ""; }
     // One row per predicted sample (`index` into `scene`), one value per metrics() entry;
     // NaN = unavailable for that sample.
-    virtual std::vector<std::vector<double>> score(const SceneData& scene, const std::vector<std::int64_t>& index,
+    virtual std::vector<std::vector<double>> score(const SceneData& scene,
+                                                   const std::vector<std::int64_t>& index,
                                                    const Prediction& prediction) = 0;
     // Truth beside prediction for sample `index` of `scene` (`one`: its prediction).
     virtual Figure figure(const SceneData& scene, std::int64_t index, const Prediction& one) = 0;

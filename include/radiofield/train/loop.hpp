@@ -31,24 +31,29 @@ struct TrainConfig {
     // 1e-3 and 0. train_run resolves them, and RUN/config.json records the values used.
     std::optional<double> lr;
     std::optional<double> weight_decay;  // Adam's L2 term (as torch.optim.Adam(weight_decay=…))
-    std::string schedule = "cosine";  // "cosine" (to 0 at `steps`) | "step" | "constant"
-    double gamma = 0.5;               // step: lr × gamma^⌊step / every⌋
+    std::string schedule = "cosine";     // "cosine" (to 0 at `steps`) | "step" | "constant"
+    double gamma = 0.5;                  // step: lr × gamma^⌊step / every⌋
     std::int64_t every = 1000;
-    double grad_clip = 0;             // max global gradient norm; 0 = no clipping
+    double grad_clip = 0;  // max global gradient norm; 0 = no clipping
     std::uint64_t seed = 0;
-    std::int64_t eval_every = 0;      // validation metrics every N steps (0 = only at the end)
+    std::int64_t eval_every = 0;  // validation metrics every N steps (0 = only at the end)
     std::int64_t checkpoint_every = 500;
-    std::int64_t log_every = 1;       // a log.jsonl line every N steps
-    std::int64_t batch = 0;           // > 0: passed to the model config as "batch"
-    bool mixed_precision = false;     // bf16 autocast on CUDA; ignored on the CPU
-    std::string device = "auto";      // auto | cpu | cuda
+    std::int64_t log_every = 1;    // a log.jsonl line every N steps
+    std::int64_t batch = 0;        // > 0: passed to the model config as "batch"
+    bool mixed_precision = false;  // bf16 autocast on CUDA; ignored on the CPU
+    std::string device = "auto";   // auto | cpu | cuda
 
     static TrainConfig from_json(const nlohmann::json& j);  // unknown keys → Error
     nlohmann::json to_json() const;
     // Learning rate at step `step` (0-based) of a stretch of `steps` steps, starting at
     // `base`, under `schedule` (cosine to 0 at `steps`, step: × gamma every `every`, constant).
-    double lr_at(std::int64_t step, std::int64_t steps, double base, const std::string& schedule) const;
-    double lr_at(std::int64_t step) const { return lr_at(step, steps, lr.value_or(kDefaultLr), schedule); }
+    double lr_at(std::int64_t step,
+                 std::int64_t steps,
+                 double base,
+                 const std::string& schedule) const;
+    double lr_at(std::int64_t step) const {
+        return lr_at(step, steps, lr.value_or(kDefaultLr), schedule);
+    }
     // Fills lr / weight_decay left unset from `defaults` ({"lr", "weight_decay"}), else 1e-3 / 0.
     void resolve_defaults(const nlohmann::json& defaults);
 };
@@ -75,14 +80,14 @@ struct RunConfig {
 void apply_setting(RunConfig& config, const std::string& assignment);
 
 struct TrainOptions {
-    bool restart = false;           // ignore (and replace) an existing checkpoint
-    std::int64_t stop_after = -1;   // ≥ 0: checkpoint and return after this many steps (tests)
-    bool handle_sigint = true;      // Ctrl-C → checkpoint, return with interrupted = true
-    bool final_eval = true;         // evaluate (test split, else val) and write metrics.json
+    bool restart = false;          // ignore (and replace) an existing checkpoint
+    std::int64_t stop_after = -1;  // ≥ 0: checkpoint and return after this many steps (tests)
+    bool handle_sigint = true;     // Ctrl-C → checkpoint, return with interrupted = true
+    bool final_eval = true;        // evaluate (test split, else val) and write metrics.json
 };
 
 struct TrainResult {
-    std::int64_t step = 0;       // steps done in total (resumed ones included)
+    std::int64_t step = 0;  // steps done in total (resumed ones included)
     bool resumed = false;
     bool interrupted = false;    // stopped by Ctrl-C or stop_after before `steps`
     std::vector<double> losses;  // this call's loss per step
@@ -94,7 +99,8 @@ struct TrainResult {
 void check_run_folder(const std::filesystem::path& run_dir);
 
 // Validates the data and configuration (Error before any training), then trains.
-TrainResult train_run(const RunConfig& config, const std::filesystem::path& run_dir,
+TrainResult train_run(const RunConfig& config,
+                      const std::filesystem::path& run_dir,
                       const TrainOptions& options = {});
 
 // A trained run, ready to predict: the model built from RUN/config.json, prepared with the

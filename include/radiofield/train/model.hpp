@@ -28,8 +28,11 @@ namespace radiofield::train {
 
 // Parameters that share optimiser settings. Unset values take the run's (TrainConfig).
 struct ParamGroup {
-    ParamGroup(std::string name, std::vector<torch::Tensor> params, std::optional<double> lr = std::nullopt,
-               std::optional<double> weight_decay = std::nullopt, std::string schedule = {})
+    ParamGroup(std::string name,
+               std::vector<torch::Tensor> params,
+               std::optional<double> lr = std::nullopt,
+               std::optional<double> weight_decay = std::nullopt,
+               std::string schedule = {})
         : name(std::move(name)),
           params(std::move(params)),
           lr(lr),
@@ -46,7 +49,10 @@ struct ParamGroup {
 // A stretch of training: which groups learn, from which data view.
 struct Phase {
     Phase() = default;
-    Phase(std::string name, std::int64_t steps, std::vector<std::string> groups = {}, DataView view = DataView::Spectra)
+    Phase(std::string name,
+          std::int64_t steps,
+          std::vector<std::string> groups = {},
+          DataView view = DataView::Spectra)
         : name(std::move(name)), steps(steps), groups(std::move(groups)), view(view) {}
 
     std::string name = "train";
@@ -85,12 +91,15 @@ public:
     // One step's loss in `phase` on a batch drawn with `gen` (a CPU generator whose state is
     // checkpointed, so a resumed run draws the same batches): a scalar with a graph. The loop
     // runs it under bf16 autocast on CUDA when mixed precision is on.
-    virtual torch::Tensor training_loss(const DataList& data, const Phase& phase, torch::Generator& gen) {
+    virtual torch::Tensor training_loss(const DataList& data,
+                                        const Phase& phase,
+                                        torch::Generator& gen) {
         throw std::logic_error("model has no training loss");
     }
     virtual void before_backward(StepContext& step) {}
-    virtual void after_backward(StepContext& step) {}  // gradients are there; before the optimiser step
-    virtual void after_step(StepContext& step) {}      // after the optimiser step (densify, prune)
+    virtual void after_backward(StepContext& step) {
+    }                                              // gradients are there; before the optimiser step
+    virtual void after_step(StepContext& step) {}  // after the optimiser step (densify, prune)
 
     // Predictions for `query` (no grad), on the model's device; kind output().
     virtual Prediction predict(const Query& query) = 0;

@@ -21,7 +21,9 @@ public:
     using MomentMap = std::function<torch::Tensor(const torch::Tensor& moment)>;
     // `value` takes `param`'s place (same group, same requires_grad); each Adam moment is
     // mapped by `moments` (unset: zeros of the new shape). The step count is kept.
-    torch::Tensor replace(const torch::Tensor& param, const torch::Tensor& value, const MomentMap& moments = {});
+    torch::Tensor replace(const torch::Tensor& param,
+                          const torch::Tensor& value,
+                          const MomentMap& moments = {});
     // Appends `rows` [M, ...] along dim 0; their moments start at zero.
     torch::Tensor extend(const torch::Tensor& param, const torch::Tensor& rows);
     // Keeps the rows where keep [N] (bool) is true, with their moments.

@@ -17,10 +17,10 @@ struct PathSet {
     // Coefficient per element: a[k][rx_port * 2 + tx_port]; only the first `elements()`
     // entries (rx_ports × tx_ports, 1 or up to 4) are meaningful.
     std::vector<std::array<std::complex<double>, 4>> a;
-    std::vector<double> tau;               // [K] delay, s
-    std::vector<double> theta_t, phi_t;    // [K] departure (zenith, azimuth), rad
-    std::vector<double> theta_r, phi_r;    // [K] arrival, rad
-    std::vector<int> depth;                // [K] interactions (0 = line of sight)
+    std::vector<double> tau;             // [K] delay, s
+    std::vector<double> theta_t, phi_t;  // [K] departure (zenith, azimuth), rad
+    std::vector<double> theta_r, phi_r;  // [K] arrival, rad
+    std::vector<int> depth;              // [K] interactions (0 = line of sight)
     int tx_ports = 1, rx_ports = 1;
 
     std::size_t size() const { return tau.size(); }

@@ -22,8 +22,12 @@ struct Prediction {
 
     std::int64_t size() const;
     Prediction sample(std::int64_t i) const;  // the i-th as a prediction of one
-    static Prediction of_spectra(torch::Tensor spectra) { return {OutputKind::Spectrum, std::move(spectra), {}}; }
-    static Prediction of_paths(std::vector<PathSet> paths) { return {OutputKind::PathSet, {}, std::move(paths)}; }
+    static Prediction of_spectra(torch::Tensor spectra) {
+        return {OutputKind::Spectrum, std::move(spectra), {}};
+    }
+    static Prediction of_paths(std::vector<PathSet> paths) {
+        return {OutputKind::PathSet, {}, std::move(paths)};
+    }
 };
 
 }  // namespace radiofield::train

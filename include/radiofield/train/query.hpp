@@ -24,7 +24,8 @@ public:
     const std::vector<std::int64_t>& indices() const { return m_pool.members(); }
     std::size_t size() const { return m_pool.size(); }
     // The k nearest support samples to positions [B, 3], never exclude[b] (−1: none).
-    nn::NeighborPool::Nearest nearest(const torch::Tensor& positions, int k,
+    nn::NeighborPool::Nearest nearest(const torch::Tensor& positions,
+                                      int k,
                                       const torch::Tensor& exclude = {}) const {
         return m_pool.nearest(positions, k, exclude);
     }
@@ -37,10 +38,10 @@ private:
 };
 
 struct Query {
-    const SceneData* scene = nullptr;    // the dataset the positions belong to
-    torch::Tensor positions;             // [B, 3] float32, metres
-    const SupportSet* support = nullptr; // what the prediction may condition on
-    torch::Tensor exclude;               // [B] int64: the query's own sample in `scene`, or −1
+    const SceneData* scene = nullptr;     // the dataset the positions belong to
+    torch::Tensor positions;              // [B, 3] float32, metres
+    const SupportSet* support = nullptr;  // what the prediction may condition on
+    torch::Tensor exclude;                // [B] int64: the query's own sample in `scene`, or −1
 
     std::int64_t size() const { return positions.size(0); }
     // Free positions in `scene`, conditioned on its training split.

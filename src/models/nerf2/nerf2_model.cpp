@@ -25,11 +25,16 @@ namespace radiofield::models {
 NeRF2Model::NeRF2Model(NeRF2Config config) : m_config(std::move(config)), m_net(m_config) {}
 
 void NeRF2Model::require_prepared(const char* what) const {
-    if (!m_prepared) fail("nerf2 {}: the model has no station pose yet; call prepare() or load a trained run", what);
+    if (!m_prepared)
+        fail("nerf2 {}: the model has no station pose yet; call prepare() or load a trained run",
+             what);
 }
 
-void NeRF2Model::set_pose(const data::SpectrumGrid& grid, const Vec3& origin, const Quat& orientation,
-                          double near, double far) {
+void NeRF2Model::set_pose(const data::SpectrumGrid& grid,
+                          const Vec3& origin,
+                          const Quat& orientation,
+                          double near,
+                          double far) {
     m_grid = grid;
     m_origin = origin;
     m_orientation = orientation;
@@ -42,15 +47,18 @@ void NeRF2Model::set_pose(const data::SpectrumGrid& grid, const Vec3& origin, co
 }
 
 void NeRF2Model::prepare(const std::vector<train::SceneContext>& contexts, const train::DataList*) {
-    if (contexts.empty()) fail("nerf2: no training dataset to take the station pose from");
+    if (contexts.empty())
+        fail("nerf2: no training dataset to take the station pose from");
     const auto& first = contexts.front();
     Vec3 lo = first.lo, hi = first.hi;
-    for (const auto& c : contexts) lo = min(lo, c.lo), hi = max(hi, c.hi);
+    for (const auto& c : contexts)
+        lo = min(lo, c.lo), hi = max(hi, c.hi);
     double far = m_config.far;
     if (far < 0) {
         far = norm(hi - lo);  // the diagonal of the positions and the station
         if (!(far > m_config.near)) {
-            log::warn("nerf2: the scene bounds are unknown; using NeRF2's RFID far = 5 m (set \"far\")");
+            log::warn(
+                "nerf2: the scene bounds are unknown; using NeRF2's RFID far = 5 m (set \"far\")");
             far = std::max(5.0, m_config.near + 1.0);
         }
     }
@@ -63,37 +71,45 @@ void NeRF2Model::set_device(torch::Device device) {
     device = torch::empty({0}, torch::TensorOptions().device(device)).device();
     m_device = device;
     m_net->to(device);
-    if (m_dirs.defined()) m_dirs = m_dirs.to(device);
-    if (m_origin_t.defined()) m_origin_t = m_origin_t.to(device);
+    if (m_dirs.defined())
+        m_dirs = m_dirs.to(device);
+    if (m_origin_t.defined())
+        m_origin_t = m_origin_t.to(device);
     m_data_key = nullptr;
     m_cache_pre = m_cache_w = torch::Tensor();
-    if (device.is_cuda()) at::globalContext().setAllowTF32CuBLAS(m_config.tf32);
+    if (device.is_cuda())
+        at::globalContext().setAllowTF32CuBLAS(m_config.tf32);
 }
 
 torch::Tensor NeRF2Model::sample_t() const {  // [K]: linspace(0, 1, K)·(far − near) + near
     auto opts = torch::TensorOptions().dtype(torch::kFloat32).device(m_device);
-    return torch::linspace(0.0, 1.0, m_config.n_samples, opts) * static_cast<float>(m_far - m_near) +
+    return torch::linspace(0.0, 1.0, m_config.n_samples, opts) *
+               static_cast<float>(m_far - m_near) +
            static_cast<float>(m_near);
 }
 
-std::pair<torch::Tensor, torch::Tensor> NeRF2Model::trunk_rows(const torch::Tensor& unique_pixels,  // [U]
-                                                               const torch::Tensor& inverse) const {  // [R]
-    const auto kp = m_config.n_samples - 1;  // K' samples used
-    const auto t = sample_t().narrow(0, 0, kp);  // [K']
+std::pair<torch::Tensor, torch::Tensor> NeRF2Model::trunk_rows(
+    const torch::Tensor& unique_pixels,                       // [U]
+    const torch::Tensor& inverse) const {                     // [R]
+    const auto kp = m_config.n_samples - 1;                   // K' samples used
+    const auto t = sample_t().narrow(0, 0, kp);               // [K']
     const auto dirs = m_dirs.index_select(0, unique_pixels);  // [U, 3]
-    const auto& origin = m_origin_t;  // [3]
-    const auto ar = [&](std::int64_t n) { return torch::arange(n, inverse.options()).unsqueeze(0); };
+    const auto& origin = m_origin_t;                          // [3]
+    const auto ar = [&](std::int64_t n) {
+        return torch::arange(n, inverse.options()).unsqueeze(0);
+    };
     torch::Tensor pts, rows;
     if (m_near == 0) {
         // Sample 0 is the station for every ray: one trunk row (row 0) serves them all.
-        const auto rest = origin + dirs.unsqueeze(1) * t.narrow(0, 1, kp - 1).view({1, -1, 1});  // [U, K'−1, 3]
-        pts = torch::cat({origin.unsqueeze(0), rest.reshape({-1, 3})});                        // [1 + U(K'−1), 3]
+        const auto rest =
+            origin + dirs.unsqueeze(1) * t.narrow(0, 1, kp - 1).view({1, -1, 1});  // [U, K'−1, 3]
+        pts = torch::cat({origin.unsqueeze(0), rest.reshape({-1, 3})});  // [1 + U(K'−1), 3]
         rows = torch::cat({torch::zeros({inverse.size(0), 1}, inverse.options()),
                            1 + inverse.unsqueeze(1) * (kp - 1) + ar(kp - 1)},
                           1);  // [R, K']
     } else {
         pts = (origin + dirs.unsqueeze(1) * t.view({1, -1, 1})).reshape({-1, 3});  // [U·K', 3]
-        rows = inverse.unsqueeze(1) * kp + ar(kp);                                  // [R, K']
+        rows = inverse.unsqueeze(1) * kp + ar(kp);                                 // [R, K']
     }
     return {nn::positional_encoding(pts, m_config.freqs_pts), rows};  // [M, 63], [R, K']
 }
@@ -106,29 +122,35 @@ torch::Tensor NeRF2Model::render_rays(const torch::Tensor& pixels,       // [R] 
     const auto [unique_cpu, inverse_cpu, counts] = at::_unique2(pixels, true, true, false);
     const auto unique_pixels = unique_cpu.to(m_device), inverse = inverse_cpu.to(m_device);
     const auto [enc, rows] = trunk_rows(unique_pixels, inverse);  // [M, 63], [R, K']
-    const auto [att, pre] = m_net->trunk(enc);                     // [M, 2], [M, W]
-    const auto view = nn::positional_encoding(m_dirs.index_select(0, pixels.to(m_device)), m_config.freqs_view);
-    const auto tx = nn::positional_encoding(positions.to(m_device), m_config.freqs_tx);             // [R, 63]
-    const auto ray = m_net->view_term(view) + m_net->tx_term(tx);                               // [R, W]
-    const auto flat = rows.flatten();                                                           // [R·K']
-    const auto h = (pre.index_select(0, flat).view({r, kp, w}) + ray.unsqueeze(1)).relu_();     // [R, K', W]
+    const auto [att, pre] = m_net->trunk(enc);                    // [M, 2], [M, W]
+    const auto view =
+        nn::positional_encoding(m_dirs.index_select(0, pixels.to(m_device)), m_config.freqs_view);
+    const auto tx = nn::positional_encoding(positions.to(m_device), m_config.freqs_tx);  // [R, 63]
+    const auto ray = m_net->view_term(view) + m_net->tx_term(tx);                        // [R, W]
+    const auto flat = rows.flatten();                                                    // [R·K']
+    const auto h =
+        (pre.index_select(0, flat).view({r, kp, w}) + ray.unsqueeze(1)).relu_();  // [R, K', W]
     const auto sig = m_net->signal_head(h.view({r * kp, w})).view({r, kp, 2});
     const auto weights = render_weights(att.index_select(0, flat).view({r, kp, 2}), sample_t());
     return render_signal(sig, weights);  // [R]
 }
 
-torch::Tensor NeRF2Model::render_rays_reference(const torch::Tensor& pixels, const torch::Tensor& positions) {
+torch::Tensor NeRF2Model::render_rays_reference(const torch::Tensor& pixels,
+                                                const torch::Tensor& positions) {
     require_prepared("render_rays_reference");
-    const auto t = sample_t();  // [K]
-    const auto& origin = m_origin_t;  // [3]
-    const auto dirs = m_dirs.index_select(0, pixels.to(m_device));              // [R, 3]
-    const auto pts = origin + dirs.unsqueeze(1) * t.view({1, -1, 1});            // [R, K, 3]
-    const auto raw = m_net->forward(pts, dirs.unsqueeze(1).expand_as(pts),
-                                    positions.to(m_device).unsqueeze(1).expand_as(pts));  // [R, K, 4]
+    const auto t = sample_t();                                         // [K]
+    const auto& origin = m_origin_t;                                   // [3]
+    const auto dirs = m_dirs.index_select(0, pixels.to(m_device));     // [R, 3]
+    const auto pts = origin + dirs.unsqueeze(1) * t.view({1, -1, 1});  // [R, K, 3]
+    const auto raw =
+        m_net->forward(pts, dirs.unsqueeze(1).expand_as(pts),
+                       positions.to(m_device).unsqueeze(1).expand_as(pts));  // [R, K, 4]
     return render_reference(raw, t);
 }
 
-torch::Tensor NeRF2Model::training_loss(const train::DataList& data, const train::Phase&, torch::Generator& gen) {
+torch::Tensor NeRF2Model::training_loss(const train::DataList& data,
+                                        const train::Phase&,
+                                        torch::Generator& gen) {
     require_prepared("training_loss");
     const auto n_pix = static_cast<std::int64_t>(m_grid.size());
     if (m_data_key != static_cast<const void*>(data.data())) {  // keep the data on the device
@@ -141,12 +163,16 @@ torch::Tensor NeRF2Model::training_loss(const train::DataList& data, const train
             }
             spectra.push_back(d->spectra.reshape({d->size(), n_pix}));
             positions.push_back(d->positions);
-            for (auto i : d->split.train) train.push_back(i + offset);
+            for (auto i : d->split.train)
+                train.push_back(i + offset);
             offset += d->size();
         }
-        if (train.empty()) fail("nerf2: the training split is empty");
-        m_spectra = (spectra.size() == 1 ? spectra[0] : torch::cat(spectra)).to(m_device, torch::kFloat32);
-        m_positions = (positions.size() == 1 ? positions[0] : torch::cat(positions)).to(m_device, torch::kFloat32);
+        if (train.empty())
+            fail("nerf2: the training split is empty");
+        m_spectra =
+            (spectra.size() == 1 ? spectra[0] : torch::cat(spectra)).to(m_device, torch::kFloat32);
+        m_positions = (positions.size() == 1 ? positions[0] : torch::cat(positions))
+                          .to(m_device, torch::kFloat32);
         m_train = torch::tensor(train, torch::kLong);
         m_data_key = data.data();
     }
