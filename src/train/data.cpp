@@ -297,4 +297,25 @@ std::vector<SceneContext> contexts(const DataList& data) {
     return out;
 }
 
+std::vector<std::vector<std::int64_t>> draw_training_batch(const DataList& data,
+                                                           std::int64_t size,
+                                                           torch::Generator& gen) {
+    std::vector<std::pair<std::size_t, std::int64_t>> train;  // (dataset, sample), in order
+    for (std::size_t d = 0; d < data.size(); ++d) {
+        for (auto i : data[d]->split.train)
+            train.emplace_back(d, i);
+    }
+    if (train.empty())
+        fail("no training samples to draw a batch from");
+    const auto pick = torch::randint(static_cast<std::int64_t>(train.size()), {size}, gen,
+                                     torch::TensorOptions().dtype(torch::kInt64));  // [size]
+    std::vector<std::vector<std::int64_t>> out(data.size());
+    const auto* p = pick.data_ptr<std::int64_t>();
+    for (std::int64_t j = 0; j < size; ++j) {
+        const auto& [d, i] = train[static_cast<std::size_t>(p[j])];
+        out[d].push_back(i);
+    }
+    return out;
+}
+
 }  // namespace radiofield::train

@@ -10,6 +10,7 @@
 #include "radiofield/core/error.hpp"
 #include "radiofield/core/units.hpp"
 #include "radiofield/train/path_metrics.hpp"
+#include "xml_escape.hpp"
 
 namespace radiofield::train {
 namespace {
@@ -18,33 +19,6 @@ constexpr double kWidth = 720, kHeight = 440;
 constexpr double kLeft = 72, kRight = kWidth - 24, kTop = 72, kBottom = kHeight - 52;
 constexpr const char* kTrueColour = "#1f77b4";
 constexpr const char* kPredColour = "#d95f02";
-
-std::string escape(const std::string& s) {
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&apos;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
 
 // A step of 1, 2 or 5 × 10^n giving about `target` intervals over `span`.
 double nice_step(double span, int target) {
@@ -162,14 +136,14 @@ std::string path_set_svg(const PathSet& truth,
         "viewBox=\"0 0 {0} {1}\" font-family=\"sans-serif\" font-size=\"12\" role=\"img\">\n"
         "<title>{2}</title>\n"
         "<rect width=\"{0}\" height=\"{1}\" fill=\"white\"/>\n",
-        kWidth, kHeight, escape(title));
+        kWidth, kHeight, xml_escape(title));
     s += fmt::format("<text x=\"{}\" y=\"24\" font-size=\"15\" font-weight=\"bold\">{}</text>\n",
-                     kLeft, escape(title));
+                     kLeft, xml_escape(title));
     s += fmt::format(
         "<text x=\"{0}\" y=\"43\" fill=\"#333\">{1}</text>\n"
         "<text x=\"{0}\" y=\"59\" fill=\"#666\" font-size=\"11\">{2} true paths \u00b7 {3} "
         "matched \u00b7 {4} spurious</text>\n",
-        kLeft, escape(error_text(errors)), truth.size(), match.matched(), match.spurious);
+        kLeft, xml_escape(error_text(errors)), truth.size(), match.matched(), match.spurious);
 
     // Grid, ticks and tick labels.
     const double x_step = nice_step(x.hi - x.lo, 6);

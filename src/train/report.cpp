@@ -9,33 +9,11 @@
 #include "radiofield/core/error.hpp"
 #include "radiofield/train/evaluate.hpp"
 #include "radiofield/train/metrics.hpp"
+#include "xml_escape.hpp"
 
 namespace radiofield::train {
 namespace fs = std::filesystem;
 namespace {
-
-std::string escape(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
 
 void write_file(const fs::path& path, const void* bytes, std::size_t size) {
     AtomicOutput out(path, true);
@@ -51,7 +29,7 @@ void write_file(const fs::path& path, const void* bytes, std::size_t size) {
 std::string cell(const nlohmann::json& v) {
     if (v.is_number())
         return fmt::format("{:.4g}", v.get<double>());
-    return escape(v.is_string() ? v.get<std::string>() : v.dump());
+    return xml_escape(v.is_string() ? v.get<std::string>() : v.dump());
 }
 
 // Histogram of the finite values of metric `m` as an SVG (axes, counts, mean and median markers).
@@ -106,7 +84,7 @@ std::string histogram_svg(const EvalResult& r, std::size_t m) {
             L - 6, Y(c), c);
     }
     svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="middle">{}</text>)", L + pw / 2, H - 8,
-                       escape(label));
+                       xml_escape(label));
     svg += fmt::format(
         R"~(<text x="14" y="{}" text-anchor="middle" transform="rotate(-90 14 {})">samples</text>)~",
         T + ph / 2, T + ph / 2);
@@ -119,10 +97,10 @@ std::string histogram_svg(const EvalResult& r, std::size_t m) {
     }
     svg +=
         fmt::format(R"(<text x="{}" y="{}" text-anchor="end" fill="#d62728">mean {:.4g} {}</text>)",
-                    W - R, T + 12, st.mean, escape(info.unit));
+                    W - R, T + 12, st.mean, xml_escape(info.unit));
     svg += fmt::format(
         R"(<text x="{}" y="{}" text-anchor="end" fill="#2ca02c">median {:.4g} {}</text>)", W - R,
-        T + 28, st.median, escape(info.unit));
+        T + 28, st.median, xml_escape(info.unit));
     return svg + "</svg>";
 }
 
@@ -159,7 +137,7 @@ void write_report(Model& model,
 
     std::string html =
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" +
-        escape(info.title) +
+        xml_escape(info.title) +
         "</title>\n<style>body{font-family:system-ui,sans-serif;margin:24px "
         "32px;color:#222;max-width:1300px}"
         "h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid "
@@ -171,11 +149,12 @@ void write_report(Model& model,
         "figure{margin:12px "
         "0}figcaption{font-size:13px;color:#555}img{max-width:100%;image-rendering:pixelated}"
         ".note{font-size:13px;color:#555}</style></head><body>\n";
-    html += "<h1>" + escape(info.title) + "</h1>\n<table>";
+    html += "<h1>" + xml_escape(info.title) + "</h1>\n<table>";
     for (const auto& [k, v] : info.details.items())
-        html += "<tr><th>" + escape(k) + "</th><td>" + cell(v) + "</td></tr>";
-    html += fmt::format("<tr><th>split</th><td>{} ({} samples, {})</td></tr>", escape(result.split),
-                        result.samples.size(), escape(std::string(to_string(result.kind))));
+        html += "<tr><th>" + xml_escape(k) + "</th><td>" + cell(v) + "</td></tr>";
+    html +=
+        fmt::format("<tr><th>split</th><td>{} ({} samples, {})</td></tr>", xml_escape(result.split),
+                    result.samples.size(), xml_escape(std::string(to_string(result.kind))));
     html += fmt::format("<tr><th>prediction time</th><td>{:.3g} ms per sample</td></tr>",
                         result.seconds_per_sample * 1e3);
     html +=
@@ -185,26 +164,26 @@ void write_report(Model& model,
         const std::string name = m.unit.empty() ? m.name : m.name + " (" + m.unit + ")";
         html += fmt::format(
             "<tr><th>{}</th><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}{}</td></tr>",
-            escape(name), cell(summary["mean"][m.name]), cell(summary["median"][m.name]),
-            escape(m.description),
+            xml_escape(name), cell(summary["mean"][m.name]), cell(summary["median"][m.name]),
+            xml_escape(m.description),
             m.higher_is_better ? " (higher is better)" : " (lower is better)");
     }
     html += "</table>\n";
     if (!result.pooled.empty()) {
         html += "<h3>Pooled over every sample</h3>\n<table>";
         for (const auto& [k, v] : result.pooled.items())
-            html += "<tr><th>" + escape(k) + "</th><td class=\"num\">" + cell(v) + "</td></tr>";
+            html += "<tr><th>" + xml_escape(k) + "</th><td class=\"num\">" + cell(v) + "</td></tr>";
         html += "</table>\n";
     }
-    html += "<p class=\"note\">" + escape(result.notes);
+    html += "<p class=\"note\">" + xml_escape(result.notes);
     for (const auto& [k, v] : summary["infinite"].items()) {
         html += fmt::format(
             " {} samples have an infinite {} (exact predictions) and are left out of its mean.",
-            v.get<std::int64_t>(), escape(k));
+            v.get<std::int64_t>(), xml_escape(k));
     }
     const std::size_t rank = result.metric(result.ranking);
     html += fmt::format("</p>\n<h2>Best, median and worst {} samples (by {})</h2>\n",
-                        escape(result.split), escape(result.ranking));
+                        xml_escape(result.split), xml_escape(result.ranking));
     const auto picks = result.best_median_worst();
     const char* names[] = {"best", "median", "worst"};
     for (std::size_t i = 0; i < picks.size(); ++i) {
@@ -224,13 +203,13 @@ void write_report(Model& model,
         }
         html += fmt::format(
             "<h3>{}: sample {} of {} at ({:.2f}, {:.2f}, {:.2f}) m &mdash; {}</h3>\n<figure>",
-            names[i], sc.index, escape(fs::path(scene.source()).filename().string()),
-            p[0].item<double>(), p[1].item<double>(), p[2].item<double>(), escape(scores));
+            names[i], sc.index, xml_escape(fs::path(scene.source()).filename().string()),
+            p[0].item<double>(), p[1].item<double>(), p[2].item<double>(), xml_escape(scores));
         if (fig.mime == "image/png") {
-            html +=
-                fmt::format("<img alt=\"{}\" src=\"data:image/png;base64,{}\">", escape(fig.alt),
-                            base64_encode(reinterpret_cast<const std::uint8_t*>(fig.content.data()),
-                                          fig.content.size()));
+            html += fmt::format(
+                "<img alt=\"{}\" src=\"data:image/png;base64,{}\">", xml_escape(fig.alt),
+                base64_encode(reinterpret_cast<const std::uint8_t*>(fig.content.data()),
+                              fig.content.size()));
         } else {
             html += fig.content;
         }
@@ -238,7 +217,7 @@ void write_report(Model& model,
     }
     const std::string svg = histogram_svg(result, rank);
     write_file(dir / (stem + "_histogram.svg"), svg.data(), svg.size());
-    html += "<h2>" + escape(result.ranking) + " histogram</h2>\n" + svg + "\n</body></html>\n";
+    html += "<h2>" + xml_escape(result.ranking) + " histogram</h2>\n" + svg + "\n</body></html>\n";
     write_file(html_path, html.data(), html.size());
 }
 

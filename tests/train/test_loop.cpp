@@ -10,6 +10,7 @@
 #include "radiofield/core/progress.hpp"
 #include "radiofield/train/checkpoint.hpp"
 #include "radiofield/train/loop.hpp"
+#include "run_log.hpp"
 #include "synthetic_data.hpp"
 #include "torch_temp_dir.hpp"
 
@@ -23,17 +24,6 @@ std::string error_of(const std::function<void()>& f) {
         return e.what();
     }
     return "(no error)";
-}
-
-std::vector<double> logged_losses(const std::filesystem::path& log) {
-    std::vector<double> out;
-    std::ifstream in(log);
-    for (std::string line; std::getline(in, line);) {
-        const auto j = nlohmann::json::parse(line);
-        if (j.contains("loss"))
-            out.push_back(j["loss"].get<double>());
-    }
-    return out;
 }
 
 RunConfig small_knn_dl_run(const std::filesystem::path& data, std::int64_t steps) {
@@ -201,8 +191,8 @@ TEST_F(TrainLoop, ResumeFromCheckpointGivesTheSameLossTrajectoryAsAnUninterrupte
     EXPECT_EQ(part2.step, 20);
     ASSERT_EQ(part2.losses.size(), 10u);
 
-    const auto a = logged_losses(dir / "full" / "log.jsonl"),
-               b = logged_losses(dir / "split" / "log.jsonl");
+    const auto a = test::logged_losses(dir / "full" / "log.jsonl"),
+               b = test::logged_losses(dir / "split" / "log.jsonl");
     ASSERT_EQ(a.size(), 20u);
     ASSERT_EQ(b.size(), 20u);
     for (std::size_t i = 0; i < 20; ++i)

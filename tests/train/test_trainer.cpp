@@ -12,6 +12,7 @@
 #include "radiofield/train/checkpoint.hpp"
 #include "radiofield/train/loop.hpp"
 #include "radiofield/train/optimizer.hpp"
+#include "run_log.hpp"
 #include "synthetic_data.hpp"
 #include "torch_temp_dir.hpp"
 
@@ -95,17 +96,6 @@ public:
     torch::Tensor m_atoms, m_centres, m_grad_sum;
 };
 
-std::vector<double> logged_losses(const std::filesystem::path& log) {
-    std::vector<double> out;
-    std::ifstream in(log);
-    for (std::string line; std::getline(in, line);) {
-        const auto j = nlohmann::json::parse(line);
-        if (j.contains("loss"))
-            out.push_back(j["loss"].get<double>());
-    }
-    return out;
-}
-
 std::int64_t atoms_in(const std::filesystem::path& checkpoint) {
     GrowingMixture probe;
     load_checkpoint(checkpoint, probe);
@@ -156,7 +146,7 @@ TEST_F(Trainer, TwoPhasesGrowAndPruneTheMixtureAndTheLossFalls) {
 // trajectory of an uninterrupted run, bit for bit.
 TEST_F(Trainer, ResumingAfterGrowthAtAPhaseBoundaryAndMidPhaseGivesTheSameTrajectory) {
     const auto full = train_run(run(), dir / "full", {.final_eval = false});
-    const auto reference = logged_losses(dir / "full" / "log.jsonl");
+    const auto reference = test::logged_losses(dir / "full" / "log.jsonl");
     GrowingMixture whole;
     load_checkpoint(dir / "full" / "checkpoint.pt", whole);
     for (const std::int64_t stop : {8, 12, 20}) {
@@ -168,7 +158,7 @@ TEST_F(Trainer, ResumingAfterGrowthAtAPhaseBoundaryAndMidPhaseGivesTheSameTrajec
         const auto rest = train_run(run(), folder, {.final_eval = false});
         EXPECT_TRUE(rest.resumed);
         EXPECT_EQ(rest.step, 24);
-        EXPECT_EQ(logged_losses(folder / "log.jsonl"), reference) << "stopped at " << stop;
+        EXPECT_EQ(test::logged_losses(folder / "log.jsonl"), reference) << "stopped at " << stop;
         GrowingMixture resumed;
         load_checkpoint(folder / "checkpoint.pt", resumed);
         EXPECT_TRUE(torch::equal(resumed.m_atoms, whole.m_atoms)) << "stopped at " << stop;
@@ -226,7 +216,7 @@ TEST_F(Trainer, AnErrorMidTrainingSavesTheLastCompletedStepAndTheSameCommandResu
     EXPECT_TRUE(rest.resumed);
     EXPECT_EQ(rest.step, 10);
     EXPECT_EQ(rest.losses.size(), 6u);
-    EXPECT_EQ(logged_losses(dir / "run" / "log.jsonl").size(), 10u);
+    EXPECT_EQ(test::logged_losses(dir / "run" / "log.jsonl").size(), 10u);
 }
 
 // The editor keeps Adam's moments with their rows: appended rows start at zero, kept rows

@@ -105,4 +105,10 @@ DataList load_datasets(const std::vector<std::string>& paths,
 
 std::vector<SceneContext> contexts(const DataList& data);
 
+// A batch of `size` training samples drawn uniformly over the training splits of every
+// dataset with `gen` (one draw from gen); the sample indices per dataset, in draw order.
+std::vector<std::vector<std::int64_t>> draw_training_batch(const DataList& data,
+                                                           std::int64_t size,
+                                                           torch::Generator& gen);
+
 }  // namespace radiofield::train

@@ -146,23 +146,7 @@ torch::Tensor KnnDlModel::forward(const train::Query& query) {
 torch::Tensor KnnDlModel::training_loss(const train::DataList& data,
                                         const train::Phase&,
                                         torch::Generator& gen) {
-    // Training samples of every dataset, in order; a batch is drawn uniformly over them.
-    std::vector<std::pair<std::size_t, std::int64_t>> train;
-    for (std::size_t d = 0; d < data.size(); ++d) {
-        for (auto i : data[d]->split.train)
-            train.emplace_back(d, i);
-    }
-    if (train.empty())
-        fail("knn_dl: no training samples");
-    const auto pick =
-        torch::randint(static_cast<std::int64_t>(train.size()), {m_config.batch}, gen,
-                       torch::TensorOptions().dtype(torch::kInt64));  // [B] into train
-    std::vector<std::vector<std::int64_t>> per_dataset(data.size());
-    const auto* pp = pick.data_ptr<std::int64_t>();
-    for (std::int64_t j = 0; j < pick.size(0); ++j) {
-        const auto& [d, i] = train[static_cast<std::size_t>(pp[j])];
-        per_dataset[d].push_back(i);
-    }
+    const auto per_dataset = train::draw_training_batch(data, m_config.batch, gen);
     m_net->train();
     std::vector<torch::Tensor> preds, targets;
     for (std::size_t d = 0; d < data.size(); ++d) {

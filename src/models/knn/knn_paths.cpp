@@ -59,42 +59,35 @@ KnnPathsModel::KnnPathsModel(KnnPathsConfig config)
 torch::Tensor KnnPathsModel::training_loss(const train::DataList& data,
                                            const train::Phase&,
                                            torch::Generator& gen) {
-    std::vector<std::pair<std::size_t, std::int64_t>> train;
-    for (std::size_t d = 0; d < data.size(); ++d) {
-        for (auto i : data[d]->split.train)
-            train.emplace_back(d, i);
-    }
-    if (train.empty())
-        fail("knn_paths: no training samples");
-    const auto pick = torch::randint(static_cast<std::int64_t>(train.size()), {m_config.batch}, gen,
-                                     torch::TensorOptions().dtype(torch::kInt64));
+    const auto batch = train::draw_training_batch(data, m_config.batch, gen);
     // Matched (predicted, true) coefficients per element, with the predicted path's depth.
     std::vector<double> pred_re, pred_im, true_re, true_im;
     std::vector<std::int64_t> depth;
-    for (std::int64_t j = 0; j < pick.size(0); ++j) {
-        const auto& [d, i] = train[static_cast<std::size_t>(pick[j].item<std::int64_t>())];
-        const auto& scene = *data[d];
-        const auto query = train::Query::samples(scene, {i});
-        const auto nb = query.support->nearest(query.positions, 1, query.exclude);
-        const auto n = nb.index[0][0].item<std::int64_t>();
-        const double shift = station_distance(scene, scene.positions[i]) -
-                             station_distance(scene, scene.positions[n]);
-        const auto pred = moved(scene.paths[static_cast<std::size_t>(n)], shift);
-        const auto& truth = scene.paths[static_cast<std::size_t>(i)];
-        const auto match = train::match_paths(truth, pred);
-        for (std::size_t k = 0; k < truth.size(); ++k) {
-            const int m = match.pred_of_true[k];
-            if (m < 0)
-                continue;
-            for (int e = 0; e < truth.elements(); ++e) {
-                const auto t = truth.a[k][truth.slot(e)],
-                           p = pred.a[static_cast<std::size_t>(m)][pred.slot(e)];
-                if (std::norm(t) == 0)
+    for (std::size_t d = 0; d < data.size(); ++d) {
+        for (const auto i : batch[d]) {
+            const auto& scene = *data[d];
+            const auto query = train::Query::samples(scene, {i});
+            const auto nb = query.support->nearest(query.positions, 1, query.exclude);
+            const auto n = nb.index[0][0].item<std::int64_t>();
+            const double shift = station_distance(scene, scene.positions[i]) -
+                                 station_distance(scene, scene.positions[n]);
+            const auto pred = moved(scene.paths[static_cast<std::size_t>(n)], shift);
+            const auto& truth = scene.paths[static_cast<std::size_t>(i)];
+            const auto match = train::match_paths(truth, pred);
+            for (std::size_t k = 0; k < truth.size(); ++k) {
+                const int m = match.pred_of_true[k];
+                if (m < 0)
                     continue;
-                pred_re.push_back(p.real()), pred_im.push_back(p.imag());
-                true_re.push_back(t.real()), true_im.push_back(t.imag());
-                depth.push_back(
-                    std::min(pred.depth[static_cast<std::size_t>(m)], m_config.max_depth));
+                for (int e = 0; e < truth.elements(); ++e) {
+                    const auto t = truth.a[k][truth.slot(e)],
+                               p = pred.a[static_cast<std::size_t>(m)][pred.slot(e)];
+                    if (std::norm(t) == 0)
+                        continue;
+                    pred_re.push_back(p.real()), pred_im.push_back(p.imag());
+                    true_re.push_back(t.real()), true_im.push_back(t.imag());
+                    depth.push_back(
+                        std::min(pred.depth[static_cast<std::size_t>(m)], m_config.max_depth));
+                }
             }
         }
     }
