@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <fstream>
 #include <functional>
+#include <nlohmann/json.hpp>
 
 #include "../data/temp_dir.hpp"
 #include "radiofield/core/error.hpp"
@@ -195,6 +196,24 @@ TEST(Positions, RooftopTransmitterAboveTheTallestBuildingIsAccepted) {
         << e;
 }
 
+// Regression: the old rule (inside = every probe hits a back face) let about a sixth of the
+// random candidates in rosslyn_like lie inside buildings.
+TEST(Positions, RandomPositionsOfAnOutdoorSceneAreNeverInsideABuilding) {
+    const scene::Scene scene = scene::make_builtin_scene("rosslyn_like");
+    PositionSpec spec;
+    spec.count = 300;
+    for (const Vec3& p : make_positions(scene, spec, 0)) {
+        for (const scene::Mesh& m : scene.meshes) {
+            if (m.name.rfind("building_", 0) != 0)
+                continue;
+            scene::Bounds b;
+            for (const Vec3& v : m.vertices)
+                b.expand(v);
+            EXPECT_FALSE(b.contains(p)) << m.name << " holds " << p.x << " " << p.y << " " << p.z;
+        }
+    }
+}
+
 TEST(Positions, StationInsideASolidIsAnErrorNamingTheObject) {
     const scene::Scene scene = room_with_table(false);
     SimulationConfig c = quick_config();
@@ -231,6 +250,29 @@ TEST(Positions, BuiltinRoomsRefuseFurnitureAndWallsAndAcceptTheRoom) {
         PositionSpec spec;
         spec.count = 20;
         EXPECT_EQ(make_positions(scene, spec, 2).size(), 20u) << name;
+    }
+}
+
+TEST(Positions, EveryTxAndRxOfTheSionnaReferencePairsIsAcceptedAboveTheScenesLowestPoint) {
+    const auto dir = std::filesystem::path(RADIOFIELD_SOURCE_DIR) / "tests/rt/data/sionna";
+    for (const char* name :
+         {"simple_reflector", "floor_wall", "box", "double_reflector", "simple_street_canyon"}) {
+        const auto ref = nlohmann::json::parse(std::ifstream(dir / (std::string(name) + ".json")));
+        const scene::Scene scene =
+            scene::load_mitsuba_scene(dir / ref.at("scene").get<std::string>());
+        const rt::EmbreeScene geometry(scene);
+        const FreeSpace space(geometry);
+        const scene::Bounds region = acceptance_region(scene);
+        for (const auto& pair : ref.at("pairs")) {
+            for (const char* end : {"tx", "rx"}) {
+                const auto v = pair.at(end).get<std::vector<double>>();
+                const Vec3 p{v[0], v[1], v[2]};
+                EXPECT_FALSE(space.solid_at(p)) << name << " " << end;
+                // simple_reflector also traces a pair under its plate, below the scene's
+                // lowest point: that one needs --region.
+                EXPECT_EQ(region.contains(p), p.z >= scene.bounds().lo.z) << name << " " << end;
+            }
+        }
     }
 }
 
