@@ -157,8 +157,9 @@ void add_simulate_command(CLI::App& app, GlobalOptions& global) {
     sub->add_option("-n,--count", a.count, "Number of random positions")->capture_default_str();
     sub->add_option("--spacing", a.spacing, "Grid spacing in metres")->capture_default_str();
     sub->add_option("--height", a.height, "Fixed height of the positions in metres");
-    sub->add_option("--region", a.region,
-                    "x0,y0,z0,x1,y1,z1 box for the positions (default: the scene)");
+    sub->add_option(
+        "--region", a.region,
+        "x0,y0,z0,x1,y1,z1 box for the positions (default: the scene's box; docs/scene-format.md)");
     sub->add_option("--z-range", a.z_range, "zmin,zmax heights of random positions (m)");
     sub->add_option("--polarization", a.polarization, "Antenna polarisation at both ends: V or H")
         ->capture_default_str();

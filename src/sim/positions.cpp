@@ -7,27 +7,11 @@
 
 #include "radiofield/core/error.hpp"
 #include "radiofield/core/rng.hpp"
+#include "radiofield/sim/free_space.hpp"
 #include "radiofield/sim/simulate.hpp"
 
 namespace radiofield::sim {
 namespace {
-
-// Six axis directions plus four diagonals. A point inside a closed object sees that object's
-// inside (back faces) along every ray. Scenes made elsewhere (Sionna's, say) may have open
-// surfaces or inward normals, so a point counts as inside only when every probe hits a back
-// face; such scenes get the bounds and clearance checks, not a guarantee about interiors.
-const std::array<Vec3, 10> kProbeDirs = [] {
-    std::array<Vec3, 10> d{Vec3{1, 0, 0},   Vec3{-1, 0, 0}, Vec3{0, 1, 0}, Vec3{0, -1, 0},
-                           Vec3{0, 0, 1},   Vec3{0, 0, -1}, Vec3{1, 1, 1}, Vec3{-1, -1, 1},
-                           Vec3{1, -1, -1}, Vec3{-1, 1, -1}};
-    for (auto& v : d)
-        v = normalize(v);
-    return d;
-}();
-
-scene::Bounds default_region(const scene::Scene& scene) {
-    return scene.bounds();
-}
 
 std::vector<Vec3> read_positions_csv(const std::filesystem::path& path) {
     std::ifstream in(path);
@@ -63,28 +47,16 @@ std::vector<Vec3> read_positions_csv(const std::filesystem::path& path) {
 }  // namespace
 
 bool is_free_position(const rt::EmbreeScene& geometry, const Vec3& p, double clearance) {
-    const scene::Bounds b = geometry.scene().bounds();
-    if (!b.contains(p, -clearance))
-        return false;
-    int hits = 0, back_hits = 0;
-    for (const Vec3& d : kProbeDirs) {
-        const rt::RayHit hit = geometry.intersect(p, d);
-        if (!hit.hit)
-            continue;
-        ++hits;
-        if (dot(hit.normal, d) > 0)
-            ++back_hits;
-        if (hit.t < clearance)
-            return false;
-    }
-    return !(hits == static_cast<int>(kProbeDirs.size()) && back_hits == hits);
+    return acceptance_region(geometry.scene()).contains(p) &&
+           FreeSpace(geometry).is_free(p, clearance);
 }
 
 std::vector<Vec3> make_positions(const scene::Scene& scene,
                                  const PositionSpec& spec,
                                  std::uint64_t seed) {
     const rt::EmbreeScene geometry(scene);
-    scene::Bounds region = spec.region.value_or(default_region(scene));
+    const FreeSpace space(geometry);
+    scene::Bounds region = spec.region.value_or(drawing_region(scene));
     if (spec.z_range) {
         if (!(spec.z_range->first <= spec.z_range->second)) {
             fail("--z-range: the lower height must not exceed the upper ({} > {})",
@@ -95,22 +67,11 @@ std::vector<Vec3> make_positions(const scene::Scene& scene,
     }
     if (spec.mode == PositionSpec::Mode::Csv) {
         auto positions = read_positions_csv(spec.csv);
+        const scene::Bounds accepted = spec.region.value_or(acceptance_region(scene));
         for (std::size_t i = 0; i < positions.size(); ++i) {
-            const Vec3& p = positions[i];
-            if (!scene.bounds().contains(p)) {
-                fail(
-                    "{}: position {} ({}, {}, {}) is outside the scene (bounds {:.2f}..{:.2f}, "
-                    "{:.2f}..{:.2f}, {:.2f}..{:.2f}); move it inside",
-                    spec.csv.string(), i + 1, p.x, p.y, p.z, scene.bounds().lo.x,
-                    scene.bounds().hi.x, scene.bounds().lo.y, scene.bounds().hi.y,
-                    scene.bounds().lo.z, scene.bounds().hi.z);
-            }
-            if (!is_free_position(geometry, p, 0.0)) {
-                fail(
-                    "{}: position {} ({}, {}, {}) is inside an object (a wall or furniture); "
-                    "move it into free space",
-                    spec.csv.string(), i + 1, p.x, p.y, p.z);
-            }
+            require_free_position(space, positions[i], accepted,
+                                  fmt::format("{}: position {}", spec.csv.string(), i + 1),
+                                  "move it into free space");
         }
         return positions;
     }
@@ -122,7 +83,7 @@ std::vector<Vec3> make_positions(const scene::Scene& scene,
         for (double x = region.lo.x + spec.spacing / 2; x < region.hi.x; x += spec.spacing) {
             for (double y = region.lo.y + spec.spacing / 2; y < region.hi.y; y += spec.spacing) {
                 const Vec3 p{x, y, z};
-                if (is_free_position(geometry, p, spec.clearance))
+                if (space.is_free(p, spec.clearance))
                     out.push_back(p);
             }
         }
@@ -139,7 +100,7 @@ std::vector<Vec3> make_positions(const scene::Scene& scene,
     for (std::size_t tries = 0; out.size() < spec.count && tries < max_tries; ++tries) {
         const Vec3 p{rng.uniform(region.lo.x, region.hi.x), rng.uniform(region.lo.y, region.hi.y),
                      spec.height ? *spec.height : rng.uniform(region.lo.z, region.hi.z)};
-        if (is_free_position(geometry, p, spec.clearance))
+        if (space.is_free(p, spec.clearance))
             out.push_back(p);
     }
     if (out.size() < spec.count) {

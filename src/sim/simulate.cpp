@@ -124,10 +124,8 @@ data::Dataset simulate(const scene::Scene& scene,
         extrapolated.empty() ? scene::Extrapolation::Error : scene::Extrapolation::Allow;
     const rt::Tracer tracer(scene, frequency, extrapolation);
     const scene::Device station = station_device(scene, config);
-    if (!is_free_position(tracer.geometry(), station.position, 0.0)) {
-        fail("station position ({}, {}, {}) is inside an object or outside the scene; move it",
-             station.position.x, station.position.y, station.position.z);
-    }
+    require_free_position(FreeSpace(tracer.geometry()), station.position, acceptance_region(scene),
+                          "station position", "give --station a point in free space");
     scene::Device mover;
     mover.name = config.moving;
     mover.array = scene::PlanarArray{

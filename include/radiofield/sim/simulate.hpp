@@ -15,6 +15,7 @@
 #include "radiofield/rt/spectrum.hpp"
 #include "radiofield/rt/tracer.hpp"
 #include "radiofield/scene/scene.hpp"
+#include "radiofield/sim/free_space.hpp"
 
 namespace radiofield::sim {
 
@@ -47,23 +48,26 @@ struct SimulationConfig {
 // Where the moving end goes.
 struct PositionSpec {
     enum class Mode { Random, Grid, Csv } mode = Mode::Random;
-    std::size_t count = 1000;             // random
-    double spacing = 0.25;                // grid, metres
-    std::optional<double> height;         // fixed z for random/grid; nullopt → random in region
-    std::optional<scene::Bounds> region;  // nullopt → the scene's bounds
+    std::size_t count = 1000;      // random
+    double spacing = 0.25;         // grid, metres
+    std::optional<double> height;  // fixed z for random/grid; nullopt → random in region
+    // nullopt → drawing_region() for random/grid, acceptance_region() for CSV (free_space.hpp)
+    std::optional<scene::Bounds> region;
     std::optional<std::pair<double, double>> z_range;  // overrides the region's heights
     std::filesystem::path csv;                         // x,y,z with a header line
     double clearance = 0.1;                            // minimum distance to any surface, metres
 };
 
-// Positions for a scene: inside the region, outside every closed object, at least
-// `clearance` from surfaces; deterministic for `seed`. Throws Error when a CSV position is
-// inside an object or outside the scene (naming the row), or when too few valid random
-// positions can be found.
+// Positions for a scene: inside the region, in free space (outside every solid object; the
+// inside of a room shell is free, free_space.hpp), random and grid ones at least `clearance`
+// from surfaces; deterministic for `seed`. Throws Error when a CSV position is inside a solid
+// (naming the row, the object and its material) or outside the region, or when too few
+// valid random positions can be found.
 std::vector<Vec3> make_positions(const scene::Scene& scene,
                                  const PositionSpec& spec,
                                  std::uint64_t seed);
-// Whether `p` lies inside the scene's bounds and outside every closed object.
+// Whether `p` lies inside acceptance_region() and in free space with `clearance` (builds a
+// FreeSpace on each call; make_positions keeps one).
 bool is_free_position(const rt::EmbreeScene& geometry, const Vec3& p, double clearance);
 
 // The rotation of the station's spectrum frame (array plane = local x–y, normal = local z):
@@ -71,9 +75,10 @@ bool is_free_position(const rt::EmbreeScene& geometry, const Vec3& p, double cle
 // normal is the device's boresight (docs/conventions.md).
 Mat3 spectrum_frame(const Vec3& yaw_pitch_roll);
 
-// Runs the simulation. `cancel` (may be null) is polled between batches; when set, the
-// function throws Error("interrupted") and nothing is returned. Throws Error naming the
-// material when one is outside its ITU-R P.2040 ranges and extrapolation is not allowed
+// Runs the simulation. Throws Error when the station is outside acceptance_region() or inside
+// a solid, naming the object and its material. `cancel` (may be null) is polled between batches;
+// when set, the function throws Error("interrupted") and nothing is returned. Throws Error naming
+// the material when one is outside its ITU-R P.2040 ranges and extrapolation is not allowed
 // (SimulationConfig::extrapolate).
 data::Dataset simulate(const scene::Scene& scene,
                        const SimulationConfig& config,
