@@ -24,7 +24,10 @@ sim() {  # sim OUTFILE ARGS...
   "$BIN" simulate --out "$out" "$@"
 }
 
-# GRaF / NeRF2 / KNN: RFID-like spectra, reader array fixed near a wall, tags moving.
+# GRaF / NeRF2 / KNN: RFID-like spectra, reader array fixed near a wall, tags moving. At
+# 915 MHz simulate's default spectrum convention here is NeRF2's (`nerf2`: phase-only Bartlett
+# amplitude, min-max, as its public PNGs); the 2.4/5.8 GHz sets below default to
+# `bartlett_power` (docs/conventions.md, "Spectrum conventions").
 # 915 MHz, the rooms' own frequency, lies below the 1 GHz lower edge of concrete and
 # plasterboard in ITU-R P.2040: simulate uses their 1 GHz band there by itself (one warning;
 # the dataset lists them in attrs "extrapolated_materials"), docs/materials.md.

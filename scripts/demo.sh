@@ -22,7 +22,8 @@ for s in meeting_room_v1 office_v1 lobby campus_b; do
 done
 
 step "Ray-traced ground truth: RFID-like spectra at 915 MHz in the meeting room"
-# The reader array hangs on the west wall; tags (transmitters) are placed at random.
+# The reader array hangs on the west wall; tags (transmitters) are placed at random. The
+# spectra follow NeRF2's convention (simulate's default for an RFID-like room at 915 MHz).
 "$BIN" simulate --scene meeting_room_v1 --frequency 915MHz --count 300 \
   --samples 50000 --seed 1 --out "$OUT/meeting_room_v1.h5" --overwrite
 

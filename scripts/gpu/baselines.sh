@@ -16,6 +16,7 @@ else
   COUNT=400; SAMPLES=50000; KNN_DL_STEPS=200; NERF2_STEPS=${NERF2_STEPS:-300}; NERF2_BATCH=1024; DEVICE=${DEVICE:-cpu}
 fi
 DATA="$OUT/meeting_room_v1_915MHz.h5"
+# Spectra in NeRF2's convention: simulate's default for the meeting room at 915 MHz.
 [ -f "$DATA" ] || "$BIN" -q simulate --scene meeting_room_v1 --frequency 915MHz \
   --count "$COUNT" --samples "$SAMPLES" --seed 1 --out "$DATA"
 

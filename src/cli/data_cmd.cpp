@@ -4,10 +4,12 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <limits>
 
 #include "commands.hpp"
+#include "parse.hpp"
 #include "radiofield/core/atomic_file.hpp"
 #include "radiofield/core/error.hpp"
 #include "radiofield/core/log.hpp"
@@ -26,11 +28,15 @@ struct ImportArgs {
     bool overwrite = false;
     double frequency_hz = 920e6;
     std::uint64_t seed = 0;
+    std::string array;  // "RxC"; empty → radiofield.json or NeRF2's 4x4
+    double array_spacing = 0;
+    std::string spectrum;
 };
 
 struct ExportArgs {
     std::string dataset, dir;
     bool overwrite = false;
+    std::string convert;
 };
 
 struct ShowArgs {
@@ -45,6 +51,14 @@ void run_import(const ImportArgs& a) {
     data::Nerf2ImportOptions options;
     options.frequency_hz = a.frequency_hz;
     options.split_seed = a.seed;
+    if (!a.array.empty() || a.array_spacing > 0) {
+        const auto [rows, cols] =
+            a.array.empty() ? std::pair{4, 4} : parse_size2(a.array, "--array");
+        options.array = data::ArrayConfig{rows, cols, a.array_spacing > 0 ? a.array_spacing : 0.16};
+    }
+    if (!a.spectrum.empty())
+        data::check_spectrum_convention(a.spectrum, "--spectrum convention");
+    options.spectrum_convention = a.spectrum;
     data::Dataset d = data::import_nerf2(a.dir, options);
     d.attrs["created_by"] = fmt::format("radiofield import nerf2 {} --frequency {} --seed {}",
                                         a.dir, a.frequency_hz, a.seed);
@@ -62,7 +76,8 @@ void run_export(const ExportArgs& a) {
     if (!fs::is_directory(parent))
         fail("cannot export to '{}': folder '{}' does not exist; create it first", a.dir,
              parent.string());
-    data::export_nerf2(data::read_dataset(a.dataset), a.dir, a.overwrite);
+    data::export_nerf2(data::read_dataset(a.dataset), a.dir,
+                       data::Nerf2ExportOptions{a.overwrite, a.convert});
     log::info("wrote NeRF2 folder {}", a.dir);
 }
 
@@ -121,6 +136,7 @@ void run_show(const ShowArgs& a) {
         p.x, p.y, p.z, q.x, q.y, q.z, q.w);
     fmt::print("array       {} x {}, spacing {:.4g} m\n", h.array.rows, h.array.cols,
                h.array.spacing_m);
+    fmt::print("convention  {}\n", h.spectrum_convention);
     if (reader.has_spectra()) {
         fmt::print(
             "grid        {} x {} (elevation {:g}..{:g} deg, azimuth {:g}..{:g} deg, step {:g} "
@@ -129,13 +145,30 @@ void run_show(const ShowArgs& a) {
             g.az0_deg + (g.n_az - 1) * g.step_deg, g.step_deg);
         float lo = std::numeric_limits<float>::infinity(), hi = -lo;
         std::vector<float> s(g.size());
+        // Pixel statistics of the spectra as models see them (min–max per sample).
+        std::array<double, 10> histogram{};
+        double sum = 0, pixels = 0;
         for (std::size_t i = 0; i < reader.size(); ++i) {
             reader.read_spectrum(i, s);
             const auto [mn, mx] = std::minmax_element(s.begin(), s.end());
             lo = std::min(lo, *mn), hi = std::max(hi, *mx);
+            const double low = *mn, range = *mx - *mn;
+            for (const float v : s) {
+                const double t = range > 0 ? (v - low) / range : 0.0;
+                sum += t;
+                ++histogram[std::min<std::size_t>(9, static_cast<std::size_t>(t * 10))];
+            }
+            pixels += static_cast<double>(s.size());
         }
         fmt::print("power       {} ({}), values {:.4g} .. {:.4g}\n", h.power_unit, h.normalization,
                    lo, hi);
+        if (pixels > 0) {
+            std::vector<std::string> bins;
+            for (const double n : histogram)
+                bins.push_back(fmt::format("{:.1f}", 100 * n / pixels));
+            fmt::print("pixels      min-max per sample: mean {:.3f}; % in tenths 0..1: {}\n",
+                       sum / pixels, fmt::join(bins, " "));
+        }
     }
     if (reader.has_paths()) {
         std::size_t paths = 0;
@@ -196,6 +229,14 @@ void add_data_commands(CLI::App& app, GlobalOptions& global) {
                              "Carrier frequency in Hz (NeRF2 RFID: 920e6)");
     import_nerf2->add_option("--seed", ia.seed,
                              "Seed of the 80/20 split used when the folder has no index files");
+    import_nerf2->add_option("--array", ia.array,
+                             "Reader array rows x cols (default: radiofield.json, else 4x4)");
+    import_nerf2->add_option(
+        "--array-spacing", ia.array_spacing,
+        "Reader array spacing in metres (default: radiofield.json, else 0.16)");
+    import_nerf2->add_option("--spectrum", ia.spectrum,
+                             "Convention of the PNGs: nerf2 or bartlett_power (default: "
+                             "radiofield.json, else nerf2)");
     import_nerf2->callback([&global] { global.action = [] { run_import(ia); }; });
 
     static ExportArgs ea;
@@ -206,6 +247,10 @@ void add_data_commands(CLI::App& app, GlobalOptions& global) {
     export_nerf2->add_option("dataset", ea.dataset, "Dataset (.h5)")->required();
     export_nerf2->add_option("dir", ea.dir, "Output folder")->required();
     export_nerf2->add_flag("--overwrite", ea.overwrite, "Replace the folder if it exists");
+    export_nerf2->add_option(
+        "--convert", ea.convert,
+        "Write this convention instead of NeRF2's where a conversion exists: the dataset's own "
+        "(nerf2, bartlett_power) or physical -> bartlett_power (min-max)");
     export_nerf2->callback([&global] { global.action = [] { run_export(ea); }; });
 
     static ShowArgs sa;

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <csignal>
+#include <limits>
 
 #include "commands.hpp"
 #include "parse.hpp"
@@ -39,6 +40,9 @@ struct SimulateArgs {
     double clearance = 0.1;
     std::string grid = "90x360";
     std::string method = "bartlett";
+    std::string spectrum;  // empty → sim::default_spectrum_convention
+    double phase_noise = 0;
+    std::string snr = "inf";
     double kernel_deg = 2.0;
     std::string array = "4x4";
     double array_spacing = 0;
@@ -71,7 +75,6 @@ void run_simulate(const SimulateArgs& a, const std::string& command_line) {
     config.grid.n_az = n_az;
     config.grid.step_deg = std::min(90.0 / n_el, 360.0 / n_az);
     config.grid.el0_deg = config.grid.step_deg;
-    config.grid.az0_deg = config.grid.step_deg;
     if (a.method == "bartlett") {
         config.method = sim::SpectrumMethod::Bartlett;
     } else if (a.method == "binned") {
@@ -79,6 +82,17 @@ void run_simulate(const SimulateArgs& a, const std::string& command_line) {
     } else {
         fail("--method must be bartlett or binned (got '{}')", a.method);
     }
+    if (!a.spectrum.empty())
+        data::check_spectrum_convention(a.spectrum, "--spectrum convention");
+    config.spectrum = a.spectrum.empty()
+                          ? sim::default_spectrum_convention(scene, config, config.frequency_hz)
+                          : a.spectrum;
+    config.grid.az0_deg = sim::default_azimuth_origin(config.spectrum, config.grid.step_deg);
+    config.noise.phase_std_rad = a.phase_noise;
+    config.noise.snr_db = a.snr == "inf" || a.snr == "+inf"
+                              ? std::numeric_limits<double>::infinity()
+                              : parse_number(a.snr, "--snr");
+    config.noise.seed = a.seed;
     config.kernel_deg = a.kernel_deg;
     config.trace.max_depth = a.max_depth;
     config.trace.samples_per_source = a.samples;
@@ -119,10 +133,10 @@ void run_simulate(const SimulateArgs& a, const std::string& command_line) {
     spec.clearance = a.clearance;
     const std::vector<Vec3> positions = sim::make_positions(scene, spec, a.seed);
     log::info(
-        "simulating {} positions in '{}' at {:.4g} GHz ({} spectra by {}, max depth {}, "
-        "{} rays)",
-        positions.size(), scene.name, config.frequency_hz / 1e9, a.kind, a.method, a.max_depth,
-        a.samples);
+        "simulating {} positions in '{}' at {:.4g} GHz ({} spectra by {}, convention {}, max "
+        "depth {}, {} rays)",
+        positions.size(), scene.name, config.frequency_hz / 1e9, a.kind, a.method, config.spectrum,
+        a.max_depth, a.samples);
 
     std::signal(SIGINT, on_interrupt);
     std::signal(SIGTERM, on_interrupt);
@@ -168,6 +182,21 @@ void add_simulate_command(CLI::App& app, GlobalOptions& global) {
         ->capture_default_str();
     sub->add_option("--grid", a.grid, "Spectrum grid n_el x n_az")->capture_default_str();
     sub->add_option("--method", a.method, "Spectrum: bartlett (virtual array) or binned (per path)")
+        ->capture_default_str();
+    sub->add_option(
+        "--spectrum", a.spectrum,
+        "Spectrum convention (docs/conventions.md): bartlett_power = Bartlett power "
+        "|sum_k conj(w_k) x_k|^2/K^2 of the complex element signals, stored linear, min-max per "
+        "sample for models; nerf2 = NeRF2's gen_spectrum.py: |sum_k conj(w_k) e^{j arg x_k}|/K "
+        "of phase-only signals, min-max, azimuth 0..359 deg; physical = the Bartlett power, "
+        "unnormalised (dB). Default: nerf2 for a built-in meeting room or office with moving "
+        "tags at 860-960 MHz, bartlett_power elsewhere");
+    sub->add_option("--phase-noise", a.phase_noise,
+                    "Per-element phase noise std in radians, before the spectrum (0 = off)")
+        ->capture_default_str();
+    sub->add_option("--snr", a.snr,
+                    "Receiver noise: per-element SNR in dB relative to the mean element power "
+                    "(inf = off); seeded by --seed")
         ->capture_default_str();
     sub->add_option("--kernel", a.kernel_deg, "Binned spectra: kernel width in degrees")
         ->capture_default_str();

@@ -2,6 +2,8 @@
 // dataset_read.cpp).
 #include "radiofield/data/dataset.hpp"
 
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -31,6 +33,13 @@ DatasetKind parse_dataset_kind(std::string_view name) {
     if (name == "both")
         return DatasetKind::Both;
     fail("unknown dataset kind '{}'; valid kinds: spectrum, cir, both", name);
+}
+
+void check_spectrum_convention(std::string_view name, std::string_view what) {
+    if (std::find(kSpectrumConventions.begin(), kSpectrumConventions.end(), name) ==
+        kSpectrumConventions.end()) {
+        fail("unknown {} '{}'; valid names: {}", what, name, fmt::join(kSpectrumConventions, ", "));
+    }
 }
 
 namespace {
@@ -71,6 +80,11 @@ void validate_header(const Dataset& d, std::string_view where) {
     if (d.power_unit != "linear" && d.power_unit != "normalized") {
         fail("{}: power_unit is '{}'; it must be \"linear\" or \"normalized\"", where,
              d.power_unit);
+    }
+    if (std::find(kSpectrumConventions.begin(), kSpectrumConventions.end(),
+                  d.spectrum_convention) == kSpectrumConventions.end()) {
+        fail("{}: spectrum_convention is '{}'; it must be one of {}", where, d.spectrum_convention,
+             fmt::join(kSpectrumConventions, ", "));
     }
     if (!is_finite(d.station_position))
         fail("{}: the station position is not finite", where);

@@ -89,6 +89,10 @@ void DatasetReader::Impl::read_attrs() {
     d.grid.step_deg = h5::read_attr_double(file, "grid_step_deg");
     d.power_unit = h5::read_attr_string(file, "power_unit");
     d.normalization = h5::read_attr_string(file, "normalization");
+    // Added without a version bump: files written before it hold today's default.
+    d.spectrum_convention = h5::has_attr(file, "spectrum_convention")
+                                ? h5::read_attr_string(file, "spectrum_convention")
+                                : "bartlett_power";
     d.scene_json = h5::read_attr_string(file, "scene");
     const std::string attrs =
         h5::has_attr(file, "attrs") ? h5::read_attr_string(file, "attrs") : "{}";

@@ -33,6 +33,7 @@ void write_root_attrs(hid_t file, const Dataset& d) {
     h5::write_attr(file, "grid_step_deg", d.grid.step_deg);
     h5::write_attr(file, "power_unit", d.power_unit);
     h5::write_attr(file, "normalization", d.normalization);
+    h5::write_attr(file, "spectrum_convention", d.spectrum_convention);
     h5::write_attr(file, "scene", d.scene_json);
     h5::write_attr(file, "attrs", d.attrs.dump());
 }

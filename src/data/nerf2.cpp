@@ -186,6 +186,60 @@ std::vector<std::uint8_t> to_bytes(std::span<const float> v, bool minmax) {
     return out;
 }
 
+// The convention and array of the PNGs (our own file in the folder).
+struct FolderMeta {
+    std::string spectrum_convention;
+    std::optional<ArrayConfig> array;
+};
+
+FolderMeta read_folder_meta(const fs::path& dir) {
+    const fs::path file = dir / "radiofield.json";
+    FolderMeta meta;
+    if (!fs::exists(file))
+        return meta;
+    try {
+        const auto j = nlohmann::json::parse(read_text(file));
+        meta.spectrum_convention = j.value("spectrum_convention", std::string());
+        if (j.contains("array")) {
+            const auto& a = j.at("array");
+            meta.array = ArrayConfig{a.at("rows").get<int>(), a.at("cols").get<int>(),
+                                     a.at("spacing_m").get<double>()};
+        }
+    } catch (const nlohmann::json::exception& e) {
+        fail("'{}' is not valid ({}); fix or delete it", file.string(), e.what());
+    }
+    return meta;
+}
+
+// Export target: NeRF2's convention unless `convert` names a conversion that exists.
+std::string export_convention(const Dataset& d,
+                              const std::string& convert,
+                              std::string_view where) {
+    const std::string& from = d.spectrum_convention;
+    if (convert.empty()) {
+        if (from == "nerf2")
+            return from;
+        fail(
+            "{}: the dataset's spectra follow the '{}' convention, but NeRF2's PNGs hold 'nerf2' "
+            "(Bartlett amplitude of phase-only element signals, min-max; docs/conventions.md). "
+            "No conversion to 'nerf2' exists from a stored spectrum (it needs the element "
+            "phases): re-simulate with `--spectrum nerf2`, or write this convention's PNGs with "
+            "`--convert {}` (recorded in the folder's radiofield.json)",
+            where, from, from == "physical" ? "bartlett_power" : from);
+    }
+    check_spectrum_convention(convert, "--convert convention");
+    const bool same = convert == from && convert != "physical";
+    const bool minmax_of_power = from == "physical" && convert == "bartlett_power";
+    if (!same && !minmax_of_power) {
+        fail(
+            "{}: no conversion from '{}' to '{}': conversions that exist are the identity for "
+            "nerf2 and bartlett_power, and physical -> bartlett_power (min-max of the power); "
+            "none reaches nerf2 from another convention, and physical does not fit an 8-bit PNG",
+            where, from, convert);
+    }
+    return convert;
+}
+
 std::string index_text(const std::vector<std::int64_t>& samples) {
     std::string out;
     for (auto i : samples)
@@ -210,10 +264,27 @@ Dataset import_nerf2(const fs::path& dir, const Nerf2ImportOptions& options) {
     const GatewayInfo gateway = parse_gateway_yaml(read_text(yml), yml.string());
     d.station_position = gateway.position;
     d.station_orientation = gateway.orientation;
-    d.array = {4, 4, 0.16};
+    const FolderMeta meta = read_folder_meta(dir);
+    d.array = options.array ? *options.array : meta.array ? *meta.array : ArrayConfig{4, 4, 0.16};
+    d.spectrum_convention = !options.spectrum_convention.empty() ? options.spectrum_convention
+                            : !meta.spectrum_convention.empty()  ? meta.spectrum_convention
+                                                                 : "nerf2";
+    check_spectrum_convention(d.spectrum_convention);
+    if (d.spectrum_convention == "physical") {
+        fail(
+            "NeRF2 folder '{}': its PNGs are min-max normalised, so they cannot hold the "
+            "'physical' convention; give nerf2 or bartlett_power",
+            dir.string());
+    }
+    if (d.array.rows < 1 || d.array.cols < 1 || !(d.array.spacing_m > 0)) {
+        fail("NeRF2 folder '{}': array {} x {} at {} m; give positive rows, columns and spacing",
+             dir.string(), d.array.rows, d.array.cols, d.array.spacing_m);
+    }
+    // Read as NeRF2's loader reads it: column c ↔ azimuth (c + 1)° (see nerf2.hpp).
     d.grid = {kHeight, kWidth, 1.0, 1.0, 1.0};
     d.power_unit = "normalized";
-    d.normalization = "nerf2-png-8bit";  // byte / 255 of NeRF2's per-spectrum min–max PNGs
+    // byte / 255 of per-spectrum min–max PNGs (NeRF2's own, or another convention's).
+    d.normalization = d.spectrum_convention == "nerf2" ? "nerf2-png-8bit" : "minmax-8bit";
     d.spectra = read_spectra(dir, d.positions.size());
     d.attrs["source"] = "nerf2";
     d.attrs["source_folder"] = fs::absolute(dir).lexically_normal().string();
@@ -222,15 +293,21 @@ Dataset import_nerf2(const fs::path& dir, const Nerf2ImportOptions& options) {
     return d;
 }
 
-void export_nerf2(const Dataset& d, const fs::path& dir, bool overwrite) {
+void export_nerf2(const Dataset& d, const fs::path& dir, const Nerf2ExportOptions& options) {
+    const bool overwrite = options.overwrite;
     const std::string where = fmt::format("cannot export NeRF2 folder '{}'", dir.string());
     validate(d, where);
     if (!has_spectra(d.kind))
         fail("{}: the dataset holds CIRs only (kind 'cir'); NeRF2 folders hold spectra", where);
-    if (d.grid != SpectrumGrid{kHeight, kWidth, 1.0, 1.0, 1.0}) {
+    const std::string convention = export_convention(d, options.convert, where);
+    // Any whole-degree first azimuth: the columns are rotated onto NeRF2's loader's 1..360°.
+    const bool whole_az0 =
+        std::isfinite(d.grid.az0_deg) && d.grid.az0_deg == std::round(d.grid.az0_deg);
+    if (d.grid.n_el != kHeight || d.grid.n_az != kWidth || d.grid.el0_deg != 1.0 ||
+        d.grid.step_deg != 1.0 || !whole_az0) {
         fail(
             "{}: NeRF2 reads spectra on its fixed 90 x 360 grid (elevation 1..90 deg, azimuth "
-            "1..360 deg); this "
+            "1..360 deg, or any whole-degree azimuth origin); this "
             "dataset's grid is {} x {} from ({}, {}) deg in {} deg steps; simulate with the "
             "default grid",
             where, d.grid.n_el, d.grid.n_az, d.grid.el0_deg, d.grid.az0_deg, d.grid.step_deg);
@@ -263,10 +340,27 @@ void export_nerf2(const Dataset& d, const fs::path& dir, bool overwrite) {
     } guard{temp};
     fs::create_directories(temp / "spectrum");
     const bool minmax = d.power_unit == "linear";
+    // PNG column c ↔ NeRF2's loader's azimuth (c + 1)° ↔ our column (c + 1 − az0) mod 360.
+    const long shift = (((1 - std::lround(d.grid.az0_deg)) % kWidth) + kWidth) % kWidth;
+    std::vector<float> rolled(d.grid.size());
     for (std::size_t i = 0; i < d.size(); ++i) {
-        write_gray_png({kWidth, kHeight, to_bytes(d.spectrum(i), minmax), 1},
+        const std::span<const float> s = d.spectrum(i);
+        for (int r = 0; r < kHeight; ++r) {
+            for (int c = 0; c < kWidth; ++c)
+                rolled[r * kWidth + c] = s[r * kWidth + (c + shift) % kWidth];
+        }
+        write_gray_png({kWidth, kHeight, to_bytes(rolled, minmax), 1},
                        temp / "spectrum" / fmt::format("{:05d}.png", i + 1));
     }
+    nlohmann::json meta;
+    meta["spectrum_convention"] = convention;
+    meta["array"] = {
+        {"rows", d.array.rows}, {"cols", d.array.cols}, {"spacing_m", d.array.spacing_m}};
+    meta["frequency_hz"] = d.frequency_hz;
+    meta["azimuth"] = "PNG column c holds azimuth (c + 1) deg, as NeRF2's loader reads it";
+    if (shift != 0)
+        meta["azimuth_shift_columns"] = shift;
+    write_text(temp / "radiofield.json", meta.dump(2) + "\n");
     std::string csv = "x,y,z\n";
     for (const auto& p : d.positions)
         csv += fmt::format("{},{},{}\n", p.x, p.y, p.z);

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "radiofield/core/error.hpp"
+#include "radiofield/core/rng.hpp"
 #include "radiofield/core/units.hpp"
 
 namespace radiofield::rt {
@@ -105,11 +107,11 @@ BartlettBeamformer::BartlettBeamformer(const SpectrumGrid& grid,
     }
 }
 
-std::vector<float> BartlettBeamformer::spectrum(const Paths& paths,
-                                                const Mat3& station_rotation,
-                                                int rx_port,
-                                                int tx_port,
-                                                StationSide side) const {
+std::vector<std::complex<double>> BartlettBeamformer::element_signals(const Paths& paths,
+                                                                      const Mat3& station_rotation,
+                                                                      int rx_port,
+                                                                      int tx_port,
+                                                                      StationSide side) const {
     if (std::abs(paths.frequency_hz - m_frequency_hz) > 1e-9 * m_frequency_hz) {
         fail(
             "Bartlett beamformer built for {} Hz was given paths at {} Hz; build one per frequency",
@@ -117,21 +119,27 @@ std::vector<float> BartlettBeamformer::spectrum(const Paths& paths,
     }
     const std::vector<LocalArrival> arrivals =
         local_arrivals(paths, station_rotation, rx_port, tx_port, side);
-    const std::size_t k_count = m_offsets.size(), n = m_grid.size();
     const double k0 = 2 * kPi / m_wavelength;
     // Element signals x_k = Σᵢ a_bᵢ e^{j2π/λ·ûᵢᵀd_k} (plane wave arriving from ûᵢ).
-    std::vector<float> x_re(k_count), x_im(k_count);
-    for (std::size_t k = 0; k < k_count; ++k) {
-        std::complex<double> x = 0.0;
+    std::vector<std::complex<double>> x(m_offsets.size());
+    for (std::size_t k = 0; k < m_offsets.size(); ++k) {
         for (const LocalArrival& arr : arrivals)
-            x += arr.a_b * std::polar(1.0, k0 * dot(arr.u, m_offsets[k]));
-        x_re[k] = static_cast<float>(x.real());
-        x_im[k] = static_cast<float>(x.imag());
+            x[k] += arr.a_b * std::polar(1.0, k0 * dot(arr.u, m_offsets[k]));
     }
+    return x;
+}
+
+void BartlettBeamformer::beamform(std::span<const std::complex<double>> x,
+                                  std::vector<float>& y_re,
+                                  std::vector<float>& y_im) const {
+    const std::size_t k_count = m_offsets.size(), n = m_grid.size();
+    if (x.size() != k_count)
+        fail("Bartlett beamformer: {} element signals given, the array has {}", x.size(), k_count);
+    y_re.assign(n, 0.0f);
+    y_im.assign(n, 0.0f);
     // y(dir) = Σ_k conj(w_k(dir))·x_k, accumulated element by element (vectorises over cells).
-    std::vector<float> y_re(n, 0.0f), y_im(n, 0.0f);
     for (std::size_t k = 0; k < k_count; ++k) {
-        const float xr = x_re[k], xi = x_im[k];
+        const float xr = static_cast<float>(x[k].real()), xi = static_cast<float>(x[k].imag());
         const float* sr = m_steer_re.data() + k * n;
         const float* si = m_steer_im.data() + k * n;
         for (std::size_t c = 0; c < n; ++c) {
@@ -139,11 +147,73 @@ std::vector<float> BartlettBeamformer::spectrum(const Paths& paths,
             y_im[c] += sr[c] * xi + si[c] * xr;
         }
     }
-    const float inv_k2 = 1.0f / static_cast<float>(k_count * k_count);
-    std::vector<float> out(n);
-    for (std::size_t c = 0; c < n; ++c)
+}
+
+std::vector<float> BartlettBeamformer::power(std::span<const std::complex<double>> x) const {
+    std::vector<float> y_re, y_im;
+    beamform(x, y_re, y_im);
+    const float inv_k2 = 1.0f / static_cast<float>(x.size() * x.size());
+    std::vector<float> out(y_re.size());
+    for (std::size_t c = 0; c < out.size(); ++c)
         out[c] = (y_re[c] * y_re[c] + y_im[c] * y_im[c]) * inv_k2;
     return out;
+}
+
+std::vector<float> BartlettBeamformer::phase_only_amplitude(
+    std::span<const std::complex<double>> x) const {
+    // NeRF2 gen_spectrum.py: |Σ_k e^{j(θ_k(dir) − φ_k)}| / K with its theory phase
+    // θ_k = −2π/λ·uᵀd_k and its measured phase φ_k; here φ_k = −arg x_k (its reader's phase
+    // sign), which is the same magnitude as |Σ_k conj(w_k) e^{j·arg x_k}| / K.
+    std::vector<std::complex<double>> unit(x.size());
+    for (std::size_t k = 0; k < x.size(); ++k)
+        unit[k] = std::polar(1.0, std::arg(x[k]));
+    std::vector<float> y_re, y_im;
+    beamform(unit, y_re, y_im);
+    const float inv_k = 1.0f / static_cast<float>(x.size());
+    std::vector<float> out(y_re.size());
+    for (std::size_t c = 0; c < out.size(); ++c)
+        out[c] = std::sqrt(y_re[c] * y_re[c] + y_im[c] * y_im[c]) * inv_k;
+    return out;
+}
+
+std::vector<float> BartlettBeamformer::spectrum(const Paths& paths,
+                                                const Mat3& station_rotation,
+                                                int rx_port,
+                                                int tx_port,
+                                                StationSide side) const {
+    return power(element_signals(paths, station_rotation, rx_port, tx_port, side));
+}
+
+void ElementNoise::validate() const {
+    if (!(phase_std_rad >= 0) || !std::isfinite(phase_std_rad))
+        fail("phase noise std {} rad must be ≥ 0 and finite (0 = off)", phase_std_rad);
+    if (std::isnan(snr_db) || snr_db == -std::numeric_limits<double>::infinity())
+        fail("SNR {} dB must be a number (+inf = no receiver noise)", snr_db);
+}
+
+void add_element_noise(std::span<std::complex<double>> x,
+                       const ElementNoise& noise,
+                       std::uint64_t stream) {
+    if (!noise.enabled() || x.empty())
+        return;
+    Rng rng(noise.seed, stream);
+    // Phase noise first (each element's oscillator / cable), then receiver noise at the SNR.
+    if (noise.phase_std_rad > 0) {
+        for (auto& v : x)
+            v *= std::polar(1.0, noise.phase_std_rad * rng.normal());
+    }
+    if (std::isfinite(noise.snr_db)) {
+        double mean_power = 0;
+        for (const auto& v : x)
+            mean_power += std::norm(v);
+        mean_power /= static_cast<double>(x.size());
+        // CN(0, σ²): real and imaginary parts each N(0, σ²/2).
+        const double sigma = std::sqrt(mean_power / std::pow(10.0, noise.snr_db / 10) / 2);
+        for (auto& v : x) {
+            const double re = rng.normal(), im = rng.normal();
+            v += std::complex<double>(sigma * re, sigma * im);
+        }
+    }
 }
 
 std::vector<float> bartlett_spectrum(const Paths& paths,

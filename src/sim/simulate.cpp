@@ -31,6 +31,20 @@ void SimulationConfig::validate() const {
         fail("spectrum grid must have positive sizes and step (got {}x{}, step {})", grid.n_el,
              grid.n_az, grid.step_deg);
     }
+    if (!spectrum.empty()) {
+        data::check_spectrum_convention(spectrum, "--spectrum convention");
+        if (spectrum == "nerf2" && method != SpectrumMethod::Bartlett) {
+            fail(
+                "--spectrum nerf2 needs Bartlett beamforming (element phases); --method binned "
+                "has none: use --method bartlett or --spectrum bartlett_power|physical");
+        }
+    }
+    noise.validate();
+    if (noise.enabled() && method != SpectrumMethod::Bartlett) {
+        fail(
+            "--phase-noise/--snr act on the virtual array's element signals; --method binned "
+            "has none: use --method bartlett or drop them");
+    }
     if (!(kernel_deg > 0))
         fail("--kernel must be positive degrees (got {})", kernel_deg);
     if (batch == 0)
@@ -50,7 +64,31 @@ Mat3 spectrum_frame(const Vec3& ypr) {
     return rotation_zyx(ypr.x, ypr.y, ypr.z) * axes;
 }
 
+std::string default_spectrum_convention(const scene::Scene& scene,
+                                        const SimulationConfig& config,
+                                        double frequency_hz) {
+    const bool rfid_room = scene.builtin && (scene.name.starts_with("meeting_room_v") ||
+                                             scene.name.starts_with("office_v"));
+    const bool uhf_rfid = frequency_hz >= 860e6 && frequency_hz <= 960e6;
+    const bool rfid_like =
+        rfid_room && uhf_rfid && config.moving == "tx" && config.method == SpectrumMethod::Bartlett;
+    return rfid_like ? "nerf2" : "bartlett_power";
+}
+
+double default_azimuth_origin(std::string_view convention, double step_deg) {
+    return convention == "nerf2" ? 0.0 : step_deg;
+}
+
 namespace {
+
+// Per-sample min–max to [0, 1] (a flat spectrum becomes all zeros).
+void minmax_normalise(std::vector<float>& s) {
+    const auto [lo, hi] = std::minmax_element(s.begin(), s.end());
+    const float mn = *lo, range = *hi - *lo;
+    const float scale = range > 0 ? 1.0f / range : 0.0f;
+    for (float& v : s)
+        v = (v - mn) * scale;
+}
 
 scene::Device station_device(const scene::Scene& scene, const SimulationConfig& config) {
     const bool station_is_rx = config.moving == "tx";
@@ -149,6 +187,14 @@ data::Dataset simulate(const scene::Scene& scene,
     if (data::has_paths(config.kind))
         ds.paths.resize(n);
 
+    ds.spectrum_convention = config.spectrum.empty()
+                                 ? default_spectrum_convention(scene, config, frequency)
+                                 : config.spectrum;
+    const bool nerf2 = ds.spectrum_convention == "nerf2";
+    if (nerf2) {
+        ds.power_unit = "normalized";
+        ds.normalization = "minmax";  // per spectrum, of the phase-only Bartlett amplitude
+    }
     const rt::SpectrumGrid& grid = ds.grid;
     const rt::VirtualArray varray{ds.array.rows, ds.array.cols, ds.array.spacing_m};
     std::optional<rt::BartlettBeamformer> beamformer;
@@ -172,10 +218,20 @@ data::Dataset simulate(const scene::Scene& scene,
             const std::size_t i = start + k;
             if (!data::has_spectra(config.kind))
                 return;
-            std::vector<float> s =
-                beamformer
-                    ? beamformer->spectrum(paths[k], frame, 0, 0, side)
-                    : rt::binned_spectrum(paths[k], grid, config.kernel_deg, frame, 0, 0, side);
+            std::vector<float> s;
+            if (beamformer) {
+                std::vector<std::complex<double>> x =
+                    beamformer->element_signals(paths[k], frame, 0, 0, side);
+                rt::add_element_noise(x, config.noise, i);
+                if (nerf2) {
+                    s = beamformer->phase_only_amplitude(x);
+                    minmax_normalise(s);
+                } else {
+                    s = beamformer->power(x);  // bartlett_power and physical store power
+                }
+            } else {
+                s = rt::binned_spectrum(paths[k], grid, config.kernel_deg, frame, 0, 0, side);
+            }
             std::copy(s.begin(), s.end(),
                       ds.spectra.begin() + static_cast<std::ptrdiff_t>(i * ds.grid.size()));
         });
@@ -191,6 +247,12 @@ data::Dataset simulate(const scene::Scene& scene,
     ds.attrs["seed"] = config.seed;
     ds.attrs["scene_name"] = scene.name;
     ds.attrs["spectrum_method"] = config.method == SpectrumMethod::Bartlett ? "bartlett" : "binned";
+    ds.attrs["phase_noise_rad"] = config.noise.phase_std_rad;
+    // null = no receiver noise (SNR +inf); JSON has no infinity.
+    ds.attrs["snr_db"] =
+        std::isfinite(config.noise.snr_db) ? nlohmann::json(config.noise.snr_db) : nlohmann::json();
+    if (config.noise.enabled())
+        ds.attrs["noise_seed"] = config.noise.seed;
     ds.attrs["max_depth"] = config.trace.max_depth;
     ds.attrs["samples_per_source"] = config.trace.samples_per_source;
     ds.attrs["diffuse"] = config.trace.diffuse;

@@ -205,7 +205,8 @@ TEST(Nerf2, LinearPowerSpectraAreMinMaxNormalisedPerSampleOnExport) {
             2e-9f + 8e-9f * static_cast<float>(k) / static_cast<float>(d.grid.size() - 1);
         d.spectra[d.grid.size() + k] = 5.0f;  // flat: all zeros
     }
-    export_nerf2(d, dir / "out");
+    // Linear power in bartlett_power's convention: written as is when asked for by name.
+    export_nerf2(d, dir / "out", {false, "bartlett_power"});
     const GrayImage a = read_gray_png(dir / "out" / "spectrum" / "00001.png");
     EXPECT_EQ(a.pixels.front(), 0);
     EXPECT_EQ(a.pixels.back(), 255);
@@ -217,6 +218,7 @@ TEST(Nerf2, ExportRefusesAGridNerf2CannotRead) {
     TempDir dir;
     Dataset d;
     d.frequency_hz = 920e6;
+    d.spectrum_convention = "nerf2";
     d.grid = {45, 180, 1, 1, 2};
     d.positions = {{0, 0, 0}};
     d.spectra.assign(d.grid.size(), 0.5f);

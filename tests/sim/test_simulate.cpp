@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <limits>
 
 #include "../data/temp_dir.hpp"
 #include "radiofield/core/error.hpp"
@@ -108,7 +109,8 @@ TEST(Simulate, SameResultWithOneOrTwoThreads) {
 TEST(Simulate, LosOnlySpectrumPeaksTowardsTheTransmitter) {
     const auto scene = scene::make_builtin_scene("meeting_room_v1");
     SimulationConfig config = small_config();
-    config.trace.max_depth = 0;  // LoS only: one path, so the Bartlett peak is its direction
+    config.trace.max_depth = 0;    // LoS only: one path, so the Bartlett peak is its direction
+    config.spectrum = "physical";  // unnormalised Bartlett power
     const Vec3 station = scene.receivers.front().position;
     const Mat3 frame = spectrum_frame(scene.receivers.front().orientation);
     // A transmitter 2 m away at elevation 30° above the array plane and azimuth 315° (the
@@ -129,6 +131,48 @@ TEST(Simulate, LosOnlySpectrumPeaksTowardsTheTransmitter) {
     const double lambda = wavelength(ds.frequency_hz);
     const double expected = std::pow(lambda / (4 * kPi * 2.0), 2);
     EXPECT_NEAR(*std::max_element(s.begin(), s.end()) / expected, 1.0, 0.15);
+}
+
+TEST(Simulate, RfidRoomsDefaultToNerf2AndOtherBandsToBartlettPower) {
+    const auto scene = scene::make_builtin_scene("meeting_room_v1");
+    SimulationConfig config = small_config();
+    EXPECT_EQ(default_spectrum_convention(scene, config, 915e6), "nerf2");
+    EXPECT_EQ(default_spectrum_convention(scene, config, 2.412e9), "bartlett_power");
+    config.moving = "rx";
+    EXPECT_EQ(default_spectrum_convention(scene, config, 915e6), "bartlett_power");
+    EXPECT_EQ(default_azimuth_origin("nerf2", 1.0), 0.0);
+    EXPECT_EQ(default_azimuth_origin("bartlett_power", 1.0), 1.0);
+
+    config = small_config();
+    const std::vector<Vec3> at{scene.bounds().centre()};
+    const data::Dataset ds = simulate(scene, config, at);
+    EXPECT_EQ(ds.spectrum_convention, "nerf2");
+    EXPECT_EQ(ds.power_unit, "normalized");
+    const auto s = ds.spectrum(0);
+    EXPECT_EQ(*std::min_element(s.begin(), s.end()), 0.0f);
+    EXPECT_EQ(*std::max_element(s.begin(), s.end()), 1.0f);
+}
+
+TEST(Simulate, ElementNoiseIsOffByDefaultSeededAndRecorded) {
+    const auto scene = scene::make_builtin_scene("meeting_room_v1");
+    const std::vector<Vec3> at{scene.bounds().centre(), scene.bounds().centre() + Vec3{0.5, 0, 0}};
+    for (const char* convention : {"nerf2", "bartlett_power"}) {
+        SimulationConfig config = small_config();
+        config.spectrum = convention;
+        const data::Dataset clean = simulate(scene, config, at);
+        config.noise = {0.0, std::numeric_limits<double>::infinity(), 5};
+        EXPECT_EQ(simulate(scene, config, at).spectra, clean.spectra);
+        config.noise = {0.3, 10.0, 5};
+        const data::Dataset a = simulate(scene, config, at), b = simulate(scene, config, at);
+        config.noise.seed = 6;
+        const data::Dataset c = simulate(scene, config, at);
+        EXPECT_EQ(a.spectra, b.spectra);
+        EXPECT_NE(a.spectra, clean.spectra);
+        EXPECT_NE(a.spectra, c.spectra);
+        EXPECT_EQ(a.attrs["phase_noise_rad"], 0.3);
+        EXPECT_EQ(a.attrs["snr_db"], 10.0);
+        EXPECT_TRUE(clean.attrs["snr_db"].is_null());
+    }
 }
 
 TEST(Simulate, BadConfigurationFailsBeforeWork) {

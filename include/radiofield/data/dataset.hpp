@@ -40,6 +40,19 @@ struct ArrayConfig {
     double spacing_m = 0.16;
 };
 
+// Spectrum conventions (docs/conventions.md, "Spectrum conventions"): how the element signals
+// of the station's virtual array became the stored spectra.
+//   "bartlett_power"  Bartlett power of the complex element signals, stored as linear power;
+//                     models and PNGs use it min–max normalised per sample
+//   "nerf2"           NeRF2's: Bartlett amplitude of phase-only element signals / K, min–max
+//                     per sample, stored normalised (power_unit "normalized")
+//   "physical"        Bartlett power of the complex element signals, linear, meant unnormalised
+inline constexpr std::array<std::string_view, 3> kSpectrumConventions = {"bartlett_power", "nerf2",
+                                                                         "physical"};
+// Throws Error naming `name` and the valid names unless it is one of kSpectrumConventions.
+void check_spectrum_convention(std::string_view name,
+                               std::string_view what = "spectrum convention");
+
 using SpectrumGrid = rt::SpectrumGrid;  // the ray tracer's spectrum grid, stored as is
 
 // Sample indices (0-based) of each part; each sample is in at most one part.
@@ -60,9 +73,11 @@ struct Dataset {
     SpectrumGrid grid;
     std::string power_unit = "linear";   // "linear" (physical power, W) | "normalized" ([0,1])
     std::string normalization = "none";  // how "normalized" values were made, e.g. "minmax-8bit"
-    std::vector<Vec3> positions;         // [N] moving end, metres
-    std::vector<float> spectra;          // [N, n_el, n_az] row-major; empty when kind == Cir
-    std::vector<rt::Paths> paths;        // [N] ragged; empty when kind == Spectrum
+    // One of kSpectrumConventions; a file written before it existed reads as "bartlett_power".
+    std::string spectrum_convention = "bartlett_power";
+    std::vector<Vec3> positions;   // [N] moving end, metres
+    std::vector<float> spectra;    // [N, n_el, n_az] row-major; empty when kind == Cir
+    std::vector<rt::Paths> paths;  // [N] ragged; empty when kind == Spectrum
     Split split;
     nlohmann::json attrs = nlohmann::json::object();  // free-form: seed, command line, source...
 

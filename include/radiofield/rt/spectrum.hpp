@@ -16,8 +16,12 @@
 // mirrored elevation — in the Bartlett spectrum by the physics of the array, and in the binned
 // spectrum by the same mirroring, applied explicitly, so both spectra agree.
 
+#include <cmath>
 #include <complex>
 #include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <span>
 #include <vector>
 
 #include "radiofield/core/vec.hpp"
@@ -57,6 +61,23 @@ struct VirtualArray {
 // transmitting station, its departure directions (θ_t, φ_t).
 enum class StationSide { Receiver, Transmitter };
 
+// Measurement realism for the element signals x_k (docs/conventions.md, "Measurement noise"):
+// each element's phase is perturbed by δ_k ~ N(0, phase_std_rad²), then complex white
+// Gaussian receiver noise n_k ~ CN(0, σ²) is added with σ² = mean_k |x_k|² / 10^{snr_db/10}
+// (the SNR per element, relative to the mean element power of that sample). Deterministic
+// for (seed, stream); phase_std_rad = 0 and snr_db = +∞ leave x unchanged bit for bit.
+struct ElementNoise {
+    double phase_std_rad = 0;
+    double snr_db = std::numeric_limits<double>::infinity();
+    std::uint64_t seed = 0;
+
+    bool enabled() const { return phase_std_rad > 0 || std::isfinite(snr_db); }
+    void validate() const;  // throws Error on a negative / non-finite std or a NaN SNR
+};
+void add_element_noise(std::span<std::complex<double>> x,
+                       const ElementNoise& noise,
+                       std::uint64_t stream);
+
 // Bartlett beamformer with the grid, array and frequency fixed: the steering phases
 // conj(w_k(dir)) = e^{−j2π/λ·u(dir)ᵀd_k} are precomputed once (they do not depend on the
 // station rotation, which only enters through the path directions), so each spectrum costs
@@ -67,6 +88,22 @@ class BartlettBeamformer {
 public:
     BartlettBeamformer(const SpectrumGrid& grid, const VirtualArray& array, double frequency_hz);
 
+    // Element signals x_k = Σᵢ a_bᵢ e^{j2π/λ·ûᵢᵀd_k}, [K] (row-major over the array).
+    std::vector<std::complex<double>> element_signals(
+        const Paths& paths,
+        const Mat3& station_rotation,
+        int rx_port = 0,
+        int tx_port = 0,
+        StationSide side = StationSide::Receiver) const;
+    // Bartlett power of complex element signals: P(dir) = |Σ_k conj(w_k) x_k|² / K².
+    std::vector<float> power(std::span<const std::complex<double>> x) const;
+    // Bartlett amplitude of phase-only element signals (NeRF2, dataset_tools/gen_spectrum.py):
+    //   A(dir) = |Σ_k conj(w_k(dir)) e^{j·arg x_k}| / K  ∈ [0, 1]
+    // (an RFID reader reports each antenna's phase; the magnitude is dropped). An element
+    // with x_k = 0 has no phase and counts as e^{j0}.
+    std::vector<float> phase_only_amplitude(std::span<const std::complex<double>> x) const;
+
+    // power(element_signals(...)).
     std::vector<float> spectrum(const Paths& paths,
                                 const Mat3& station_rotation,
                                 int rx_port = 0,
@@ -77,6 +114,11 @@ public:
     double frequency_hz() const { return m_frequency_hz; }
 
 private:
+    // y(dir) = Σ_k conj(w_k(dir))·x_k for every cell, [n] each.
+    void beamform(std::span<const std::complex<double>> x,
+                  std::vector<float>& y_re,
+                  std::vector<float>& y_im) const;
+
     SpectrumGrid m_grid;
     double m_frequency_hz, m_wavelength;
     std::vector<Vec3> m_offsets;                // [K], local frame

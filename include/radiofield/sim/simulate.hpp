@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "radiofield/data/dataset.hpp"
@@ -32,6 +33,13 @@ struct SimulationConfig {
     rt::SpectrumGrid grid;
     SpectrumMethod method = SpectrumMethod::Bartlett;
     double kernel_deg = 2.0;  // binned spectra: Gaussian kernel width
+    // Spectrum convention (data::kSpectrumConventions, docs/conventions.md); empty → the
+    // default for the scene and frequency (default_spectrum_convention).
+    std::string spectrum;
+    // Measurement noise on the element signals before the spectrum is formed (Bartlett
+    // only); off by default. Each sample draws from stream = its index, so results do not
+    // depend on the thread count.
+    rt::ElementNoise noise;
     rt::TraceOptions trace;
     std::array<double, 3> split{0.8, 0.1, 0.1};
     std::uint64_t seed = 0;
@@ -74,6 +82,17 @@ bool is_free_position(const rt::EmbreeScene& geometry, const Vec3& p, double cle
 // the device frame (boresight +x) with its spectrum axes x→y, y→z, z→x, so the array
 // normal is the device's boresight (docs/conventions.md).
 Mat3 spectrum_frame(const Vec3& yaw_pitch_roll);
+
+// The convention `simulate` uses when none is given: "nerf2" for an RFID-like dataset — a
+// built-in meeting room or office (meeting_room_v*, office_v*) with the tags moving
+// (moving "tx"), Bartlett spectra, at a UHF RFID carrier (860–960 MHz: ETSI EN 302 208 and
+// FCC §15.247 bands, the rooms' own 915 MHz among them) — and "bartlett_power" elsewhere.
+std::string default_spectrum_convention(const scene::Scene& scene,
+                                        const SimulationConfig& config,
+                                        double frequency_hz);
+// The first azimuth of a grid of `step_deg` for a convention: 0° for "nerf2" (NeRF2's
+// generator lays azimuth on 0..359°), `step_deg` otherwise (1..360° by default).
+double default_azimuth_origin(std::string_view convention, double step_deg);
 
 // Runs the simulation. Throws Error when the station is outside acceptance_region() or inside
 // a solid, naming the object and its material. `cancel` (may be null) is polled between batches;
