@@ -15,10 +15,12 @@ if [ "$PROFILE" = full ]; then
 else
   COUNT=400; SAMPLES=50000; KNN_DL_STEPS=200; NERF2_STEPS=${NERF2_STEPS:-300}; NERF2_BATCH=1024; DEVICE=${DEVICE:-cpu}
 fi
-DATA="$OUT/meeting_room_v1_915MHz.h5"
-# Spectra in NeRF2's convention: simulate's default for the meeting room at 915 MHz.
+# SPECTRUM=bartlett_power|nerf2|physical picks the spectrum convention (docs/conventions.md);
+# unset: simulate's default, NeRF2's for the meeting room at 915 MHz.
+SPECTRUM=${SPECTRUM:-}
+DATA="$OUT/meeting_room_v1_915MHz${SPECTRUM:+_$SPECTRUM}.h5"
 [ -f "$DATA" ] || "$BIN" -q simulate --scene meeting_room_v1 --frequency 915MHz \
-  --count "$COUNT" --samples "$SAMPLES" --seed 1 --out "$DATA"
+  --count "$COUNT" --samples "$SAMPLES" --seed 1 ${SPECTRUM:+--spectrum "$SPECTRUM"} --out "$DATA"
 
 train_eval() {  # name model train-args...
   local name=$1 model=$2; shift 2

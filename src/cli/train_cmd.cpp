@@ -35,6 +35,7 @@ struct EvalArgs {
     std::string run, split = "test", report, lpips_weights, out;
     std::vector<std::string> data;
     std::int64_t batch = 16;
+    bool mixed_conventions = false;
 };
 
 struct PredictArgs {
@@ -96,7 +97,7 @@ void run_eval(const EvalArgs& a, const GlobalOptions& global) {
     check_output_path(metrics_path, true);
     if (!a.report.empty())
         check_output_path(a.report, true);
-    const train::DataList data = run.load_data(a.data);
+    const train::DataList data = run.load_data(a.data, a.mixed_conventions);
     train::EvalOptions eo;
     eo.split = a.split, eo.batch = a.batch, eo.lpips_weights = a.lpips_weights, eo.device = device;
     eo.skip_empty = data.size() > 1;
@@ -258,6 +259,10 @@ void add_train_commands(CLI::App& app, GlobalOptions& global) {
         ->check(CLI::IsMember({"train", "val", "test", "all"}));
     ev->add_option("--report", e.report,
                    "Write an HTML report here (figures also as files beside it)");
+    ev->add_flag(
+        "--mixed-conventions", e.mixed_conventions,
+        "Evaluate on spectra of another convention than the run was trained on (a study of "
+        "the effect; docs/conventions.md)");
     ev->add_option("--lpips-weights", e.lpips_weights,
                    "LPIPS-alex weights file (else LPIPS is 'unavailable')");
     ev->add_option("-o,--out", e.out, "Metrics JSON (default RUN/metrics.json)");

@@ -44,6 +44,8 @@ std::string_view to_string(ContextField field) {
             return "station";
         case ContextField::Moving:
             return "moving end";
+        case ContextField::Convention:
+            return "spectrum convention";
     }
     return "?";
 }
@@ -75,6 +77,8 @@ std::string SceneContext::describe(ContextField field) const {
         }
         case ContextField::Moving:
             return moving;
+        case ContextField::Convention:
+            return convention;
     }
     return "?";
 }
@@ -90,6 +94,8 @@ bool SceneContext::agrees(const SceneContext& other, ContextField field) const {
             return same_station(*this, other);
         case ContextField::Moving:
             return moving == other.moving;
+        case ContextField::Convention:
+            return convention == other.convention;
     }
     return false;
 }
@@ -107,6 +113,7 @@ nlohmann::json SceneContext::to_json() const {
             {"station_position", vec_json(station_position)},
             {"station_orientation", {q.x, q.y, q.z, q.w}},
             {"moving", moving},
+            {"convention", convention},
             {"lo", vec_json(lo)},
             {"hi", vec_json(hi)}};
 }
@@ -126,6 +133,7 @@ SceneContext SceneContext::from_json(const nlohmann::json& j) {
         c.station_orientation = {q[0].get<double>(), q[1].get<double>(), q[2].get<double>(),
                                  q[3].get<double>()};
         c.moving = j.at("moving").get<std::string>();
+        c.convention = j.value("convention", std::string("bartlett_power"));
         c.lo = vec_from(j, "lo"), c.hi = vec_from(j, "hi");
         return c;
     } catch (const nlohmann::json::exception& e) {
@@ -195,6 +203,7 @@ std::shared_ptr<const SceneData> SceneData::from(data::Dataset d,
     c.station_position = d.station_position;
     c.station_orientation = d.station_orientation;
     c.moving = d.moving;
+    c.convention = d.spectrum_convention;
     const auto n = static_cast<std::int64_t>(d.size());
     auto p = torch::empty({n, 3}, torch::kFloat32);  // [N, 3]
     auto pa = p.accessor<float, 2>();
@@ -273,7 +282,7 @@ DataList load_datasets(const std::vector<std::string>& paths,
             fail("'{}' holds no samples", path);
         out.push_back(SceneData::from(std::move(d), path, needs.views));
         if (out.size() > 1) {
-            check_agreement(out.front()->context, out.back()->context, needs.must_agree,
+            check_agreement(out.front()->context, out.back()->context, needs.fields(),
                             "this model needs them to agree: use datasets made with the same "
                             "settings, or one model "
                             "per setting");
@@ -286,6 +295,16 @@ DataList load_datasets(const std::vector<std::string>& paths,
             "radiofield simulate "
             "--split 0.8,0.1,0.1)",
             paths.size() == 1 ? "'" + paths.front() + "'" : "every dataset given");
+    }
+    return out;
+}
+
+std::vector<ContextField> DataNeeds::fields() const {
+    auto out = must_agree;
+    const bool spectra = std::find(views.begin(), views.end(), DataView::Spectra) != views.end();
+    if (spectra && !mixed_conventions &&
+        std::find(out.begin(), out.end(), ContextField::Convention) == out.end()) {
+        out.push_back(ContextField::Convention);
     }
     return out;
 }

@@ -103,8 +103,9 @@ nlohmann::json resume_identity(nlohmann::json config) {
 }
 
 // The model's needs plus the views its phases read.
-DataNeeds needs_of(const Model& model) {
+DataNeeds needs_of(const Model& model, const TrainConfig& tc) {
     DataNeeds needs = model.needs();
+    needs.mixed_conventions = tc.mixed_conventions;
     for (const auto& phase : model.phases()) {
         if (std::find(needs.views.begin(), needs.views.end(), phase.view) == needs.views.end()) {
             needs.views.push_back(phase.view);
@@ -267,7 +268,7 @@ TrainResult train_run(const RunConfig& requested,
     torch::manual_seed(tc.seed);
     auto model = make_model(config.model, config.model_config);
     const DataList data =
-        load_datasets(config.data, needs_of(*model));  // every data check before any work
+        load_datasets(config.data, needs_of(*model, tc));  // every data check before any work
     config.contexts = contexts(data);
     const std::vector<Phase> phases = resolve_phases(model->phases(), tc.steps, config.model);
     std::int64_t total = 0;
@@ -488,10 +489,13 @@ TrainResult train_run(const RunConfig& requested,
     return result;
 }
 
-void LoadedRun::check_data(const DataList& data) const {
+void LoadedRun::check_data(const DataList& data, bool mixed_conventions) const {
     if (config.contexts.empty())
         return;
-    const auto fields = model->needs().must_agree;
+    DataNeeds needs = model->needs();
+    needs.views = {model->output() == OutputKind::PathSet ? DataView::Paths : DataView::Spectra};
+    needs.mixed_conventions = mixed_conventions || config.train.mixed_conventions;
+    const auto fields = needs.fields();
     for (const auto& d : data) {
         check_agreement(
             config.contexts.front(), d->context, fields,
@@ -502,11 +506,12 @@ void LoadedRun::check_data(const DataList& data) const {
     }
 }
 
-DataList LoadedRun::load_data(const std::vector<std::string>& paths) const {
+DataList LoadedRun::load_data(const std::vector<std::string>& paths, bool mixed_conventions) const {
     DataNeeds needs = model->needs();  // evaluation reads the view of the model's output
     needs.views = {model->output() == OutputKind::PathSet ? DataView::Paths : DataView::Spectra};
+    needs.mixed_conventions = mixed_conventions || config.train.mixed_conventions;
     DataList data = load_datasets(paths, needs, /*need_train=*/false);
-    check_data(data);
+    check_data(data, mixed_conventions);
     return data;
 }
 

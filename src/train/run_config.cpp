@@ -10,9 +10,14 @@
 namespace radiofield::train {
 namespace {
 
-const std::initializer_list<std::string_view> kTrainKeys = {
-    "steps", "lr",         "weight_decay",     "schedule",  "gamma", "every",           "grad_clip",
-    "seed",  "eval_every", "checkpoint_every", "log_every", "batch", "mixed_precision", "device"};
+const std::initializer_list<std::string_view> kTrainKeys = {"steps",           "lr",
+                                                            "weight_decay",    "schedule",
+                                                            "gamma",           "every",
+                                                            "grad_clip",       "seed",
+                                                            "eval_every",      "checkpoint_every",
+                                                            "log_every",       "batch",
+                                                            "mixed_precision", "mixed_conventions",
+                                                            "device"};
 
 constexpr int kRunConfigVersion = 2;  // 2: training contexts, phases and parameter groups
 
@@ -39,6 +44,7 @@ TrainConfig TrainConfig::from_json(const nlohmann::json& j) {
     c.log_every = get_or(j, "log_every", c.log_every, where);
     c.batch = get_or(j, "batch", c.batch, where);
     c.mixed_precision = get_or(j, "mixed_precision", c.mixed_precision, where);
+    c.mixed_conventions = get_or(j, "mixed_conventions", c.mixed_conventions, where);
     c.device = get_or(j, "device", c.device, where);
     if (c.steps < 0)
         fail("train config: steps must be ≥ 0, got {}", c.steps);
@@ -84,6 +90,7 @@ nlohmann::json TrainConfig::to_json() const {
             {"log_every", log_every},
             {"batch", batch},
             {"mixed_precision", mixed_precision},
+            {"mixed_conventions", mixed_conventions},
             {"device", device}};
 }
 

@@ -19,6 +19,7 @@ struct SyntheticOptions {
     std::uint64_t seed = 1;
     data::DatasetKind kind = data::DatasetKind::Spectrum;
     Vec3 station{2.0, -1.0, 1.0};
+    std::string convention = "bartlett_power";
 };
 
 inline data::Dataset synthetic_dataset(const SyntheticOptions& o = {}) {
@@ -26,6 +27,7 @@ inline data::Dataset synthetic_dataset(const SyntheticOptions& o = {}) {
     d.kind = o.kind;
     d.frequency_hz = o.frequency_hz;
     d.station_position = o.station;
+    d.spectrum_convention = o.convention;
     d.grid = {o.n_el, o.n_az, 5.0, 0.0, 360.0 / o.n_az};
     std::mt19937_64 rng(o.seed);
     std::uniform_real_distribution<double> u(0.0, 4.0);

@@ -87,6 +87,36 @@ TEST_F(TrainLoop, DatasetsThatDisagreeOnARequiredFieldFailNamingBothFilesAndTheF
     EXPECT_NE(msg.find("kind=spectrum"), std::string::npos) << msg;
 }
 
+// Spectra of different conventions (docs/conventions.md) are different pictures of a room:
+// training on both, or evaluating a run on another convention, is refused unless asked for.
+TEST_F(TrainLoop, SpectrumConventionsAreNotMixedUnlessAskedFor) {
+    const auto a = test::write_synthetic(dir / "power.h5", {.count = 30});
+    const auto n =
+        test::write_synthetic(dir / "rfid.h5", {.count = 30, .seed = 3, .convention = "nerf2"});
+    auto msg = error_of([&] { load_datasets({a.string(), n.string()}, {}); });
+    EXPECT_NE(msg.find("spectrum convention"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("power.h5"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("rfid.h5"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("nerf2"), std::string::npos) << msg;
+    DataNeeds mixed;
+    mixed.mixed_conventions = true;
+    EXPECT_EQ(load_datasets({a.string(), n.string()}, mixed).size(), 2u);
+
+    RunConfig rc;
+    rc.model = "knn", rc.data = {a.string()}, rc.train.device = "cpu";
+    train_run(rc, dir / "run", {.final_eval = false});
+    const auto run = load_run(dir / "run", torch::kCPU);
+    msg = error_of([&] { run.load_data({n.string()}); });
+    EXPECT_NE(msg.find("spectrum convention"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("was trained on"), std::string::npos) << msg;
+    EXPECT_EQ(run.load_data({n.string()}, /*mixed_conventions=*/true).size(), 1u);
+    rc.data = {a.string(), n.string()};
+    msg = error_of([&] { train_run(rc, dir / "mixed"); });
+    EXPECT_NE(msg.find("spectrum convention"), std::string::npos) << msg;
+    rc.train.mixed_conventions = true;
+    EXPECT_NO_THROW(train_run(rc, dir / "mixed", {.final_eval = false}));
+}
+
 TEST_F(TrainLoop, EmptyTrainSplitFailsBeforeTraining) {
     auto d = test::synthetic_dataset({.count = 10});
     d.split = {{}, {}, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}};

@@ -25,19 +25,23 @@ namespace radiofield::train {
 
 class SupportSet;
 
-// Facts of a dataset that models may require to agree across datasets.
-enum class ContextField { Frequency, Grid, Station, Moving };
-std::string_view to_string(ContextField field);  // "frequency", "grid", "station", "moving end"
+// Facts of a dataset that models may require to agree across datasets. Datasets read for
+// their spectra must always agree on the spectrum convention (docs/conventions.md), unless
+// a run asks for mixed conventions on purpose.
+enum class ContextField { Frequency, Grid, Station, Moving, Convention };
+// "frequency", "spectrum grid", "station", "moving end", "spectrum convention"
+std::string_view to_string(ContextField field);
 
 // Where and how a dataset was made.
 struct SceneContext {
     std::string source;  // the file it came from (for messages)
     double frequency_hz = 0;
-    data::SpectrumGrid grid;    // the spectra's grid (meaningful with spectra)
-    Vec3 station_position;      // the fixed end
-    Quat station_orientation;   // its spectrum frame (x, y, z, w)
-    std::string moving = "tx";  // which end the positions describe
-    Vec3 lo, hi;                // bounds of the positions and the station, m
+    data::SpectrumGrid grid;                    // the spectra's grid (meaningful with spectra)
+    Vec3 station_position;                      // the fixed end
+    Quat station_orientation;                   // its spectrum frame (x, y, z, w)
+    std::string moving = "tx";                  // which end the positions describe
+    std::string convention = "bartlett_power";  // how its spectra were formed
+    Vec3 lo, hi;                                // bounds of the positions and the station, m
 
     std::string describe(ContextField field) const;  // e.g. "915 MHz", "90x360 (…)"
     bool agrees(const SceneContext& other, ContextField field) const;
@@ -59,6 +63,11 @@ std::string_view to_string(DataView view);  // "spectra", "paths", "images"
 struct DataNeeds {
     std::vector<DataView> views{DataView::Spectra};            // every dataset must hold these
     std::vector<ContextField> must_agree{ContextField::Grid};  // across all datasets it sees
+    // Datasets of different spectrum conventions together (a study of the effect); else
+    // reading spectra adds ContextField::Convention to must_agree.
+    bool mixed_conventions = false;
+
+    std::vector<ContextField> fields() const;  // must_agree with the convention rule applied
 };
 
 // One dataset loaded for learning.

@@ -41,7 +41,10 @@ struct TrainConfig {
     std::int64_t log_every = 1;    // a log.jsonl line every N steps
     std::int64_t batch = 0;        // > 0: passed to the model config as "batch"
     bool mixed_precision = false;  // bf16 autocast on CUDA; ignored on the CPU
-    std::string device = "auto";   // auto | cpu | cuda
+    // Train on datasets of different spectrum conventions (a study of the effect); else an
+    // Error naming both files.
+    bool mixed_conventions = false;
+    std::string device = "auto";  // auto | cpu | cuda
 
     static TrainConfig from_json(const nlohmann::json& j);  // unknown keys → Error
     nlohmann::json to_json() const;
@@ -111,10 +114,11 @@ struct LoadedRun {
     std::int64_t step = 0;
 
     // The model's data needs; Error if a dataset of `data` disagrees with the training data
-    // on a field the model requires to match (both files and the field named).
-    void check_data(const DataList& data) const;
+    // on a field the model requires to match, or on the spectrum convention unless
+    // `mixed_conventions` (both files and the field named).
+    void check_data(const DataList& data, bool mixed_conventions = false) const;
     // Reads datasets for this run's model (its views) and checks them (check_data).
-    DataList load_data(const std::vector<std::string>& paths) const;
+    DataList load_data(const std::vector<std::string>& paths, bool mixed_conventions = false) const;
 };
 LoadedRun load_run(const std::filesystem::path& run_dir, torch::Device device);
 
