@@ -21,6 +21,7 @@
 
 #include "radiofield/rt/tracer.hpp"
 #include "radiofield/scene/scene_io.hpp"
+#include "sionna_reference.hpp"
 
 namespace radiofield::rt {
 namespace {
@@ -35,44 +36,13 @@ constexpr double kTauTol = 0.1e-9;   // s
 constexpr double kGainTolDb = 0.1;   // dB on 20·log10|a|
 constexpr double kPhaseTol = 1e-2;   // rad on arg a
 
-fs::path sionna_dir() {
-    return fs::path(RADIOFIELD_SOURCE_DIR) / "tests/rt/data/sionna";
-}
+using test::iso_v;
+using test::sionna_dir;
+using test::sionna_options;
+using test::vec3;
 
 json read_reference(const std::string& scene) {
-    const fs::path p = sionna_dir() / (scene + ".json");
-    std::ifstream in(p);
-    if (!in)
-        throw std::runtime_error("cannot open " + p.string());
-    return json::parse(in);
-}
-
-Vec3 vec3(const json& j) {
-    return {j[0].get<double>(), j[1].get<double>(), j[2].get<double>()};
-}
-
-// Iso V-pol single-element device, orientation 0 — the references' antenna.
-scene::Device iso_v(const Vec3& p) {
-    scene::Device d;
-    d.name = "dev";
-    d.position = p;
-    d.array.antenna = scene::Antenna(scene::PatternKind::Isotropic, scene::Polarization::V);
-    return d;
-}
-
-// Tracer settings of the references: max_depth 3, LoS + specular only, and reflection with
-// the ITU-R P.2040 slab formula (eq. 43) using each material's thickness, as Sionna does
-// even with refraction disabled (docs/sionna-comparison.md §1).
-TraceOptions sionna_options(int max_depth) {
-    TraceOptions o;
-    o.max_depth = max_depth;
-    o.samples_per_source = 200'000;
-    o.los = true;
-    o.specular = true;
-    o.diffuse = false;
-    o.transmission = false;
-    o.slab_reflection = true;
-    return o;
+    return test::read_sionna(scene);
 }
 
 struct SceneStats {
