@@ -4,6 +4,7 @@
 
 #include <mutex>
 
+#include "radiofield/models/graf.hpp"
 #include "radiofield/models/knn.hpp"
 #include "radiofield/models/nerf2.hpp"
 #include "radiofield/train/model.hpp"
@@ -40,6 +41,7 @@ void register_builtin_models() {
     std::call_once(once, [] {
         register_knn_models();
         register_nerf2();  // src/models/nerf2/
+        register_graf();   // src/models/graf/
     });
 }
 

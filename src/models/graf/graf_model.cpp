@@ -1,0 +1,265 @@
+// GRaF as a train::Model: neighbours from the query's support set, Z from the latent radiance
+// field, complex neural ray tracing from the station over the query's spectrum grid.
+#include <ATen/Context.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+#include "radiofield/core/error.hpp"
+#include "radiofield/core/log.hpp"
+#include "radiofield/models/graf.hpp"
+#include "radiofield/models/nerf2.hpp"
+
+namespace radiofield::models {
+namespace {
+
+constexpr double kSpeedOfLight = 299'792'458.0;
+
+torch::Tensor position_tensor(const Vec3& v) {
+    return torch::tensor({v.x, v.y, v.z}, torch::kFloat64);
+}
+
+}  // namespace
+
+GrafModel::GrafModel(GrafConfig config) : m_config(std::move(config)), m_net(m_config) {
+    m_config.validate();
+}
+
+void GrafModel::prepare(const std::vector<train::SceneContext>& contexts,
+                        const train::DataList* data) {
+    if (contexts.empty())
+        fail("graf: no training dataset to take the length scale from");
+    // ℓ: half the typical extent of the training scenes (positions and station); far: the
+    // largest extent, so every ray reaches across the biggest room it was trained on.
+    double extent_sum = 0, extent_max = 0;
+    m_train_frequencies.clear();
+    for (const auto& c : contexts) {
+        const double e = norm(c.hi - c.lo);
+        extent_sum += e;
+        extent_max = std::max(extent_max, e);
+        m_train_frequencies.push_back(c.frequency_hz);
+    }
+    const double extent = extent_sum / static_cast<double>(contexts.size());
+    if (data) {  // training: a loaded run takes both from its checkpoint
+        m_net_scale.fill_(extent > 0 ? 0.5 * extent : 1.0);
+        m_far.fill_(m_config.far >= 0 ? m_config.far : std::max(extent_max, m_config.near + 1.0));
+    }
+    m_dirs.clear();
+}
+
+void GrafModel::set_device(torch::Device device) {
+    device = torch::empty({0}, torch::TensorOptions().device(device)).device();
+    m_device = device;
+    m_net->to(device);
+    m_dirs.clear();
+    if (device.is_cuda())
+        at::globalContext().setAllowTF32CuBLAS(m_config.tf32);
+}
+
+void GrafModel::save(torch::serialize::OutputArchive& archive) const {
+    m_net->save(archive);
+    archive.write("graf_length_scale", m_net_scale);
+    archive.write("graf_far", m_far);
+}
+
+void GrafModel::load(torch::serialize::InputArchive& archive) {
+    m_net->load(archive);
+    archive.read("graf_length_scale", m_net_scale);
+    archive.read("graf_far", m_far);
+    m_net->to(m_device);
+}
+
+const torch::Tensor& GrafModel::directions(const train::SceneContext& context) {
+    const Quat& q = context.station_orientation;
+    const std::string key = context.describe(train::ContextField::Grid) +
+                            fmt::format(" {} {} {} {}", q.x, q.y, q.z, q.w);
+    auto& entry = m_dirs[key];
+    if (!entry.defined())
+        entry = grid_directions(context.grid, q).to(m_device);
+    return entry;
+}
+
+torch::Tensor GrafModel::sample_t() const {
+    const double near = m_config.near, far = this->far();
+    const auto s = m_config.samples;
+    return (near + (torch::arange(s, torch::kFloat32) + 0.5) * ((far - near) / s)).to(m_device);
+}
+
+void GrafModel::check_query(const train::Query& query) const {
+    if (!query.support || query.support->size() == 0)
+        fail(
+            "graf: '{}' has no measured positions to condition on (its training split is empty); "
+            "GRaF synthesises a spectrum from the {} nearest measured ones: give a dataset with a "
+            "training split",
+            query.scene->source(), m_config.neighbours);
+    const auto have = static_cast<std::int64_t>(query.support->size());
+    if (have > m_config.neighbours)
+        return;  // enough even when a query's own sample is among them
+    // A query's own sample is never its neighbour: count what is left for the worst query.
+    std::int64_t usable = have;
+    if (query.exclude.defined()) {
+        const auto& members = query.support->indices();
+        const auto ex = query.exclude.to(torch::kCPU, torch::kLong).contiguous();
+        for (std::int64_t i = 0; i < ex.numel(); ++i)
+            if (std::find(members.begin(), members.end(), ex.data_ptr<std::int64_t>()[i]) !=
+                members.end())
+                usable = have - 1;
+    }
+    if (usable < m_config.neighbours)
+        fail(
+            "graf: '{}' has {} measured position(s) to condition on but the model uses {} "
+            "neighbours; measure more positions or train with --set neighbours={}",
+            query.scene->source(), usable, m_config.neighbours, std::max<std::int64_t>(1, usable));
+}
+
+GrafModel::Conditioning GrafModel::condition(const train::Query& query) {
+    check_query(query);
+    const int l = m_config.neighbours;
+    const auto found = query.support->nearest(query.positions, l, query.exclude);  // CPU
+    const auto& pool = query.scene->spectra_on(m_device);                          // [N, H, W]
+    const auto b = found.index.size(0);
+    const auto nb = pool.index_select(0, found.index.flatten().to(m_device))
+                        .view({b, l, pool.size(1), pool.size(2)});
+    const auto target = query.positions.to(torch::kCPU, torch::kFloat64);  // [B, 3]
+    const double scale = length_scale();
+    const auto offsets = ((found.position - target.unsqueeze(1)) / scale).to(torch::kFloat32);
+    const auto target_m = target - position_tensor(query.scene->context.station_position);
+    Conditioning c;
+    c.target_m = target_m.to(torch::kFloat32).to(m_device);
+    c.z = m_net->latent(nb, offsets.to(m_device),
+                        (target_m / scale).to(torch::kFloat32).to(m_device));
+    return c;
+}
+
+torch::Tensor GrafModel::spectrum_from_voxels(const torch::Tensor& raw,  // [B, R, S, 4]
+                                              double frequency_hz) const {
+    const auto t = sample_t();
+    // g: the free-space term normalised to unit mean power over the ray's samples.
+    const double lambda = kSpeedOfLight / frequency_hz;
+    const auto fs = (lambda / (4 * std::numbers::pi)) / t;  // [S]
+    const auto g = static_cast<double>(m_config.samples) / fs.square().sum();
+    const auto raw32 = raw.to(torch::kFloat32);  // autocast-safe
+    if (m_config.ray_tracing == "complex") {
+        const auto s = torch::complex(raw32.select(-1, 0), raw32.select(-1, 1));
+        const auto log_mag = -torch::nn::functional::softplus(raw32.select(-1, 2));
+        const auto y = graf_aggregate_log(s, log_mag, raw32.select(-1, 3), t, frequency_hz);
+        return (y.abs().square() * g);  // [B, R]
+    }
+    // NeRF2-style: real radiance r ≥ 0 and density σ ≥ 0 per voxel, no phase.
+    const double delta = (far() - m_config.near) / m_config.samples;
+    const auto r = torch::nn::functional::softplus(raw32.select(-1, 0));
+    const auto sigma = torch::nn::functional::softplus(raw32.select(-1, 2)) * delta;
+    const auto before = torch::exp(-(torch::cumsum(sigma, -1) - sigma));
+    const auto y = (before * r * fs).sum(-1);
+    return y.square() * g;
+}
+
+torch::Tensor GrafModel::render(const train::Query& query, const torch::Tensor& pixels) {
+    const auto cond = condition(query);
+    const auto& dirs = directions(query.scene->context);  // [P, 3]
+    const auto b = pixels.size(0), r = pixels.size(1);
+    const auto d = dirs.index_select(0, pixels.flatten().to(m_device)).view({b, r, 3});
+    const auto raw = m_net->voxels(d, sample_t(), cond.target_m, cond.z, length_scale());
+    return spectrum_from_voxels(raw, query.scene->context.frequency_hz);
+}
+
+torch::Tensor GrafModel::render_full(const train::Query& query) {
+    torch::NoGradGuard no_grad;
+    const auto cond = condition(query);
+    const auto& ctx = query.scene->context;
+    const auto& dirs = directions(ctx);  // [P, 3]
+    const auto b = query.size(), p = dirs.size(0), s = static_cast<std::int64_t>(m_config.samples);
+    const auto t = sample_t();
+    const double scale = length_scale();
+    auto out = torch::empty({b, p}, torch::TensorOptions().device(m_device));
+    // Chunks of (target, ray) pairs of at most chunk_samples ray samples.
+    const std::int64_t rays_per_chunk = std::max<std::int64_t>(1, m_config.chunk_samples / s);
+    if (p <= rays_per_chunk) {
+        const std::int64_t group = std::max<std::int64_t>(1, rays_per_chunk / p);
+        for (std::int64_t i = 0; i < b; i += group) {
+            const auto n = std::min(group, b - i);
+            const auto raw =
+                m_net->voxels(dirs.unsqueeze(0).expand({n, p, 3}), t, cond.target_m.narrow(0, i, n),
+                              cond.z.narrow(0, i, n), scale);
+            out.narrow(0, i, n).copy_(spectrum_from_voxels(raw, ctx.frequency_hz));
+        }
+    } else {
+        for (std::int64_t i = 0; i < b; ++i) {
+            for (std::int64_t j = 0; j < p; j += rays_per_chunk) {
+                const auto n = std::min(rays_per_chunk, p - j);
+                const auto raw =
+                    m_net->voxels(dirs.narrow(0, j, n).unsqueeze(0), t,
+                                  cond.target_m.narrow(0, i, 1), cond.z.narrow(0, i, 1), scale);
+                out.narrow(0, i, 1).narrow(1, j, n).copy_(
+                    spectrum_from_voxels(raw, ctx.frequency_hz));
+            }
+        }
+    }
+    return out.view({b, ctx.grid.n_el, ctx.grid.n_az});
+}
+
+torch::Tensor GrafModel::training_loss(const train::DataList& data,
+                                       const train::Phase&,
+                                       torch::Generator& gen) {
+    const auto per_dataset = train::draw_training_batch(data, m_config.batch, gen);
+    m_net->train();
+    std::vector<torch::Tensor> preds, targets;
+    for (std::size_t k = 0; k < data.size(); ++k) {
+        if (per_dataset[k].empty())
+            continue;
+        const auto& scene = *data[k];
+        const auto query = train::Query::samples(scene, per_dataset[k]);  // never its own neighbour
+        const auto b = query.size();
+        const auto& pool = scene.spectra_on(m_device);
+        const auto p = pool.size(1) * pool.size(2);
+        const auto pixels = torch::randint(p, {b, m_config.rays}, gen, torch::kLong).to(m_device);
+        preds.push_back(render(query, pixels));
+        targets.push_back(
+            pool.view({-1, p}).index_select(0, query.exclude.to(m_device)).gather(1, pixels));
+    }
+    return torch::mse_loss(torch::cat(preds).flatten(), torch::cat(targets).flatten());
+}
+
+train::Prediction GrafModel::predict(const train::Query& query) {
+    m_net->eval();
+    const auto& ctx = query.scene->context;
+    // What a user should know about this query, once per dataset.
+    if (m_warned.insert(ctx.source).second) {
+        const bool known =
+            std::any_of(m_train_frequencies.begin(), m_train_frequencies.end(),
+                        [&](double f) { return std::abs(f - ctx.frequency_hz) <= 1e-6 * f; });
+        if (!known && !m_train_frequencies.empty())
+            log::warn(
+                "graf: '{}' is at {}, a frequency the model was not trained at ({}); "
+                "expect lower quality (frequency adaptation)",
+                ctx.source, ctx.describe(train::ContextField::Frequency),
+                fmt::join(m_train_frequencies, ", "));
+    }
+    if (query.support && query.support->size() > static_cast<std::size_t>(m_config.neighbours)) {
+        const auto nearest = query.support->nearest(query.positions, 1, query.exclude).distance;
+        const double spacing = query.support->mean_spacing(m_config.neighbours);
+        const auto far_mask = nearest.select(1, 0) > 3.0 * spacing;
+        const auto n_far = far_mask.sum().item<std::int64_t>();
+        if (n_far > 0)
+            log::warn(
+                "graf: {} of {} position(s) lie far from the measured positions of '{}' (up to "
+                "{:.2f} m from the nearest; their typical spacing is {:.2f} m): outside the "
+                "measured area the synthesis extrapolates, expect lower quality",
+                n_far, query.size(), ctx.source, nearest.max().item<double>(), spacing);
+    }
+    return train::Prediction::of_spectra(render_full(query).clamp(0.0, 1.0).to(torch::kFloat32));
+}
+
+void register_graf() {
+    train::register_model(
+        "graf",
+        "GRaF: spectrum at a new position from its L nearest measured ones (ResNet-18 + "
+        "geometry-aware transformer + complex neural ray tracing); works in unseen scenes",
+        [](const nlohmann::json& c) {
+            return std::make_unique<GrafModel>(GrafConfig::from_json(c));
+        });
+}
+
+}  // namespace radiofield::models
