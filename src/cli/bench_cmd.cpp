@@ -1,13 +1,15 @@
-// `radiofield bench rt | nerf2`: throughput measurements (reported, never asserted).
+// `radiofield bench rt | nerf2 | graf`: throughput measurements (reported, never asserted).
 #include "commands.hpp"
 
 namespace radiofield::cli {
 
 void add_bench_commands(CLI::App& app, GlobalOptions& global) {
-    auto* bench = app.add_subcommand("bench", "Benchmarks: the ray tracer (rt), NeRF2 (nerf2)");
+    auto* bench =
+        app.add_subcommand("bench", "Benchmarks: the ray tracer (rt), NeRF2 (nerf2), GRaF (graf)");
     bench->require_subcommand(1);
     add_bench_rt_command(*bench, global);
     add_bench_nerf2_command(*bench, global);
+    add_bench_graf_command(*bench, global);
 }
 
 }  // namespace radiofield::cli

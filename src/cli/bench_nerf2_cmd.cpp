@@ -11,16 +11,17 @@
 #include <chrono>
 #include <vector>
 
+#include "bench_util.hpp"
 #include "commands.hpp"
 #include "radiofield/models/nerf2.hpp"
 #include "radiofield/nn/device.hpp"
 
-#ifdef RADIOFIELD_WITH_CUDA
-#include <c10/cuda/CUDACachingAllocator.h>
-#endif
-
 namespace radiofield::cli {
 namespace {
+
+using bench::median_ms;
+using bench::peak_memory;
+using bench::reset_peak;
 
 struct BenchNerf2Args {
     int steps = -1, repeats = -1, warmup = -1;  // −1: by device (CUDA 20/20/3, CPU 3/2/1)
@@ -29,66 +30,6 @@ struct BenchNerf2Args {
     std::string precision = models::NeRF2Config{}.tf32 ? "tf32" : "fp32";  // the model's default
     bool reference = false;
 };
-
-void sync(torch::Device device) {
-    if (device.is_cuda())
-        torch::cuda::synchronize();
-}
-
-// Median milliseconds of `fn` over `n` timed runs after `warmup` untimed ones.
-template <typename Fn>
-double median_ms(torch::Device device, int warmup, int n, Fn&& fn) {
-    for (int i = 0; i < warmup; ++i)
-        fn();
-    std::vector<double> ms;
-    for (int i = 0; i < n; ++i) {
-        sync(device);
-        const auto t0 = std::chrono::steady_clock::now();
-        fn();
-        sync(device);
-        ms.push_back(
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
-                .count());
-    }
-    std::sort(ms.begin(), ms.end());
-    return ms[ms.size() / 2];
-}
-
-void reset_peak(torch::Device device) {
-#ifdef RADIOFIELD_WITH_CUDA
-    if (device.is_cuda())
-        c10::cuda::CUDACachingAllocator::resetPeakStats(device.index() < 0 ? 0 : device.index());
-#endif
-}
-
-std::string peak_memory(torch::Device device) {
-#ifdef RADIOFIELD_WITH_CUDA
-    if (device.is_cuda()) {
-        const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(
-            device.index() < 0 ? 0 : device.index());
-        return fmt::format("{:.0f} MiB", stats.allocated_bytes[0].peak / 1048576.0);
-    }
-#endif
-    return "n/a (CPU)";
-}
-
-// Random spectra on the grid; the moving end anywhere in a 5 m room (NeRF2's RFID far = 5 m).
-train::DataList synthetic_data(const data::SpectrumGrid& grid, int n) {
-    data::Dataset d;
-    d.grid = grid;
-    d.frequency_hz = 920e6;
-    d.station_position = {0, 0, 1};
-    d.power_unit = "normalized";
-    const auto spectra = torch::rand({n, grid.n_el, grid.n_az}).contiguous();
-    d.spectra.assign(spectra.data_ptr<float>(), spectra.data_ptr<float>() + spectra.numel());
-    const auto pos = (torch::rand({n, 3}, torch::kFloat64) * 4.0 - 2.0).contiguous();
-    const auto pa = pos.accessor<double, 2>();
-    for (int i = 0; i < n; ++i) {
-        d.positions.push_back({pa[i][0], pa[i][1], pa[i][2]});
-        d.split.train.push_back(i);
-    }
-    return {train::SceneData::from(std::move(d), "synthetic", {train::DataView::Spectra})};
-}
 
 void run_bench_nerf2(BenchNerf2Args a, const std::string& device_name) {
     const torch::Device device = nn::resolve_device(nn::parse_device(device_name));
@@ -107,7 +48,7 @@ void run_bench_nerf2(BenchNerf2Args a, const std::string& device_name) {
     cfg.far = 5.0;
     cfg.batch = a.rays;
     cfg.tf32 = a.precision == "tf32";
-    const auto data = synthetic_data(grid, 64);
+    const auto data = bench::synthetic_data(grid, 64);
     const auto& scene = *data.front();
     models::NeRF2Model model(cfg);
     model.set_device(device);

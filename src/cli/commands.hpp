@@ -24,6 +24,7 @@ void add_train_commands(CLI::App& app, GlobalOptions& global);  // train, eval, 
 void add_bench_commands(CLI::App& app, GlobalOptions& global);
 void add_bench_rt_command(CLI::App& bench, GlobalOptions& global);
 void add_bench_nerf2_command(CLI::App& bench, GlobalOptions& global);
+void add_bench_graf_command(CLI::App& bench, GlobalOptions& global);
 void print_version();
 
 }  // namespace radiofield::cli

@@ -2,18 +2,21 @@
 // train/evaluate.hpp. All checks (data, config, checkpoint) happen before any work.
 #include <fmt/format.h>
 
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <numbers>
+#include <optional>
 
 #include "commands.hpp"
 #include "parse.hpp"
 #include "radiofield/core/atomic_file.hpp"
 #include "radiofield/core/error.hpp"
 #include "radiofield/core/log.hpp"
+#include "radiofield/core/progress.hpp"
 #include "radiofield/data/image.hpp"
 #include "radiofield/nn/device.hpp"
 #include "radiofield/train/evaluate.hpp"
@@ -39,7 +42,8 @@ struct EvalArgs {
 };
 
 struct PredictArgs {
-    std::string run, data, at, out;
+    std::string run, data, at, grid, out;
+    int batch = 16;
 };
 
 std::string format_metric(const nlohmann::json& v) {
@@ -131,39 +135,142 @@ void run_eval(const EvalArgs& a, const GlobalOptions& global) {
     }
 }
 
-void write_spectrum(const train::Prediction& pred,
-                    const train::SceneData& scene,
-                    const Vec3& at,
-                    const std::string& model,
-                    const PredictArgs& a) {
-    const auto spectrum = pred.spectra.to(torch::kCPU, torch::kFloat32)[0].contiguous();  // [H, W]
+std::vector<std::string> split_list(const std::string& text, char sep) {
+    std::vector<std::string> out(1);
+    for (char ch : text)
+        if (ch == sep)
+            out.emplace_back();
+        else
+            out.back().push_back(ch);
+    return out;
+}
+
+// Positions of --grid "X,Y,Z", each either a value or "first:last:count" (metres), x fastest.
+std::vector<Vec3> parse_position_grid(const std::string& text, std::array<int, 3>& counts) {
+    const auto fields = split_list(text, ',');
+    if (fields.size() != 3)
+        fail(
+            "--grid needs three fields X,Y,Z, each a value or first:last:count (e.g. "
+            "0.5:4.5:9,0.5:3.5:7,1.2), got '{}'",
+            text);
+    std::array<std::vector<double>, 3> axes;
+    for (int k = 0; k < 3; ++k) {
+        const auto parts = split_list(fields[k], ':');
+        const std::string what = fmt::format("--grid field {} ('{}')", "XYZ"[k], fields[k]);
+        if (parts.size() == 1) {
+            axes[k] = {parse_number(parts[0], what)};
+        } else if (parts.size() == 3) {
+            const double a = parse_number(parts[0], what), b = parse_number(parts[1], what);
+            const double n = parse_number(parts[2], what);
+            if (!(n >= 1 && n <= 10000 && n == std::floor(n)))
+                fail("{}: the count must be a whole number from 1 to 10000", what);
+            for (int i = 0; i < static_cast<int>(n); ++i)
+                axes[k].push_back(n == 1 ? a : a + (b - a) * i / (n - 1));
+        } else {
+            fail("{}: give a value or first:last:count", what);
+        }
+        counts[k] = static_cast<int>(axes[k].size());
+    }
+    const long long total = 1LL * counts[0] * counts[1] * counts[2];
+    if (total > 100000)
+        fail("--grid asks for {} positions; at most 100000 (a 90x360 spectrum is 127 KiB each)",
+             total);
+    std::vector<Vec3> out;
+    for (double z : axes[2])
+        for (double y : axes[1])
+            for (double x : axes[0])
+                out.push_back({x, y, z});
+    return out;
+}
+
+// Many spectra as one picture: a thumbnail per position, x to the right, y up, one block of
+// rows per height.
+data::RgbImage contact_sheet(const torch::Tensor& spectra,  // [N, H, W]
+                             const data::SpectrumGrid& g,
+                             const std::vector<Vec3>& at,
+                             const std::array<int, 3>& counts) {
+    data::SpectrumImageOptions o;
+    o.range = std::make_pair(0.0, 1.0);
+    o.show_axes = o.show_scale_bar = false;
+    o.upscale = 1;
+    std::vector<data::RgbImage> rows;
+    for (int z = 0; z < counts[2]; ++z) {
+        for (int y = counts[1] - 1; y >= 0; --y) {  // north up
+            std::vector<data::RgbImage> cells;
+            std::vector<std::string> labels;
+            for (int x = 0; x < counts[0]; ++x) {
+                const auto i = (static_cast<std::int64_t>(z) * counts[1] + y) * counts[0] + x;
+                const auto s = spectra[i].contiguous();
+                cells.push_back(data::render_spectrum(
+                    {s.data_ptr<float>(), static_cast<std::size_t>(s.numel())}, g, o));
+                labels.push_back(fmt::format("{:.2f},{:.2f},{:.2f}", at[i].x, at[i].y, at[i].z));
+            }
+            rows.push_back(data::side_by_side(cells, labels));
+        }
+    }
+    data::RgbImage sheet;
+    for (const auto& r : rows)
+        sheet.width = std::max(sheet.width, r.width), sheet.height += r.height;
+    sheet.rgb.assign(static_cast<std::size_t>(sheet.width) * sheet.height * 3, 255);
+    int top = 0;
+    for (const auto& r : rows) {
+        for (int y = 0; y < r.height; ++y)
+            std::copy_n(
+                r.rgb.begin() + static_cast<std::ptrdiff_t>(y) * r.width * 3, r.width * 3,
+                sheet.rgb.begin() + (static_cast<std::ptrdiff_t>(top + y) * sheet.width) * 3);
+        top += r.height;
+    }
+    return sheet;
+}
+
+void write_spectra(const torch::Tensor& spectra,  // [N, H, W] on the CPU
+                   const train::SceneData& scene,
+                   const std::vector<Vec3>& at,
+                   const std::array<int, 3>& counts,
+                   const std::string& model,
+                   const PredictArgs& a) {
     const auto& g = scene.context.grid;
-    const auto peak = spectrum.argmax().item<std::int64_t>();
-    fmt::print(
-        "peak at elevation {:.1f} deg, azimuth {:.1f} deg (of a spectrum normalised to [0, 1])\n",
-        g.el0_deg + static_cast<double>(peak / g.n_az) * g.step_deg,
-        g.az0_deg + static_cast<double>(peak % g.n_az) * g.step_deg);
+    if (at.size() == 1) {
+        const auto peak = spectra[0].argmax().item<std::int64_t>();
+        fmt::print(
+            "peak at elevation {:.1f} deg, azimuth {:.1f} deg (of a spectrum normalised to [0, "
+            "1])\n",
+            g.el0_deg + static_cast<double>(peak / g.n_az) * g.step_deg,
+            g.az0_deg + static_cast<double>(peak % g.n_az) * g.step_deg);
+    } else {
+        fmt::print("{} spectra over a {}x{}x{} grid of positions\n", at.size(), counts[0],
+                   counts[1], counts[2]);
+    }
     if (a.out.empty())
         return;
-    const std::span<const float> values(spectrum.data_ptr<float>(),
-                                        static_cast<std::size_t>(spectrum.numel()));
     if (fs::path(a.out).extension() == ".png") {
-        data::SpectrumImageOptions o;
-        o.range = std::make_pair(0.0, 1.0);
-        o.title = fmt::format("{} at ({:.2f}, {:.2f}, {:.2f})", model, at.x, at.y, at.z);
-        data::spectrum_to_png(values, g, a.out, o);
+        if (at.size() == 1) {
+            const auto s = spectra[0].contiguous();
+            data::SpectrumImageOptions o;
+            o.range = std::make_pair(0.0, 1.0);
+            o.title =
+                fmt::format("{} at ({:.2f}, {:.2f}, {:.2f})", model, at[0].x, at[0].y, at[0].z);
+            data::spectrum_to_png({s.data_ptr<float>(), static_cast<std::size_t>(s.numel())}, g,
+                                  a.out, o);
+        } else {
+            data::write_rgb_png(contact_sheet(spectra, g, at, counts), a.out);
+        }
         return;
     }
     data::Dataset d;
     const auto& c = scene.context;
     d.frequency_hz = c.frequency_hz, d.grid = g, d.moving = c.moving;
     d.station_position = c.station_position, d.station_orientation = c.station_orientation;
+    d.spectrum_convention = c.convention;
     d.power_unit = "normalized",
     d.normalization = "model output (trained on per-sample min-max spectra)";
-    d.positions = {at};
-    d.spectra.assign(values.begin(), values.end());
-    d.split.test = {0};
-    d.attrs = {{"source", "radiofield predict"}, {"run", a.run}, {"model", model}};
+    d.positions = at;
+    const auto flat = spectra.contiguous();
+    d.spectra.assign(flat.data_ptr<float>(), flat.data_ptr<float>() + flat.numel());
+    for (std::size_t i = 0; i < at.size(); ++i)
+        d.split.test.push_back(static_cast<std::int64_t>(i));
+    d.attrs = {
+        {"source", "radiofield predict"}, {"run", a.run}, {"model", model}, {"support", a.data}};
     data::write_dataset(d, a.out, true);
 }
 
@@ -199,7 +306,11 @@ void write_paths(const train::Prediction& pred, const PredictArgs& a) {
 }
 
 void run_predict(const PredictArgs& a, const GlobalOptions& global) {
-    const Vec3 at = parse_vec3(a.at, "--at");
+    if (a.at.empty() == a.grid.empty())
+        fail("predict needs exactly one of --at x,y,z or --grid X,Y,Z (positions)");
+    std::array<int, 3> counts{1, 1, 1};
+    const std::vector<Vec3> at = a.grid.empty() ? std::vector<Vec3>{parse_vec3(a.at, "--at")}
+                                                : parse_position_grid(a.grid, counts);
     const torch::Device device = nn::resolve_device(nn::parse_device(global.device));
     auto run = train::load_run(a.run, device);
     const bool spectra = run.model->output() == train::OutputKind::Spectrum;
@@ -211,13 +322,32 @@ void run_predict(const PredictArgs& a, const GlobalOptions& global) {
             fail("--out must end in .json for a path set, got '{}'", a.out);
         check_output_path(a.out, true);
     }
+    if (!spectra && at.size() != 1)
+        fail("--grid predicts spectra; '{}' predicts path sets: ask one position with --at",
+             run.config.model);
     const train::DataList data = run.load_data({a.data});
-    const auto pos = torch::tensor({at.x, at.y, at.z}, torch::kFloat32).view({1, 3});
-    const auto pred = run.model->predict(train::Query::at(*data.front(), pos));
-    if (spectra) {
-        write_spectrum(pred, *data.front(), at, run.config.model, a);
+    std::vector<float> xyz;
+    for (const auto& p : at)
+        xyz.insert(xyz.end(),
+                   {static_cast<float>(p.x), static_cast<float>(p.y), static_cast<float>(p.z)});
+    const auto pos = torch::tensor(xyz).view({-1, 3});
+    if (!spectra) {
+        write_paths(run.model->predict(train::Query::at(*data.front(), pos)), a);
     } else {
-        write_paths(pred, a);
+        std::vector<torch::Tensor> parts;
+        std::optional<Progress> progress;
+        if (at.size() >= 64 && !global.quiet)
+            progress.emplace("predict", static_cast<std::int64_t>(at.size()), "spectra");
+        for (std::int64_t i = 0; i < pos.size(0); i += a.batch) {
+            const auto n = std::min<std::int64_t>(a.batch, pos.size(0) - i);
+            parts.push_back(run.model->predict(train::Query::at(*data.front(), pos.narrow(0, i, n)))
+                                .spectra.to(torch::kCPU, torch::kFloat32));
+            if (progress)
+                progress->advance(n);
+        }
+        if (progress)
+            progress->finish();
+        write_spectra(torch::cat(parts), *data.front(), at, counts, run.config.model, a);
     }
     if (!a.out.empty())
         log::info("wrote {}", a.out);
@@ -272,15 +402,23 @@ void add_train_commands(CLI::App& app, GlobalOptions& global) {
     ev->callback([&global] { global.action = [&global] { run_eval(e, global); }; });
 
     static PredictArgs p;
-    auto* pr = app.add_subcommand(
-        "predict", "Predict the spectrum (or paths) at a position with a trained run");
+    auto* pr = app.add_subcommand("predict",
+                                  "Predict the spectrum (or paths) at a position, or spectra over "
+                                  "a grid of positions, with a trained run");
     pr->add_option("--run", p.run, "Run folder made by radiofield train")->required();
     pr->add_option("--data", p.data,
                    "Dataset (.h5) of the scene; its train split is the support set")
         ->required();
-    pr->add_option("--at", p.at, "Position x,y,z in metres")->required();
+    pr->add_option("--at", p.at, "Position x,y,z in metres");
+    pr->add_option("--grid", p.grid,
+                   "Positions X,Y,Z, each a value or first:last:count, e.g. "
+                   "0.5:4.5:9,0.5:3.5:7,1.2 (spectra; x fastest)");
+    pr->add_option("--batch", p.batch, "Positions predicted at once")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 4096));
     pr->add_option("-o,--out", p.out,
-                   "Output: .png (picture) or .h5 (one-sample dataset); .json for paths");
+                   "Output: .png (a picture; a sheet of thumbnails for --grid) or .h5 (a dataset "
+                   "of the predicted spectra); .json for paths");
     pr->callback([&global] { global.action = [&global] { run_predict(p, global); }; });
 
     auto* models = app.add_subcommand("models", "List the models radiofield train can build");
