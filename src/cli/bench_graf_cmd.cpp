@@ -82,6 +82,12 @@ void run_bench_graf(BenchGrafArgs a, const std::string& device_name) {
         "one spectrum (neighbours + transformer + {} rays):   {:9.2f} ms median of {}   "
         "peak {}\n",
         grid.size(), one_ms, a.repeats, bench::peak_memory(device));
+    const double plain_ms =
+        bench::median_ms(device, 1, a.repeats, [&] { model.render_full(one, /*fast=*/false); });
+    fmt::print(
+        "one spectrum, plain path (as training renders rays):  {:9.2f} ms median of {}  "
+        "(fast path {:.2f}x)\n",
+        plain_ms, a.repeats, plain_ms / one_ms);
     const auto many = train::Query::at(scene, positions(a.many));
     bench::reset_peak(device);
     const double many_ms =

@@ -73,8 +73,9 @@ struct GrafConfig {
     int batch = 8;   // targets per step
     double lr = 5e-4;
     // inference
-    std::int64_t chunk_samples = 1 << 21;  // ray samples per inference chunk (bounds memory)
-    bool tf32 = true;                      // TF32 tensor-core matmuls on CUDA
+    // Ray samples per inference chunk (bounds memory); 0: 2^21 on the CPU, 2^25 on CUDA.
+    std::int64_t chunk_samples = 0;
+    bool tf32 = true;  // TF32 tensor-core matmuls on CUDA
 
     static GrafConfig for_profile(const std::string& profile);  // Error on an unknown one
     static GrafConfig from_json(const nlohmann::json& j);       // unknown keys → Error
@@ -162,8 +163,13 @@ public:
     // Predicted spectrum values of rays: pixels [B, R] int64 of the query's grid, for the
     // query's targets; differentiable, on the model's device.
     torch::Tensor render(const train::Query& query, const torch::Tensor& pixels);
-    // Whole spectra [B, H, W] (no grad, chunked).
-    torch::Tensor render_full(const train::Query& query);
+    // Whole spectra [B, H, W] (no grad, chunked). The fast path (default) folds the
+    // target-relative encoding into per-target first-layer weights: with u = x_s − R and
+    // q = P − R, sin(2^k(u − q)) = sin(2^k u)cos(2^k q) − cos(2^k u)sin(2^k q) (and the cos
+    // alike), so W·γ(u − q) = W'(q)·γ(u): the per-voxel encoding γ(u) is the same for every
+    // target (cached per grid), and all targets' first layers are one GEMM. Exact up to float
+    // rounding; fast = false renders through voxels() as training does.
+    torch::Tensor render_full(const train::Query& query, bool fast = true);
 
     GrafNet& net() { return m_net; }
     double length_scale() const { return m_net_scale.item<double>(); }
@@ -188,6 +194,11 @@ private:
     torch::Tensor m_net_scale = torch::ones({1}, torch::kFloat64);  // ℓ, saved
     torch::Tensor m_far = torch::full({1}, 5.0, torch::kFloat64);   // saved
     std::map<std::string, torch::Tensor> m_dirs;                    // by grid + orientation
+    // The fast path's [γ(u/ℓ), 1] per (grid ray, sample): [P, S, E + 1], for one grid key.
+    std::string m_encoded_key;
+    torch::Tensor m_encoded;
+    const torch::Tensor& encoded_points(const train::SceneContext& context);
+    torch::Tensor render_full_fast(const train::Query& query);
     std::vector<double> m_train_frequencies;
     std::set<std::string> m_warned;  // datasets already warned about
 };

@@ -11,6 +11,7 @@
 #include "radiofield/core/log.hpp"
 #include "radiofield/models/graf.hpp"
 #include "radiofield/models/nerf2.hpp"
+#include "radiofield/nn/encoding.hpp"
 
 namespace radiofield::models {
 namespace {
@@ -47,6 +48,7 @@ void GrafModel::prepare(const std::vector<train::SceneContext>& contexts,
         m_far.fill_(m_config.far >= 0 ? m_config.far : std::max(extent_max, m_config.near + 1.0));
     }
     m_dirs.clear();
+    m_encoded = torch::Tensor();
 }
 
 void GrafModel::set_device(torch::Device device) {
@@ -54,6 +56,7 @@ void GrafModel::set_device(torch::Device device) {
     m_device = device;
     m_net->to(device);
     m_dirs.clear();
+    m_encoded = torch::Tensor();
     if (device.is_cuda())
         at::globalContext().setAllowTF32CuBLAS(m_config.tf32);
 }
@@ -165,7 +168,84 @@ torch::Tensor GrafModel::render(const train::Query& query, const torch::Tensor& 
     return spectrum_from_voxels(raw, query.scene->context.frequency_hz);
 }
 
-torch::Tensor GrafModel::render_full(const train::Query& query) {
+const torch::Tensor& GrafModel::encoded_points(const train::SceneContext& context) {
+    const auto& dirs = directions(context);  // [P, 3]
+    const std::string key =
+        context.describe(train::ContextField::Grid) +
+        fmt::format(" {} {} {} {} {} {} {}", context.station_orientation.x,
+                    context.station_orientation.y, context.station_orientation.z,
+                    context.station_orientation.w, length_scale(), far(), m_device.str());
+    if (key == m_encoded_key && m_encoded.defined())
+        return m_encoded;
+    const auto p = dirs.size(0), s = static_cast<std::int64_t>(m_config.samples);
+    const auto u = (dirs.unsqueeze(1) * sample_t().view({1, s, 1})) / length_scale();  // [P, S, 3]
+    const auto enc = nn::positional_encoding(u.reshape({-1, 3}), m_config.freqs_point);
+    m_encoded = torch::cat({enc, torch::ones({enc.size(0), 1}, enc.options())}, 1)
+                    .view({p, s, enc.size(1) + 1});
+    m_encoded_key = key;
+    return m_encoded;
+}
+
+torch::Tensor GrafModel::render_full_fast(const train::Query& query) {
+    torch::NoGradGuard no_grad;
+    const auto cond = condition(query);
+    const auto& ctx = query.scene->context;
+    const auto& dirs = directions(ctx);        // [P, 3]
+    const auto& points = encoded_points(ctx);  // [P, S, E + 1]
+    auto& net = *m_net;
+    const auto b = query.size(), p = dirs.size(0), s = static_cast<std::int64_t>(m_config.samples);
+    const auto w = static_cast<std::int64_t>(m_config.voxel_width);
+    const auto e = points.size(2) - 1;  // 3(1 + 2K)
+    const int k_freqs = m_config.freqs_point;
+    const double scale = length_scale();
+
+    // Per-target first-layer weights on [γ(u), 1]: W_R + W'(q) and the bias row.
+    const auto weight = net.voxel_point->weight;  // [w, 2E]: γ(x − R) columns, then γ(x − P)
+    const auto w_r = weight.narrow(1, 0, e), w_p = weight.narrow(1, e, e);
+    const auto q = cond.target_m / scale;  // [B, 3]
+    const auto lin = w_p.narrow(1, 0, 3);  // [w, 3]
+    std::vector<torch::Tensor> blocks{lin.unsqueeze(0).expand({b, w, 3})};
+    for (int k = 0; k < k_freqs; ++k) {
+        const auto ws = w_p.narrow(1, 3 + 6 * k, 3).unsqueeze(0);  // [1, w, 3] (sin columns)
+        const auto wc = w_p.narrow(1, 6 + 6 * k, 3).unsqueeze(0);  // [1, w, 3] (cos columns)
+        const auto arg = (q * std::ldexp(1.0, k)).unsqueeze(1);    // [B, 1, 3]
+        const auto cq = torch::cos(arg), sq = torch::sin(arg);
+        blocks.push_back(ws * cq + wc * sq);  // multiplies sin(2^k u)
+        blocks.push_back(wc * cq - ws * sq);  // multiplies cos(2^k u)
+    }
+    const auto w_target = torch::cat(blocks, 2) + w_r.unsqueeze(0);  // [B, w, E]
+    const auto bias = net.voxel_point->bias.unsqueeze(0) - torch::matmul(q, lin.t()) +
+                      net.voxel_latent->forward(cond.z);              // [B, w]
+    const auto w_all = torch::cat({w_target, bias.unsqueeze(2)}, 2);  // [B, w, E + 1]
+    const auto dir_term = net.voxel_dir->forward(nn::positional_encoding(dirs, m_config.freqs_dir));
+
+    std::int64_t chunk = m_config.chunk_samples;
+    if (chunk <= 0)
+        chunk = m_device.is_cuda() ? (1LL << 25) : (1LL << 21);
+    const std::int64_t group = std::clamp<std::int64_t>(chunk / (p * s), 1, b);
+    const std::int64_t rays = std::clamp<std::int64_t>(chunk / (s * group), 1, p);
+    auto out = torch::empty({b, p}, torch::TensorOptions().device(m_device));
+    for (std::int64_t i = 0; i < b; i += group) {
+        const auto n = std::min(group, b - i);
+        // [E + 1, n·w]: every target of the group side by side, one GEMM for them all.
+        const auto wt = w_all.narrow(0, i, n).permute({2, 0, 1}).reshape({e + 1, n * w});
+        for (std::int64_t j = 0; j < p; j += rays) {
+            const auto r = std::min(rays, p - j);
+            auto h = torch::matmul(points.narrow(0, j, r).reshape({r * s, e + 1}), wt)
+                         .view({r, s, n, w});
+            h.add_(dir_term.narrow(0, j, r).view({r, 1, 1, w})).relu_();
+            for (const auto& m : *net.voxel_hidden)
+                h = m->as<torch::nn::LinearImpl>()->forward(h).relu_();
+            const auto raw = net.voxel_out->forward(h).permute({2, 0, 1, 3});  // [n, r, S, 4]
+            out.narrow(0, i, n).narrow(1, j, r).copy_(spectrum_from_voxels(raw, ctx.frequency_hz));
+        }
+    }
+    return out.view({b, ctx.grid.n_el, ctx.grid.n_az});
+}
+
+torch::Tensor GrafModel::render_full(const train::Query& query, bool fast) {
+    if (fast)
+        return render_full_fast(query);
     torch::NoGradGuard no_grad;
     const auto cond = condition(query);
     const auto& ctx = query.scene->context;
@@ -175,7 +255,10 @@ torch::Tensor GrafModel::render_full(const train::Query& query) {
     const double scale = length_scale();
     auto out = torch::empty({b, p}, torch::TensorOptions().device(m_device));
     // Chunks of (target, ray) pairs of at most chunk_samples ray samples.
-    const std::int64_t rays_per_chunk = std::max<std::int64_t>(1, m_config.chunk_samples / s);
+    const std::int64_t chunk = m_config.chunk_samples > 0
+                                   ? m_config.chunk_samples
+                                   : (m_device.is_cuda() ? (1LL << 25) : (1LL << 21));
+    const std::int64_t rays_per_chunk = std::max<std::int64_t>(1, chunk / s);
     if (p <= rays_per_chunk) {
         const std::int64_t group = std::max<std::int64_t>(1, rays_per_chunk / p);
         for (std::int64_t i = 0; i < b; i += group) {

@@ -115,7 +115,7 @@ void GrafConfig::validate() const {
     at_least("voxel_depth", voxel_depth, 1);
     at_least("rays", rays, 1);
     at_least("batch", batch, 1);
-    at_least("chunk_samples", chunk_samples, 1);
+    at_least("chunk_samples", chunk_samples, 0);
     for (auto [key, v] : {std::pair{"freqs_offset", freqs_offset},
                           {"freqs_point", freqs_point},
                           {"freqs_dir", freqs_dir}})
