@@ -38,7 +38,8 @@ void run_bench_graf(BenchGrafArgs a, const std::string& device_name) {
     torch::manual_seed(0);
 
     auto cfg = models::GrafConfig::for_profile(a.profile);
-    cfg.tf32 = a.precision == "tf32";
+    cfg.tf32 = a.precision != "fp32";
+    cfg.bf16_inference = a.precision == "bf16";
     const int n = std::max(64, a.many + cfg.neighbours + 1);
     const auto data = bench::synthetic_data(grid, n);
     const auto& scene = *data.front();
@@ -55,7 +56,10 @@ void run_bench_graf(BenchGrafArgs a, const std::string& device_name) {
         "L = {} neighbours, S = {} samples/ray, spectrum {}x{}, matmul {}\n",
         gpu ? nn::cuda_device_name() : "CPU", device.str(), nn::torch_version(), a.profile,
         n_params, n_trunk, cfg.neighbours, cfg.samples, grid.n_el, grid.n_az,
-        gpu ? (cfg.tf32 ? "TF32" : "fp32") : "fp32");
+        gpu ? (cfg.bf16_inference ? "TF32, bf16 ray MLP for spectra"
+               : cfg.tf32         ? "TF32"
+                                  : "fp32")
+            : "fp32");
 
     torch::optim::Adam adam(model.net()->parameters(), torch::optim::AdamOptions(cfg.lr));
     auto gen = torch::make_generator<at::CPUGeneratorImpl>(1);
@@ -97,19 +101,32 @@ void run_bench_graf(BenchGrafArgs a, const std::string& device_name) {
         "spectra/s   peak {}\n",
         a.many, many_ms, a.many * 1e3 / many_ms, bench::peak_memory(device));
 
-    if (gpu && cfg.tf32) {  // the same weights in strict fp32: how far TF32's spectra are
-        const auto tf32 = model.predict(many).spectra;
-        at::globalContext().setAllowTF32CuBLAS(false);
-        const auto fp32 = model.predict(many).spectra;
+    if (gpu && cfg.tf32) {  // the same weights in strict fp32: how far these spectra are
+        const auto fast = model.predict(many).spectra;
+        auto strict_cfg = cfg;
+        strict_cfg.tf32 = strict_cfg.bf16_inference = false;
+        models::GrafModel strict(strict_cfg);
+        strict.prepare(train::contexts(data), &data);
+        {
+            torch::NoGradGuard no_grad;
+            auto src = model.net()->parameters(), dst = strict.net()->parameters();
+            for (std::size_t i = 0; i < src.size(); ++i)
+                dst[i].copy_(src[i]);
+            auto sb = model.net()->buffers(), db = strict.net()->buffers();
+            for (std::size_t i = 0; i < sb.size(); ++i)
+                db[i].copy_(sb[i]);
+        }
+        strict.set_device(device);  // switches TF32 off (process-wide)
+        const auto fp32 = strict.predict(many).spectra;
         const double fp32_ms =
-            bench::median_ms(device, 1, std::max(1, a.repeats / 4), [&] { model.predict(many); });
+            bench::median_ms(device, 1, std::max(1, a.repeats / 4), [&] { strict.predict(many); });
         at::globalContext().setAllowTF32CuBLAS(true);
-        const double mse = torch::mse_loss(tf32, fp32).item<double>();
+        const double mse = torch::mse_loss(fast, fp32).item<double>();
         fmt::print(
-            "same {} spectra in fp32:                               {:9.2f} ms = {:.0f} "
-            "spectra/s; TF32 vs fp32 spectra: PSNR {:.1f} dB, max |diff| {:.2e}\n",
-            a.many, fp32_ms, a.many * 1e3 / fp32_ms, -10 * std::log10(std::max(mse, 1e-30)),
-            (tf32 - fp32).abs().max().item<double>());
+            "same {} spectra in strict fp32:                        {:9.2f} ms = {:.0f} "
+            "spectra/s; {} vs fp32 spectra: PSNR {:.1f} dB, max |diff| {:.2e}\n",
+            a.many, fp32_ms, a.many * 1e3 / fp32_ms, a.precision,
+            -10 * std::log10(std::max(mse, 1e-30)), (fast - fp32).abs().max().item<double>());
     }
 }
 
@@ -122,8 +139,9 @@ void add_bench_graf_command(CLI::App& bench, GlobalOptions& global) {
     cmd->add_option("--profile", a.profile, "quick or full (default: full on CUDA, quick on CPU)")
         ->check(CLI::IsMember({"quick", "full"}));
     cmd->add_option("--precision", a.precision,
-                    "Matmul precision on CUDA: tf32 (the default) or fp32 (strict)")
-        ->check(CLI::IsMember({"fp32", "tf32"}))
+                    "Matmul precision on CUDA: tf32 (the default), fp32 (strict), bf16 (TF32, and "
+                    "the ray MLP of spectra in bf16)")
+        ->check(CLI::IsMember({"fp32", "tf32", "bf16"}))
         ->capture_default_str();
     cmd->add_option("--steps", a.steps, "Timed training steps (default CUDA 20, CPU 3)")
         ->check(CLI::Range(1, 100000));

@@ -76,6 +76,10 @@ struct GrafConfig {
     // Ray samples per inference chunk (bounds memory); 0: 2^21 on the CPU, 2^25 on CUDA.
     std::int64_t chunk_samples = 0;
     bool tf32 = true;  // TF32 tensor-core matmuls on CUDA
+    // CUDA inference: the ray MLP of full spectra in bf16 (autocast); the neighbour encoding
+    // and the aggregation stay fp32. `bench graf --precision bf16` measures its distance from
+    // fp32's spectra. Off by default.
+    bool bf16_inference = false;
 
     static GrafConfig for_profile(const std::string& profile);  // Error on an unknown one
     static GrafConfig from_json(const nlohmann::json& j);       // unknown keys → Error

@@ -38,13 +38,13 @@ GrafConfig GrafConfig::for_profile(const std::string& profile) {
 
 GrafConfig GrafConfig::from_json(const nlohmann::json& j) {
     constexpr std::string_view where = "graf config";
-    check_keys(
-        j,
-        {"profile",     "neighbours",  "trunk_width", "trunk_downsample", "dim",         "heads",
-         "blocks",      "latent",      "attention",   "freqs_offset",     "ray_tracing", "samples",
-         "voxel_width", "voxel_depth", "freqs_point", "freqs_dir",        "near",        "far",
-         "rays",        "batch",       "lr",          "chunk_samples",    "tf32"},
-        where);
+    check_keys(j, {"profile",     "neighbours",    "trunk_width", "trunk_downsample",
+                   "dim",         "heads",         "blocks",      "latent",
+                   "attention",   "freqs_offset",  "ray_tracing", "samples",
+                   "voxel_width", "voxel_depth",   "freqs_point", "freqs_dir",
+                   "near",        "far",           "rays",        "batch",
+                   "lr",          "chunk_samples", "tf32",        "bf16_inference"},
+               where);
     GrafConfig c = for_profile(get_or<std::string>(j, "profile", "quick", where));
     c.neighbours = get_or(j, "neighbours", c.neighbours, where);
     c.trunk_width = get_or(j, "trunk_width", c.trunk_width, where);
@@ -68,6 +68,7 @@ GrafConfig GrafConfig::from_json(const nlohmann::json& j) {
     c.lr = get_or(j, "lr", c.lr, where);
     c.chunk_samples = get_or(j, "chunk_samples", c.chunk_samples, where);
     c.tf32 = get_or(j, "tf32", c.tf32, where);
+    c.bf16_inference = get_or(j, "bf16_inference", c.bf16_inference, where);
     c.validate();
     return c;
 }
@@ -95,7 +96,8 @@ nlohmann::json GrafConfig::to_json() const {
             {"batch", batch},
             {"lr", lr},
             {"chunk_samples", chunk_samples},
-            {"tf32", tf32}};
+            {"tf32", tf32},
+            {"bf16_inference", bf16_inference}};
 }
 
 void GrafConfig::validate() const {
