@@ -18,7 +18,7 @@ step "The GRaF meeting room, variant 1"
 
 step "Top views (coloured by material)"
 for s in meeting_room_v1 office_v1 lobby campus_b; do
-  "$BIN" scene render "$s" --out "$OUT/$s.png"
+  "$BIN" scene render "$s" --out "$OUT/$s.png" --overwrite
 done
 
 step "Ray-traced ground truth: RFID-like spectra at 915 MHz in the meeting room"
@@ -33,6 +33,6 @@ step "The dataset: summary and a few spectra"
 step "Baseline: KNN (GRaF's interpolation) fitted on the train split, evaluated on the test split"
 rm -rf "$OUT/knn"
 "$BIN" train --model knn --data "$OUT/meeting_room_v1.h5" --out "$OUT/knn"
-"$BIN" eval --run "$OUT/knn" --data "$OUT/meeting_room_v1.h5" --report "$OUT/knn_report.html"
+"$BIN" eval --run "$OUT/knn" --data "$OUT/meeting_room_v1.h5" --report "$OUT/knn_report.html" --overwrite
 
 printf '\nDone. Pictures are in %s/ (open knn_report.html in a browser)\n' "$OUT"

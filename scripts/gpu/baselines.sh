@@ -27,7 +27,7 @@ train_eval() {  # name model train-args...
   local start=$(date +%s)
   "$BIN" -q --device "$DEVICE" train --model "$model" --data "$DATA" --out "$OUT/$name" --restart "$@" >/dev/null
   local trained=$(( $(date +%s) - start ))
-  "$BIN" -q --device "$DEVICE" eval --run "$OUT/$name" --data "$DATA" --report "$OUT/$name.html" | tail -n 8
+  "$BIN" -q --device "$DEVICE" eval --run "$OUT/$name" --data "$DATA" --report "$OUT/$name.html" --overwrite | tail -n 8
   echo "$name: trained in ${trained} s"
 }
 train_eval knn knn --set k=8

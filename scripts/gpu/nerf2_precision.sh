@@ -20,6 +20,6 @@ for precision in $PRECISIONS; do
       --set seed="$seed" --set batch=8192 --set tf32=$tf32 >/dev/null
     trained=$(( $(date +%s) - start ))
     echo "== nerf2 $precision seed $seed: $STEPS steps in $trained s"
-    "$BIN" -q --device cuda eval --run "$run" --data "$DATA" --report "$run.html" | tail -n 8
+    "$BIN" -q --device cuda eval --run "$run" --data "$DATA" --report "$run.html" --overwrite | tail -n 8
   done
 done

@@ -78,7 +78,7 @@ void add_scene_commands(CLI::App& app, GlobalOptions& global) {
         std::string out;
         int width = 900;
         double cut = -1;
-        bool overwrite = true;
+        bool overwrite = false;
     };
     static RenderArgs r;
     auto* render = scene_cmd->add_subcommand(
@@ -86,11 +86,13 @@ void add_scene_commands(CLI::App& app, GlobalOptions& global) {
     render->add_option("scene", r.name, "Built-in scene name or scene file")->required();
     render->add_option("-o,--out", r.out, "Output PNG")->required();
     render->add_option("--width", r.width, "Image width in pixels")->check(CLI::Range(200, 8000));
+    render->add_flag("--overwrite", r.overwrite, "Replace an existing output file");
     render->add_option("--cut-height", r.cut,
                        "Hide geometry above this height in metres (default: auto)");
     render->callback([&global] {
         global.action = [] {
-            check_output_path(r.out, true);  // fail before building the scene
+            // Fail before building the scene; a scene file is never replaced by its picture.
+            check_output_path(r.out, r.overwrite, {r.name});
             const scene::Scene s = scene::resolve_scene(r.name);
             scene::TopViewOptions options;
             options.width_px = r.width;

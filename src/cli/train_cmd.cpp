@@ -39,11 +39,19 @@ struct EvalArgs {
     std::vector<std::string> data;
     std::int64_t batch = 16;
     bool mixed_conventions = false;
+    bool overwrite = false;
 };
+
+// What a trained run is made of: never an output of eval or predict.
+std::vector<fs::path> run_files(const std::string& run) {
+    return {fs::path(run) / "config.json", fs::path(run) / "checkpoint.pt",
+            fs::path(run) / "log.jsonl"};
+}
 
 struct PredictArgs {
     std::string run, data, at, grid, out;
     int batch = 16;
+    bool overwrite = false;
 };
 
 std::string format_metric(const nlohmann::json& v) {
@@ -98,9 +106,15 @@ void run_eval(const EvalArgs& a, const GlobalOptions& global) {
     auto run = train::load_run(a.run, device);  // first: a missing run is the error to report
     const fs::path metrics_path =
         a.out.empty() ? fs::path(a.run) / "metrics.json" : fs::path(a.out);
-    check_output_path(metrics_path, true);
-    if (!a.report.empty())
-        check_output_path(a.report, true);
+    // The run's own metrics.json is its evaluation and is refreshed; any other file is
+    // replaced only with --overwrite, and never when it is an input.
+    auto inputs = run_files(a.run);
+    inputs.insert(inputs.end(), a.data.begin(), a.data.end());
+    check_output_path(metrics_path, a.out.empty() || a.overwrite, inputs);
+    if (!a.report.empty()) {
+        inputs.push_back(metrics_path);
+        check_output_path(a.report, a.overwrite, inputs);
+    }
     const train::DataList data = run.load_data(a.data, a.mixed_conventions);
     train::EvalOptions eo;
     eo.split = a.split, eo.batch = a.batch, eo.lpips_weights = a.lpips_weights, eo.device = device;
@@ -320,7 +334,9 @@ void run_predict(const PredictArgs& a, const GlobalOptions& global) {
             fail("--out must end in .png or .h5 for a spectrum, got '{}'", a.out);
         if (!spectra && ext != ".json")
             fail("--out must end in .json for a path set, got '{}'", a.out);
-        check_output_path(a.out, true);
+        auto inputs = run_files(a.run);
+        inputs.push_back(a.data);
+        check_output_path(a.out, a.overwrite, inputs);
     }
     if (!spectra && at.size() != 1)
         fail("--grid predicts spectra; '{}' predicts path sets: ask one position with --at",
@@ -396,6 +412,8 @@ void add_train_commands(CLI::App& app, GlobalOptions& global) {
     ev->add_option("--lpips-weights", e.lpips_weights,
                    "LPIPS-alex weights file (else LPIPS is 'unavailable')");
     ev->add_option("-o,--out", e.out, "Metrics JSON (default RUN/metrics.json)");
+    ev->add_flag("--overwrite", e.overwrite,
+                 "Replace an existing --out or --report file (never an input)");
     ev->add_option("--batch", e.batch, "Spectra predicted at once")
         ->capture_default_str()
         ->check(CLI::Range(1, 1 << 20));
@@ -413,6 +431,7 @@ void add_train_commands(CLI::App& app, GlobalOptions& global) {
     pr->add_option("--grid", p.grid,
                    "Positions X,Y,Z, each a value or first:last:count, e.g. "
                    "0.5:4.5:9,0.5:3.5:7,1.2 (spectra; x fastest)");
+    pr->add_flag("--overwrite", p.overwrite, "Replace an existing --out file (never an input)");
     pr->add_option("--batch", p.batch, "Positions predicted at once")
         ->capture_default_str()
         ->check(CLI::Range(1, 4096));

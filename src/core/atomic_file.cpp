@@ -35,11 +35,23 @@ std::string cannot_create_in(const fs::path& dir) {
 
 }  // namespace
 
-void check_output_path(const fs::path& target, bool overwrite) {
+void check_output_path(const fs::path& target,
+                       bool overwrite,
+                       const std::vector<fs::path>& inputs) {
     if (target.empty())
         fail("output path is empty: give a file name");
-    const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
     std::error_code ec;
+    for (const auto& input : inputs) {
+        const bool same = fs::exists(target, ec) && fs::exists(input, ec)
+                              ? fs::equivalent(target, input, ec)
+                              : fs::weakly_canonical(target, ec) == fs::weakly_canonical(input, ec);
+        if (same)
+            fail(
+                "'{}' is one of this command's inputs; write the output elsewhere (--overwrite "
+                "never replaces an input)",
+                target.string());
+    }
+    const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
     if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) {
         fail("cannot write '{}': '{}' is a file, not a folder; choose another output path",
              target.string(), dir.string());

@@ -3,6 +3,7 @@
 // only when complete, so an error or an interruption never leaves a partial file.
 
 #include <filesystem>
+#include <vector>
 
 namespace radiofield {
 
@@ -25,8 +26,13 @@ private:
     bool m_committed = false;
 };
 
-// Check an output path before any work starts (same rules as AtomicOutput).
-void check_output_path(const std::filesystem::path& target, bool overwrite);
+// Check an output path before any work starts (same rules as AtomicOutput). Every command
+// that writes checks this way, so the rule and the message are one: an existing file is
+// replaced only with `overwrite` (the commands' --overwrite), and never when it is one of the
+// command's `inputs`, whatever is asked.
+void check_output_path(const std::filesystem::path& target,
+                       bool overwrite,
+                       const std::vector<std::filesystem::path>& inputs = {});
 
 // Removes a file or a folder with everything in it (symbolic links are removed, not
 // followed); true when nothing is left. Used instead of std::filesystem::remove_all, which
