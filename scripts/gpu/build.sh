@@ -7,23 +7,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
-PREFIX=${RADIOFIELD_GPU_PREFIX:-/tmp/radiofield-prefix}
 BUILD=${RADIOFIELD_GPU_BUILD:-$ROOT/build/gpu}
 PYTHON=${PYTHON:-python3}
 
-[ -d .debs ] || { echo "no .debs/ folder: run scripts/gpu/fetch-debs.sh on a machine with Debian's archive and carry .debs/ along" >&2; exit 2; }
-if [ ! -f "$PREFIX/.unpacked" ]; then
-  mkdir -p "$PREFIX"
-  for deb in .debs/*.deb; do dpkg -x "$deb" "$PREFIX"; done
-  # Debian's CMake configs and symlinks assume /usr; absolute symlinks must point into the prefix.
-  find "$PREFIX" -type l | while read -r link; do
-    target=$(readlink "$link")
-    case "$target" in /*) ln -sfn "$PREFIX$target" "$link" ;; esac
-  done
-  touch "$PREFIX/.unpacked"
-fi
-LIBDIR=$PREFIX/usr/lib/x86_64-linux-gnu
-export LD_LIBRARY_PATH=$LIBDIR:$LIBDIR/hdf5/serial${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+. scripts/gpu/env.sh  # the .debs prefix: PREFIX, LIBDIR, LD_LIBRARY_PATH
 TORCH_PREFIX=$("$PYTHON" -c 'import torch.utils; print(torch.utils.cmake_prefix_path)')
 echo "torch $("$PYTHON" -c 'import torch; print(torch.__version__, torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no GPU")')"
 
