@@ -3,7 +3,6 @@
 #include "radiofield/train/loop.hpp"
 
 #include <ATen/CPUGeneratorImpl.h>
-#include <ATen/autocast_mode.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -17,6 +16,7 @@
 #include "radiofield/core/log.hpp"
 #include "radiofield/core/progress.hpp"
 #include "radiofield/core/rng.hpp"
+#include "radiofield/nn/autocast.hpp"
 #include "radiofield/nn/device.hpp"
 #include "radiofield/train/checkpoint.hpp"
 #include "radiofield/train/evaluate.hpp"
@@ -46,26 +46,6 @@ public:
 private:
     bool m_active;
     void (*m_previous)(int) = SIG_DFL;
-};
-
-// bf16 autocast on CUDA for the forward pass (no loss scaling needed for bf16).
-class AutocastScope {
-public:
-    explicit AutocastScope(bool on) : m_on(on) {
-        if (!m_on)
-            return;
-        at::autocast::set_autocast_dtype(at::kCUDA, at::kBFloat16);
-        at::autocast::set_autocast_enabled(at::kCUDA, true);
-    }
-    ~AutocastScope() {
-        if (!m_on)
-            return;
-        at::autocast::set_autocast_enabled(at::kCUDA, false);
-        at::autocast::clear_cache();
-    }
-
-private:
-    bool m_on;
 };
 
 void write_text_atomic(const fs::path& path, const std::string& text) {
@@ -383,7 +363,7 @@ TrainResult train_run(const RunConfig& requested,
                 optimizer->zero_grad();
                 torch::Tensor loss;
                 {
-                    AutocastScope scope(autocast);
+                    nn::Bf16Autocast scope(autocast);
                     loss = model->training_loss(data, phase, gen);
                 }
                 value = loss.item<double>();

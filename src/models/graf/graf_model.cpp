@@ -1,7 +1,6 @@
 // GRaF as a train::Model: neighbours from the query's support set, Z from the latent radiance
 // field, complex neural ray tracing from the station over the query's spectrum grid.
 #include <ATen/Context.h>
-#include <ATen/autocast_mode.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -12,34 +11,13 @@
 #include "radiofield/core/log.hpp"
 #include "radiofield/models/graf.hpp"
 #include "radiofield/models/nerf2.hpp"
+#include "radiofield/nn/autocast.hpp"
 #include "radiofield/nn/encoding.hpp"
 
 namespace radiofield::models {
 namespace {
 
 constexpr double kSpeedOfLight = 299'792'458.0;
-
-// bf16 autocast on CUDA while alive (the fast path's ray MLP, when asked).
-class Bf16Scope {
-public:
-    explicit Bf16Scope(bool on) : m_on(on) {
-        if (!m_on)
-            return;
-        at::autocast::set_autocast_dtype(at::kCUDA, at::kBFloat16);
-        at::autocast::set_autocast_enabled(at::kCUDA, true);
-    }
-    ~Bf16Scope() {
-        if (!m_on)
-            return;
-        at::autocast::set_autocast_enabled(at::kCUDA, false);
-        at::autocast::clear_cache();
-    }
-    Bf16Scope(const Bf16Scope&) = delete;
-    Bf16Scope& operator=(const Bf16Scope&) = delete;
-
-private:
-    bool m_on;
-};
 
 torch::Tensor position_tensor(const Vec3& v) {
     return torch::tensor({v.x, v.y, v.z}, torch::kFloat64);
@@ -254,7 +232,7 @@ torch::Tensor GrafModel::render_full_fast(const train::Query& query) {
         const auto wt = w_all.narrow(0, i, n).permute({2, 0, 1}).reshape({e + 1, n * w});
         for (std::int64_t j = 0; j < p; j += rays) {
             const auto r = std::min(rays, p - j);
-            const Bf16Scope bf16(m_config.bf16_inference && m_device.is_cuda());
+            const nn::Bf16Autocast bf16(m_config.bf16_inference && m_device.is_cuda());
             auto h = torch::matmul(points.narrow(0, j, r).reshape({r * s, e + 1}), wt)
                          .view({r, s, n, w});
             h.add_(dir_term.narrow(0, j, r).view({r, 1, 1, w})).relu_();
