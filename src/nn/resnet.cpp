@@ -102,15 +102,18 @@ ResNetImpl::ResNetImpl(const ResNetConfig& config) : m_config(config) {
 }
 
 torch::Tensor ResNetImpl::features(const torch::Tensor& x) {  // [B, C, H, W]
+    return feature_map(x).mean({2, 3});  // [B, 8w]: adaptive average pool to 1×1, flattened
+}
+
+torch::Tensor ResNetImpl::feature_map(const torch::Tensor& x) {  // [B, C, H, W]
     if (x.dim() != 4 || x.size(1) != m_config.in_channels) {
         fail(
             "resnet: expected input [B, {}, H, W], got {}; set in_channels to the input's channels",
             m_config.in_channels, c10::str(x.sizes()));
     }
     auto y = maxpool(torch::relu(bn1(conv1(x))));  // [B, w, H/4, W/4]
-    y = layer4->forward(
+    return layer4->forward(
         layer3->forward(layer2->forward(layer1->forward(y))));  // [B, 8w, H/32, W/32]
-    return y.mean({2, 3});  // [B, 8w]: adaptive average pool to 1×1, flattened
 }
 
 torch::Tensor ResNetImpl::forward(const torch::Tensor& x) {  // [B, C, H, W]

@@ -3,7 +3,8 @@
 // nearest measured neighbours, in scenes the model never saw.
 //
 //   neighbours      the L nearest samples of the query's support set (never the query itself)
-//   spectrum token  each neighbour spectrum [1, H, W] → ResNet-18 trunk (nn::ResNet) → Linear
+//   spectrum token  each neighbour spectrum [1, H, W] → ResNet-18 trunk (nn::ResNet), its
+//                   feature map average-pooled to trunk_cells (3 × 12) and flattened → Linear
 //   geometry token  γ((P_i − P)/ℓ) → MLP;  token = Linear([spectrum token, geometry token])
 //   target token    γ((P − R)/ℓ) → MLP        (R: the station, the receiver of the spectrum)
 //   transformer     blocks of cross-attention (query: the target token; keys and values: the
@@ -53,7 +54,11 @@ struct GrafConfig {
     // latent radiance field
     int trunk_width = 16;      // ResNet-18 width (64 = torchvision's)
     int trunk_downsample = 2;  // average-pool the neighbour spectra by this before the trunk
-    int dim = 64;              // token width
+    // The trunk's feature map is pooled to this many cells (elevation × azimuth) and flattened,
+    // so a neighbour's token keeps where its power comes from; {1, 1} = torchvision's global
+    // average pool (direction-blind).
+    std::vector<int> trunk_cells{3, 12};
+    int dim = 64;  // token width
     int heads = 4;
     int blocks = 1;
     int latent = 64;                  // d, the width of Z

@@ -48,6 +48,9 @@ struct ResNetImpl : torch::nn::Module {
     torch::Tensor forward(const torch::Tensor& x);
     // The pooled trunk feature, before fc: [B, in_channels, H, W] → [B, 8·width]
     torch::Tensor features(const torch::Tensor& x);
+    // The trunk's last feature map, before pooling: [B, in_channels, H, W] → [B, 8·width,
+    // ⌈H/32⌉, ⌈W/32⌉] (where in the input each feature is: what the global pool drops).
+    torch::Tensor feature_map(const torch::Tensor& x);
 
     std::int64_t feature_dim() const { return 8 * static_cast<std::int64_t>(m_config.width); }
     std::int64_t out_dim() const {

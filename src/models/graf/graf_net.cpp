@@ -38,17 +38,19 @@ GrafConfig GrafConfig::for_profile(const std::string& profile) {
 
 GrafConfig GrafConfig::from_json(const nlohmann::json& j) {
     constexpr std::string_view where = "graf config";
-    check_keys(j, {"profile",     "neighbours",    "trunk_width", "trunk_downsample",
-                   "dim",         "heads",         "blocks",      "latent",
-                   "attention",   "freqs_offset",  "ray_tracing", "samples",
-                   "voxel_width", "voxel_depth",   "freqs_point", "freqs_dir",
-                   "near",        "far",           "rays",        "batch",
-                   "lr",          "chunk_samples", "tf32",        "bf16_inference"},
+    check_keys(j, {"profile",       "neighbours",  "trunk_width",   "trunk_downsample",
+                   "trunk_cells",   "dim",         "heads",         "blocks",
+                   "latent",        "attention",   "freqs_offset",  "ray_tracing",
+                   "samples",       "voxel_width", "voxel_depth",   "freqs_point",
+                   "freqs_dir",     "near",        "far",           "rays",
+                   "batch",         "lr",          "chunk_samples", "tf32",
+                   "bf16_inference"},
                where);
     GrafConfig c = for_profile(get_or<std::string>(j, "profile", "quick", where));
     c.neighbours = get_or(j, "neighbours", c.neighbours, where);
     c.trunk_width = get_or(j, "trunk_width", c.trunk_width, where);
     c.trunk_downsample = get_or(j, "trunk_downsample", c.trunk_downsample, where);
+    c.trunk_cells = get_or(j, "trunk_cells", c.trunk_cells, where);
     c.dim = get_or(j, "dim", c.dim, where);
     c.heads = get_or(j, "heads", c.heads, where);
     c.blocks = get_or(j, "blocks", c.blocks, where);
@@ -78,6 +80,7 @@ nlohmann::json GrafConfig::to_json() const {
             {"neighbours", neighbours},
             {"trunk_width", trunk_width},
             {"trunk_downsample", trunk_downsample},
+            {"trunk_cells", trunk_cells},
             {"dim", dim},
             {"heads", heads},
             {"blocks", blocks},
@@ -109,6 +112,12 @@ void GrafConfig::validate() const {
     at_least("trunk_width", trunk_width, 1);
     at_least("trunk_downsample", trunk_downsample, 1);
     at_least("dim", dim, 1);
+    if (trunk_cells.size() != 2 || trunk_cells[0] < 1 || trunk_cells[1] < 1 ||
+        trunk_cells[0] * trunk_cells[1] > 1024)
+        fail(
+            "graf: trunk_cells must be two counts [elevation, azimuth], each ≥ 1 and at most "
+            "1024 cells in all (e.g. [3, 12]; [1, 1] = global pooling), got {}",
+            nlohmann::json(trunk_cells).dump());
     at_least("heads", heads, 1);
     at_least("blocks", blocks, 1);
     at_least("latent", latent, 1);
@@ -189,7 +198,9 @@ GrafNetImpl::GrafNetImpl(const GrafConfig& c) : config(c) {
     namespace tnn = torch::nn;
     const std::int64_t off_dims = nn::positional_encoding_dims(3, c.freqs_offset);
     trunk = register_module("trunk", nn::ResNet(nn::ResNetConfig{1, c.trunk_width, 0}));
-    trunk_proj = register_module("trunk_proj", tnn::Linear(trunk->feature_dim(), c.dim));
+    trunk_proj = register_module(
+        "trunk_proj",
+        tnn::Linear(trunk->feature_dim() * c.trunk_cells.at(0) * c.trunk_cells.at(1), c.dim));
     geometry = register_module("geometry", mlp(off_dims, c.dim, c.dim));
     token_mix = register_module("token_mix", tnn::Linear(2 * c.dim, c.dim));
     target_embed = register_module("target_embed", mlp(off_dims, c.dim, c.dim));
@@ -234,7 +245,9 @@ torch::Tensor GrafNetImpl::latent(const torch::Tensor& spectra,   // [B, L, H, W
     if (config.trunk_downsample > 1)
         images = torch::avg_pool2d(images, config.trunk_downsample, config.trunk_downsample, 0,
                                    /*ceil_mode=*/true);
-    const auto feat = trunk_proj(trunk->features(images)).view({b, l, config.dim});
+    const auto cells = torch::adaptive_avg_pool2d(
+        trunk->feature_map(images), {config.trunk_cells.at(0), config.trunk_cells.at(1)});
+    const auto feat = trunk_proj(cells.flatten(1)).view({b, l, config.dim});
     const auto geo =
         geometry->forward(nn::positional_encoding(offsets.reshape({b * l, 3}), config.freqs_offset))
             .view({b, l, config.dim});
