@@ -1,0 +1,552 @@
+// The study runner: datasets, runs, evaluations and the report, each made, remade or reused
+// by comparing the resolved spec that made it with the one asked for now.
+#include "radiofield/study/runner.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <random>
+
+#include "radiofield/core/atomic_file.hpp"
+#include "radiofield/core/error.hpp"
+#include "radiofield/core/log.hpp"
+#include "radiofield/data/dataset.hpp"
+#include "radiofield/nn/device.hpp"
+#include "radiofield/scene/scene_io.hpp"
+#include "radiofield/study/aoa.hpp"
+#include "radiofield/train/evaluate.hpp"
+#include "radiofield/train/loop.hpp"
+#include "report.hpp"
+#include "simulate_spec.hpp"
+
+namespace radiofield::study {
+namespace fs = std::filesystem;
+using nlohmann::json;
+namespace {
+
+std::atomic<bool> g_stop{false};
+extern "C" void on_study_sigint(int) {
+    g_stop = true;
+}
+
+// Ctrl-C sets g_stop between the steps the runner does itself (train_run has its own).
+class SigintScope {
+public:
+    explicit SigintScope(bool active) : m_active(active) {
+        g_stop = false;
+        if (m_active)
+            m_previous = std::signal(SIGINT, on_study_sigint);
+    }
+    ~SigintScope() {
+        if (m_active)
+            std::signal(SIGINT, m_previous);
+    }
+
+private:
+    bool m_active;
+    void (*m_previous)(int) = SIG_DFL;
+};
+
+struct Interrupted {};
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+json read_json(const fs::path& path) {
+    std::ifstream in(path);
+    if (!in)
+        return nullptr;
+    try {
+        return json::parse(in);
+    } catch (const json::exception&) {
+        return nullptr;  // unreadable: treated as missing, so the product is remade
+    }
+}
+
+void write_json(const fs::path& path, const json& j) {
+    AtomicOutput out(path, true);
+    {
+        std::ofstream f(out.temp_path());
+        f << j.dump(2) << "\n";
+        if (!f)
+            fail("cannot write '{}' (is the folder writable?)", path.string());
+    }
+    out.commit();
+}
+
+// Sample indices of the train split kept by a subset: `count` drawn with `seed`
+// (Fisher–Yates on mt19937_64), ascending.
+std::vector<std::int64_t> subsample(std::vector<std::int64_t> train,
+                                    std::size_t count,
+                                    std::uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    for (std::size_t i = train.size(); i > 1; --i) {
+        std::uniform_int_distribution<std::size_t> pick(0, i - 1);
+        std::swap(train[i - 1], train[pick(rng)]);
+    }
+    train.resize(count);
+    std::sort(train.begin(), train.end());
+    return train;
+}
+
+// A model wrapper that lets evaluate() predict and keeps, per predicted sample, the
+// strongest direction's cell (AoA) and, for a few samples, the whole prediction (figures).
+class Recorder final : public train::Model {
+public:
+    Recorder(train::Model& inner, bool aoa, std::map<std::int64_t, std::size_t> keep)
+        : m_inner(inner), m_aoa(aoa), m_keep(std::move(keep)) {}
+    std::string name() const override { return m_inner.name(); }
+    json config() const override { return m_inner.config(); }
+    train::OutputKind output() const override { return m_inner.output(); }
+    train::DataNeeds needs() const override { return m_inner.needs(); }
+    train::Prediction predict(const train::Query& q) override {
+        train::Prediction p = m_inner.predict(q);
+        if (p.kind != train::OutputKind::Spectrum || !q.exclude.defined())
+            return p;
+        const auto index = q.exclude.to(torch::kCPU).to(torch::kInt64);
+        const bool first = m_first == nullptr || m_first == q.scene;
+        m_first = m_first ? m_first : q.scene;
+        torch::Tensor peaks;
+        if (m_aoa)
+            peaks = p.spectra.flatten(1).argmax(1).to(torch::kCPU);
+        for (std::int64_t b = 0; b < q.size(); ++b) {
+            const std::int64_t i = index[b].item<std::int64_t>();
+            if (m_aoa)
+                peak[{q.scene, i}] = peaks[b].item<std::int64_t>();
+            if (first && m_keep.count(i))
+                kept[i] = p.spectra[b].to(torch::kCPU, torch::kFloat32).contiguous();
+        }
+        return p;
+    }
+
+    std::map<std::pair<const train::SceneData*, std::int64_t>, std::int64_t> peak;
+    std::map<std::int64_t, torch::Tensor> kept;  // sample of the first dataset → [n_el, n_az]
+
+private:
+    train::Model& m_inner;
+    bool m_aoa;
+    std::map<std::int64_t, std::size_t> m_keep;
+    const train::SceneData* m_first = nullptr;
+};
+
+class Runner {
+public:
+    Runner(const Study& study, const StudyOptions& options)
+        : m_study(study), m_options(options), m_result{} {
+        m_out = options.out.empty() ? default_out(study) : options.out;
+        m_result.out = m_out;
+        m_inputs.study = &study;
+        m_inputs.out = m_out;
+    }
+
+    StudyResult run() {
+        check();
+        fs::create_directories(m_out / "datasets");
+        fs::create_directories(m_out / "runs");
+        fs::create_directories(m_out / "evals");
+        SigintScope sigint(m_options.handle_sigint);
+        try {
+            for (const auto& d : m_study.datasets)
+                dataset(d);
+            for (const auto& r : m_study.runs)
+                run(r);
+            for (const auto& e : m_study.evaluations)
+                evaluation(e);
+            step_line("report", "report.html");
+            const auto t0 = std::chrono::steady_clock::now();
+            write_study_report(m_inputs);
+            m_result.products.push_back(
+                {"report", "report.html", Outcome::Made, seconds_since(t0)});
+            m_result.report = m_out / "report.html";
+        } catch (const Interrupted&) {
+            m_result.interrupted = true;
+        }
+        return m_result;
+    }
+
+private:
+    // Everything checkable before any work.
+    void check() {
+        m_total = 1 + m_study.runs.size() + m_study.evaluations.size();
+        for (const auto& d : m_study.datasets) {
+            const std::string where = fmt::format("{}: datasets.{}", m_study.file.string(), d.name);
+            if (d.kind == DatasetSpec::Kind::Simulate) {
+                m_plans.emplace(d.name, plan_simulation(d.settings, where));
+                ++m_total;
+            } else if (d.kind == DatasetSpec::Kind::Subset) {
+                ++m_total;
+            } else if (!fs::is_regular_file(d.settings.at("path").get<std::string>())) {
+                fail(
+                    "{}: the dataset file '{}' does not exist; simulate it (radiofield simulate) "
+                    "or give simulate settings instead of \"path\"",
+                    where, d.settings.at("path").get<std::string>());
+            }
+        }
+        for (const auto& r : m_study.runs) {
+            const std::string where = fmt::format("{}: runs.{}", m_study.file.string(), r.name);
+            try {
+                auto model = train::make_model(r.model, r.model_config);
+                m_kinds[r.name] = model->output();
+                train::TrainConfig::from_json(r.train);
+            } catch (const Error& e) {
+                fail("{}: {}", where, e.what());
+            }
+        }
+        for (const auto& e : m_study.evaluations) {
+            if (e.aoa && m_kinds.at(e.run) != train::OutputKind::Spectrum)
+                fail("{}: evaluation '{}': \"aoa\" needs a model that predicts spectra",
+                     m_study.file.string(), e.label);
+        }
+        m_device = nn::resolve_device(nn::parse_device(m_options.device));
+    }
+
+    void poll() {
+        if (g_stop) {
+            log::warn("interrupted; run the same command again to resume the study");
+            throw Interrupted{};
+        }
+    }
+
+    void step_line(const std::string& what, const std::string& detail) {
+        ++m_step;
+        fmt::print(stderr, "[{}/{}] {} {}\n", m_step, m_total, what, detail);
+        std::fflush(stderr);
+    }
+
+    // Made, remade (spec changed, or --restart) or reused.
+    Outcome decide(const std::string& kind,
+                   const std::string& name,
+                   bool exists,
+                   const json& saved,
+                   const json& spec) {
+        if (!exists)
+            return Outcome::Made;
+        if (m_options.restart)
+            return Outcome::Remade;
+        if (saved == spec)
+            return Outcome::Reused;
+        log::info("{} '{}' was made with other settings; remaking it", kind, name);
+        return Outcome::Remade;
+    }
+
+    void dataset(const DatasetSpec& d) {
+        json spec = {{"name", d.name}};
+        if (d.kind == DatasetSpec::Kind::File) {
+            const fs::path p = d.settings.at("path").get<std::string>();
+            spec["path"] = p.string();
+            spec["size"] = fs::file_size(p);
+            spec["modified"] = fs::last_write_time(p).time_since_epoch().count();
+            m_inputs.data[d.name] = p;
+            m_spec[d.name] = spec;
+            return;
+        }
+        const fs::path path = m_out / "datasets" / (d.name + ".h5");
+        const fs::path sidecar = fs::path(path.string() + ".spec.json");
+        if (d.kind == DatasetSpec::Kind::Subset) {
+            spec["subset_of"] = m_spec.at(d.settings.at("from").get<std::string>());
+            spec["train_count"] = d.settings.at("train_count");
+            spec["seed"] = d.settings.at("seed");
+        } else {
+            spec["simulate"] = d.settings;
+        }
+        m_inputs.data[d.name] = path;
+        m_spec[d.name] = spec;
+        const Outcome o = decide("dataset", d.name, fs::exists(path), read_json(sidecar), spec);
+        const auto t0 = std::chrono::steady_clock::now();
+        if (o == Outcome::Reused) {
+            step_line("reuse dataset", d.name);
+        } else if (d.kind == DatasetSpec::Kind::Subset) {
+            make_subset(d, path);
+        } else {
+            simulate(d, path);
+        }
+        if (o != Outcome::Reused)
+            write_json(sidecar, spec);
+        m_result.products.push_back({"dataset", d.name, o, seconds_since(t0)});
+    }
+
+    void simulate(const DatasetSpec& d, const fs::path& path) {
+        const SimulationPlan& plan = m_plans.at(d.name);
+        const auto positions = sim::make_positions(plan.scene, plan.positions, plan.seed);
+        step_line("simulate",
+                  fmt::format("{} ({} positions in {}, {:.4g} GHz)", d.name, positions.size(),
+                              plan.scene.name, plan.config.frequency_hz / 1e9));
+        const auto t0 = std::chrono::steady_clock::now();
+        data::Dataset ds;
+        try {
+            ds = sim::simulate(plan.scene, plan.config, positions, &g_stop);
+        } catch (const Error&) {
+            poll();
+            throw;
+        }
+        ds.scene_json = scene::to_json_string(plan.scene);
+        ds.attrs["created_by"] =
+            fmt::format("radiofield study {} (dataset {})", m_study.file.string(), d.name);
+        ds.attrs["study_settings"] = d.settings.dump();
+        data::write_dataset(ds, path, true);
+        fmt::print(stderr, "      {} samples ({} train, {} val, {} test) in {:.1f} s\n", ds.size(),
+                   ds.split.train.size(), ds.split.val.size(), ds.split.test.size(),
+                   seconds_since(t0));
+        poll();
+    }
+
+    void make_subset(const DatasetSpec& d, const fs::path& path) {
+        const std::string from = d.settings.at("from").get<std::string>();
+        const auto count = d.settings.at("train_count").get<std::size_t>();
+        step_line("subset", fmt::format("{} ({} training positions of {})", d.name, count, from));
+        data::Dataset ds = data::read_dataset(m_inputs.data.at(from));
+        if (count > ds.split.train.size())
+            fail("{}: datasets.{}: train_count {} is more than the {} training positions of '{}'",
+                 m_study.file.string(), d.name, count, ds.split.train.size(), from);
+        ds.split.train =
+            subsample(ds.split.train, count, d.settings.at("seed").get<std::uint64_t>());
+        ds.attrs["subset_of"] = m_inputs.data.at(from).string();
+        ds.attrs["created_by"] =
+            fmt::format("radiofield study {} (dataset {})", m_study.file.string(), d.name);
+        data::write_dataset(ds, path, true);
+        poll();
+    }
+
+    void run(const RunSpec& r) {
+        const fs::path dir = m_out / "runs" / r.name;
+        const fs::path sidecar = dir / "study.spec.json";
+        json spec = {{"model", r.model},
+                     {"model_config", r.model_config},
+                     {"train", r.train},
+                     {"data", json::array()}};
+        for (const auto& d : r.data)
+            spec["data"].push_back(m_spec.at(d));
+        m_spec["run:" + r.name] = spec;
+        const json saved = read_json(sidecar);
+        const bool same = saved.is_object() && saved.value("spec", json()) == spec;
+        const bool complete = same && saved.value("complete", false);
+        Outcome o = decide("run", r.name, fs::exists(dir / "checkpoint.pt"),
+                           saved.is_object() ? saved.value("spec", json()) : json(), spec);
+        double prior = same && !m_options.restart ? saved.value("train_seconds", 0.0) : 0.0;
+        const auto t0 = std::chrono::steady_clock::now();
+        if (o == Outcome::Reused && complete) {
+            step_line("reuse run", r.name);
+        } else {
+            train::RunConfig rc;
+            rc.model = r.model;
+            rc.model_config = r.model_config;
+            rc.train = train::TrainConfig::from_json(r.train);
+            rc.train.device = m_options.device;
+            for (const auto& d : r.data)
+                rc.data.push_back(m_inputs.data.at(d).string());
+            const bool resume = o == Outcome::Reused;  // same spec, training not finished
+            step_line(resume ? "resume" : "train",
+                      fmt::format("{} ({}, {} steps, data {})", r.name, r.model, rc.train.steps,
+                                  fmt::join(r.data, ", ")));
+            if (!resume)
+                prior = 0;
+            fs::create_directories(dir);
+            write_json(sidecar, {{"spec", spec}, {"complete", false}, {"train_seconds", prior}});
+            const auto result = train::train_run(rc, dir,
+                                                 {.restart = !resume,
+                                                  .handle_sigint = m_options.handle_sigint,
+                                                  .final_eval = false});
+            prior += seconds_since(t0);
+            write_json(
+                sidecar,
+                {{"spec", spec}, {"complete", !result.interrupted}, {"train_seconds", prior}});
+            if (result.interrupted) {
+                log::warn(
+                    "run '{}' stopped at step {} (checkpoint saved); run the same command "
+                    "again to resume the study",
+                    r.name, result.step);
+                m_result.products.push_back({"run", r.name, o, seconds_since(t0)});
+                throw Interrupted{};
+            }
+            fmt::print(stderr, "      trained {} in {:.1f} s\n", r.name, seconds_since(t0));
+            if (resume)
+                o = Outcome::Made;  // finished in this call
+        }
+        RunRecord rec;
+        rec.config = read_json(dir / "config.json");
+        rec.train_seconds = prior;
+        rec.trainable = train::make_model(r.model, r.model_config)->trainable();
+        m_inputs.runs[r.name] = rec;
+        m_result.products.push_back({"run", r.name, o, seconds_since(t0)});
+    }
+
+    void evaluation(const EvalSpec& e) {
+        const fs::path path = m_out / "evals" / (e.label + ".json");
+        json spec = {{"run", m_spec.at("run:" + e.run)},
+                     {"data", json::array()},
+                     {"split", e.split},
+                     {"aoa", e.aoa},
+                     {"lpips", !m_options.lpips_weights.empty()}};
+        for (const auto& d : e.data)
+            spec["data"].push_back(m_spec.at(d));
+        const json saved = read_json(path);
+        const Outcome o = decide("evaluation", e.label, fs::exists(path),
+                                 saved.is_object() ? saved.value("spec", json()) : json(), spec);
+        const auto t0 = std::chrono::steady_clock::now();
+        if (o == Outcome::Reused) {
+            step_line("reuse evaluation", e.label);
+            m_inputs.evals[e.label] = saved;
+        } else {
+            step_line("evaluate",
+                      fmt::format("{} (run {} on {}, {} split{})", e.label, e.run,
+                                  fmt::join(e.data, ", "), e.split, e.aoa ? ", AoA" : ""));
+            m_inputs.evals[e.label] = evaluate(e, spec, path);
+            fmt::print(stderr, "      {:.3g} ms per spectrum, {:.1f} s in all\n",
+                       m_inputs.evals[e.label]["summary"]["seconds_per_sample"].get<double>() * 1e3,
+                       seconds_since(t0));
+        }
+        m_result.products.push_back({"eval", e.label, o, seconds_since(t0)});
+        poll();
+    }
+
+    json evaluate(const EvalSpec& e, const json& spec, const fs::path& path) {
+        auto run = train::load_run(m_out / "runs" / e.run, m_device);
+        std::vector<std::string> files;
+        for (const auto& d : e.data)
+            files.push_back(m_inputs.data.at(d).string());
+        const train::DataList data = run.load_data(files, run.config.train.mixed_conventions);
+        // The figure samples: evenly spaced over the split of the first dataset.
+        const auto split = data.front()->split_indices(e.split);
+        std::map<std::int64_t, std::size_t> keep;
+        for (std::size_t k : even_picks(split.size(), kFigureSamples))
+            keep[split[k]] = keep.size();
+        Recorder rec(*run.model, e.aoa, keep);
+        train::EvalOptions eo;
+        eo.split = e.split;
+        eo.batch = e.batch;
+        eo.lpips_weights = m_options.lpips_weights;
+        eo.device = m_device;
+        eo.skip_empty = data.size() > 1;
+        const train::EvalResult result = train::evaluate(rec, data, eo);
+
+        // metrics.json's layout, then what the study adds.
+        const fs::path tmp = path.parent_path() / ("." + e.label + ".metrics.tmp.json");
+        train::write_metrics_json(result,
+                                  {{"run", e.run},
+                                   {"model", run.config.model},
+                                   {"model_config", run.model->config()},
+                                   {"step", run.step},
+                                   {"data", files},
+                                   {"device", m_device.str()}},
+                                  tmp);
+        json doc = read_json(tmp);
+        fs::remove(tmp);
+        doc["spec"] = spec;
+        doc["label"] = e.label;
+        doc["vars"] = e.vars;
+        doc["metrics"] = json::array();
+        for (const auto& m : result.metrics)
+            doc["metrics"].push_back({{"name", m.name},
+                                      {"unit", m.unit},
+                                      {"higher_is_better", m.higher_is_better},
+                                      {"description", m.description}});
+        if (e.aoa) {
+            std::vector<double> errors;
+            for (std::size_t i = 0; i < result.samples.size(); ++i) {
+                const auto& s = result.samples[i];
+                const train::SceneData& scene = *data[s.dataset];
+                const auto truth =
+                    scene.spectra[s.index].to(torch::kFloat32).contiguous().flatten();
+                const std::int64_t cell = rec.peak.at({&scene, s.index});
+                const auto& g = scene.context.grid;
+                const Direction p{g.elevation_deg(static_cast<int>(cell / g.n_az)),
+                                  g.azimuth_deg(static_cast<int>(cell % g.n_az))};
+                const double err =
+                    great_circle_deg(p, peak_direction({truth.data_ptr<float>(), g.size()}, g));
+                doc["samples"][i]["aoa_error_deg"] = err;
+                errors.push_back(err);
+            }
+            std::vector<double> sorted = errors;
+            std::sort(sorted.begin(), sorted.end());
+            double mean = 0;
+            for (double v : errors)
+                mean += v / static_cast<double>(errors.size());
+            doc["summary"]["mean"]["aoa_error_deg"] = mean;
+            doc["summary"]["median"]["aoa_error_deg"] =
+                sorted.size() % 2
+                    ? sorted[sorted.size() / 2]
+                    : 0.5 * (sorted[sorted.size() / 2 - 1] + sorted[sorted.size() / 2]);
+            doc["metrics"].push_back({{"name", "aoa_error_deg"},
+                                      {"unit", "deg"},
+                                      {"higher_is_better", false},
+                                      {"description",
+                                       "great-circle angle between the strongest directions of "
+                                       "the predicted and the true spectrum"}});
+        }
+        // A few predictions for the report's side-by-side spectra (a one-dataset h5 file).
+        if (!rec.kept.empty()) {
+            const train::SceneData& scene = *data.front();
+            data::Dataset d;
+            const auto& c = scene.context;
+            d.frequency_hz = c.frequency_hz, d.grid = c.grid, d.moving = c.moving;
+            d.station_position = c.station_position, d.station_orientation = c.station_orientation;
+            d.power_unit = "normalized";
+            d.normalization = "model output (trained on per-sample min-max spectra)";
+            std::vector<std::int64_t> indices;
+            for (const auto& [i, t] : rec.kept) {
+                indices.push_back(i);
+                const auto p = scene.positions[i];
+                d.positions.push_back(
+                    {p[0].item<double>(), p[1].item<double>(), p[2].item<double>()});
+                d.spectra.insert(d.spectra.end(), t.data_ptr<float>(),
+                                 t.data_ptr<float>() + t.numel());
+            }
+            for (std::size_t k = 0; k < indices.size(); ++k)
+                d.split.test.push_back(static_cast<std::int64_t>(k));
+            d.attrs = {{"source", "radiofield study"},
+                       {"evaluation", e.label},
+                       {"sample_indices", indices},
+                       {"dataset", files.front()}};
+            data::write_dataset(d, path.parent_path() / (e.label + ".spectra.h5"), true);
+            doc["figure_samples"] = indices;
+        }
+        write_json(path, doc);
+        return doc;
+    }
+
+    const Study& m_study;
+    StudyOptions m_options;
+    StudyResult m_result;
+    fs::path m_out;
+    ReportInputs m_inputs;
+    std::map<std::string, SimulationPlan> m_plans;
+    std::map<std::string, train::OutputKind> m_kinds;
+    std::map<std::string, json> m_spec;  // dataset name / "run:NAME" → the spec that makes it
+    torch::Device m_device = torch::kCPU;
+    std::size_t m_step = 0, m_total = 0;
+};
+
+}  // namespace
+
+std::string_view to_string(Outcome outcome) {
+    switch (outcome) {
+        case Outcome::Made:
+            return "made";
+        case Outcome::Remade:
+            return "remade";
+        case Outcome::Reused:
+            return "reused";
+    }
+    return "?";
+}
+
+std::vector<std::string> StudyResult::names(const std::string& kind, Outcome outcome) const {
+    std::vector<std::string> out;
+    for (const auto& p : products) {
+        if (p.kind == kind && p.outcome == outcome)
+            out.push_back(p.name);
+    }
+    return out;
+}
+
+fs::path default_out(const Study& study) {
+    return fs::path("out") / "studies" / study.name / study.profile;
+}
+
+StudyResult run_study(const Study& study, const StudyOptions& options) {
+    return Runner(study, options).run();
+}
+
+}  // namespace radiofield::study
