@@ -189,6 +189,7 @@ private:
             try {
                 auto model = train::make_model(r.model, r.model_config);
                 m_kinds[r.name] = model->output();
+                m_trainable[r.name] = model->trainable();
                 train::TrainConfig::from_json(r.train);
             } catch (const Error& e) {
                 fail("{}: {}", where, e.what());
@@ -337,9 +338,14 @@ private:
             for (const auto& d : r.data)
                 rc.data.push_back(m_inputs.data.at(d).string());
             const bool resume = o == Outcome::Reused;  // same spec, training not finished
-            step_line(resume ? "resume" : "train",
-                      fmt::format("{} ({}, {} steps, data {})", r.name, r.model, rc.train.steps,
-                                  fmt::join(r.data, ", ")));
+            if (m_trainable.at(r.name)) {
+                step_line(resume ? "resume" : "train",
+                          fmt::format("{} ({}, {} steps, data {})", r.name, r.model, rc.train.steps,
+                                      fmt::join(r.data, ", ")));
+            } else {
+                step_line("fit", fmt::format("{} ({}, nothing to learn, data {})", r.name, r.model,
+                                             fmt::join(r.data, ", ")));
+            }
             if (!resume)
                 prior = 0;
             fs::create_directories(dir);
@@ -367,7 +373,7 @@ private:
         RunRecord rec;
         rec.config = read_json(dir / "config.json");
         rec.train_seconds = prior;
-        rec.trainable = train::make_model(r.model, r.model_config)->trainable();
+        rec.trainable = m_trainable.at(r.name);
         m_inputs.runs[r.name] = rec;
         m_result.products.push_back({"run", r.name, o, seconds_since(t0)});
     }
@@ -513,6 +519,7 @@ private:
     ReportInputs m_inputs;
     std::map<std::string, SimulationPlan> m_plans;
     std::map<std::string, train::OutputKind> m_kinds;
+    std::map<std::string, bool> m_trainable;
     std::map<std::string, json> m_spec;  // dataset name / "run:NAME" → the spec that makes it
     torch::Device m_device = torch::kCPU;
     std::size_t m_step = 0, m_total = 0;

@@ -1,6 +1,8 @@
 // Reading study files: profile choices, sweeps, strict keys and references.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "radiofield/core/error.hpp"
 #include "radiofield/study/study.hpp"
 
@@ -134,6 +136,29 @@ TEST(StudySpec, SweepsExpandNamesAndValues) {
     EXPECT_EQ(series[3]->label, "knn_10_1");
     EXPECT_EQ(series[3]->vars["n"], 10);
     EXPECT_EQ(expand_vars(json("x${a}y${b}"), {{"a", 1}, {"b", "z"}}), json("x1yz"));
+}
+
+TEST(StudySpec, EveryStudyFileOfTheRepositoryReadsInEveryProfile) {
+    int files = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(
+             std::filesystem::path(RADIOFIELD_SOURCE_DIR) / "studies")) {
+        if (entry.path().extension() != ".json")
+            continue;
+        ++files;
+        for (const std::string profile : {"quick", "full"}) {
+            const Study s = load_study(entry.path(), profile);
+            EXPECT_EQ(s.name, entry.path().stem().string());
+            EXPECT_FALSE(s.evaluations.empty()) << entry.path();
+            EXPECT_FALSE(s.report.empty()) << entry.path();
+        }
+    }
+    EXPECT_GE(files, 7);
+    // The density study sweeps five support-set sizes, over more seeds in full.
+    const auto root = std::filesystem::path(RADIOFIELD_SOURCE_DIR) / "studies";
+    EXPECT_EQ(load_study(root / "graf_density.json", "quick").evals("KNN n${n} s${seed}").size(),
+              5u);
+    EXPECT_EQ(load_study(root / "graf_density.json", "full").evals("KNN n${n} s${seed}").size(),
+              15u);
 }
 
 }  // namespace
