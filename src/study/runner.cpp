@@ -366,7 +366,8 @@ private:
                 m_result.products.push_back({"run", r.name, o, seconds_since(t0)});
                 throw Interrupted{};
             }
-            fmt::print(stderr, "      trained {} in {:.1f} s\n", r.name, seconds_since(t0));
+            fmt::print(stderr, "      {} {} in {:.1f} s\n",
+                       m_trainable.at(r.name) ? "trained" : "fitted", r.name, seconds_since(t0));
             if (resume)
                 o = Outcome::Made;  // finished in this call
         }
