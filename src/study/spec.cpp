@@ -9,8 +9,15 @@
 
 namespace radiofield::study {
 namespace fs = std::filesystem;
+using ojson = nlohmann::ordered_json;
 using nlohmann::json;
 namespace {
+
+ojson resolve_profile_o(const ojson& value,
+                        const std::string& profile,
+                        const std::vector<std::string>& profiles,
+                        const std::string& where);
+ojson expand_vars_o(const ojson& value, const ojson& vars);
 
 std::string join(const std::vector<std::string>& names) {
     std::string s;
@@ -19,7 +26,7 @@ std::string join(const std::vector<std::string>& names) {
     return s.empty() ? "(none)" : s;
 }
 
-bool is_profile_choice(const json& v, const std::vector<std::string>& profiles) {
+bool is_profile_choice(const ojson& v, const std::vector<std::string>& profiles) {
     if (!v.is_object() || v.empty())
         return false;
     for (const auto& [key, value] : v.items()) {
@@ -30,20 +37,20 @@ bool is_profile_choice(const json& v, const std::vector<std::string>& profiles) 
 }
 
 // Cartesian product of the "for" lists of `entry`: one vars object per combination.
-std::vector<json> sweep(const json& entry, const std::string& where) {
-    std::vector<json> combos{json::object()};
+std::vector<ojson> sweep(const ojson& entry, const std::string& where) {
+    std::vector<ojson> combos{ojson::object()};
     if (!entry.is_object() || !entry.contains("for"))
         return combos;
-    const json& f = entry.at("for");
+    const ojson& f = entry.at("for");
     if (!f.is_object() || f.empty())
         fail("{}: \"for\" must be an object of lists, e.g. {{\"n\": [50, 100]}}", where);
     for (const auto& [var, values] : f.items()) {
         if (!values.is_array() || values.empty())
             fail("{}: \"for\".{} must be a non-empty list of values", where, var);
-        std::vector<json> next;
+        std::vector<ojson> next;
         for (const auto& c : combos) {
             for (const auto& v : values) {
-                json n = c;
+                ojson n = c;
                 n[var] = v;
                 next.push_back(std::move(n));
             }
@@ -53,13 +60,13 @@ std::vector<json> sweep(const json& entry, const std::string& where) {
     return combos;
 }
 
-std::string var_text(const json& v) {
+std::string var_text(const ojson& v) {
     if (v.is_string())
         return v.get<std::string>();
     return v.dump();
 }
 
-std::string expand_string(const std::string& s, const json& vars) {
+std::string expand_string(const std::string& s, const ojson& vars) {
     std::string out;
     std::size_t i = 0;
     while (i < s.size()) {
@@ -82,16 +89,16 @@ std::string expand_string(const std::string& s, const json& vars) {
 }
 
 // Expands a map section ("datasets", "runs"): entries with "for" become one per combination.
-json expand_map(const json& section, const std::string& where) {
-    json out = json::object();
+ojson expand_map(const ojson& section, const std::string& where) {
+    ojson out = ojson::object();
     if (section.is_null())
         return out;
     if (!section.is_object())
         fail("{}: expected an object of name → settings", where);
     for (const auto& [name, entry] : section.items()) {
         const std::string at = where + "." + name;
-        for (const json& vars : sweep(entry, at)) {
-            json e = expand_vars(entry, vars);
+        for (const ojson& vars : sweep(entry, at)) {
+            ojson e = expand_vars_o(entry, vars);
             if (e.is_object())
                 e.erase("for");
             const std::string expanded = expand_string(name, vars);
@@ -106,7 +113,7 @@ json expand_map(const json& section, const std::string& where) {
     return out;
 }
 
-std::vector<std::string> string_list(const json& v, const std::string& where) {
+std::vector<std::string> string_list(const ojson& v, const std::string& where) {
     if (v.is_string())
         return {v.get<std::string>()};
     if (!v.is_array() || v.empty())
@@ -120,13 +127,13 @@ std::vector<std::string> string_list(const json& v, const std::string& where) {
     return out;
 }
 
-std::string required_string(const json& e, const char* key, const std::string& where) {
+std::string required_string(const ojson& e, const char* key, const std::string& where) {
     if (!e.contains(key) || !e.at(key).is_string() || e.at(key).get<std::string>().empty())
         fail("{}: \"{}\" (a non-empty string) is required", where, key);
     return e.at(key).get<std::string>();
 }
 
-DatasetSpec read_dataset(const std::string& name, const json& e, const std::string& where) {
+DatasetSpec read_dataset(const std::string& name, const ojson& e, const std::string& where) {
     if (!e.is_object())
         fail("{}: expected an object ({{\"path\"}}, simulate settings or {{\"from\"}})", where);
     DatasetSpec d;
@@ -170,7 +177,7 @@ DatasetSpec read_dataset(const std::string& name, const json& e, const std::stri
     return d;
 }
 
-RunSpec read_run(const std::string& name, const json& e, const std::string& where) {
+RunSpec read_run(const std::string& name, const ojson& e, const std::string& where) {
     if (!e.is_object())
         fail("{}: expected an object {{\"model\", \"data\", \"model_config\", \"train\"}}", where);
     check_keys(e, {"model", "data", "model_config", "train"}, where);
@@ -193,13 +200,13 @@ RunSpec read_run(const std::string& name, const json& e, const std::string& wher
     return r;
 }
 
-void check_table(const json& item, const std::string& where) {
+void check_table(const ojson& item, const std::string& where) {
     check_keys(item, {"table", "metrics", "title"}, where + " (a table)");
     if (item.contains("metrics"))
         string_list(item.at("metrics"), where + ".metrics");
 }
 
-void check_item(const json& item, const std::string& where) {
+void check_item(const ojson& item, const std::string& where) {
     if (!item.is_object())
         fail("{}: expected an object with \"table\", \"spectra\" or \"plot\"", where);
     if (item.contains("table")) {
@@ -263,35 +270,33 @@ std::vector<DatasetSpec> order_datasets(std::vector<DatasetSpec> in, const std::
     return out;
 }
 
-}  // namespace
-
-json resolve_profile(const json& value,
-                     const std::string& profile,
-                     const std::vector<std::string>& profiles,
-                     const std::string& where) {
+ojson resolve_profile_o(const ojson& value,
+                        const std::string& profile,
+                        const std::vector<std::string>& profiles,
+                        const std::string& where) {
     if (is_profile_choice(value, profiles)) {
         if (!value.contains(profile))
             fail("{}: no value for profile '{}' (it gives {}); add \"{}\": …", where, profile,
                  value.dump(), profile);
-        return resolve_profile(value.at(profile), profile, profiles, where);
+        return resolve_profile_o(value.at(profile), profile, profiles, where);
     }
     if (value.is_object()) {
-        json out = json::object();
+        ojson out = ojson::object();
         for (const auto& [k, v] : value.items())
-            out[k] = resolve_profile(v, profile, profiles, where + "." + k);
+            out[k] = resolve_profile_o(v, profile, profiles, where + "." + k);
         return out;
     }
     if (value.is_array()) {
-        json out = json::array();
+        ojson out = ojson::array();
         for (std::size_t i = 0; i < value.size(); ++i)
-            out.push_back(resolve_profile(value[i], profile, profiles,
-                                          where + "[" + std::to_string(i) + "]"));
+            out.push_back(resolve_profile_o(value[i], profile, profiles,
+                                            where + "[" + std::to_string(i) + "]"));
         return out;
     }
     return value;
 }
 
-json expand_vars(const json& value, const json& vars) {
+ojson expand_vars_o(const ojson& value, const ojson& vars) {
     if (vars.empty())
         return value;
     if (value.is_string()) {
@@ -305,18 +310,31 @@ json expand_vars(const json& value, const json& vars) {
         return expand_string(s, vars);
     }
     if (value.is_object()) {
-        json out = json::object();
+        ojson out = ojson::object();
         for (const auto& [k, v] : value.items())
-            out[k == "for" ? k : expand_string(k, vars)] = k == "for" ? v : expand_vars(v, vars);
+            out[k == "for" ? k : expand_string(k, vars)] = k == "for" ? v : expand_vars_o(v, vars);
         return out;
     }
     if (value.is_array()) {
-        json out = json::array();
+        ojson out = ojson::array();
         for (const auto& v : value)
-            out.push_back(expand_vars(v, vars));
+            out.push_back(expand_vars_o(v, vars));
         return out;
     }
     return value;
+}
+
+}  // namespace
+
+json resolve_profile(const ojson& value,
+                     const std::string& profile,
+                     const std::vector<std::string>& profiles,
+                     const std::string& where) {
+    return resolve_profile_o(value, profile, profiles, where);
+}
+
+json expand_vars(const ojson& value, const ojson& vars) {
+    return expand_vars_o(value, vars);
 }
 
 const DatasetSpec& Study::dataset(const std::string& n) const {
@@ -358,7 +376,7 @@ std::vector<const EvalSpec*> Study::evals(const std::string& ref) const {
     return out;
 }
 
-Study parse_study(const json& doc, const fs::path& file, const std::string& profile) {
+Study parse_study(const ojson& doc, const fs::path& file, const std::string& profile) {
     const std::string f = file.string();
     if (!doc.is_object())
         fail("{}: a study is a JSON object (docs/studies.md)", f);
@@ -372,13 +390,13 @@ Study parse_study(const json& doc, const fs::path& file, const std::string& prof
     s.profiles = get_or<std::vector<std::string>>(doc, "profiles", kDefaultProfiles, f);
     if (std::find(s.profiles.begin(), s.profiles.end(), profile) == s.profiles.end())
         fail("{}: unknown profile '{}'; this study's profiles: {}", f, profile, join(s.profiles));
-    json r = resolve_profile(doc, profile, s.profiles, f);
+    ojson r = resolve_profile_o(doc, profile, s.profiles, f);
     s.name = required_string(r, "name", f);
     s.title = get_or<std::string>(r, "title", s.name, f);
     s.description = get_or<std::string>(r, "description", "", f);
 
-    r["datasets"] = expand_map(r.value("datasets", json::object()), f + ": datasets");
-    r["runs"] = expand_map(r.value("runs", json::object()), f + ": runs");
+    r["datasets"] = expand_map(r.value("datasets", ojson::object()), f + ": datasets");
+    r["runs"] = expand_map(r.value("runs", ojson::object()), f + ": runs");
     std::vector<DatasetSpec> datasets;
     for (const auto& [name, e] : r["datasets"].items())
         datasets.push_back(read_dataset(name, e, f + ": datasets." + name));
@@ -389,17 +407,17 @@ Study parse_study(const json& doc, const fs::path& file, const std::string& prof
             s.dataset(d);
     }
 
-    json evals = json::array();
-    const json raw_evals = r.value("evaluations", json::array());
+    ojson evals = ojson::array();
+    const ojson raw_evals = r.value("evaluations", ojson::array());
     if (!raw_evals.is_array())
         fail("{}: \"evaluations\" must be a list of {{\"label\", \"run\", \"data\"}}", f);
     std::set<std::string> labels;
     for (std::size_t i = 0; i < raw_evals.size(); ++i) {
         const std::string where = fmt::format("{}: evaluations[{}]", f, i);
-        const json& raw = raw_evals[i];
+        const ojson& raw = raw_evals[i];
         check_keys(raw, {"label", "run", "data", "split", "aoa", "batch", "for"}, where);
-        for (const json& vars : sweep(raw, where)) {
-            json e = expand_vars(raw, vars);
+        for (const ojson& vars : sweep(raw, where)) {
+            ojson e = expand_vars_o(raw, vars);
             e.erase("for");
             EvalSpec ev;
             ev.template_label = required_string(raw, "label", where);
@@ -427,7 +445,7 @@ Study parse_study(const json& doc, const fs::path& file, const std::string& prof
     }
     r["evaluations"] = evals;
 
-    const json report = r.value("report", json::array());
+    const ojson report = r.value("report", ojson::array());
     if (!report.is_array())
         fail("{}: \"report\" must be a list of sections {{\"title\", \"text\", \"items\"}}", f);
     for (std::size_t i = 0; i < report.size(); ++i) {
@@ -436,13 +454,13 @@ Study parse_study(const json& doc, const fs::path& file, const std::string& prof
         ReportSection sec;
         sec.title = get_or<std::string>(report[i], "title", "", where);
         sec.text = get_or<std::string>(report[i], "text", "", where);
-        const json items = report[i].value("items", json::array());
+        const ojson items = report[i].value("items", ojson::array());
         if (!items.is_array())
             fail("{}.items: expected a list", where);
         for (std::size_t k = 0; k < items.size(); ++k) {
             const std::string at = fmt::format("{}.items[{}]", where, k);
             check_item(items[k], at);
-            const json& it = items[k];
+            const ojson& it = items[k];
             for (const char* key : {"table", "spectra", "aoa"}) {
                 if (it.contains(key)) {
                     for (const auto& ref : string_list(it.at(key), at + "." + key))
@@ -469,12 +487,13 @@ Study parse_study(const json& doc, const fs::path& file, const std::string& prof
 Study load_study(const fs::path& file, const std::string& profile) {
     std::ifstream in(file);
     if (!in)
-        fail("cannot read the study '{}'; give a study file such as studies/graf_single_scene.json",
-             file.string());
-    json doc;
+        fail(
+            "cannot read the study '{}'; give a study file such as studies/graf_single_scene.ojson",
+            file.string());
+    ojson doc;
     try {
-        doc = json::parse(in, nullptr, true, /*ignore_comments=*/true);
-    } catch (const json::parse_error& e) {
+        doc = ojson::parse(in, nullptr, true, /*ignore_comments=*/true);
+    } catch (const ojson::parse_error& e) {
         fail("{}: not valid JSON: {}", file.string(), e.what());
     }
     return parse_study(doc, file, profile);

@@ -25,13 +25,13 @@ std::string read_text(const std::filesystem::path& p) {
     return s.str();
 }
 
-json tiny_study(const test::TorchTempDir& dir) {
+nlohmann::ordered_json tiny_study(const test::TorchTempDir& dir) {
     test::SyntheticOptions a, b;
     a.count = 60, a.seed = 1;
     b.count = 50, b.seed = 2;
     test::write_synthetic(dir / "a.h5", a);
     test::write_synthetic(dir / "b.h5", b);
-    json s = json::parse(R"({
+    nlohmann::ordered_json s = nlohmann::ordered_json::parse(R"({
       "name": "tiny",
       "title": "Tiny study",
       "description": "knn and knn_dl on synthetic spectra",
@@ -60,7 +60,7 @@ json tiny_study(const test::TorchTempDir& dir) {
     return s;
 }
 
-StudyResult run(const json& doc, const test::TorchTempDir& dir) {
+StudyResult run(const nlohmann::ordered_json& doc, const test::TorchTempDir& dir) {
     StudyOptions o;
     o.out = dir / "out";
     o.device = "cpu";
@@ -72,10 +72,10 @@ using Names = std::vector<std::string>;
 
 TEST(StudyRunner, ReportTableHoldsTheEvaluationsMeansAndRerunsReuseOrRemakeByTheirSpec) {
     test::TorchTempDir dir;
-    json doc = tiny_study(dir);
+    nlohmann::ordered_json doc = tiny_study(dir);
     const StudyResult first = run(doc, dir);
     ASSERT_FALSE(first.interrupted);
-    EXPECT_EQ(first.names("run", Outcome::Made), (Names{"dl", "knn"}));
+    EXPECT_EQ(first.names("run", Outcome::Made), (Names{"knn", "dl"}));
     EXPECT_EQ(first.names("eval", Outcome::Made), (Names{"knn_b", "dl_b", "knn_b20"}));
     EXPECT_EQ(first.report, dir / "out" / "report.html");
 
@@ -104,7 +104,7 @@ TEST(StudyRunner, ReportTableHoldsTheEvaluationsMeansAndRerunsReuseOrRemakeByThe
 
     // A rerun makes nothing again.
     const StudyResult second = run(doc, dir);
-    EXPECT_EQ(second.names("run", Outcome::Reused), (Names{"dl", "knn"}));
+    EXPECT_EQ(second.names("run", Outcome::Reused), (Names{"knn", "dl"}));
     EXPECT_EQ(second.names("eval", Outcome::Reused), (Names{"knn_b", "dl_b", "knn_b20"}));
     EXPECT_EQ(second.names("dataset", Outcome::Reused), (Names{"b_20"}));
     EXPECT_TRUE(second.names("run", Outcome::Remade).empty());
@@ -122,7 +122,7 @@ TEST(StudyRunner, ReportTableHoldsTheEvaluationsMeansAndRerunsReuseOrRemakeByThe
 
 TEST(StudyRunner, SubsetKeepsNTrainingPositionsAndEveryTestPosition) {
     test::TorchTempDir dir;
-    json doc = tiny_study(dir);
+    nlohmann::ordered_json doc = tiny_study(dir);
     doc["runs"] = json::object();
     doc["evaluations"] = json::array();
     doc["report"] = json::array();

@@ -70,20 +70,21 @@ struct Study {
 
 // Replaces every profile choice in `value` — an object whose keys are all profile names —
 // by its entry for `profile`; Error naming `where` and the path when that entry is missing.
-nlohmann::json resolve_profile(const nlohmann::json& value,
+nlohmann::json resolve_profile(const nlohmann::ordered_json& value,
                                const std::string& profile,
                                const std::vector<std::string>& profiles,
                                const std::string& where);
 
 // Expands `${var}` in every string of `value` (keys included) with `vars`; a string that is
 // exactly "${var}" takes the variable's JSON value (a number stays a number).
-nlohmann::json expand_vars(const nlohmann::json& value, const nlohmann::json& vars);
+nlohmann::json expand_vars(const nlohmann::ordered_json& value, const nlohmann::ordered_json& vars);
 
 // Reads, resolves for `profile` and validates a study; Error naming the file, the key and
 // the fix for anything unknown or missing.
 Study load_study(const std::filesystem::path& file, const std::string& profile);
-// The same from JSON (`file` names it in messages and anchors relative paths).
-Study parse_study(const nlohmann::json& doc,
+// The same from JSON (`file` names it in messages). Datasets, runs and evaluations keep the
+// file's order (subsets after their sources).
+Study parse_study(const nlohmann::ordered_json& doc,
                   const std::filesystem::path& file,
                   const std::string& profile);
 
