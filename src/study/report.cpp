@@ -142,6 +142,7 @@ public:
             fmt::format("<p class=\"note\">study <code>{}</code> ({}), profile <b>{}</b></p>\n",
                         esc(s.name), esc(s.file.filename().string()), esc(s.profile));
         m_md += meta + "\n\n";
+        datasets();
         runs();
         for (std::size_t i = 0; i < s.report.size(); ++i)
             section(s.report[i], i);
@@ -151,6 +152,34 @@ public:
     }
 
 private:
+    void datasets() {
+        Table t;
+        t.header = {"dataset", "made from", "samples", "train", "val", "test"};
+        t.numeric = {false, false, true, true, true, true};
+        for (const auto& d : m_study.datasets) {
+            const data::DatasetReader r(m_in.data.at(d.name));
+            const auto& h = r.header();
+            std::string from;
+            if (d.kind == DatasetSpec::Kind::File) {
+                from = d.settings.at("path").get<std::string>();
+            } else if (d.kind == DatasetSpec::Kind::Subset) {
+                from = fmt::format("{} random training positions of {} (seed {})",
+                                   d.settings.at("train_count").dump(),
+                                   d.settings.at("from").get<std::string>(),
+                                   d.settings.at("seed").dump());
+            } else {
+                from = fmt::format("simulated: {} at {:.4g} GHz, {} spectra",
+                                   d.settings.value("scene", ""), h.frequency_hz / 1e9,
+                                   h.spectrum_convention);
+            }
+            t.rows.push_back(
+                {d.name, from, std::to_string(h.size()), std::to_string(h.split.train.size()),
+                 std::to_string(h.split.val.size()), std::to_string(h.split.test.size())});
+        }
+        m_html += "<h2>Datasets</h2>\n" + t.html();
+        m_md += "## Datasets\n\n" + t.markdown();
+    }
+
     void runs() {
         Table t;
         t.header = {"run",        "model",         "model config",           "steps",
@@ -262,8 +291,22 @@ private:
             }
             t.rows.push_back(std::move(row));
         }
+        // The evaluators' notes (conventions, metrics that were unavailable), each once.
+        std::set<std::string> notes;
+        for (const json* d : evals) {
+            const std::string n = (*d)["summary"].value("notes", "");
+            if (!n.empty())
+                notes.insert(n);
+        }
+        std::string note_text;
+        for (const auto& n : notes)
+            note_text += (note_text.empty() ? "" : " ") + n;
         m_html += t.html();
+        if (!note_text.empty())
+            m_html += "<p class=\"note\">" + esc(note_text) + "</p>\n";
         m_md += "Mean over the evaluated samples.\n\n" + t.markdown();
+        if (!note_text.empty())
+            m_md += note_text + "\n\n";
     }
 
     std::string data_names(const std::string& label) {
