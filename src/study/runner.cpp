@@ -352,6 +352,7 @@ private:
             write_json(sidecar, {{"spec", spec}, {"complete", false}, {"train_seconds", prior}});
             const auto result = train::train_run(rc, dir,
                                                  {.restart = !resume,
+                                                  .stop_after = m_options.stop_after,
                                                   .handle_sigint = m_options.handle_sigint,
                                                   .final_eval = false});
             prior += seconds_since(t0);

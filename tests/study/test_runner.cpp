@@ -60,8 +60,11 @@ nlohmann::ordered_json tiny_study(const test::TorchTempDir& dir) {
     return s;
 }
 
-StudyResult run(const nlohmann::ordered_json& doc, const test::TorchTempDir& dir) {
+StudyResult run(const nlohmann::ordered_json& doc,
+                const test::TorchTempDir& dir,
+                std::int64_t stop_after = -1) {
     StudyOptions o;
+    o.stop_after = stop_after;
     o.out = dir / "out";
     o.device = "cpu";
     o.handle_sigint = false;
@@ -118,6 +121,34 @@ TEST(StudyRunner, ReportTableHoldsTheEvaluationsMeansAndRerunsReuseOrRemakeByThe
     EXPECT_EQ(third.names("eval", Outcome::Reused), (Names{"knn_b", "knn_b20"}));
     const json config = json::parse(read_text(dir / "out" / "runs" / "dl" / "config.json"));
     EXPECT_EQ(config["train"]["steps"], 4);
+}
+
+TEST(StudyRunner, AnInterruptedTrainingResumesFromItsCheckpointOnTheNextCall) {
+    test::TorchTempDir dir;
+    nlohmann::ordered_json doc = tiny_study(dir);
+    doc["runs"]["dl"]["train"]["steps"] = 6;
+    const StudyResult first = run(doc, dir, /*stop_after=*/2);
+    EXPECT_TRUE(first.interrupted);
+    EXPECT_TRUE(first.report.empty());
+    EXPECT_FALSE(std::filesystem::exists(dir / "out" / "evals" / "dl_b.json"));
+    const json side = json::parse(read_text(dir / "out" / "runs" / "dl" / "study.spec.json"));
+    EXPECT_FALSE(side["complete"].get<bool>());
+
+    const StudyResult second = run(doc, dir);
+    ASSERT_FALSE(second.interrupted);
+    EXPECT_EQ(second.names("run", Outcome::Made), (Names{"dl"}));  // finished in this call
+    EXPECT_EQ(second.names("run", Outcome::Reused), (Names{"knn"}));
+    // The log holds steps 1..6 once each: steps 3..6 were appended to the first call's 1..2.
+    std::ifstream log(dir / "out" / "runs" / "dl" / "log.jsonl");
+    std::vector<std::int64_t> steps;
+    for (std::string line; std::getline(log, line);) {
+        const json j = json::parse(line);
+        if (j.contains("loss"))
+            steps.push_back(j["step"].get<std::int64_t>());
+    }
+    EXPECT_EQ(steps, (std::vector<std::int64_t>{1, 2, 3, 4, 5, 6}));
+    EXPECT_TRUE(json::parse(read_text(dir / "out" / "runs" / "dl" / "study.spec.json"))["complete"]
+                    .get<bool>());
 }
 
 TEST(StudyRunner, SubsetKeepsNTrainingPositionsAndEveryTestPosition) {
