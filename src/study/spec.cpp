@@ -470,9 +470,27 @@ Study parse_study(const ojson& doc, const fs::path& file, const std::string& pro
             if (it.contains("series")) {
                 for (const auto& series : it.at("series")) {
                     for (const EvalSpec* e : s.evals(series.at("evals").get<std::string>())) {
-                        if (!e->vars.contains(it.at("x").get<std::string>()))
-                            fail("{}: the evaluation '{}' has no sweep variable '{}' for x", at,
-                                 e->label, it.at("x").get<std::string>());
+                        const std::string x = it.at("x").get<std::string>();
+                        if (!e->vars.contains(x) || !e->vars.at(x).is_number())
+                            fail(
+                                "{}: the evaluation '{}' has no numeric sweep variable '{}' for "
+                                "x (its variables: {})",
+                                at, e->label, x, e->vars.dump());
+                    }
+                }
+            }
+            if (it.contains("spectra")) {
+                // Side by side means the same samples: every evaluation on the same dataset.
+                std::string first;
+                for (const auto& ref : string_list(it.at("spectra"), at + ".spectra")) {
+                    for (const EvalSpec* e : s.evals(ref)) {
+                        if (first.empty())
+                            first = e->data.front();
+                        if (e->data.front() != first)
+                            fail(
+                                "{}: side-by-side spectra need evaluations of one dataset; '{}' "
+                                "evaluates '{}', not '{}'",
+                                at, e->label, e->data.front(), first);
                     }
                 }
             }

@@ -109,6 +109,16 @@ TEST(StudySpec, UnknownReferencesListTheKnownNames) {
     EXPECT_NE(e.find("unknown dataset 'zz'"), std::string::npos) << e;
 }
 
+TEST(StudySpec, SideBySideSpectraOfDifferentDatasetsAreAnError) {
+    json d = minimal();
+    d["datasets"]["b"] = {{"path", "/nonexistent/b.h5"}};
+    d["evaluations"].push_back({{"label", "knn_b"}, {"run", "knn"}, {"data", {"b"}}});
+    d["report"][0]["items"].push_back({{"spectra", {"knn_a", "knn_b"}}});
+    const std::string e = error_of(d);
+    EXPECT_NE(e.find("one dataset"), std::string::npos) << e;
+    EXPECT_NE(e.find("knn_b"), std::string::npos) << e;
+}
+
 TEST(StudySpec, SweepsExpandNamesAndValues) {
     json d = minimal();
     d["datasets"]["a_${n}_s${seed}"] = {{"for", {{"n", {5, 10}}, {"seed", {0, 1}}}},
