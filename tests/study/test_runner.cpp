@@ -121,6 +121,14 @@ TEST(StudyRunner, ReportTableHoldsTheEvaluationsMeansAndRerunsReuseOrRemakeByThe
     EXPECT_EQ(third.names("eval", Outcome::Reused), (Names{"knn_b", "knn_b20"}));
     const json config = json::parse(read_text(dir / "out" / "runs" / "dl" / "config.json"));
     EXPECT_EQ(config["train"]["steps"], 4);
+
+    // Changing a dataset remakes it and what was evaluated on it, nothing else.
+    doc["datasets"]["b_20"]["seed"] = 4;
+    const StudyResult fourth = run(doc, dir);
+    EXPECT_EQ(fourth.names("dataset", Outcome::Remade), (Names{"b_20"}));
+    EXPECT_EQ(fourth.names("eval", Outcome::Remade), (Names{"knn_b20"}));
+    EXPECT_EQ(fourth.names("eval", Outcome::Reused), (Names{"knn_b", "dl_b"}));
+    EXPECT_EQ(fourth.names("run", Outcome::Reused), (Names{"knn", "dl"}));
 }
 
 TEST(StudyRunner, AnInterruptedTrainingResumesFromItsCheckpointOnTheNextCall) {
