@@ -180,11 +180,22 @@ private:
         m_md += "## Datasets\n\n" + t.markdown();
     }
 
+    // "300 steps, lr 0.0008 (cosine), weight decay 5e-05, batch 512, seed 0".
+    static std::string training(const json& t) {
+        std::string s = fmt::format("{} steps, lr {:g} ({})", t.value("steps", std::int64_t{0}),
+                                    t.value("lr", 0.0), t.value("schedule", std::string("?")));
+        if (t.value("weight_decay", 0.0) > 0)
+            s += fmt::format(", weight decay {:g}", t.value("weight_decay", 0.0));
+        if (t.value("batch", std::int64_t{0}) > 0)
+            s += fmt::format(", batch {}", t.value("batch", std::int64_t{0}));
+        return s + fmt::format(", seed {}", t.value("seed", std::uint64_t{0}));
+    }
+
     void runs() {
         Table t;
-        t.header = {"run",        "model",         "model config",           "steps",
+        t.header = {"run",        "model",         "model config",           "training",
                     "trained on", "training time", "prediction per spectrum"};
-        t.numeric = {false, false, false, true, false, true, false};
+        t.numeric = {false, false, false, false, false, true, false};
         for (const auto& r : m_study.runs) {
             const RunRecord& rec = m_in.runs.at(r.name);
             std::string per_spectrum;
@@ -197,14 +208,13 @@ private:
                                             e.label, sec * 1e3);
             }
             const json& c = rec.config;
-            t.rows.push_back({r.name, r.model,
-                              c.is_object() ? c.value("model_config", json::object()).dump()
-                                            : r.model_config.dump(),
-                              rec.trainable && c.is_object()
-                                  ? std::to_string(c["train"].value("steps", std::int64_t{0}))
-                                  : "none (nothing to learn)",
-                              fmt::format("{}", fmt::join(r.data, ", ")),
-                              rec.trainable ? duration(rec.train_seconds) : "-", per_spectrum});
+            t.rows.push_back(
+                {r.name, r.model,
+                 c.is_object() ? c.value("model_config", json::object()).dump()
+                               : r.model_config.dump(),
+                 rec.trainable && c.is_object() ? training(c["train"]) : "none (nothing to learn)",
+                 fmt::format("{}", fmt::join(r.data, ", ")),
+                 rec.trainable ? duration(rec.train_seconds) : "-", per_spectrum});
         }
         m_html += "<h2>Runs</h2>\n" + t.html();
         m_md += "## Runs\n\n" + t.markdown();
