@@ -24,6 +24,7 @@ void run_study_command(const StudyArgs& a, const GlobalOptions& global) {
     o.out = a.out;
     o.restart = a.restart;
     o.device = global.device;
+    o.quiet = global.quiet;
     o.lpips_weights = a.lpips_weights;
     const auto t0 = std::chrono::steady_clock::now();
     const study::StudyResult r = study::run_study(s, o);

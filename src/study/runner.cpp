@@ -171,8 +171,15 @@ private:
 
     void step_line(const std::string& what, const std::string& detail) {
         ++m_step;
+        if (m_options.quiet)
+            return;
         fmt::print(stderr, "[{}/{}] {} {}\n", m_step, m_total, what, detail);
         std::fflush(stderr);
+    }
+
+    void detail(const std::string& line) {
+        if (!m_options.quiet)
+            fmt::print(stderr, "{}", line);
     }
 
     // Made, remade (spec changed, or --restart) or reused.
@@ -246,9 +253,9 @@ private:
             fmt::format("radiofield study {} (dataset {})", m_study.file.string(), d.name);
         ds.attrs["study_settings"] = d.settings.dump();
         data::write_dataset(ds, path, true);
-        fmt::print(stderr, "      {} samples ({} train, {} val, {} test) in {:.1f} s\n", ds.size(),
-                   ds.split.train.size(), ds.split.val.size(), ds.split.test.size(),
-                   seconds_since(t0));
+        detail(fmt::format("      {} samples ({} train, {} val, {} test) in {:.1f} s\n", ds.size(),
+                           ds.split.train.size(), ds.split.val.size(), ds.split.test.size(),
+                           seconds_since(t0)));
         poll();
     }
 
@@ -326,8 +333,9 @@ private:
                 m_result.products.push_back({"run", r.name, o, seconds_since(t0)});
                 throw Interrupted{};
             }
-            fmt::print(stderr, "      {} {} in {:.1f} s\n",
-                       m_trainable.at(r.name) ? "trained" : "fitted", r.name, seconds_since(t0));
+            detail(fmt::format("      {} {} in {:.1f} s\n",
+                               m_trainable.at(r.name) ? "trained" : "fitted", r.name,
+                               seconds_since(t0)));
             if (resume)
                 o = Outcome::Made;  // finished in this call
         }
@@ -364,9 +372,10 @@ private:
             for (const auto& d : e.data)
                 job.files.push_back(m_inputs.data.at(d).string());
             m_inputs.evals[e.label] = run_evaluation(job);
-            fmt::print(stderr, "      {:.3g} ms per spectrum, {:.1f} s in all\n",
-                       m_inputs.evals[e.label]["summary"]["seconds_per_sample"].get<double>() * 1e3,
-                       seconds_since(t0));
+            detail(fmt::format(
+                "      {:.3g} ms per spectrum, {:.1f} s in all\n",
+                m_inputs.evals[e.label]["summary"]["seconds_per_sample"].get<double>() * 1e3,
+                seconds_since(t0)));
         }
         m_result.products.push_back({"eval", e.label, o, seconds_since(t0)});
         poll();

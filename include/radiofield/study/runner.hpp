@@ -26,6 +26,7 @@ struct StudyOptions {
     std::string device = "auto";  // auto | cpu | cuda, for training and evaluation
     std::string lpips_weights;    // LPIPS-alex weights; empty = LPIPS unavailable
     bool handle_sigint = true;
+    bool quiet = false;  // no "[k/n] …" progress lines (train_run follows Progress's switch)
     // ≥ 0: each training stops (checkpointed) after this many steps in this call and the
     // study stops as after Ctrl-C (tests of resuming).
     std::int64_t stop_after = -1;
