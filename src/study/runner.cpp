@@ -15,6 +15,7 @@
 #include "radiofield/data/dataset.hpp"
 #include "radiofield/nn/device.hpp"
 #include "radiofield/scene/scene_io.hpp"
+#include "radiofield/train/data.hpp"
 #include "radiofield/train/loop.hpp"
 #include "report.hpp"
 #include "simulate_spec.hpp"
@@ -109,6 +110,7 @@ public:
         try {
             for (const auto& d : m_study.datasets)
                 dataset(d);
+            check_evaluation_data();
             for (const auto& r : m_study.runs)
                 run(r);
             for (const auto& e : m_study.evaluations)
@@ -160,6 +162,40 @@ private:
                      m_study.file.string(), e.label);
         }
         m_device = nn::resolve_device(nn::parse_device(m_options.device));
+    }
+
+    // With every dataset made, and before any training: each evaluation's data must agree with
+    // its run's training data on what the model requires (station, grid, …).
+    void check_evaluation_data() {
+        const auto context = [&](const std::string& name) {
+            const data::DatasetReader r(m_inputs.data.at(name));
+            const data::Dataset& h = r.header();
+            train::SceneContext c;
+            c.source = m_inputs.data.at(name).string();
+            c.frequency_hz = h.frequency_hz, c.grid = h.grid, c.moving = h.moving;
+            c.station_position = h.station_position;
+            c.station_orientation = h.station_orientation;
+            c.convention = h.spectrum_convention;
+            return c;
+        };
+        for (const auto& e : m_study.evaluations) {
+            const RunSpec& r = m_study.run(e.run);
+            const auto model = train::make_model(r.model, r.model_config);
+            train::DataNeeds needs = model->needs();
+            needs.views = {model->output() == train::OutputKind::PathSet
+                               ? train::DataView::Paths
+                               : train::DataView::Spectra};
+            needs.mixed_conventions = train::TrainConfig::from_json(r.train).mixed_conventions;
+            const train::SceneContext trained = context(r.data.front());
+            for (const auto& d : e.data) {
+                train::check_agreement(
+                    trained, context(d), needs.fields(),
+                    fmt::format("run '{}' ({}) learns from the latter, so evaluation '{}' of {} "
+                                "cannot use the former; evaluate it on data made with the run's "
+                                "settings or leave it out",
+                                r.name, r.model, e.label, m_study.file.string()));
+            }
+        }
     }
 
     void poll() {

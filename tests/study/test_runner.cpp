@@ -159,6 +159,25 @@ TEST(StudyRunner, AnInterruptedTrainingResumesFromItsCheckpointOnTheNextCall) {
                     .get<bool>());
 }
 
+TEST(StudyRunner, AnEvaluationOnDataTheModelCannotReadFailsBeforeAnyTraining) {
+    test::TorchTempDir dir;
+    nlohmann::ordered_json doc = tiny_study(dir);
+    test::SyntheticOptions other;
+    other.count = 30, other.n_el = 4;  // another spectrum grid: knn_dl needs the same
+    test::write_synthetic(dir / "c.h5", other);
+    doc["datasets"]["c"] = {{"path", (dir / "c.h5").string()}};
+    doc["evaluations"].push_back({{"label", "dl_c"}, {"run", "dl"}, {"data", {"c"}}});
+    try {
+        run(doc, dir);
+        ADD_FAILURE() << "expected an Error";
+    } catch (const Error& e) {
+        const std::string m = e.what();
+        EXPECT_NE(m.find("spectrum grid"), std::string::npos) << m;
+        EXPECT_NE(m.find("dl_c"), std::string::npos) << m;
+    }
+    EXPECT_FALSE(std::filesystem::exists(dir / "out" / "runs" / "dl" / "checkpoint.pt"));
+}
+
 TEST(StudyRunner, SubsetKeepsNTrainingPositionsAndEveryTestPosition) {
     test::TorchTempDir dir;
     nlohmann::ordered_json doc = tiny_study(dir);
