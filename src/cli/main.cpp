@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
     cli::add_simulate_command(app, global);
     cli::add_train_commands(app, global);
     cli::add_bench_commands(app, global);
+    cli::add_study_command(app, global);
 
     try {
         app.parse(argc, argv);

@@ -1,0 +1,62 @@
+#pragma once
+// Running a study (`radiofield study`): every product lands under one output folder
+//   OUT/datasets/NAME.h5 (+ NAME.h5.spec.json)   simulated, subsampled (a "path" dataset is
+//                                                read where it is)
+//   OUT/runs/NAME/                               a normal run folder (+ study.spec.json)
+//   OUT/evals/LABEL.json                         metrics.json layout + "spec", "metrics"
+//                                                (the evaluator's declarations), per-sample
+//                                                "aoa_error_deg" when asked
+//   OUT/report.html, OUT/report.md, OUT/figures/
+// Each product records the resolved spec that made it, upstream specs included; a rerun
+// reuses a product whose spec matches, remakes (with a notice) one whose spec changed, and
+// `restart` remakes everything. Training resumes from its checkpoint by itself; Ctrl-C
+// stops the study after the current step's checkpoint (StudyResult::interrupted).
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "radiofield/study/study.hpp"
+
+namespace radiofield::study {
+
+struct StudyOptions {
+    std::filesystem::path out;  // empty → out/studies/<name>/<profile>
+    bool restart = false;
+    std::string device = "auto";  // auto | cpu | cuda, for training and evaluation
+    std::string lpips_weights;    // LPIPS-alex weights; empty = LPIPS unavailable
+    bool handle_sigint = true;
+    bool quiet = false;  // no "[k/n] …" progress lines (train_run follows Progress's switch)
+    // ≥ 0: each training stops (checkpointed) after this many steps in this call and the
+    // study stops as after Ctrl-C (tests of resuming).
+    std::int64_t stop_after = -1;
+};
+
+enum class Outcome { Made, Remade, Reused };
+std::string_view to_string(Outcome outcome);  // "made", "remade", "reused"
+
+struct Product {
+    std::string kind;  // "dataset", "run", "eval", "report"
+    std::string name;
+    Outcome outcome = Outcome::Made;
+    double seconds = 0;  // spent on it in this call
+};
+
+struct StudyResult {
+    std::filesystem::path out;
+    std::vector<Product> products;  // in the order they were handled
+    std::filesystem::path report;   // report.html (empty when interrupted)
+    bool interrupted = false;
+
+    // The products of `kind` with `outcome`, by name (for tests and the closing line).
+    std::vector<std::string> names(const std::string& kind, Outcome outcome) const;
+};
+
+// The default output folder of a study for a profile: out/studies/<name>/<profile>.
+std::filesystem::path default_out(const Study& study);
+
+// Checks everything that can be checked before any work (models and their configs, train
+// settings, simulate settings, existing dataset files), then makes what is missing or stale.
+StudyResult run_study(const Study& study, const StudyOptions& options);
+
+}  // namespace radiofield::study

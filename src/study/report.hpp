@@ -1,0 +1,36 @@
+#pragma once
+// The study's report: one self-contained HTML page (inline SVG plots, PNG data URIs) and a
+// markdown copy of its tables.
+
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "radiofield/study/study.hpp"
+
+namespace radiofield::study {
+
+struct RunRecord {
+    nlohmann::json config;     // RUN/config.json (model, effective model config, train, data)
+    double train_seconds = 0;  // wall time of its training, resumed parts included
+    bool trainable = true;
+};
+
+struct ReportInputs {
+    const Study* study = nullptr;
+    std::filesystem::path out;                          // the study's output folder
+    std::map<std::string, RunRecord> runs;              // by run name
+    std::map<std::string, nlohmann::json> evals;        // evals/LABEL.json documents, by label
+    std::map<std::string, std::filesystem::path> data;  // dataset files, by dataset name
+};
+
+// Writes OUT/report.html, OUT/report.md and OUT/figures/* atomically.
+void write_study_report(const ReportInputs& inputs);
+
+// Evenly spaced picks of `n` out of `size` (0-based positions, ascending, distinct).
+std::vector<std::size_t> even_picks(std::size_t size, std::size_t n);
+
+inline constexpr std::size_t kFigureSamples = 8;  // predictions kept per evaluation for figures
+
+}  // namespace radiofield::study

@@ -1,0 +1,464 @@
+// The study runner: datasets, runs, evaluations and the report, each made, remade or reused
+// by comparing the resolved spec that made it with the one asked for now.
+#include "radiofield/study/runner.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <random>
+
+#include "evaluation.hpp"
+#include "radiofield/core/atomic_file.hpp"
+#include "radiofield/core/error.hpp"
+#include "radiofield/core/log.hpp"
+#include "radiofield/data/dataset.hpp"
+#include "radiofield/nn/device.hpp"
+#include "radiofield/scene/scene_io.hpp"
+#include "radiofield/train/data.hpp"
+#include "radiofield/train/loop.hpp"
+#include "report.hpp"
+#include "simulate_spec.hpp"
+
+namespace radiofield::study {
+namespace fs = std::filesystem;
+using nlohmann::json;
+namespace {
+
+std::atomic<bool> g_stop{false};
+extern "C" void on_study_sigint(int) {
+    g_stop = true;
+}
+
+// Ctrl-C sets g_stop between the steps the runner does itself (train_run has its own).
+class SigintScope {
+public:
+    explicit SigintScope(bool active) : m_active(active) {
+        g_stop = false;
+        if (m_active)
+            m_previous = std::signal(SIGINT, on_study_sigint);
+    }
+    ~SigintScope() {
+        if (m_active)
+            std::signal(SIGINT, m_previous);
+    }
+
+private:
+    bool m_active;
+    void (*m_previous)(int) = SIG_DFL;
+};
+
+struct Interrupted {};
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+json read_json(const fs::path& path) {
+    std::ifstream in(path);
+    if (!in)
+        return nullptr;
+    try {
+        return json::parse(in);
+    } catch (const json::exception&) {
+        return nullptr;  // unreadable: treated as missing, so the product is remade
+    }
+}
+
+void write_json(const fs::path& path, const json& j) {
+    AtomicOutput out(path, true);
+    {
+        std::ofstream f(out.temp_path());
+        f << j.dump(2) << "\n";
+        if (!f)
+            fail("cannot write '{}' (is the folder writable?)", path.string());
+    }
+    out.commit();
+}
+
+// Sample indices of the train split kept by a subset: `count` drawn with `seed`
+// (Fisher–Yates on mt19937_64), ascending.
+std::vector<std::int64_t> subsample(std::vector<std::int64_t> train,
+                                    std::size_t count,
+                                    std::uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    for (std::size_t i = train.size(); i > 1; --i) {
+        std::uniform_int_distribution<std::size_t> pick(0, i - 1);
+        std::swap(train[i - 1], train[pick(rng)]);
+    }
+    train.resize(count);
+    std::sort(train.begin(), train.end());
+    return train;
+}
+
+class Runner {
+public:
+    Runner(const Study& study, const StudyOptions& options)
+        : m_study(study), m_options(options), m_result{} {
+        m_out = options.out.empty() ? default_out(study) : options.out;
+        m_result.out = m_out;
+        m_inputs.study = &study;
+        m_inputs.out = m_out;
+    }
+
+    StudyResult run() {
+        check();
+        fs::create_directories(m_out / "datasets");
+        fs::create_directories(m_out / "runs");
+        fs::create_directories(m_out / "evals");
+        SigintScope sigint(m_options.handle_sigint);
+        try {
+            for (const auto& d : m_study.datasets)
+                dataset(d);
+            check_evaluation_data();
+            for (const auto& r : m_study.runs)
+                run(r);
+            for (const auto& e : m_study.evaluations)
+                evaluation(e);
+            step_line("report", "report.html");
+            const auto t0 = std::chrono::steady_clock::now();
+            write_study_report(m_inputs);
+            m_result.products.push_back(
+                {"report", "report.html", Outcome::Made, seconds_since(t0)});
+            m_result.report = m_out / "report.html";
+        } catch (const Interrupted&) {
+            m_result.interrupted = true;
+        }
+        return m_result;
+    }
+
+private:
+    // Everything checkable before any work.
+    void check() {
+        m_total = 1 + m_study.runs.size() + m_study.evaluations.size();
+        for (const auto& d : m_study.datasets) {
+            const std::string where = fmt::format("{}: datasets.{}", m_study.file.string(), d.name);
+            if (d.kind == DatasetSpec::Kind::Simulate) {
+                m_plans.emplace(d.name, plan_simulation(d.settings, where));
+                ++m_total;
+            } else if (d.kind == DatasetSpec::Kind::Subset) {
+                ++m_total;
+            } else if (!fs::is_regular_file(d.settings.at("path").get<std::string>())) {
+                fail(
+                    "{}: the dataset file '{}' does not exist; simulate it (radiofield simulate) "
+                    "or give simulate settings instead of \"path\"",
+                    where, d.settings.at("path").get<std::string>());
+            }
+        }
+        for (const auto& r : m_study.runs) {
+            const std::string where = fmt::format("{}: runs.{}", m_study.file.string(), r.name);
+            try {
+                auto model = train::make_model(r.model, r.model_config);
+                m_kinds[r.name] = model->output();
+                m_trainable[r.name] = model->trainable();
+                train::TrainConfig::from_json(r.train);
+            } catch (const Error& e) {
+                fail("{}: {}", where, e.what());
+            }
+        }
+        for (const auto& e : m_study.evaluations) {
+            if (e.aoa && m_kinds.at(e.run) != train::OutputKind::Spectrum)
+                fail("{}: evaluation '{}': \"aoa\" needs a model that predicts spectra",
+                     m_study.file.string(), e.label);
+        }
+        m_device = nn::resolve_device(nn::parse_device(m_options.device));
+    }
+
+    // With every dataset made, and before any training: each evaluation's data must agree with
+    // its run's training data on what the model requires (station, grid, …).
+    void check_evaluation_data() {
+        const auto context = [&](const std::string& name) {
+            const data::DatasetReader r(m_inputs.data.at(name));
+            const data::Dataset& h = r.header();
+            train::SceneContext c;
+            c.source = m_inputs.data.at(name).string();
+            c.frequency_hz = h.frequency_hz, c.grid = h.grid, c.moving = h.moving;
+            c.station_position = h.station_position;
+            c.station_orientation = h.station_orientation;
+            c.convention = h.spectrum_convention;
+            return c;
+        };
+        for (const auto& e : m_study.evaluations) {
+            const RunSpec& r = m_study.run(e.run);
+            const auto model = train::make_model(r.model, r.model_config);
+            train::DataNeeds needs = model->needs();
+            needs.views = {model->output() == train::OutputKind::PathSet
+                               ? train::DataView::Paths
+                               : train::DataView::Spectra};
+            needs.mixed_conventions = train::TrainConfig::from_json(r.train).mixed_conventions;
+            const train::SceneContext trained = context(r.data.front());
+            for (const auto& d : e.data) {
+                train::check_agreement(
+                    trained, context(d), needs.fields(),
+                    fmt::format("run '{}' ({}) learns from the latter, so evaluation '{}' of {} "
+                                "cannot use the former; evaluate it on data made with the run's "
+                                "settings or leave it out",
+                                r.name, r.model, e.label, m_study.file.string()));
+            }
+        }
+    }
+
+    void poll() {
+        if (g_stop) {
+            log::warn("interrupted; run the same command again to resume the study");
+            throw Interrupted{};
+        }
+    }
+
+    void step_line(const std::string& what, const std::string& detail) {
+        ++m_step;
+        if (m_options.quiet)
+            return;
+        fmt::print(stderr, "[{}/{}] {} {}\n", m_step, m_total, what, detail);
+        std::fflush(stderr);
+    }
+
+    void detail(const std::string& line) {
+        if (!m_options.quiet)
+            fmt::print(stderr, "{}", line);
+    }
+
+    // Made, remade (spec changed, or --restart) or reused.
+    Outcome decide(const std::string& kind,
+                   const std::string& name,
+                   bool exists,
+                   const json& saved,
+                   const json& spec) {
+        if (!exists)
+            return Outcome::Made;
+        if (m_options.restart)
+            return Outcome::Remade;
+        if (saved == spec)
+            return Outcome::Reused;
+        log::info("{} '{}' was made with other settings; remaking it", kind, name);
+        return Outcome::Remade;
+    }
+
+    void dataset(const DatasetSpec& d) {
+        json spec = {{"name", d.name}};
+        if (d.kind == DatasetSpec::Kind::File) {
+            const fs::path p = d.settings.at("path").get<std::string>();
+            spec["path"] = p.string();
+            spec["size"] = fs::file_size(p);
+            spec["modified"] = fs::last_write_time(p).time_since_epoch().count();
+            m_inputs.data[d.name] = p;
+            m_spec[d.name] = spec;
+            return;
+        }
+        const fs::path path = m_out / "datasets" / (d.name + ".h5");
+        const fs::path sidecar = fs::path(path.string() + ".spec.json");
+        if (d.kind == DatasetSpec::Kind::Subset) {
+            spec["subset_of"] = m_spec.at(d.settings.at("from").get<std::string>());
+            spec["train_count"] = d.settings.at("train_count");
+            spec["seed"] = d.settings.at("seed");
+        } else {
+            spec["simulate"] = d.settings;
+        }
+        m_inputs.data[d.name] = path;
+        m_spec[d.name] = spec;
+        const Outcome o = decide("dataset", d.name, fs::exists(path), read_json(sidecar), spec);
+        const auto t0 = std::chrono::steady_clock::now();
+        if (o == Outcome::Reused) {
+            step_line("reuse dataset", d.name);
+        } else if (d.kind == DatasetSpec::Kind::Subset) {
+            make_subset(d, path);
+        } else {
+            simulate(d, path);
+        }
+        if (o != Outcome::Reused)
+            write_json(sidecar, spec);
+        m_result.products.push_back({"dataset", d.name, o, seconds_since(t0)});
+    }
+
+    void simulate(const DatasetSpec& d, const fs::path& path) {
+        const SimulationPlan& plan = m_plans.at(d.name);
+        const auto positions = sim::make_positions(plan.scene, plan.positions, plan.seed);
+        step_line("simulate",
+                  fmt::format("{} ({} positions in {}, {:.4g} GHz)", d.name, positions.size(),
+                              plan.scene.name, plan.config.frequency_hz / 1e9));
+        const auto t0 = std::chrono::steady_clock::now();
+        data::Dataset ds;
+        try {
+            ds = sim::simulate(plan.scene, plan.config, positions, &g_stop);
+        } catch (const Error&) {
+            poll();
+            throw;
+        }
+        ds.scene_json = scene::to_json_string(plan.scene);
+        ds.attrs["created_by"] =
+            fmt::format("radiofield study {} (dataset {})", m_study.file.string(), d.name);
+        ds.attrs["study_settings"] = d.settings.dump();
+        data::write_dataset(ds, path, true);
+        detail(fmt::format("      {} samples ({} train, {} val, {} test) in {:.1f} s\n", ds.size(),
+                           ds.split.train.size(), ds.split.val.size(), ds.split.test.size(),
+                           seconds_since(t0)));
+        poll();
+    }
+
+    void make_subset(const DatasetSpec& d, const fs::path& path) {
+        const std::string from = d.settings.at("from").get<std::string>();
+        const auto count = d.settings.at("train_count").get<std::size_t>();
+        step_line("subset", fmt::format("{} ({} training positions of {})", d.name, count, from));
+        data::Dataset ds = data::read_dataset(m_inputs.data.at(from));
+        if (count > ds.split.train.size())
+            fail("{}: datasets.{}: train_count {} is more than the {} training positions of '{}'",
+                 m_study.file.string(), d.name, count, ds.split.train.size(), from);
+        ds.split.train =
+            subsample(ds.split.train, count, d.settings.at("seed").get<std::uint64_t>());
+        ds.attrs["subset_of"] = m_inputs.data.at(from).string();
+        ds.attrs["created_by"] =
+            fmt::format("radiofield study {} (dataset {})", m_study.file.string(), d.name);
+        data::write_dataset(ds, path, true);
+        poll();
+    }
+
+    void run(const RunSpec& r) {
+        const fs::path dir = m_out / "runs" / r.name;
+        const fs::path sidecar = dir / "study.spec.json";
+        json spec = {{"model", r.model},
+                     {"model_config", r.model_config},
+                     {"train", r.train},
+                     {"data", json::array()}};
+        for (const auto& d : r.data)
+            spec["data"].push_back(m_spec.at(d));
+        m_spec["run:" + r.name] = spec;
+        const json saved = read_json(sidecar);
+        const bool same = saved.is_object() && saved.value("spec", json()) == spec;
+        const bool complete = same && saved.value("complete", false);
+        Outcome o = decide("run", r.name, fs::exists(dir / "checkpoint.pt"),
+                           saved.is_object() ? saved.value("spec", json()) : json(), spec);
+        double prior = same && !m_options.restart ? saved.value("train_seconds", 0.0) : 0.0;
+        const auto t0 = std::chrono::steady_clock::now();
+        if (o == Outcome::Reused && complete) {
+            step_line("reuse run", r.name);
+        } else {
+            train::RunConfig rc;
+            rc.model = r.model;
+            rc.model_config = r.model_config;
+            rc.train = train::TrainConfig::from_json(r.train);
+            rc.train.device = m_options.device;
+            for (const auto& d : r.data)
+                rc.data.push_back(m_inputs.data.at(d).string());
+            const bool resume = o == Outcome::Reused;  // same spec, training not finished
+            if (m_trainable.at(r.name)) {
+                step_line(resume ? "resume" : "train",
+                          fmt::format("{} ({}, {} steps, data {})", r.name, r.model, rc.train.steps,
+                                      fmt::join(r.data, ", ")));
+            } else {
+                step_line("fit", fmt::format("{} ({}, nothing to learn, data {})", r.name, r.model,
+                                             fmt::join(r.data, ", ")));
+            }
+            if (!resume)
+                prior = 0;
+            fs::create_directories(dir);
+            write_json(sidecar, {{"spec", spec}, {"complete", false}, {"train_seconds", prior}});
+            const auto result = train::train_run(rc, dir,
+                                                 {.restart = !resume,
+                                                  .stop_after = m_options.stop_after,
+                                                  .handle_sigint = m_options.handle_sigint,
+                                                  .final_eval = false});
+            prior += seconds_since(t0);
+            write_json(
+                sidecar,
+                {{"spec", spec}, {"complete", !result.interrupted}, {"train_seconds", prior}});
+            if (result.interrupted) {
+                log::warn(
+                    "run '{}' stopped at step {} (checkpoint saved); run the same command "
+                    "again to resume the study",
+                    r.name, result.step);
+                m_result.products.push_back({"run", r.name, o, seconds_since(t0)});
+                throw Interrupted{};
+            }
+            detail(fmt::format("      {} {} in {:.1f} s\n",
+                               m_trainable.at(r.name) ? "trained" : "fitted", r.name,
+                               seconds_since(t0)));
+            if (resume)
+                o = Outcome::Made;  // finished in this call
+        }
+        RunRecord rec;
+        rec.config = read_json(dir / "config.json");
+        rec.train_seconds = prior;
+        rec.trainable = m_trainable.at(r.name);
+        m_inputs.runs[r.name] = rec;
+        m_result.products.push_back({"run", r.name, o, seconds_since(t0)});
+    }
+
+    void evaluation(const EvalSpec& e) {
+        const fs::path path = m_out / "evals" / (e.label + ".json");
+        json spec = {{"run", m_spec.at("run:" + e.run)},
+                     {"data", json::array()},
+                     {"split", e.split},
+                     {"aoa", e.aoa},
+                     {"lpips", !m_options.lpips_weights.empty()}};
+        for (const auto& d : e.data)
+            spec["data"].push_back(m_spec.at(d));
+        const json saved = read_json(path);
+        const Outcome o = decide("evaluation", e.label, fs::exists(path),
+                                 saved.is_object() ? saved.value("spec", json()) : json(), spec);
+        const auto t0 = std::chrono::steady_clock::now();
+        if (o == Outcome::Reused) {
+            step_line("reuse evaluation", e.label);
+            m_inputs.evals[e.label] = saved;
+        } else {
+            step_line("evaluate",
+                      fmt::format("{} (run {} on {}, {} split{})", e.label, e.run,
+                                  fmt::join(e.data, ", "), e.split, e.aoa ? ", AoA" : ""));
+            EvalJob job{&e,       m_out / "runs" / e.run,  {},  spec,
+                        m_device, m_options.lpips_weights, path};
+            for (const auto& d : e.data)
+                job.files.push_back(m_inputs.data.at(d).string());
+            m_inputs.evals[e.label] = run_evaluation(job);
+            detail(fmt::format(
+                "      {:.3g} ms per spectrum, {:.1f} s in all\n",
+                m_inputs.evals[e.label]["summary"]["seconds_per_sample"].get<double>() * 1e3,
+                seconds_since(t0)));
+        }
+        m_result.products.push_back({"eval", e.label, o, seconds_since(t0)});
+        poll();
+    }
+
+    const Study& m_study;
+    StudyOptions m_options;
+    StudyResult m_result;
+    fs::path m_out;
+    ReportInputs m_inputs;
+    std::map<std::string, SimulationPlan> m_plans;
+    std::map<std::string, train::OutputKind> m_kinds;
+    std::map<std::string, bool> m_trainable;
+    std::map<std::string, json> m_spec;  // dataset name / "run:NAME" → the spec that makes it
+    torch::Device m_device = torch::kCPU;
+    std::size_t m_step = 0, m_total = 0;
+};
+
+}  // namespace
+
+std::string_view to_string(Outcome outcome) {
+    switch (outcome) {
+        case Outcome::Made:
+            return "made";
+        case Outcome::Remade:
+            return "remade";
+        case Outcome::Reused:
+            return "reused";
+    }
+    return "?";
+}
+
+std::vector<std::string> StudyResult::names(const std::string& kind, Outcome outcome) const {
+    std::vector<std::string> out;
+    for (const auto& p : products) {
+        if (p.kind == kind && p.outcome == outcome)
+            out.push_back(p.name);
+    }
+    return out;
+}
+
+fs::path default_out(const Study& study) {
+    return fs::path("out") / "studies" / study.name / study.profile;
+}
+
+StudyResult run_study(const Study& study, const StudyOptions& options) {
+    return Runner(study, options).run();
+}
+
+}  // namespace radiofield::study

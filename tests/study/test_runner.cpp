@@ -1,0 +1,211 @@
+// End to end: a tiny study on synthetic datasets with the knn and knn_dl models — the
+// report's table holds the evaluations' numbers, a rerun reuses everything, a changed run
+// remakes only itself and its evaluations, a subset keeps N training positions.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "../train/synthetic_data.hpp"
+#include "../train/torch_temp_dir.hpp"
+#include "radiofield/core/error.hpp"
+#include "radiofield/study/runner.hpp"
+
+namespace radiofield::study {
+namespace {
+
+using nlohmann::json;
+
+std::string read_text(const std::filesystem::path& p) {
+    std::ifstream f(p);
+    std::stringstream s;
+    s << f.rdbuf();
+    return s.str();
+}
+
+nlohmann::ordered_json tiny_study(const test::TorchTempDir& dir) {
+    test::SyntheticOptions a, b;
+    a.count = 60, a.seed = 1;
+    b.count = 50, b.seed = 2;
+    test::write_synthetic(dir / "a.h5", a);
+    test::write_synthetic(dir / "b.h5", b);
+    nlohmann::ordered_json s = nlohmann::ordered_json::parse(R"({
+      "name": "tiny",
+      "title": "Tiny study",
+      "description": "knn and knn_dl on synthetic spectra",
+      "datasets": {
+        "b_20": {"from": "b", "train_count": 20, "seed": 3}
+      },
+      "runs": {
+        "knn": {"model": "knn", "data": ["a"], "model_config": {"k": 4}},
+        "dl": {"model": "knn_dl", "data": ["a"],
+               "model_config": {"k": 4, "channels": 4, "layers": 2, "batch": 4},
+               "train": {"steps": {"quick": 3, "full": 50}, "checkpoint_every": 100}}
+      },
+      "evaluations": [
+        {"label": "knn_b", "run": "knn", "data": ["b"], "aoa": true},
+        {"label": "dl_b", "run": "dl", "data": ["b"]},
+        {"label": "knn_b20", "run": "knn", "data": ["b_20"]}
+      ],
+      "report": [{"title": "Results", "text": "The table.", "items": [
+        {"table": ["knn_b", "dl_b"]},
+        {"spectra": ["knn_b", "dl_b"], "samples": 2},
+        {"plot": "cdf", "aoa": ["knn_b"]}
+      ]}]
+    })");
+    s["datasets"]["a"] = {{"path", (dir / "a.h5").string()}};
+    s["datasets"]["b"] = {{"path", (dir / "b.h5").string()}};
+    return s;
+}
+
+StudyResult run(const nlohmann::ordered_json& doc,
+                const test::TorchTempDir& dir,
+                std::int64_t stop_after = -1) {
+    StudyOptions o;
+    o.stop_after = stop_after;
+    o.out = dir / "out";
+    o.device = "cpu";
+    o.handle_sigint = false;
+    return run_study(parse_study(doc, dir / "tiny.json", "quick"), o);
+}
+
+using Names = std::vector<std::string>;
+
+TEST(StudyRunner, ReportTableHoldsTheEvaluationsMeansAndRerunsReuseOrRemakeByTheirSpec) {
+    test::TorchTempDir dir;
+    nlohmann::ordered_json doc = tiny_study(dir);
+    const StudyResult first = run(doc, dir);
+    ASSERT_FALSE(first.interrupted);
+    EXPECT_EQ(first.names("run", Outcome::Made), (Names{"knn", "dl"}));
+    EXPECT_EQ(first.names("eval", Outcome::Made), (Names{"knn_b", "dl_b", "knn_b20"}));
+    EXPECT_EQ(first.report, dir / "out" / "report.html");
+
+    // The table holds each evaluation's mean metrics as written in evals/LABEL.json.
+    const std::string html = read_text(dir / "out" / "report.html");
+    const std::string md = read_text(dir / "out" / "report.md");
+    for (const std::string label : {"knn_b", "dl_b"}) {
+        const json ev = json::parse(read_text(dir / "out" / "evals" / (label + ".json")));
+        EXPECT_EQ(ev["label"], label);
+        for (const std::string metric : {"mse", "psnr", "ssim", "ssim_skimage"}) {
+            const std::string v =
+                fmt::format("{:.4f}", ev["summary"]["mean"][metric].get<double>());
+            EXPECT_NE(html.find("<td class=\"num\">" + v + "</td>"), std::string::npos)
+                << label << " " << metric << " " << v;
+            EXPECT_NE(md.find("| " + v + " |"), std::string::npos) << label << " " << metric;
+        }
+        EXPECT_NE(html.find("<td>" + label + "</td>"), std::string::npos);
+    }
+    // AoA per sample, spectra figures and the CDF are there.
+    const json knn_b = json::parse(read_text(dir / "out" / "evals" / "knn_b.json"));
+    EXPECT_TRUE(knn_b["samples"][0].contains("aoa_error_deg"));
+    EXPECT_TRUE(knn_b["summary"]["mean"].contains("aoa_error_deg"));
+    EXPECT_NE(html.find("data:image/png;base64,"), std::string::npos);
+    EXPECT_NE(html.find("<svg"), std::string::npos);
+    EXPECT_NE(html.find("Tiny study"), std::string::npos);
+
+    // A rerun makes nothing again.
+    const StudyResult second = run(doc, dir);
+    EXPECT_EQ(second.names("run", Outcome::Reused), (Names{"knn", "dl"}));
+    EXPECT_EQ(second.names("eval", Outcome::Reused), (Names{"knn_b", "dl_b", "knn_b20"}));
+    EXPECT_EQ(second.names("dataset", Outcome::Reused), (Names{"b_20"}));
+    EXPECT_TRUE(second.names("run", Outcome::Remade).empty());
+
+    // Changing one run's setting remakes that run and its evaluation only.
+    doc["runs"]["dl"]["train"]["steps"] = 4;
+    const StudyResult third = run(doc, dir);
+    EXPECT_EQ(third.names("run", Outcome::Remade), (Names{"dl"}));
+    EXPECT_EQ(third.names("run", Outcome::Reused), (Names{"knn"}));
+    EXPECT_EQ(third.names("eval", Outcome::Remade), (Names{"dl_b"}));
+    EXPECT_EQ(third.names("eval", Outcome::Reused), (Names{"knn_b", "knn_b20"}));
+    const json config = json::parse(read_text(dir / "out" / "runs" / "dl" / "config.json"));
+    EXPECT_EQ(config["train"]["steps"], 4);
+
+    // Changing a dataset remakes it and what was evaluated on it, nothing else.
+    doc["datasets"]["b_20"]["seed"] = 4;
+    const StudyResult fourth = run(doc, dir);
+    EXPECT_EQ(fourth.names("dataset", Outcome::Remade), (Names{"b_20"}));
+    EXPECT_EQ(fourth.names("eval", Outcome::Remade), (Names{"knn_b20"}));
+    EXPECT_EQ(fourth.names("eval", Outcome::Reused), (Names{"knn_b", "dl_b"}));
+    EXPECT_EQ(fourth.names("run", Outcome::Reused), (Names{"knn", "dl"}));
+}
+
+TEST(StudyRunner, AnInterruptedTrainingResumesFromItsCheckpointOnTheNextCall) {
+    test::TorchTempDir dir;
+    nlohmann::ordered_json doc = tiny_study(dir);
+    doc["runs"]["dl"]["train"]["steps"] = 6;
+    const StudyResult first = run(doc, dir, /*stop_after=*/2);
+    EXPECT_TRUE(first.interrupted);
+    EXPECT_TRUE(first.report.empty());
+    EXPECT_FALSE(std::filesystem::exists(dir / "out" / "evals" / "dl_b.json"));
+    const json side = json::parse(read_text(dir / "out" / "runs" / "dl" / "study.spec.json"));
+    EXPECT_FALSE(side["complete"].get<bool>());
+
+    const StudyResult second = run(doc, dir);
+    ASSERT_FALSE(second.interrupted);
+    EXPECT_EQ(second.names("run", Outcome::Made), (Names{"dl"}));  // finished in this call
+    EXPECT_EQ(second.names("run", Outcome::Reused), (Names{"knn"}));
+    // The log holds steps 1..6 once each: steps 3..6 were appended to the first call's 1..2.
+    std::ifstream log(dir / "out" / "runs" / "dl" / "log.jsonl");
+    std::vector<std::int64_t> steps;
+    for (std::string line; std::getline(log, line);) {
+        const json j = json::parse(line);
+        if (j.contains("loss"))
+            steps.push_back(j["step"].get<std::int64_t>());
+    }
+    EXPECT_EQ(steps, (std::vector<std::int64_t>{1, 2, 3, 4, 5, 6}));
+    EXPECT_TRUE(json::parse(read_text(dir / "out" / "runs" / "dl" / "study.spec.json"))["complete"]
+                    .get<bool>());
+}
+
+TEST(StudyRunner, AnEvaluationOnDataTheModelCannotReadFailsBeforeAnyTraining) {
+    test::TorchTempDir dir;
+    nlohmann::ordered_json doc = tiny_study(dir);
+    test::SyntheticOptions other;
+    other.count = 30, other.n_el = 4;  // another spectrum grid: knn_dl needs the same
+    test::write_synthetic(dir / "c.h5", other);
+    doc["datasets"]["c"] = {{"path", (dir / "c.h5").string()}};
+    doc["evaluations"].push_back({{"label", "dl_c"}, {"run", "dl"}, {"data", {"c"}}});
+    try {
+        run(doc, dir);
+        ADD_FAILURE() << "expected an Error";
+    } catch (const Error& e) {
+        const std::string m = e.what();
+        EXPECT_NE(m.find("spectrum grid"), std::string::npos) << m;
+        EXPECT_NE(m.find("dl_c"), std::string::npos) << m;
+    }
+    EXPECT_FALSE(std::filesystem::exists(dir / "out" / "runs" / "dl" / "checkpoint.pt"));
+}
+
+TEST(StudyRunner, SubsetKeepsNTrainingPositionsAndEveryTestPosition) {
+    test::TorchTempDir dir;
+    nlohmann::ordered_json doc = tiny_study(dir);
+    doc["runs"] = json::object();
+    doc["evaluations"] = json::array();
+    doc["report"] = json::array();
+    const StudyResult r = run(doc, dir);
+    EXPECT_EQ(r.names("dataset", Outcome::Made), (Names{"b_20"}));
+    const data::Dataset whole = data::read_dataset(dir / "b.h5");
+    const data::Dataset sub = data::read_dataset(dir / "out" / "datasets" / "b_20.h5");
+    ASSERT_EQ(sub.split.train.size(), 20u);
+    EXPECT_EQ(sub.split.test, whole.split.test);
+    EXPECT_EQ(sub.split.val, whole.split.val);
+    for (auto i : sub.split.train)  // drawn from the original training split
+        EXPECT_TRUE(std::binary_search(whole.split.train.begin(), whole.split.train.end(), i));
+    for (auto i : sub.split.test) {
+        EXPECT_EQ(sub.positions[i].x, whole.positions[i].x);
+        EXPECT_EQ(sub.positions[i].y, whole.positions[i].y);
+    }
+    // Another seed draws other positions; too many is an Error naming the dataset.
+    doc["datasets"]["b_20"]["train_count"] = 1000;
+    try {
+        run(doc, dir);
+        ADD_FAILURE() << "expected an Error";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("b_20"), std::string::npos) << e.what();
+    }
+}
+
+}  // namespace
+}  // namespace radiofield::study

@@ -1,0 +1,175 @@
+// Reading study files: profile choices, sweeps, strict keys and references.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "radiofield/core/error.hpp"
+#include "radiofield/study/study.hpp"
+
+namespace radiofield::study {
+namespace {
+
+using nlohmann::json;
+
+json minimal() {
+    return json::parse(R"({
+      "name": "tiny",
+      "datasets": {"a": {"path": "/nonexistent/a.h5"}},
+      "runs": {"knn": {"model": "knn", "data": ["a"], "model_config": {"k": {"quick": 1, "full": 2}}}},
+      "evaluations": [{"label": "knn_a", "run": "knn", "data": ["a"]}],
+      "report": [{"title": "T", "items": [{"table": ["knn_a"]}]}]
+    })");
+}
+
+std::string error_of(const json& doc, const std::string& profile = "quick") {
+    try {
+        parse_study(doc, "studies/tiny.json", profile);
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "";
+}
+
+TEST(StudySpec, ProfileChoiceResolvesToTheChosenProfile) {
+    EXPECT_EQ(parse_study(minimal(), "t.json", "quick").run("knn").model_config["k"], 1);
+    EXPECT_EQ(parse_study(minimal(), "t.json", "full").run("knn").model_config["k"], 2);
+    const std::vector<std::string> p = {"quick", "full"};
+    EXPECT_EQ(resolve_profile(json::parse(R"({"a": [{"quick": 1, "full": 2}], "b": {"x": 3}})"),
+                              "full", p, "w"),
+              json::parse(R"({"a": [2], "b": {"x": 3}})"));
+}
+
+TEST(StudySpec, UnknownProfileListsTheStudysProfiles) {
+    const std::string e = error_of(minimal(), "medium");
+    EXPECT_NE(e.find("unknown profile 'medium'"), std::string::npos) << e;
+    EXPECT_NE(e.find("quick, full"), std::string::npos) << e;
+    json d = minimal();
+    d["profiles"] = {"cpu", "gpu"};
+    d["runs"]["knn"]["model_config"]["k"] = {{"cpu", 1}, {"gpu", 4}};
+    EXPECT_EQ(parse_study(d, "t.json", "gpu").run("knn").model_config["k"], 4);
+    EXPECT_NE(error_of(d, "quick").find("cpu, gpu"), std::string::npos);
+}
+
+TEST(StudySpec, AChoiceWithoutTheProfileNamesWhere) {
+    json d = minimal();
+    d["runs"]["knn"]["model_config"]["k"] = {{"full", 2}};
+    const std::string e = error_of(d);
+    EXPECT_NE(e.find("runs.knn.model_config.k"), std::string::npos) << e;
+    EXPECT_NE(e.find("'quick'"), std::string::npos) << e;
+}
+
+TEST(StudySpec, UnknownKeysAreErrorsNamingKeyAndFile) {
+    json d = minimal();
+    d["evaluation"] = json::array();
+    std::string e = error_of(d);
+    EXPECT_NE(e.find("'evaluation'"), std::string::npos) << e;
+    EXPECT_NE(e.find("studies/tiny.json"), std::string::npos) << e;
+    EXPECT_NE(e.find("evaluations"), std::string::npos) << e;  // the valid keys
+
+    d = minimal();
+    d["runs"]["knn"]["steps"] = 10;
+    e = error_of(d);
+    EXPECT_NE(e.find("runs.knn"), std::string::npos) << e;
+    EXPECT_NE(e.find("'steps'"), std::string::npos) << e;
+
+    d = minimal();
+    d["datasets"]["b"] = {{"scene", "meeting_room_v1"}, {"positions_count", 3}};
+    e = error_of(d);
+    EXPECT_NE(e.find("datasets.b"), std::string::npos) << e;
+    EXPECT_NE(e.find("'positions_count'"), std::string::npos) << e;
+
+    d = minimal();
+    d["report"][0]["items"][0]["metric"] = {"psnr"};
+    e = error_of(d);
+    EXPECT_NE(e.find("'metric'"), std::string::npos) << e;
+}
+
+TEST(StudySpec, UnknownReferencesListTheKnownNames) {
+    json d = minimal();
+    d["runs"]["knn"]["data"] = {"b"};
+    std::string e = error_of(d);
+    EXPECT_NE(e.find("unknown dataset 'b'"), std::string::npos) << e;
+    EXPECT_NE(e.find(": a"), std::string::npos) << e;
+
+    d = minimal();
+    d["evaluations"][0]["run"] = "nerf";
+    e = error_of(d);
+    EXPECT_NE(e.find("unknown run 'nerf'"), std::string::npos) << e;
+    EXPECT_NE(e.find("knn"), std::string::npos) << e;
+
+    d = minimal();
+    d["report"][0]["items"][0]["table"] = {"knn_b"};
+    e = error_of(d);
+    EXPECT_NE(e.find("unknown evaluation 'knn_b'"), std::string::npos) << e;
+    EXPECT_NE(e.find("knn_a"), std::string::npos) << e;
+
+    d = minimal();
+    d["datasets"]["s"] = {{"from", "zz"}, {"train_count", 5}};
+    e = error_of(d);
+    EXPECT_NE(e.find("unknown dataset 'zz'"), std::string::npos) << e;
+}
+
+TEST(StudySpec, SideBySideSpectraOfDifferentDatasetsAreAnError) {
+    json d = minimal();
+    d["datasets"]["b"] = {{"path", "/nonexistent/b.h5"}};
+    d["evaluations"].push_back({{"label", "knn_b"}, {"run", "knn"}, {"data", {"b"}}});
+    d["report"][0]["items"].push_back({{"spectra", {"knn_a", "knn_b"}}});
+    const std::string e = error_of(d);
+    EXPECT_NE(e.find("one dataset"), std::string::npos) << e;
+    EXPECT_NE(e.find("knn_b"), std::string::npos) << e;
+}
+
+TEST(StudySpec, SweepsExpandNamesAndValues) {
+    json d = minimal();
+    d["datasets"]["a_${n}_s${seed}"] = {{"for", {{"n", {5, 10}}, {"seed", {0, 1}}}},
+                                        {"from", "a"},
+                                        {"train_count", "${n}"},
+                                        {"seed", "${seed}"}};
+    d["runs"]["knn_${n}"] = {{"for", {{"n", {5, 10}}}}, {"model", "knn"}, {"data", {"a_${n}_s0"}}};
+    d["evaluations"].push_back({{"for", {{"n", {5, 10}}, {"seed", {0, 1}}}},
+                                {"label", "knn_${n}_${seed}"},
+                                {"run", "knn_${n}"},
+                                {"data", {"a_${n}_s${seed}"}}});
+    d["report"][0]["items"].push_back(
+        {{"plot", "line"},
+         {"x", "n"},
+         {"y", "psnr"},
+         {"series", {{{"label", "KNN"}, {"evals", "knn_${n}_${seed}"}}}}});
+    const Study s = parse_study(d, "t.json", "quick");
+    EXPECT_EQ(s.datasets.size(), 5u);
+    EXPECT_EQ(s.dataset("a_10_s1").settings["train_count"], 10);  // a number, not "10"
+    EXPECT_EQ(s.dataset("a_10_s1").settings["seed"], 1);
+    EXPECT_EQ(s.datasets.front().name, "a");  // sources before their subsets
+    EXPECT_EQ(s.run("knn_5").data, std::vector<std::string>{"a_5_s0"});
+    const auto series = s.evals("knn_${n}_${seed}");
+    ASSERT_EQ(series.size(), 4u);
+    EXPECT_EQ(series[3]->label, "knn_10_1");
+    EXPECT_EQ(series[3]->vars["n"], 10);
+    EXPECT_EQ(expand_vars(json("x${a}y${b}"), {{"a", 1}, {"b", "z"}}), json("x1yz"));
+}
+
+TEST(StudySpec, EveryStudyFileOfTheRepositoryReadsInEveryProfile) {
+    int files = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(
+             std::filesystem::path(RADIOFIELD_SOURCE_DIR) / "studies")) {
+        if (entry.path().extension() != ".json")
+            continue;
+        ++files;
+        for (const std::string profile : {"quick", "full"}) {
+            const Study s = load_study(entry.path(), profile);
+            EXPECT_EQ(s.name, entry.path().stem().string());
+            EXPECT_FALSE(s.evaluations.empty()) << entry.path();
+            EXPECT_FALSE(s.report.empty()) << entry.path();
+        }
+    }
+    EXPECT_GE(files, 7);
+    // The density study sweeps five support-set sizes, over more seeds in full.
+    const auto root = std::filesystem::path(RADIOFIELD_SOURCE_DIR) / "studies";
+    EXPECT_EQ(load_study(root / "graf_density.json", "quick").evals("KNN n${n} s${seed}").size(),
+              5u);
+    EXPECT_EQ(load_study(root / "graf_density.json", "full").evals("KNN n${n} s${seed}").size(),
+              15u);
+}
+
+}  // namespace
+}  // namespace radiofield::study
