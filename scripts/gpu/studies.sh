@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs studies on a GPU machine, one per GPU at a time (round robin), each in its own process:
+#   scripts/gpu/studies.sh [PROFILE] STUDY.json...      (PROFILE default full)
+# Uses build/gpu/bin/radiofield (scripts/gpu/build.sh) or $RADIOFIELD; outputs under
+# out/studies/<name>/<profile>/ as `radiofield study` writes them; a log per study beside.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+PROFILE=full
+case "${1:-}" in quick|full) PROFILE=$1; shift ;; esac
+[ $# -gt 0 ] || { echo "usage: $0 [quick|full] STUDY.json..." >&2; exit 2; }
+BIN=${RADIOFIELD:-build/gpu/bin/radiofield}
+. scripts/gpu/env.sh
+GPUS=$(nvidia-smi -L 2>/dev/null | wc -l)
+[ "$GPUS" -gt 0 ] || GPUS=1
+mkdir -p out/studies
+declare -a queue=("$@")
+declare -A busy=()
+pids=()
+i=0
+for study in "${queue[@]}"; do
+  gpu=$((i % GPUS)); i=$((i + 1))
+  # Wait for this GPU's previous study.
+  if [ -n "${busy[$gpu]:-}" ]; then wait "${busy[$gpu]}" || true; fi
+  name=$(basename "$study" .json)
+  echo "GPU $gpu: $name ($PROFILE)"
+  CUDA_VISIBLE_DEVICES=$gpu "$BIN" -q --device cuda study "$study" --profile "$PROFILE" \
+    > "out/studies/$name.$PROFILE.log" 2>&1 &
+  busy[$gpu]=$!
+  pids+=($!)
+done
+status=0
+for p in "${pids[@]}"; do wait "$p" || status=1; done
+for study in "${queue[@]}"; do
+  name=$(basename "$study" .json)
+  tail -n 3 "out/studies/$name.$PROFILE.log"
+done
+exit $status
