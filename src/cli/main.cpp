@@ -46,7 +46,11 @@ int main(int argc, char** argv) {
         nn::resolve_device(nn::parse_device(global.device));
         global.action();
     } catch (const CLI::ParseError& e) {
-        return app.exit(e);
+        if (e.get_exit_code() == 0)  // --help, --help-all
+            return app.exit(e);
+        // A bad option or value: one error line like every other error, naming it.
+        log::error("{}; run the command with --help for its options", e.what());
+        return e.get_exit_code();
     } catch (...) {
         return cli::report_exception(std::current_exception());
     }

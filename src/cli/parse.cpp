@@ -1,7 +1,12 @@
 #include "parse.hpp"
 
+#include <fmt/format.h>
+
 #include <cctype>
+#include <cerrno>
 #include <charconv>
+#include <cmath>
+#include <cstdlib>
 #include <vector>
 
 #include "radiofield/core/error.hpp"
@@ -102,6 +107,23 @@ scene::Bounds parse_region(const std::string& text) {
     b.lo = {v[0], v[1], v[2]};
     b.hi = {v[3], v[4], v[5]};
     return b;
+}
+
+CLI::Validator finite_range(double lo, double hi) {
+    return CLI::Validator(
+        [lo, hi](std::string& text) -> std::string {
+            char* end = nullptr;
+            errno = 0;
+            const double v = std::strtod(text.c_str(), &end);
+            if (end == text.c_str() || *end != '\0' || errno == ERANGE || !std::isfinite(v))
+                return fmt::format("'{}' is not a finite number", text);
+            if (v < lo)
+                return fmt::format("{} is too small: give at least {}", text, lo);
+            if (v > hi)
+                return fmt::format("{} is too large: give at most {}", text, hi);
+            return {};
+        },
+        fmt::format("NUMBER in [{}, {}]", lo, hi));
 }
 
 }  // namespace radiofield::cli

@@ -1,6 +1,7 @@
 #pragma once
 // Parsing of CLI values (numbers with units, vectors, sizes); errors name the option.
 
+#include <CLI/CLI.hpp>
 #include <array>
 #include <string>
 #include <utility>
@@ -19,5 +20,10 @@ std::pair<int, int> parse_size2(const std::string& text, const std::string& opti
 std::pair<double, double> parse_pair(const std::string& text, const std::string& option);
 std::array<double, 3> parse_fractions(const std::string& text);
 scene::Bounds parse_region(const std::string& text);
+
+// A CLI11 check that the value is a finite number in [lo, hi], as text before conversion (so
+// "-1" never wraps in an unsigned option and "nan" / "inf" are refused, which CLI::Range and
+// CLI::PositiveNumber let through).
+CLI::Validator finite_range(double lo, double hi);
 
 }  // namespace radiofield::cli

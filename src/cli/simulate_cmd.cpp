@@ -168,7 +168,10 @@ void add_simulate_command(CLI::App& app, GlobalOptions& global) {
     sub->add_option("--station-orientation", a.station_orientation,
                     "Station yaw,pitch,roll in degrees");
     sub->add_option("--positions", a.positions, "random, grid or csv")->capture_default_str();
-    sub->add_option("-n,--count", a.count, "Number of random positions")->capture_default_str();
+    // Numbers are range-checked as text, before conversion: "-5" never wraps to 2^64 − 5.
+    sub->add_option("-n,--count", a.count, "Number of random positions")
+        ->capture_default_str()
+        ->check(finite_range(1, 10'000'000));
     sub->add_option("--spacing", a.spacing, "Grid spacing in metres")->capture_default_str();
     sub->add_option("--height", a.height, "Fixed height of the positions in metres");
     sub->add_option(
@@ -176,10 +179,12 @@ void add_simulate_command(CLI::App& app, GlobalOptions& global) {
         "x0,y0,z0,x1,y1,z1 box for the positions (default: the scene's box; docs/scene-format.md)");
     sub->add_option("--z-range", a.z_range, "zmin,zmax heights of random positions (m)");
     sub->add_option("--polarization", a.polarization, "Antenna polarisation at both ends: V or H")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(CLI::IsMember({"V", "H"}));
     sub->add_option("--csv", a.csv, "Positions file (x,y,z per line, optional header)");
     sub->add_option("--clearance", a.clearance, "Minimum distance of positions to surfaces (m)")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(finite_range(0.0, 100.0));
     sub->add_option("--grid", a.grid, "Spectrum grid n_el x n_az")->capture_default_str();
     sub->add_option("--method", a.method, "Spectrum: bartlett (virtual array) or binned (per path)")
         ->capture_default_str();
@@ -205,7 +210,8 @@ void add_simulate_command(CLI::App& app, GlobalOptions& global) {
         ->capture_default_str();
     sub->add_option("--max-depth", a.max_depth, "Interactions per path")->capture_default_str();
     sub->add_option("--samples", a.samples, "Rays shot from the station (candidate search)")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(finite_range(1.0, 4.0e9));
     sub->add_flag("--diffuse", a.diffuse, "Diffuse scattering (next-event estimation)");
     sub->add_flag("--transmission", a.transmission, "Thin-slab transmission through surfaces");
     sub->add_flag("--no-los", a.no_los, "Leave out the line-of-sight path");
@@ -213,7 +219,9 @@ void add_simulate_command(CLI::App& app, GlobalOptions& global) {
         "--slab-reflection", a.slab_reflection,
         "Reflect with the ITU-R P.2040 slab formula and each material's thickness (as Sionna RT "
         "does; for scenes whose walls are single surfaces, e.g. Sionna XML scenes)");
-    sub->add_option("--seed", a.seed, "Seed for positions and split")->capture_default_str();
+    sub->add_option("--seed", a.seed, "Seed for positions and split")
+        ->capture_default_str()
+        ->check(finite_range(0.0, 1.8e19));
     sub->add_option("--split", a.split, "train,val,test fractions")->capture_default_str();
     sub->add_flag("--extrapolate", a.extrapolate,
                   "Use materials outside their ITU-R P.2040 frequency range (warns; a built-in "

@@ -385,7 +385,7 @@ void add_train_commands(CLI::App& app, GlobalOptions& global) {
                    "Run config JSON ({\"model\", \"model_config\", \"train\", \"data\"}; "
                    "a RUN/config.json works)");
     tr->add_option("--steps", t.steps, "Optimisation steps")->check(CLI::NonNegativeNumber);
-    tr->add_option("--lr", t.lr, "Learning rate")->check(CLI::PositiveNumber);
+    tr->add_option("--lr", t.lr, "Learning rate")->check(finite_range(1e-12, 10.0));
     tr->add_option("--set", t.settings,
                    "key=value: a train setting (lr, schedule, seed, batch, ...) or a model "
                    "setting (k, weights, model.KEY=...); repeatable");

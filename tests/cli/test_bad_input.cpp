@@ -105,5 +105,27 @@ TEST_F(CliTest, BuiltinSceneAtItsOwnFrequencySimulatesWithoutExtrapolateAndWarns
     EXPECT_EQ(count(r.err, "at 915 MHz: "), 1u) << r.err;
 }
 
+// Numbers and names checked before any work (issue "Nothing lost, nothing silent", 2):
+// negative counts and seeds never wrap to 2^64, NaN is no learning rate, X no polarisation.
+TEST_F(CliTest, NumbersAndNamesAreRefusedBeforeAnyWork) {
+    const std::vector<std::string> sim = {"simulate", "--scene", "meeting_room_v1", "--out",
+                                          "a.h5"};
+    auto with = [&](std::initializer_list<std::string> more) {
+        auto args = sim;
+        args.insert(args.end(), more);
+        return args;
+    };
+    expect_clean_failure(with({"--count", "-5"}), {"--count", "-5"});
+    expect_clean_failure(with({"--count", "18446744073709551615"}), {"--count"});
+    expect_clean_failure(with({"--polarization", "X"}), {"--polarization", "X"});
+    expect_clean_failure(with({"--clearance", "-1"}), {"--clearance", "-1"});
+    expect_clean_failure(with({"--seed", "-1"}), {"--seed", "-1"});
+    expect_clean_failure(with({"--samples", "-1"}), {"--samples", "-1"});
+    expect_clean_failure(with({"--samples", "nan"}), {"--samples", "nan"});
+    expect_clean_failure(
+        {"train", "--model", "knn_dl", "--data", "a.h5", "--out", "run", "--lr", "nan"},
+        {"--lr", "nan"});
+}
+
 }  // namespace
 }  // namespace radiofield::test
