@@ -191,6 +191,45 @@ TEST(Graf, ASampleNeverConditionsOnItsOwnSpectrum) {
     EXPECT_FALSE(torch::allclose(c, d));
 }
 
+TEST(Graf, PredictionsDoNotDependOnWhereTheRoomPutsAndTurnsItsReader) {
+    test::SingleThread one_thread;
+    // The same measurements in a room moved and turned as a whole (positions, station and its
+    // orientation): the spectra are drawn in the station's frame, so they and every prediction
+    // must stay the same.
+    const auto data = tiny_data();
+    auto model = prepared(tiny_config(), data);
+    const Quat turn{0.2, -0.3, 0.5, 0.7};  // normalised by to_matrix
+    const Mat3 r = turn.to_matrix();
+    const Vec3 shift{3.0, -7.0, 0.5};
+    const auto& a = *data.front();
+    std::vector<float> moved;
+    for (std::int64_t i = 0; i < a.size(); ++i) {
+        const Vec3 p{a.positions[i][0].item<double>(), a.positions[i][1].item<double>(),
+                     a.positions[i][2].item<double>()};
+        const Vec3 q = r * p + shift;
+        moved.insert(moved.end(),
+                     {static_cast<float>(q.x), static_cast<float>(q.y), static_cast<float>(q.z)});
+    }
+    test::SceneSpec spec;
+    spec.grid = a.context.grid;
+    spec.frequency_hz = a.context.frequency_hz;
+    spec.station = r * a.context.station_position + shift;
+    Mat3 orientation = a.context.station_orientation.to_matrix();
+    Mat3 turned;
+    for (int i = 0; i < 3; ++i)
+        for (int j = 0; j < 3; ++j) {
+            turned(i, j) = 0;
+            for (int k = 0; k < 3; ++k)
+                turned(i, j) += r(i, k) * orientation(k, j);
+        }
+    spec.orientation = Quat::from_matrix(turned);
+    const auto b = test::scene_from(a.spectra, torch::tensor(moved).view({-1, 3}), a.split, spec);
+    const auto pa = model->predict(train::Query::samples(a, {20, 21, 22, 23})).spectra;
+    const auto pb = model->predict(train::Query::samples(*b, {20, 21, 22, 23})).spectra;
+    EXPECT_TRUE(torch::allclose(pa, pb, 1e-4, 1e-5))
+        << "max |diff| " << (pa - pb).abs().max().item<double>();
+}
+
 TEST(Graf, FullSpectrumEqualsRenderingEveryRayAndIsChunkIndependent) {
     test::SingleThread one_thread;
     const auto data = tiny_data();

@@ -25,9 +25,10 @@
 //                   step drawn over the training datasets (each from its own support set).
 //
 // ℓ (length scale) is the training data's typical extent, fixed at training and kept with
-// the weights, so offsets are scene-size invariant and translation invariant (every input is
-// relative to the station or the target). The frequency comes from each query's dataset:
-// one model serves several bands (frequency adaptation).
+// the weights, so offsets are scene-size invariant; every input is relative to the station or
+// the target and expressed in the station's frame (the frame its spectra are drawn in), so the
+// model sees the same thing wherever a room puts and turns its reader. The frequency comes from
+// each query's dataset: one model serves several bands (frequency adaptation).
 //
 // Profiles: "quick" (CPU, 2 cores: minutes) and "full" (GPU, the paper's ResNet-18 width)
 // set every size at once; any key given beside "profile" overrides it. See docs/models.md.

@@ -76,12 +76,10 @@ void GrafModel::load(torch::serialize::InputArchive& archive) {
 }
 
 const torch::Tensor& GrafModel::directions(const train::SceneContext& context) {
-    const Quat& q = context.station_orientation;
-    const std::string key = context.describe(train::ContextField::Grid) +
-                            fmt::format(" {} {} {} {}", q.x, q.y, q.z, q.w);
-    auto& entry = m_dirs[key];
+    // In the station's frame (see condition): the grid's own directions.
+    auto& entry = m_dirs[context.describe(train::ContextField::Grid)];
     if (!entry.defined())
-        entry = grid_directions(context.grid, q).to(m_device);
+        entry = grid_directions(context.grid, Quat{}).to(m_device);
     return entry;
 }
 
@@ -128,8 +126,16 @@ GrafModel::Conditioning GrafModel::condition(const train::Query& query) {
                         .view({b, l, pool.size(1), pool.size(2)});
     const auto target = query.positions.to(torch::kCPU, torch::kFloat64);  // [B, 3]
     const double scale = length_scale();
-    const auto offsets = ((found.position - target.unsqueeze(1)) / scale).to(torch::kFloat32);
-    const auto target_m = target - position_tensor(query.scene->context.station_position);
+    // Every geometric input in the station's frame, the frame its spectra are drawn in
+    // (local = Rᵀ·world; for row vectors v·R): the model sees the same thing wherever a room
+    // puts and turns its reader.
+    const Mat3 r = query.scene->context.station_orientation.to_matrix();
+    const auto rot =
+        torch::tensor(std::vector<double>(r.m.begin(), r.m.end()), torch::kFloat64).view({3, 3});
+    const auto offsets =
+        (torch::matmul(found.position - target.unsqueeze(1), rot) / scale).to(torch::kFloat32);
+    const auto target_m =
+        torch::matmul(target - position_tensor(query.scene->context.station_position), rot);
     Conditioning c;
     c.target_m = target_m.to(torch::kFloat32).to(m_device);
     c.z = m_net->latent(nb, offsets.to(m_device),
@@ -171,11 +177,8 @@ torch::Tensor GrafModel::render(const train::Query& query, const torch::Tensor& 
 
 const torch::Tensor& GrafModel::encoded_points(const train::SceneContext& context) {
     const auto& dirs = directions(context);  // [P, 3]
-    const std::string key =
-        context.describe(train::ContextField::Grid) +
-        fmt::format(" {} {} {} {} {} {} {}", context.station_orientation.x,
-                    context.station_orientation.y, context.station_orientation.z,
-                    context.station_orientation.w, length_scale(), far(), m_device.str());
+    const std::string key = context.describe(train::ContextField::Grid) +
+                            fmt::format(" {} {} {}", length_scale(), far(), m_device.str());
     if (key == m_encoded_key && m_encoded.defined())
         return m_encoded;
     const auto p = dirs.size(0), s = static_cast<std::int64_t>(m_config.samples);
