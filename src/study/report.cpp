@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 
+#include "../train/xml_escape.hpp"
 #include "radiofield/core/atomic_file.hpp"
 #include "radiofield/core/error.hpp"
 #include "radiofield/data/image.hpp"
@@ -23,26 +24,7 @@ using nlohmann::json;
 namespace {
 
 std::string esc(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
+    return train::xml_escape(s);
 }
 
 void write_text(const fs::path& path, const std::string& text) {
