@@ -24,17 +24,6 @@ json read_json(const fs::path& path) {
     return json::parse(in);
 }
 
-void write_json(const fs::path& path, const json& j) {
-    AtomicOutput out(path, true);
-    {
-        std::ofstream f(out.temp_path());
-        f << j.dump(2) << "\n";
-        if (!f)
-            fail("cannot write '{}' (is the folder writable?)", path.string());
-    }
-    out.commit();
-}
-
 // A model wrapper that lets evaluate() predict and keeps, per predicted sample, the
 // strongest direction's cell (AoA) and, for a few samples, the whole prediction (figures).
 class Recorder final : public train::Model {
@@ -176,6 +165,17 @@ json run_evaluation(const EvalJob& job) {
     }
     write_json(path, doc);
     return doc;
+}
+
+void write_json(const std::filesystem::path& path, const nlohmann::json& j) {
+    AtomicOutput out(path, true);
+    {
+        std::ofstream f(out.temp_path());
+        f << j.dump(2) << "\n";
+        if (!f)
+            fail("cannot write '{}' (is the folder writable?)", path.string());
+    }
+    out.commit();
 }
 
 }  // namespace radiofield::study

@@ -28,4 +28,7 @@ struct EvalJob {
 // Runs the evaluation, writes its files atomically and returns the document.
 nlohmann::json run_evaluation(const EvalJob& job);
 
+// Writes j (indented) to path atomically; Error naming the path if it cannot.
+void write_json(const std::filesystem::path& path, const nlohmann::json& j);
+
 }  // namespace radiofield::study

@@ -65,17 +65,6 @@ json read_json(const fs::path& path) {
     }
 }
 
-void write_json(const fs::path& path, const json& j) {
-    AtomicOutput out(path, true);
-    {
-        std::ofstream f(out.temp_path());
-        f << j.dump(2) << "\n";
-        if (!f)
-            fail("cannot write '{}' (is the folder writable?)", path.string());
-    }
-    out.commit();
-}
-
 // Sample indices of the train split kept by a subset: `count` drawn with `seed`
 // (Fisher–Yates on mt19937_64), ascending.
 std::vector<std::int64_t> subsample(std::vector<std::int64_t> train,
