@@ -79,12 +79,12 @@ struct GrafConfig {
     int batch = 8;   // targets per step
     double lr = 5e-4;
     // inference
-    // Ray samples per inference chunk (bounds memory); 0: 2^21 on the CPU, 2^25 on CUDA.
+    // Ray samples per inference chunk (bounds memory); 0: 2^21 on the CPU, 2^20 on CUDA.
     std::int64_t chunk_samples = 0;
     bool tf32 = true;  // TF32 tensor-core matmuls on CUDA
-    // CUDA inference: the ray MLP of full spectra in bf16 (autocast); the neighbour encoding
-    // and the aggregation stay fp32. `bench graf --precision bf16` measures its distance from
-    // fp32's spectra. Off by default.
+    // CUDA inference: the ray MLP of full spectra in bf16 (its weights, encodings and
+    // activations; fp32 accumulation); the neighbour encoding and the aggregation stay fp32. `bench
+    // graf --precision bf16` measures its distance from fp32's spectra. Off by default.
     bool bf16_inference = false;
 
     static GrafConfig for_profile(const std::string& profile);  // Error on an unknown one
@@ -207,7 +207,10 @@ private:
     // The fast path's [γ(u/ℓ), 1] per (grid ray, sample): [P, S, E + 1], for one grid key.
     std::string m_encoded_key;
     torch::Tensor m_encoded;
-    const torch::Tensor& encoded_points(const train::SceneContext& context);
+    // [P, S, E + D]: γ(u) of every sample point u = x − R (in units of ℓ) beside γ of its
+    // ray's direction, for the full-spectrum fast path; cached per grid, device and dtype.
+    const torch::Tensor& encoded_points(const train::SceneContext& context,
+                                        torch::ScalarType dtype);
     torch::Tensor render_full_fast(const train::Query& query);
     std::vector<double> m_train_frequencies;
     std::set<std::string> m_warned;  // datasets already warned about

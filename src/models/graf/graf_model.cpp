@@ -11,7 +11,6 @@
 #include "radiofield/core/log.hpp"
 #include "radiofield/models/graf.hpp"
 #include "radiofield/models/nerf2.hpp"
-#include "radiofield/nn/autocast.hpp"
 #include "radiofield/nn/encoding.hpp"
 
 namespace radiofield::models {
@@ -175,17 +174,23 @@ torch::Tensor GrafModel::render(const train::Query& query, const torch::Tensor& 
     return spectrum_from_voxels(raw, query.scene->context.frequency_hz);
 }
 
-const torch::Tensor& GrafModel::encoded_points(const train::SceneContext& context) {
+const torch::Tensor& GrafModel::encoded_points(const train::SceneContext& context,
+                                               torch::ScalarType dtype) {
     const auto& dirs = directions(context);  // [P, 3]
-    const std::string key = context.describe(train::ContextField::Grid) +
-                            fmt::format(" {} {} {}", length_scale(), far(), m_device.str());
+    const std::string key =
+        context.describe(train::ContextField::Grid) +
+        fmt::format(" {} {} {} {}", length_scale(), far(), m_device.str(), c10::toString(dtype));
     if (key == m_encoded_key && m_encoded.defined())
         return m_encoded;
+    m_encoded = torch::Tensor();  // free the old one first: it can be hundreds of MB
     const auto p = dirs.size(0), s = static_cast<std::int64_t>(m_config.samples);
     const auto u = (dirs.unsqueeze(1) * sample_t().view({1, s, 1})) / length_scale();  // [P, S, 3]
-    const auto enc = nn::positional_encoding(u.reshape({-1, 3}), m_config.freqs_point);
-    m_encoded = torch::cat({enc, torch::ones({enc.size(0), 1}, enc.options())}, 1)
-                    .view({p, s, enc.size(1) + 1});
+    const auto enc =
+        nn::positional_encoding(u.reshape({-1, 3}), m_config.freqs_point).view({p, s, -1});
+    const auto dir_enc = nn::positional_encoding(dirs, m_config.freqs_dir);  // [P, D]
+    m_encoded = torch::cat({enc, dir_enc.unsqueeze(1).expand({p, s, dir_enc.size(1)})}, 2)
+                    .to(dtype)
+                    .contiguous();
     m_encoded_key = key;
     return m_encoded;
 }
@@ -194,16 +199,17 @@ torch::Tensor GrafModel::render_full_fast(const train::Query& query) {
     torch::NoGradGuard no_grad;
     const auto cond = condition(query);
     const auto& ctx = query.scene->context;
-    const auto& dirs = directions(ctx);        // [P, 3]
-    const auto& points = encoded_points(ctx);  // [P, S, E + 1]
+    const bool bf16 = m_config.bf16_inference && m_device.is_cuda();
+    const auto dtype = bf16 ? torch::kBFloat16 : torch::kFloat32;
+    const auto& points = encoded_points(ctx, dtype);  // [P, S, E + D]: γ(u), γ(direction)
     auto& net = *m_net;
-    const auto b = query.size(), p = dirs.size(0), s = static_cast<std::int64_t>(m_config.samples);
+    const auto b = query.size(), p = points.size(0), s = points.size(1);
     const auto w = static_cast<std::int64_t>(m_config.voxel_width);
-    const auto e = points.size(2) - 1;  // 3(1 + 2K)
+    const auto e = nn::positional_encoding_dims(3, m_config.freqs_point);  // 3(1 + 2K)
     const int k_freqs = m_config.freqs_point;
     const double scale = length_scale();
 
-    // Per-target first-layer weights on [γ(u), 1]: W_R + W'(q) and the bias row.
+    // Per-target first-layer weights on γ(u): W_R + W'(q), and per-target biases.
     const auto weight = net.voxel_point->weight;  // [w, 2E]: γ(x − R) columns, then γ(x − P)
     const auto w_r = weight.narrow(1, 0, e), w_p = weight.narrow(1, e, e);
     const auto q = cond.target_m / scale;  // [B, 3]
@@ -218,30 +224,41 @@ torch::Tensor GrafModel::render_full_fast(const train::Query& query) {
         blocks.push_back(wc * cq - ws * sq);  // multiplies cos(2^k u)
     }
     const auto w_target = torch::cat(blocks, 2) + w_r.unsqueeze(0);  // [B, w, E]
-    const auto bias = net.voxel_point->bias.unsqueeze(0) - torch::matmul(q, lin.t()) +
-                      net.voxel_latent->forward(cond.z);              // [B, w]
-    const auto w_all = torch::cat({w_target, bias.unsqueeze(2)}, 2);  // [B, w, E + 1]
-    const auto dir_term = net.voxel_dir->forward(nn::positional_encoding(dirs, m_config.freqs_dir));
+    const auto bias = (net.voxel_point->bias.unsqueeze(0) - torch::matmul(q, lin.t()) +
+                       net.voxel_latent->forward(cond.z))
+                          .to(dtype);                             // [B, w]
+    const auto w_dir = net.voxel_dir->weight.t().to(dtype);       // [D, w], the same for all
+    const auto w_first = w_target.permute({2, 0, 1}).to(dtype);   // [E, B, w]
+    std::vector<std::pair<torch::Tensor, torch::Tensor>> hidden;  // (Wᵀ, b) in dtype
+    for (const auto& m : *net.voxel_hidden) {
+        const auto* lin_k = m->as<torch::nn::LinearImpl>();
+        hidden.emplace_back(lin_k->weight.t().to(dtype), lin_k->bias.to(dtype));
+    }
+    const auto w_out = net.voxel_out->weight.t().to(dtype), b_out = net.voxel_out->bias.to(dtype);
 
+    // Chunks of n targets × r rays × S samples, at most `chunk` voxels each: one GEMM with a
+    // fused bias + ReLU per layer (cuBLASLt's epilogue on CUDA, which takes at most about 2M
+    // rows — hence 2^20 there), the first layer of all n targets in one GEMM.
     std::int64_t chunk = m_config.chunk_samples;
     if (chunk <= 0)
-        chunk = m_device.is_cuda() ? (1LL << 25) : (1LL << 21);
-    const std::int64_t group = std::clamp<std::int64_t>(chunk / (p * s), 1, b);
+        chunk = m_device.is_cuda() ? (1LL << 20) : (1LL << 21);
+    const std::int64_t group =
+        std::clamp<std::int64_t>(chunk / s, 1, std::min<std::int64_t>(b, 32));
     const std::int64_t rays = std::clamp<std::int64_t>(chunk / (s * group), 1, p);
     auto out = torch::empty({b, p}, torch::TensorOptions().device(m_device));
     for (std::int64_t i = 0; i < b; i += group) {
         const auto n = std::min(group, b - i);
-        // [E + 1, n·w]: every target of the group side by side, one GEMM for them all.
-        const auto wt = w_all.narrow(0, i, n).permute({2, 0, 1}).reshape({e + 1, n * w});
+        // [E + D, n·w]: every target of the group side by side.
+        const auto wt =
+            torch::cat({w_first.narrow(1, i, n).reshape({e, n * w}), w_dir.repeat({1, n})}, 0);
+        const auto bt = bias.narrow(0, i, n).reshape({n * w});
         for (std::int64_t j = 0; j < p; j += rays) {
             const auto r = std::min(rays, p - j);
-            const nn::Bf16Autocast bf16(m_config.bf16_inference && m_device.is_cuda());
-            auto h = torch::matmul(points.narrow(0, j, r).reshape({r * s, e + 1}), wt)
-                         .view({r, s, n, w});
-            h.add_(dir_term.narrow(0, j, r).view({r, 1, 1, w})).relu_();
-            for (const auto& m : *net.voxel_hidden)
-                h = m->as<torch::nn::LinearImpl>()->forward(h).relu_();
-            const auto raw = net.voxel_out->forward(h).permute({2, 0, 1, 3});  // [n, r, S, 4]
+            auto h = at::_addmm_activation(bt, points.narrow(0, j, r).reshape({r * s, -1}), wt)
+                         .view({r * s * n, w});
+            for (const auto& [wk, bk] : hidden)
+                h = at::_addmm_activation(bk, h, wk);
+            const auto raw = at::addmm(b_out, h, w_out).view({r, s, n, 4}).permute({2, 0, 1, 3});
             out.narrow(0, i, n).narrow(1, j, r).copy_(spectrum_from_voxels(raw, ctx.frequency_hz));
         }
     }
