@@ -9,6 +9,7 @@ find_package(CLI11 REQUIRED)
 find_package(embree 3 REQUIRED)
 find_package(TBB REQUIRED)
 find_package(pugixml REQUIRED)
+find_package(OpenSSL REQUIRED COMPONENTS Crypto)  # SHA-256 of shipped weights
 
 # The torch wheel ships its own fmt (a newer major version) in its include folder, which
 # would shadow the system fmt that spdlog and our code link against. A shim folder that

@@ -14,7 +14,7 @@ PACKAGES=(
   libembree-dev libembree3-3 libtbb-dev libtbb12 libtbbmalloc2 libtbbbind-2-5
   libhdf5-dev libhdf5-103-1 libsz2 libaec0 libcurl4 libnghttp2-14 libpsl5 librtmp1 libssh2-1
   libldap-2.5-0 libsasl2-2 libbrotli1 libgssapi-krb5-2 libkrb5-3 libk5crypto3 libkrb5support0
-  libkeyutils1 libssl3 libidn2-0 libunistring2 libgnutls30 libhogweed6 libnettle8 libtasn1-6
+  libkeyutils1 libssl3 libssl-dev libidn2-0 libunistring2 libgnutls30 libhogweed6 libnettle8 libtasn1-6
   libp11-kit0 libffi8 libgmp10 libzstd1
   nlohmann-json3-dev libcli11-dev libspdlog-dev libspdlog1.10 libfmt-dev libfmt9
   libstb-dev libstb0 libnanoflann-dev libpugixml-dev libpugixml1v5

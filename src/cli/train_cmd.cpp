@@ -21,6 +21,7 @@
 #include "radiofield/nn/device.hpp"
 #include "radiofield/train/evaluate.hpp"
 #include "radiofield/train/loop.hpp"
+#include "radiofield/train/pretrained.hpp"
 
 namespace radiofield::cli {
 namespace fs = std::filesystem;
@@ -35,7 +36,7 @@ struct TrainArgs {
 };
 
 struct EvalArgs {
-    std::string run, split = "test", report, lpips_weights, out;
+    std::string run, pretrained, split = "test", report, lpips_weights, out;
     std::vector<std::string> data;
     std::int64_t batch = 16;
     bool mixed_conventions = false;
@@ -48,11 +49,32 @@ std::vector<fs::path> run_files(const std::string& run) {
             fs::path(run) / "log.jsonl"};
 }
 
+struct PackArgs {
+    std::string run, name, out, description, study, commit;
+    bool overwrite = false;
+};
+
 struct PredictArgs {
-    std::string run, data, at, grid, out;
+    std::string run, pretrained, data, at, grid, out;
     int batch = 16;
     bool overwrite = false;
 };
+
+// --run RUN or --model NAME (a shipped model), exactly one: the folder that holds it.
+std::string model_folder(const std::string& run, const std::string& pretrained, const char* cmd) {
+    if (run.empty() == pretrained.empty())
+        fail(
+            "{} needs exactly one of --run RUN (a folder made by radiofield train) or --model "
+            "NAME (a shipped model; radiofield models lists them)",
+            cmd);
+    return run.empty() ? train::find_pretrained(pretrained).dir.string() : run;
+}
+
+train::LoadedRun open_model(const std::string& run,
+                            const std::string& pretrained,
+                            torch::Device device) {
+    return run.empty() ? train::load_pretrained(pretrained, device) : train::load_run(run, device);
+}
 
 std::string format_metric(const nlohmann::json& v) {
     return v.is_number() ? fmt::format("{:.4f}", v.get<double>()) : v.get<std::string>();
@@ -103,14 +125,19 @@ void run_train(const TrainArgs& a, const GlobalOptions& global) {
 
 void run_eval(const EvalArgs& a, const GlobalOptions& global) {
     const torch::Device device = nn::resolve_device(nn::parse_device(global.device));
-    auto run = train::load_run(a.run, device);  // first: a missing run is the error to report
-    const fs::path metrics_path =
-        a.out.empty() ? fs::path(a.run) / "metrics.json" : fs::path(a.out);
-    // The run's own metrics.json is its evaluation and is refreshed; any other file is
-    // replaced only with --overwrite, and never when it is an input.
-    auto inputs = run_files(a.run);
+    const std::string run_dir = model_folder(a.run, a.pretrained, "eval");
+    auto run = open_model(a.run, a.pretrained, device);  // first: a missing run is the error
+    // A run's own metrics.json is its evaluation and is refreshed; a shipped model's folder
+    // is never written (its metrics go to --out when given). Any other file is replaced only
+    // with --overwrite, and never when it is an input.
+    const bool shipped = !a.pretrained.empty();
+    const fs::path metrics_path = !a.out.empty() ? fs::path(a.out)
+                                  : shipped      ? fs::path()
+                                                 : fs::path(run_dir) / "metrics.json";
+    auto inputs = run_files(run_dir);
     inputs.insert(inputs.end(), a.data.begin(), a.data.end());
-    check_output_path(metrics_path, a.out.empty() || a.overwrite, inputs);
+    if (!metrics_path.empty())
+        check_output_path(metrics_path, (a.out.empty() && !shipped) || a.overwrite, inputs);
     if (!a.report.empty()) {
         inputs.push_back(metrics_path);
         check_output_path(a.report, a.overwrite, inputs);
@@ -120,15 +147,18 @@ void run_eval(const EvalArgs& a, const GlobalOptions& global) {
     eo.split = a.split, eo.batch = a.batch, eo.lpips_weights = a.lpips_weights, eo.device = device;
     eo.skip_empty = data.size() > 1;
     const auto result = train::evaluate(*run.model, data, eo);
-    const nlohmann::json info = {{"run", a.run},
+    const nlohmann::json info = {{"run", run_dir},
+                                 {"shipped_model", a.pretrained},
                                  {"model", run.config.model},
                                  {"model_config", run.model->config()},
                                  {"step", run.step},
                                  {"data", a.data},
                                  {"device", device.str()}};
-    train::write_metrics_json(result, info, metrics_path);
+    if (!metrics_path.empty())
+        train::write_metrics_json(result, info, metrics_path);
     print_summary(result.summary());
-    log::info("wrote {}", metrics_path.string());
+    if (!metrics_path.empty())
+        log::info("wrote {}", metrics_path.string());
     if (!a.report.empty()) {
         std::string names;
         for (const auto& d : a.data)
@@ -138,7 +168,7 @@ void run_eval(const EvalArgs& a, const GlobalOptions& global) {
         ri.details = {
             {"model", run.config.model},
             {"model config", run.model->config().dump()},
-            {"run", a.run},
+            {"run", shipped ? a.pretrained + " (shipped, " + run_dir + ")" : run_dir},
             {"training steps", run.model->trainable() ? nlohmann::json(run.step)
                                                       : nlohmann::json("none (nothing to learn)")},
             {"trained on", run.config.data},
@@ -283,8 +313,10 @@ void write_spectra(const torch::Tensor& spectra,  // [N, H, W] on the CPU
     d.spectra.assign(flat.data_ptr<float>(), flat.data_ptr<float>() + flat.numel());
     for (std::size_t i = 0; i < at.size(); ++i)
         d.split.test.push_back(static_cast<std::int64_t>(i));
-    d.attrs = {
-        {"source", "radiofield predict"}, {"run", a.run}, {"model", model}, {"support", a.data}};
+    d.attrs = {{"source", "radiofield predict"},
+               {"run", a.run.empty() ? "shipped model " + a.pretrained : a.run},
+               {"model", model},
+               {"support", a.data}};
     data::write_dataset(d, a.out, true);
 }
 
@@ -312,7 +344,10 @@ void write_paths(const train::Prediction& pred, const PredictArgs& a) {
     AtomicOutput out(a.out, true);
     {
         std::ofstream f(out.temp_path());
-        f << nlohmann::json{{"paths", paths}, {"run", a.run}}.dump(2) << "\n";
+        f << nlohmann::json{{"paths", paths},
+                            {"run", a.run.empty() ? "shipped model " + a.pretrained : a.run}}
+                 .dump(2)
+          << "\n";
         if (!f)
             fail("cannot write '{}'", a.out);
     }
@@ -326,7 +361,8 @@ void run_predict(const PredictArgs& a, const GlobalOptions& global) {
     const std::vector<Vec3> at = a.grid.empty() ? std::vector<Vec3>{parse_vec3(a.at, "--at")}
                                                 : parse_position_grid(a.grid, counts);
     const torch::Device device = nn::resolve_device(nn::parse_device(global.device));
-    auto run = train::load_run(a.run, device);
+    const std::string run_dir = model_folder(a.run, a.pretrained, "predict");
+    auto run = open_model(a.run, a.pretrained, device);
     const bool spectra = run.model->output() == train::OutputKind::Spectrum;
     const std::string ext = a.out.empty() ? "" : fs::path(a.out).extension().string();
     if (!a.out.empty()) {
@@ -334,7 +370,7 @@ void run_predict(const PredictArgs& a, const GlobalOptions& global) {
             fail("--out must end in .png or .h5 for a spectrum, got '{}'", a.out);
         if (!spectra && ext != ".json")
             fail("--out must end in .json for a path set, got '{}'", a.out);
-        auto inputs = run_files(a.run);
+        auto inputs = run_files(run_dir);
         inputs.push_back(a.data);
         check_output_path(a.out, a.overwrite, inputs);
     }
@@ -369,6 +405,21 @@ void run_predict(const PredictArgs& a, const GlobalOptions& global) {
         log::info("wrote {}", a.out);
 }
 
+void run_pack(const PackArgs& a) {
+    train::PackOptions o;
+    o.name = a.name, o.description = a.description, o.overwrite = a.overwrite;
+    o.produced_by = {{"run", fs::path(a.run).filename().string()}};
+    if (!a.study.empty())
+        o.produced_by["study"] = a.study;
+    if (!a.commit.empty())
+        o.produced_by["commit"] = a.commit;
+    const auto info = train::pack_pretrained(a.run, a.out, o);
+    log::info(
+        "packed '{}' ({}) into '{}': radiofield eval/predict --model {} with "
+        "RADIOFIELD_PRETRAINED naming its parent folder, or ship it under pretrained/",
+        info.name, info.model, info.dir.string(), info.name);
+}
+
 }  // namespace
 
 void add_train_commands(CLI::App& app, GlobalOptions& global) {
@@ -395,7 +446,9 @@ void add_train_commands(CLI::App& app, GlobalOptions& global) {
     static EvalArgs e;
     auto* ev = app.add_subcommand(
         "eval", "Evaluate a trained run on a dataset (metrics.json, optional HTML report)");
-    ev->add_option("--run", e.run, "Run folder made by radiofield train")->required();
+    ev->add_option("--run", e.run, "Run folder made by radiofield train");
+    ev->add_option("--model", e.pretrained,
+                   "A shipped model instead of a run (radiofield models lists them)");
     ev->add_option("--data", e.data,
                    "Dataset(s) (.h5); each one's train split is the support set of its queries")
         ->required()
@@ -423,7 +476,9 @@ void add_train_commands(CLI::App& app, GlobalOptions& global) {
     auto* pr = app.add_subcommand("predict",
                                   "Predict the spectrum (or paths) at a position, or spectra over "
                                   "a grid of positions, with a trained run");
-    pr->add_option("--run", p.run, "Run folder made by radiofield train")->required();
+    pr->add_option("--run", p.run, "Run folder made by radiofield train");
+    pr->add_option("--model", p.pretrained,
+                   "A shipped model instead of a run (radiofield models lists them)");
     pr->add_option("--data", p.data,
                    "Dataset (.h5) of the scene; its train split is the support set")
         ->required();
@@ -447,8 +502,34 @@ void add_train_commands(CLI::App& app, GlobalOptions& global) {
                 const auto kind = train::make_model(name)->output();
                 fmt::print("{:<10} {:<9} {}\n", name, train::to_string(kind), summary);
             }
+            const auto shipped = train::list_pretrained();
+            fmt::print("\nshipped models (eval/predict --model NAME, no training): {}\n",
+                       shipped.empty() ? "none installed" : "");
+            for (const auto& p : shipped) {
+                fmt::print("{:<18} {:<6} {}\n", p.name, p.model, p.description);
+                std::string from;
+                for (const auto& [k, v] : p.produced_by.items())
+                    from += fmt::format("{}{} {}", from.empty() ? "" : ", ", k,
+                                        v.is_string() ? v.get<std::string>() : v.dump());
+                fmt::print("{:<18} made by: {}; in {}\n", "", from.empty() ? "?" : from,
+                           p.dir.string());
+            }
         };
     });
+
+    static PackArgs k;
+    auto* pk = app.add_subcommand(
+        "pack-model",
+        "Package a trained run as a shipped model: its weights (no optimiser state), config "
+        "and a manifest with SHA-256 checksums");
+    pk->add_option("run", k.run, "Run folder made by radiofield train")->required();
+    pk->add_option("--name", k.name, "The name eval/predict --model will take")->required();
+    pk->add_option("-o,--out", k.out, "Package folder to write")->required();
+    pk->add_option("--description", k.description, "One line shown by radiofield models");
+    pk->add_option("--study", k.study, "The study file that produced the run (recorded)");
+    pk->add_option("--commit", k.commit, "The commit that produced the run (recorded)");
+    pk->add_flag("--overwrite", k.overwrite, "Replace an existing package folder");
+    pk->callback([&global] { global.action = [] { run_pack(k); }; });
 }
 
 }  // namespace radiofield::cli

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_harness.hpp"
+#include "radiofield/core/checksum.hpp"
 #include "radiofield/data/dataset.hpp"
 
 namespace radiofield::test {
@@ -84,6 +85,88 @@ TEST_F(GrafCli, BadInputIsRefusedOrWarnedAbout) {
               0);
     expect_clean_failure({"--device", "cpu", "eval", "--run", "run", "--data", "coarse.h5"},
                          {"coarse.h5", "grid"});
+}
+
+// A trained run packed as a shipped model: found by name through RADIOFIELD_PRETRAINED,
+// listed by `models`, used by eval and predict with no run folder (the same spectra as the
+// run), and refused clearly when its files are not what the manifest claims.
+TEST_F(GrafCli, AShippedModelPredictsWithoutARunAndRefusesDamagedFiles) {
+    ASSERT_EQ(run({"-q", "pack-model", "run", "--name", "graf-test", "--out", "shipped/graf-test",
+                   "--study", "studies/graf_pretrain.json", "--commit", "abc123"})
+                  .exit_code,
+              0);
+    for (const char* f : {"manifest.json", "config.json", "checkpoint.pt"})
+        ASSERT_TRUE(std::filesystem::exists(path("shipped/graf-test") / f)) << f;
+    EXPECT_LT(std::filesystem::file_size(path("shipped/graf-test/checkpoint.pt")),
+              std::filesystem::file_size(path("run/checkpoint.pt")));  // no Adam state
+    setenv("RADIOFIELD_PRETRAINED", path("shipped").c_str(), 1);
+    struct Unset {
+        ~Unset() { unsetenv("RADIOFIELD_PRETRAINED"); }
+    } unset;
+
+    const auto listed = run({"models"});
+    ASSERT_EQ(listed.exit_code, 0) << listed.output();
+    EXPECT_NE(listed.out.find("graf-test"), std::string::npos) << listed.out;
+    EXPECT_NE(listed.out.find("studies/graf_pretrain.json"), std::string::npos) << listed.out;
+
+    expect_success({"-q", "--device", "cpu", "predict", "--model", "graf-test", "--data",
+                    "unseen.h5", "--at", "2,2,1.2", "--out", "shipped.h5"},
+                   {"shipped.h5"});
+    expect_success({"-q", "--device", "cpu", "predict", "--run", "run", "--data", "unseen.h5",
+                    "--at", "2,2,1.2", "--out", "trained.h5"},
+                   {"trained.h5"});
+    EXPECT_EQ(data::read_dataset(path("shipped.h5")).spectra,
+              data::read_dataset(path("trained.h5")).spectra);
+    const auto ev = expect_success(
+        {"-q", "--device", "cpu", "eval", "--model", "graf-test", "--data", "unseen.h5"}, {});
+    EXPECT_NE(ev.out.find("psnr"), std::string::npos) << ev.output();
+
+    expect_clean_failure(
+        {"predict", "--model", "graf-nope", "--data", "unseen.h5", "--at", "2,2,1.2"},
+        {"graf-nope", "graf-test", "RADIOFIELD_PRETRAINED"});
+    expect_clean_failure({"predict", "--model", "graf-test", "--run", "run", "--data", "unseen.h5",
+                          "--at", "2,2,1.2"},
+                         {"--run", "--model"});
+
+    // Weights that do not fit the config (the manifest's checksums updated, so only the
+    // shapes are wrong).
+    const auto dir = path("shipped/graf-test");
+    {
+        std::ifstream in(dir / "config.json");
+        auto config = nlohmann::json::parse(in);
+        config["model_config"]["dim"] = 24;
+        std::ofstream(dir / "config.json") << config.dump(2);
+        std::ifstream min(dir / "manifest.json");
+        auto manifest = nlohmann::json::parse(min);
+        manifest["files"]["config.json"] = {
+            {"sha256", sha256_file(dir / "config.json")},
+            {"bytes", std::filesystem::file_size(dir / "config.json")}};
+        std::ofstream(dir / "manifest.json") << manifest.dump(2);
+    }
+    expect_clean_failure({"--device", "cpu", "predict", "--model", "graf-test", "--data",
+                          "unseen.h5", "--at", "2,2,1.2"},
+                         {"graf-test", "does not"});
+
+    // A damaged weights file: one byte changed.
+    ASSERT_EQ(run({"-q", "pack-model", "run", "--name", "graf-test", "--out", "shipped/graf-test",
+                   "--overwrite"})
+                  .exit_code,
+              0);
+    {
+        std::fstream f(dir / "checkpoint.pt", std::ios::in | std::ios::out | std::ios::binary);
+        f.seekp(std::filesystem::file_size(dir / "checkpoint.pt") / 2);
+        char c = 0;
+        f.read(&c, 1);
+        f.seekp(-1, std::ios::cur);
+        c = static_cast<char>(c ^ 0x5a);
+        f.write(&c, 1);
+    }
+    expect_clean_failure({"--device", "cpu", "predict", "--model", "graf-test", "--data",
+                          "unseen.h5", "--at", "2,2,1.2"},
+                         {"graf-test", "checkpoint.pt", "SHA-256", "reinstall"});
+    // Packing never writes over a package unless asked.
+    expect_clean_failure({"pack-model", "run", "--name", "graf-test", "--out", "shipped/graf-test"},
+                         {"shipped/graf-test", "--overwrite"});
 }
 
 }  // namespace
