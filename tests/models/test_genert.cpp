@@ -19,6 +19,7 @@
 #include "radiofield/rt/fresnel.hpp"
 #include "radiofield/rt/tracer.hpp"
 #include "radiofield/scene/builtin.hpp"
+#include "radiofield/train/path_set.hpp"
 
 namespace radiofield {
 namespace {
@@ -445,6 +446,10 @@ TEST(GenertEngine, ManyTxManyRxInOneCallEqualsSeparateCalls) {
             const auto l = i * 3 + j;
             EXPECT_TRUE(
                 torch::allclose(all.a.slice(0, all.offset[l], all.offset[l + 1]), one_link.a));
+            // The link as a path set (what the path-set evaluator scores).
+            const auto set = train::PathSet::from(all.link(i, j));
+            EXPECT_EQ(set.size(), all.link(i, j).paths.size());
+            EXPECT_EQ(set.depth.front(), 0);
         }
 }
 

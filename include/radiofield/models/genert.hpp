@@ -156,7 +156,10 @@ struct EnginePaths {
     // Link l = tx · num_rx + rx holds paths [offset[l], offset[l + 1]) of `a` and `tau`, in
     // the order of links[l].paths: by depth, then by the sequence of reflecting patches.
     std::vector<std::int64_t> offset;
-    torch::Tensor a;    // [P] complex: (λ/4π)(1/L)·ΠΓ, differentiable w.r.t. the network
+    // [P] complex: (λ/4π)(1/L)·ΠΓ read in the receiver's basis of the arrival direction (θ̂
+    // alike, φ̂ reversed: H paths carry −1, as the physics tracer), differentiable w.r.t. the
+    // network.
+    torch::Tensor a;
     torch::Tensor tau;  // [P] float64 delay, s
     // Our CIR format: per link a, τ, length, AoD/AoA, interaction points (vertices), faces,
     // materials, incidence angles and the R_⊥/R_∥ of each interaction (as c_te/c_tm).
@@ -205,7 +208,7 @@ public:
     torch::Device device() const { return m_device; }
 
 private:
-    const scene::Scene& m_scene_ref;
+    std::size_t m_num_materials = 0;
     EngineOptions m_options;
     torch::Device m_device;
     SceneTensors m_scene;

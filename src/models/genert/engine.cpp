@@ -189,7 +189,7 @@ void EngineOptions::validate() const {
 }
 
 Engine::Engine(const scene::Scene& scene, const EngineOptions& options, torch::Device device)
-    : m_scene_ref(scene), m_options(options), m_device(device) {
+    : m_num_materials(scene.materials.size()), m_options(options), m_device(device) {
     m_options.validate();
     scene.validate();
     m_scene = SceneTensors::from(scene, options.geometry_dtype, device);
@@ -225,11 +225,11 @@ InteractionOutput Engine::fresnel(const InteractionInput& in) const {
 EnginePaths Engine::trace(const std::vector<Vec3>& tx,
                           const std::vector<Vec3>& rx,
                           OutgoingRayNet& net) const {
-    if (static_cast<std::int64_t>(m_scene_ref.materials.size()) > net->config().num_classes)
+    if (static_cast<std::int64_t>(m_num_materials) > net->config().num_classes)
         fail(
             "GeNeRT engine: the scene has {} materials but the network only {} classes; "
             "build the network with num_classes ≥ {}",
-            m_scene_ref.materials.size(), net->config().num_classes, m_scene_ref.materials.size());
+            m_num_materials, net->config().num_classes, m_num_materials);
     return trace_with(tx, rx, [&net](const InteractionInput& in) { return net->forward(in); });
 }
 
