@@ -1,9 +1,12 @@
 #pragma once
 // Small Gaussian scenes and cameras shared by the splatting tests.
 
+#include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "radiofield/splat/render.hpp"
 
@@ -67,6 +70,68 @@ inline splat::PinholeCamera front_camera(int width, int height, double f) {
     cam.fx = cam.fy = f;
     cam.cx = 0.5 * width, cam.cy = 0.5 * height;
     return cam;
+}
+
+// Weights of the test loss Σ weights·image, [H, W, 3].
+inline torch::Tensor loss_weights(const splat::Camera& cam) {
+    return torch::randn({splat::height_of(cam), splat::width_of(cam), 3}, torch::kFloat64) /
+           splat::width_of(cam);
+}
+
+struct Rendered {
+    splat::RenderResult out;
+    std::vector<torch::Tensor> grads;  // means, log_scales, quats, opacity_logits, sh
+};
+
+// The scene rendered on `device` in `dtype` (SH degree 3, a background) and the gradients of
+// Σ weights·image.
+inline Rendered render_with_grads(const splat::Gaussians& scene,
+                                  const splat::Camera& cam,
+                                  const torch::Tensor& weights,
+                                  const torch::Device& device,
+                                  torch::Dtype dtype = torch::kFloat32) {
+    const auto to = [&](const torch::Tensor& t) {
+        return t.to(device, dtype).detach().requires_grad_(true);
+    };
+    splat::Gaussians g{to(scene.means), to(scene.log_scales), to(scene.quats),
+                       to(scene.opacity_logits), to(scene.sh)};
+    auto out = splat::render(g, cam, {.sh_degree = 3, .background = {0.2, 0.1, 0.0}});
+    (out.image * weights.to(device, dtype)).sum().backward();
+    return {out,
+            {g.means.grad(), g.log_scales.grad(), g.quats.grad(), g.opacity_logits.grad(),
+             g.sh.grad()}};
+}
+
+// Two renders of one scene that differ by rounding (devices, precisions): screen radii within
+// a pixel; images and transmittance within `value_tol` except at one pixel in 10⁴ (where a
+// threshold decision — alpha < 1/255, T < 1e-4 — flipped), and never by more than 0.02; the
+// top index equal at all but one pixel in 10³ (ties); every gradient within `grad_rel` in
+// relative L2 norm.
+inline void expect_renders_agree(const Rendered& got,
+                                 const Rendered& want,
+                                 double value_tol,
+                                 double grad_rel) {
+    EXPECT_LE(max_abs_diff(got.out.radii, want.out.radii), 1);
+    for (const auto& [a, b] : {std::pair{got.out.image, want.out.image},
+                               std::pair{got.out.transmittance, want.out.transmittance}}) {
+        const auto diff = (a.cpu().to(torch::kFloat64) - b.cpu().to(torch::kFloat64)).abs();
+        EXPECT_LE((diff > value_tol).sum().item<int64_t>(), diff.numel() / 10000);
+        EXPECT_LE(diff.max().item<double>(), 0.02);
+    }
+    const auto differ =
+        (got.out.top_gaussian.cpu() != want.out.top_gaussian.cpu()).sum().item<int64_t>();
+    EXPECT_LE(differ, want.out.top_gaussian.numel() / 1000);
+    const auto relative = [](const torch::Tensor& a, const torch::Tensor& b) {
+        const auto w = b.cpu().to(torch::kFloat64);
+        return (a.cpu().to(torch::kFloat64) - w).norm().item<double>() /
+               std::max(w.norm().item<double>(), 1e-30);
+    };
+    const char* names[] = {"means", "log_scales", "quats", "opacity_logits", "sh"};
+    for (int i = 0; i < 5; ++i) {
+        ASSERT_GT(want.grads[i].abs().max().item<double>(), 0) << names[i];
+        EXPECT_LE(relative(got.grads[i], want.grads[i]), grad_rel) << names[i];
+    }
+    EXPECT_LE(relative(got.out.screen_probe.grad(), want.out.screen_probe.grad()), grad_rel);
 }
 
 }  // namespace radiofield::test

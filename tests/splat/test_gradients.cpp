@@ -82,6 +82,20 @@ TEST(SplatGradients, EquirectAcrossTheSeamMatchesFiniteDifferencesForEveryTensor
     expect_gradients_match(scene, cam);
 }
 
+// A scene like the CUDA comparison's (test_cuda.cpp), float32 against float64 on the CPU:
+// float32's gradients are within 1e-3 (relative L2) of float64's (8e-4 at worst, the
+// log-scales), the scale of the allowance the CUDA = CPU comparison gets.
+TEST(SplatGradients, Float32AgreesWithFloat64OnLargeRandomScenes) {
+    torch::manual_seed(24);
+    const auto scene =
+        random_gaussians(3000, torch::tensor({0.0, 0.0, 2.0}), 6.0, 0.1, 3, torch::kFloat64);
+    const auto cam = splat::EquirectCamera::for_grid(rt::SpectrumGrid{}, Mat3{}, Vec3{});
+    const auto weights = test::loss_weights(cam);
+    const auto f32 = test::render_with_grads(scene, cam, weights, torch::kCPU, torch::kFloat32);
+    const auto f64 = test::render_with_grads(scene, cam, weights, torch::kCPU, torch::kFloat64);
+    test::expect_renders_agree(f32, f64, 1e-4, 3e-3);
+}
+
 TEST(SplatGradients, ScreenProbeGradientFeedsTheDensificationStatistics) {
     torch::manual_seed(23);
     auto g = random_gaussians(40, torch::tensor({0.0, 0.0, 5.0}), 2.0, 0.1, 3, torch::kFloat32);
