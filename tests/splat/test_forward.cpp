@@ -140,6 +140,44 @@ TEST(Splat, EquirectGaussianLandsAtItsAzimuthAndElevationPixel) {
     EXPECT_NEAR(conic[2].item<double>(), 1 / (k + 0.3), 1e-9);
 }
 
+TEST(Splat, EquirectPixelsAreTheSpectrumGridsCells) {
+    // a Gaussian along rt::SpectrumGrid::local_direction(row, col) projects onto (col, row)
+    const rt::SpectrumGrid grid;
+    const auto rot = rotation_zyx(-0.7, 0.2, 0.1);
+    const Vec3 station{-2, 1, 0.5};
+    const auto cam = splat::EquirectCamera::for_grid(grid, rot, station);
+    std::vector<double> points;
+    std::vector<std::pair<int, int>> cells{{0, 0}, {0, 359}, {45, 180}, {88, 3}, {10, 270}};
+    for (const auto& [row, col] : cells) {
+        const Vec3 p = station + rot * (grid.local_direction(row, col) * 7.0);
+        points.insert(points.end(), {p.x, p.y, p.z});
+    }
+    const int64_t n = static_cast<int64_t>(cells.size());
+    const auto means = torch::tensor(points, torch::kFloat64).view({n, 3});
+    const auto quats = torch::tensor({1.0, 0.0, 0.0, 0.0}, torch::kFloat64).repeat({n, 1});
+    const auto proj = splat::project(means, torch::full({n, 3}, 0.05, torch::kFloat64), quats, cam);
+    for (int64_t i = 0; i < n; ++i) {
+        EXPECT_NEAR(proj.means2d[i][0].item<double>(), cells[i].second, 1e-9) << i;
+        EXPECT_NEAR(proj.means2d[i][1].item<double>(), cells[i].first, 1e-9) << i;
+    }
+}
+
+TEST(Splat, EquirectPartialAzimuthRangeDoesNotWrap) {
+    splat::EquirectCamera cam;  // azimuths −60°..59°, elevations −20°..19°
+    cam.width = 120, cam.height = 40, cam.az0_deg = -60, cam.el0_deg = -20;
+    ASSERT_FALSE(cam.wraps());
+    const Vec3 front = direction_point(-30, 5, 4), back = direction_point(170, 5, 4);
+    const auto g = concat(one_gaussian(front.x, front.y, front.z, 0.05, 0.9),
+                          one_gaussian(back.x, back.y, back.z, 0.05, 0.9));
+    const auto out = splat::render(g, cam, {.sh_degree = 0});
+    const auto arg = out.image.view(-1).argmax().item<int64_t>();
+    EXPECT_EQ(arg / 120, 25);
+    EXPECT_EQ(arg % 120, 30);
+    EXPECT_GT(out.radii[0][0].item<int>(), 0);
+    EXPECT_EQ(out.radii[1][0].item<int>(), 0);  // behind the screen's azimuth range: culled
+    EXPECT_EQ(out.image.select(1, 0).abs().max().item<double>(), 0);
+}
+
 TEST(Splat, EquirectGaussianAcrossAzimuthZeroLightsBothEdgesContinuously) {
     const auto cam = splat::EquirectCamera::for_grid(rt::SpectrumGrid{}, Mat3{}, Vec3{});
     // azimuth 0.5°: half-way between column 359 (360°) and column 0 (1°)
