@@ -40,8 +40,14 @@ void PinholeCamera::validate() const {
 
 PinholeCamera PinholeCamera::look_at(
     const Vec3& eye, const Vec3& target, const Vec3& up, double fov_x_deg, int width, int height) {
-    const Vec3 z = normalize(target - eye);
-    const Vec3 x = normalize(cross(z, up));  // right on screen (y down = −up)
+    const Vec3 forward = target - eye, right = cross(forward, up);
+    if (!(norm(forward) > 0) || !(norm(right) > 1e-12 * norm(forward) * norm(up))) {
+        fail(
+            "PinholeCamera::look_at: eye and target must differ and up must not be parallel to "
+            "the view direction");
+    }
+    const Vec3 z = normalize(forward);
+    const Vec3 x = normalize(right);  // right on screen (y down = −up)
     const Vec3 y = cross(z, x);
     PinholeCamera cam;
     cam.rotation.m = {x.x, x.y, x.z, y.x, y.y, y.z, z.x, z.y, z.z};

@@ -86,6 +86,7 @@ TEST(Splat, RejectsBadShapesTypesAndCameras) {
     EXPECT_THROW(splat::project(m, s, torch::zeros({3, 4}), cam), Error);
     EXPECT_THROW(splat::project(m.to(torch::kFloat64), s, q, cam), Error);
     EXPECT_THROW(splat::project(m, s, q, front_camera(0, 8, 10.0)), Error);
+    EXPECT_THROW(splat::PinholeCamera::look_at({0, 0, 0}, {0, 0, 1}, {0, 0, 2}, 60, 8, 8), Error);
     splat::EquirectCamera eq;
     eq.width = 400;  // 400 columns of 1° exceed 360°
     EXPECT_THROW(splat::project(m, s, q, eq), Error);
