@@ -37,7 +37,7 @@ cuda: setup
 # Only the targets that hold CUDA code (and link it), so CI stays quick.
 cuda-check: setup
 	@test -f build/cuda/build.ninja || cmake --preset cuda
-	cmake --build --preset cuda -j $(JOBS) --target radiofield_nn radiofield_models test_nn
+	cmake --build --preset cuda -j $(JOBS) --target radiofield_nn radiofield_splat radiofield_models test_nn test_splat
 
 # .deb files for a GPU machine without a package registry (see scripts/gpu/build.sh).
 gpu-debs:
