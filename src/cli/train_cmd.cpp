@@ -1,6 +1,7 @@
 // `radiofield train | eval | predict | models`: thin wrappers around train/loop.hpp and
 // train/evaluate.hpp. All checks (data, config, checkpoint) happen before any work.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <array>
 #include <cmath>
@@ -39,6 +40,7 @@ struct EvalArgs {
     std::string run, pretrained, split = "test", report, lpips_weights, out;
     std::vector<std::string> data;
     std::int64_t batch = 16;
+    std::int64_t fine_tune = 0;
     bool mixed_conventions = false;
     bool overwrite = false;
 };
@@ -57,6 +59,7 @@ struct PackArgs {
 struct PredictArgs {
     std::string run, pretrained, data, at, grid, out;
     int batch = 16;
+    std::int64_t fine_tune = 0;
     bool overwrite = false;
 };
 
@@ -70,9 +73,80 @@ std::string model_folder(const std::string& run, const std::string& pretrained, 
     return run.empty() ? train::find_pretrained(pretrained).dir.string() : run;
 }
 
+// The ranking metric's mean on the validation split, or NaN when the data holds none.
+double validation_score(train::Model& model,
+                        const train::DataList& data,
+                        torch::Device device,
+                        std::string& metric) {
+    train::EvalOptions eo;
+    eo.split = "val", eo.device = device, eo.skip_empty = true;
+    std::int64_t count = 0;
+    for (const auto& d : data)
+        count += static_cast<std::int64_t>(d->split.val.size());
+    if (count == 0)
+        return std::nan("");
+    const auto result = train::evaluate(model, data, eo);
+    metric = result.ranking;
+    const auto mean = result.summary()["mean"][metric];
+    return mean.is_number() ? mean.get<double>() : std::nan("");
+}
+
+// --fine-tune N: N steps from the shipped weights on the datasets' training splits, in a
+// temporary run folder (removed afterwards); says how the validation split changed.
+train::LoadedRun fine_tune(const std::string& name,
+                           const std::vector<std::string>& datasets,
+                           std::int64_t steps,
+                           torch::Device device,
+                           const GlobalOptions& global) {
+    const auto info = train::find_pretrained(name);
+    auto base = train::load_pretrained(name, device);  // verified
+    const auto data = base.load_data(datasets);
+    std::string metric;
+    const double before = validation_score(*base.model, data, device, metric);
+    const fs::path tmp =
+        fs::temp_directory_path() / fmt::format("radiofield-fine-tune-{}-{}", name, getpid());
+    struct Cleanup {
+        fs::path path;
+        ~Cleanup() { remove_tree(path); }
+    } cleanup{tmp};
+    remove_tree(tmp);
+    train::RunConfig rc = base.config;
+    rc.data = datasets;
+    rc.train.steps = steps;
+    rc.train.device = global.device;
+    train::TrainOptions o;
+    o.init_from = info.dir / "checkpoint.pt";
+    o.final_eval = false;
+    const auto result = train::train_run(rc, tmp, o);
+    if (result.interrupted)
+        fail("fine-tuning was interrupted at step {} of {}; nothing was written", result.step,
+             steps);
+    auto tuned = train::load_run(tmp, device);
+    const double after = validation_score(*tuned.model, data, device, metric);
+    if (std::isnan(before) || std::isnan(after))
+        log::info("fine-tuned '{}' for {} steps; no validation split to say how much it helped",
+                  name, steps);
+    else
+        log::info(
+            "fine-tuned '{}' for {} steps on the training split: validation {} {:.3f} -> "
+            "{:.3f} ({:+.3f})",
+            name, steps, metric, before, after, after - before);
+    return tuned;
+}
+
 train::LoadedRun open_model(const std::string& run,
                             const std::string& pretrained,
-                            torch::Device device) {
+                            torch::Device device,
+                            std::int64_t fine_tune_steps,
+                            const std::vector<std::string>& datasets,
+                            const GlobalOptions& global) {
+    if (fine_tune_steps > 0) {
+        if (pretrained.empty())
+            fail(
+                "--fine-tune works on a shipped model (--model NAME); to train a run further, "
+                "use radiofield train with more --steps");
+        return fine_tune(pretrained, datasets, fine_tune_steps, device, global);
+    }
     return run.empty() ? train::load_pretrained(pretrained, device) : train::load_run(run, device);
 }
 
@@ -126,7 +200,8 @@ void run_train(const TrainArgs& a, const GlobalOptions& global) {
 void run_eval(const EvalArgs& a, const GlobalOptions& global) {
     const torch::Device device = nn::resolve_device(nn::parse_device(global.device));
     const std::string run_dir = model_folder(a.run, a.pretrained, "eval");
-    auto run = open_model(a.run, a.pretrained, device);  // first: a missing run is the error
+    // First: a missing run is the error to report.
+    auto run = open_model(a.run, a.pretrained, device, a.fine_tune, a.data, global);
     // A run's own metrics.json is its evaluation and is refreshed; a shipped model's folder
     // is never written (its metrics go to --out when given). Any other file is replaced only
     // with --overwrite, and never when it is an input.
@@ -362,7 +437,7 @@ void run_predict(const PredictArgs& a, const GlobalOptions& global) {
                                                 : parse_position_grid(a.grid, counts);
     const torch::Device device = nn::resolve_device(nn::parse_device(global.device));
     const std::string run_dir = model_folder(a.run, a.pretrained, "predict");
-    auto run = open_model(a.run, a.pretrained, device);
+    auto run = open_model(a.run, a.pretrained, device, a.fine_tune, {a.data}, global);
     const bool spectra = run.model->output() == train::OutputKind::Spectrum;
     const std::string ext = a.out.empty() ? "" : fs::path(a.out).extension().string();
     if (!a.out.empty()) {
@@ -467,6 +542,10 @@ void add_train_commands(CLI::App& app, GlobalOptions& global) {
     ev->add_option("-o,--out", e.out, "Metrics JSON (default RUN/metrics.json)");
     ev->add_flag("--overwrite", e.overwrite,
                  "Replace an existing --out or --report file (never an input)");
+    ev->add_option("--fine-tune", e.fine_tune,
+                   "With --model: first take N training steps on the data's training split "
+                   "(says how the validation split changed)")
+        ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
     ev->add_option("--batch", e.batch, "Spectra predicted at once")
         ->capture_default_str()
         ->check(CLI::Range(1, 1 << 20));
@@ -487,6 +566,10 @@ void add_train_commands(CLI::App& app, GlobalOptions& global) {
                    "Positions X,Y,Z, each a value or first:last:count, e.g. "
                    "0.5:4.5:9,0.5:3.5:7,1.2 (spectra; x fastest)");
     pr->add_flag("--overwrite", p.overwrite, "Replace an existing --out file (never an input)");
+    pr->add_option("--fine-tune", p.fine_tune,
+                   "With --model: first take N training steps on the data's training split "
+                   "(says how the validation split changed)")
+        ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
     pr->add_option("--batch", p.batch, "Positions predicted at once")
         ->capture_default_str()
         ->check(CLI::Range(1, 4096));

@@ -288,6 +288,10 @@ TrainResult train_run(const RunConfig& requested,
         for (const char* f : {"log.jsonl", "metrics.json"})
             fs::remove(run_dir / f);
         state = {};
+        if (!options.init_from.empty()) {
+            load_checkpoint(options.init_from, *model);  // weights only; step 0
+            log::info("starting from the weights in '{}'", options.init_from.string());
+        }
     }
     const bool learn = model->trainable() && total > 0;
     std::vector<ParamGroup> groups;

@@ -121,6 +121,23 @@ TEST_F(GrafCli, AShippedModelPredictsWithoutARunAndRefusesDamagedFiles) {
         {"-q", "--device", "cpu", "eval", "--model", "graf-test", "--data", "unseen.h5"}, {});
     EXPECT_NE(ev.out.find("psnr"), std::string::npos) << ev.output();
 
+    // --fine-tune: a few steps on the survey's own training split first, and by how much the
+    // validation split changed; nothing written but the output, and the package untouched.
+    const auto package = snapshot(path("shipped"));
+    const auto tuned =
+        expect_success({"--device", "cpu", "predict", "--model", "graf-test", "--data", "unseen.h5",
+                        "--at", "2,2,1.2", "--fine-tune", "2", "--out", "tuned.h5"},
+                       {"tuned.h5"});
+    EXPECT_NE(tuned.output().find("fine-tuned 'graf-test' for 2 steps"), std::string::npos)
+        << tuned.output();
+    EXPECT_NE(tuned.output().find("validation psnr"), std::string::npos) << tuned.output();
+    EXPECT_NE(data::read_dataset(path("tuned.h5")).spectra,
+              data::read_dataset(path("shipped.h5")).spectra);
+    expect_same_files(package, snapshot(path("shipped")));
+    expect_clean_failure(
+        {"predict", "--run", "run", "--fine-tune", "2", "--data", "unseen.h5", "--at", "2,2,1.2"},
+        {"--fine-tune", "--model"});
+
     expect_clean_failure(
         {"predict", "--model", "graf-nope", "--data", "unseen.h5", "--at", "2,2,1.2"},
         {"graf-nope", "graf-test", "RADIOFIELD_PRETRAINED"});

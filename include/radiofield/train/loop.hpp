@@ -87,6 +87,9 @@ struct TrainOptions {
     std::int64_t stop_after = -1;  // ≥ 0: checkpoint and return after this many steps (tests)
     bool handle_sigint = true;     // Ctrl-C → checkpoint, return with interrupted = true
     bool final_eval = true;        // evaluate (test split, else val) and write metrics.json
+    // A new run (nothing to resume) starts from these weights (a checkpoint of the same model
+    // and shapes) instead of fresh ones, with a fresh optimiser: fine-tuning.
+    std::filesystem::path init_from;
 };
 
 struct TrainResult {
