@@ -12,6 +12,7 @@
 #include "parse.hpp"
 #include "radiofield/core/atomic_file.hpp"
 #include "radiofield/core/error.hpp"
+#include "radiofield/core/interrupt.hpp"
 #include "radiofield/core/log.hpp"
 #include "radiofield/data/dataset.hpp"
 #include "radiofield/data/image.hpp"
@@ -48,6 +49,7 @@ struct ShowArgs {
 
 void run_import(const ImportArgs& a) {
     check_output_path(a.out, a.overwrite);  // fail before reading thousands of PNGs
+    const InterruptScope interrupt;         // Ctrl-C / SIGTERM: stop, write nothing
     data::Nerf2ImportOptions options;
     options.frequency_hz = a.frequency_hz;
     options.split_seed = a.seed;
@@ -76,6 +78,7 @@ void run_export(const ExportArgs& a) {
     if (!fs::is_directory(parent))
         fail("cannot export to '{}': folder '{}' does not exist; create it first", a.dir,
              parent.string());
+    const InterruptScope interrupt;  // Ctrl-C / SIGTERM: stop, write nothing
     data::export_nerf2(data::read_dataset(a.dataset), a.dir,
                        data::Nerf2ExportOptions{a.overwrite, a.convert});
     log::info("wrote NeRF2 folder {}", a.dir);

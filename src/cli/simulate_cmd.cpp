@@ -1,13 +1,13 @@
 // `radiofield simulate`: ray-traced ground truth (spectra and/or paths) into one HDF5 file.
 #include <fmt/format.h>
 
-#include <csignal>
 #include <limits>
 
 #include "commands.hpp"
 #include "parse.hpp"
 #include "radiofield/core/atomic_file.hpp"
 #include "radiofield/core/error.hpp"
+#include "radiofield/core/interrupt.hpp"
 #include "radiofield/core/log.hpp"
 #include "radiofield/core/units.hpp"
 #include "radiofield/scene/scene_io.hpp"
@@ -15,11 +15,6 @@
 
 namespace radiofield::cli {
 namespace {
-
-std::atomic<bool> g_interrupted{false};
-extern "C" void on_interrupt(int) {
-    g_interrupted = true;
-}
 
 struct SimulateArgs {
     std::string scene = "meeting_room_v1";
@@ -138,9 +133,9 @@ void run_simulate(const SimulateArgs& a, const std::string& command_line) {
         positions.size(), scene.name, config.frequency_hz / 1e9, a.kind, a.method, config.spectrum,
         a.max_depth, a.samples);
 
-    std::signal(SIGINT, on_interrupt);
-    std::signal(SIGTERM, on_interrupt);
-    data::Dataset ds = sim::simulate(scene, config, positions, &g_interrupted);
+    // Ctrl-C / SIGTERM stop the simulation between batches and the write between blocks.
+    const InterruptScope interrupt;
+    data::Dataset ds = sim::simulate(scene, config, positions, &interrupt_flag());
     ds.scene_json = scene::to_json_string(scene);
     ds.attrs["created_by"] = command_line;
     data::write_dataset(ds, a.out, a.overwrite);

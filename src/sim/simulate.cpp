@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "radiofield/core/error.hpp"
+#include "radiofield/core/interrupt.hpp"
 #include "radiofield/core/log.hpp"
 #include "radiofield/core/progress.hpp"
 #include "radiofield/core/units.hpp"
@@ -209,7 +210,8 @@ data::Dataset simulate(const scene::Scene& scene,
     const std::size_t batch = std::max(config.batch, (n + 19) / 20);
     for (std::size_t start = 0; start < n; start += batch) {
         if (cancel && cancel->load())
-            fail("interrupted: no output written");
+            throw Interrupted(
+                fmt::format("interrupted after {} of {} positions; no output written", start, n));
         const std::size_t end = std::min(n, start + batch);
         const std::span<const Vec3> chunk(positions.data() + start, end - start);
         std::vector<rt::Paths> paths =

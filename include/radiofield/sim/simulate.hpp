@@ -96,9 +96,9 @@ double default_azimuth_origin(std::string_view convention, double step_deg);
 
 // Runs the simulation. Throws Error when the station is outside acceptance_region() or inside
 // a solid, naming the object and its material. `cancel` (may be null) is polled between batches;
-// when set, the function throws Error("interrupted") and nothing is returned. Throws Error naming
-// the material when one is outside its ITU-R P.2040 ranges and extrapolation is not allowed
-// (SimulationConfig::extrapolate).
+// when set, the function throws Interrupted (core/interrupt.hpp) and nothing is returned. Throws
+// Error naming the material when one is outside its ITU-R P.2040 ranges and extrapolation is not
+// allowed (SimulationConfig::extrapolate).
 data::Dataset simulate(const scene::Scene& scene,
                        const SimulationConfig& config,
                        const std::vector<Vec3>& positions,
