@@ -9,6 +9,7 @@
 #include "radiofield/core/error.hpp"
 #include "radiofield/core/interrupt.hpp"
 #include "radiofield/core/log.hpp"
+#include "radiofield/core/memory.hpp"
 #include "radiofield/core/units.hpp"
 #include "radiofield/scene/scene_io.hpp"
 #include "radiofield/sim/simulate.hpp"
@@ -126,7 +127,18 @@ void run_simulate(const SimulateArgs& a, const std::string& command_line) {
     }
     spec.csv = a.csv;
     spec.clearance = a.clearance;
+    // Sizes against memory before any work (random positions are counted before they are
+    // drawn; a grid or a file only once they are known).
+    const auto check_size = [&](std::size_t n) {
+        check_memory(sim::estimate_memory_bytes(config, n),
+                     fmt::format("simulate with --grid {} and --array {} for {} positions", a.grid,
+                                 a.array, n),
+                     "ask for a smaller --grid (e.g. 90x360) or --array (e.g. 4x4), or fewer "
+                     "positions (--count)");
+    };
+    check_size(spec.mode == sim::PositionSpec::Mode::Random ? spec.count : 1);
     const std::vector<Vec3> positions = sim::make_positions(scene, spec, a.seed);
+    check_size(positions.size());
     log::info(
         "simulating {} positions in '{}' at {:.4g} GHz ({} spectra by {}, convention {}, max "
         "depth {}, {} rays)",

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <thread>
 
 #include "radiofield/core/error.hpp"
 #include "radiofield/core/interrupt.hpp"
@@ -78,6 +79,22 @@ std::string default_spectrum_convention(const scene::Scene& scene,
 
 double default_azimuth_origin(std::string_view convention, double step_deg) {
     return convention == "nerf2" ? 0.0 : step_deg;
+}
+
+double estimate_memory_bytes(const SimulationConfig& config, std::size_t positions) {
+    if (!data::has_spectra(config.kind))
+        return 0;
+    const double pixels = static_cast<double>(config.grid.n_el) * config.grid.n_az;
+    const double elements = static_cast<double>(config.array.rows) * config.array.cols;
+    const double threads = std::max(1u, std::thread::hardware_concurrency());
+    double bytes = static_cast<double>(positions) * pixels * sizeof(float);
+    if (config.method == SpectrumMethod::Bartlett) {
+        bytes += elements * pixels * 2 * sizeof(float);  // steering table, re and im
+        bytes += threads * (elements * 2 * sizeof(double) + pixels * 3 * sizeof(float));
+    } else {
+        bytes += threads * pixels * sizeof(float);
+    }
+    return bytes;
 }
 
 namespace {
