@@ -51,7 +51,6 @@ struct ShowArgs {
 
 void run_import(const ImportArgs& a) {
     check_output_path(a.out, a.overwrite);  // fail before reading thousands of PNGs
-    const InterruptScope interrupt;         // Ctrl-C / SIGTERM: stop, write nothing
     data::Nerf2ImportOptions options;
     options.frequency_hz = a.frequency_hz;
     options.split_seed = a.seed;
@@ -64,6 +63,7 @@ void run_import(const ImportArgs& a) {
         data::check_spectrum_convention(a.spectrum, "--spectrum convention");
     options.spectrum_convention = a.spectrum;
     data::Dataset d = data::import_nerf2(a.dir, options);
+    const InterruptScope interrupt;  // from here Ctrl-C / SIGTERM stop the write, leaving nothing
     d.attrs["created_by"] = fmt::format("radiofield import nerf2 {} --frequency {} --seed {}",
                                         a.dir, a.frequency_hz, a.seed);
     data::write_dataset(d, a.out, a.overwrite);
@@ -80,9 +80,9 @@ void run_export(const ExportArgs& a) {
     if (!fs::is_directory(parent))
         fail("cannot export to '{}': folder '{}' does not exist; create it first", a.dir,
              parent.string());
-    const InterruptScope interrupt;  // Ctrl-C / SIGTERM: stop, write nothing
-    data::export_nerf2(data::read_dataset(a.dataset), a.dir,
-                       data::Nerf2ExportOptions{a.overwrite, a.convert});
+    const data::Dataset d = data::read_dataset(a.dataset);
+    const InterruptScope interrupt;  // from here Ctrl-C / SIGTERM stop the write, leaving nothing
+    data::export_nerf2(d, a.dir, data::Nerf2ExportOptions{a.overwrite, a.convert});
     log::info("wrote NeRF2 folder {}", a.dir);
 }
 

@@ -15,6 +15,7 @@
 #include "parse.hpp"
 #include "radiofield/core/atomic_file.hpp"
 #include "radiofield/core/error.hpp"
+#include "radiofield/core/interrupt.hpp"
 #include "radiofield/core/log.hpp"
 #include "radiofield/core/memory.hpp"
 #include "radiofield/core/progress.hpp"
@@ -386,6 +387,7 @@ void run_predict(const PredictArgs& a, const GlobalOptions& global) {
         }
         if (progress)
             progress->finish();
+        const InterruptScope interrupt;  // Ctrl-C / SIGTERM stop the write, leaving nothing
         write_spectra(torch::cat(parts), *data.front(), at, counts, run.config.model, a);
     }
     if (!a.out.empty())
