@@ -41,6 +41,7 @@ InterruptScope::~InterruptScope() {
         return;
     sigaction(SIGINT, &g_previous_int, nullptr);
     sigaction(SIGTERM, &g_previous_term, nullptr);
+    g_requested = false;  // outside any scope nothing is pending; the signal stays readable
 }
 
 bool interrupt_requested() noexcept {

@@ -69,6 +69,10 @@ TEST(Interrupt, NestedScopesShareTheFlagAndTheOuterOneRestoresTheHandler) {
         }
         EXPECT_TRUE(interrupt_requested());  // the outer work sees it too
     }
+    EXPECT_FALSE(interrupt_requested());    // nothing pending outside a scope...
+    EXPECT_EQ(interrupt_signal(), SIGINT);  // ...but the signal is known, for the exit status
+    const InterruptScope inactive(false);   // a scope that does not handle signals
+    EXPECT_FALSE(interrupt_requested());
     struct sigaction now = {};
     sigaction(SIGINT, nullptr, &now);
     EXPECT_EQ(now.sa_handler, SIG_DFL);

@@ -36,7 +36,8 @@ private:
 bool interrupt_requested() noexcept;
 // The flag itself, for work that takes a `const std::atomic<bool>*` to poll.
 const std::atomic<bool>& interrupt_flag() noexcept;
-// The signal that set the flag (SIGINT or SIGTERM), 0 when none.
+// The signal that set the flag (SIGINT or SIGTERM), 0 when none; still readable after the
+// scope has ended (for the exit status), until the next outermost scope starts.
 int interrupt_signal() noexcept;
 // Throws Interrupted("interrupted (SIGINT): <what>") when interrupt_requested().
 void throw_if_interrupted(const std::string& what);
