@@ -7,11 +7,13 @@
 #include <array>
 #include <filesystem>
 #include <limits>
+#include <optional>
 
 #include "commands.hpp"
 #include "parse.hpp"
 #include "radiofield/core/atomic_file.hpp"
 #include "radiofield/core/error.hpp"
+#include "radiofield/core/interrupt.hpp"
 #include "radiofield/core/log.hpp"
 #include "radiofield/data/dataset.hpp"
 #include "radiofield/data/image.hpp"
@@ -43,6 +45,7 @@ struct ShowArgs {
     std::string dataset;
     int images = 0;
     std::string out_dir = ".";
+    bool overwrite = false;
     std::string colour_map = "viridis";
 };
 
@@ -60,6 +63,7 @@ void run_import(const ImportArgs& a) {
         data::check_spectrum_convention(a.spectrum, "--spectrum convention");
     options.spectrum_convention = a.spectrum;
     data::Dataset d = data::import_nerf2(a.dir, options);
+    const InterruptScope interrupt;  // from here Ctrl-C / SIGTERM stop the write, leaving nothing
     d.attrs["created_by"] = fmt::format("radiofield import nerf2 {} --frequency {} --seed {}",
                                         a.dir, a.frequency_hz, a.seed);
     data::write_dataset(d, a.out, a.overwrite);
@@ -76,8 +80,9 @@ void run_export(const ExportArgs& a) {
     if (!fs::is_directory(parent))
         fail("cannot export to '{}': folder '{}' does not exist; create it first", a.dir,
              parent.string());
-    data::export_nerf2(data::read_dataset(a.dataset), a.dir,
-                       data::Nerf2ExportOptions{a.overwrite, a.convert});
+    const data::Dataset d = data::read_dataset(a.dataset);
+    const InterruptScope interrupt;  // from here Ctrl-C / SIGTERM stop the write, leaving nothing
+    data::export_nerf2(d, a.dir, data::Nerf2ExportOptions{a.overwrite, a.convert});
     log::info("wrote NeRF2 folder {}", a.dir);
 }
 
@@ -122,6 +127,27 @@ void run_show(const ShowArgs& a) {
     const data::DatasetReader reader(a.dataset);
     const data::Dataset& h = reader.header();
     const auto& g = h.grid;
+    // The pictures to draw: every one is checked before any is written, and none replaces an
+    // existing file unless asked.
+    std::vector<std::pair<fs::path, std::optional<std::size_t>>> pictures;  // file, sample
+    if (a.images > 0 && reader.size() > 0) {
+        const fs::path dir = a.out_dir == "." ? fs::path() : fs::path(a.out_dir);
+        if (!h.scene_json.empty())
+            pictures.emplace_back(dir / "scene_top.png", std::nullopt);  // the top view
+        const std::size_t count =
+            reader.has_spectra()
+                ? std::min<std::size_t>(static_cast<std::size_t>(a.images), reader.size())
+                : 0;
+        for (std::size_t j = 0; j < count; ++j) {
+            const std::size_t i =
+                count == 1 ? 0 : j * (reader.size() - 1) / (count - 1);  // spread over the set
+            pictures.emplace_back(dir / fmt::format("spectrum_{:05d}.png", i), i);
+        }
+        if (fs::is_directory(dir.empty() ? fs::path(".") : dir)) {
+            for (const auto& [file, sample] : pictures)
+                check_output_path(file, a.overwrite, {a.dataset});
+        }
+    }
     fmt::print("dataset     {}\n", a.dataset);
     fmt::print("kind        {}\n", data::to_string(h.kind));
     fmt::print("frequency   {:.6g} GHz\n", h.frequency_hz / 1e9);
@@ -188,26 +214,24 @@ void run_show(const ShowArgs& a) {
     if (!h.attrs.empty())
         fmt::print("attrs       {}\n", h.attrs.dump());
 
-    if (a.images <= 0 || reader.size() == 0)
+    if (pictures.empty())
         return;
+    const InterruptScope interrupt;  // Ctrl-C / SIGTERM: stop after the picture being written
     fs::create_directories(a.out_dir);
-    if (!h.scene_json.empty())
-        write_top_view(h, fs::path(a.out_dir) / "scene_top.png");
-    if (!reader.has_spectra())
-        return;
-    const std::size_t count =
-        std::min<std::size_t>(static_cast<std::size_t>(a.images), reader.size());
     data::SpectrumImageOptions options;
     options.colour_map = cmap;
     options.scale = h.power_unit == "linear" ? data::ValueScale::Db : data::ValueScale::Linear;
-    for (std::size_t j = 0; j < count; ++j) {
-        const std::size_t i =
-            count == 1 ? 0 : j * (reader.size() - 1) / (count - 1);  // spread over the set
+    for (const auto& [file, sample] : pictures) {
+        throw_if_interrupted(fmt::format("stopped before '{}'", file.string()));
+        if (!sample) {
+            write_top_view(h, file);
+            continue;
+        }
+        const std::size_t i = *sample;
         const auto& pos = h.positions[i];
         options.title = fmt::format("sample {} ({}) {} at ({:.2f}, {:.2f}, {:.2f})", i,
                                     split_of(h.split, static_cast<std::int64_t>(i)), h.moving,
                                     pos.x, pos.y, pos.z);
-        const fs::path file = fs::path(a.out_dir) / fmt::format("spectrum_{:05d}.png", i);
         data::spectrum_to_png(reader.read_spectrum(i), g, file, options);
         log::info("wrote {}", file.string());
     }
@@ -259,6 +283,7 @@ void add_data_commands(CLI::App& app, GlobalOptions& global) {
     show->add_option("--images", sa.images, "Draw this many spectra, spread over the dataset")
         ->check(CLI::Range(0, 10000));
     show->add_option("--out-dir", sa.out_dir, "Folder for the spectrum PNGs (created if missing)");
+    show->add_flag("--overwrite", sa.overwrite, "Replace existing pictures in --out-dir");
     show->add_option("--colour-map", sa.colour_map, "viridis, magma or gray")
         ->check(CLI::IsMember({"viridis", "magma", "gray"}));
     show->callback([&global] { global.action = [] { run_show(sa); }; });

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "radiofield/core/error.hpp"
+#include "radiofield/core/interrupt.hpp"
 #include "radiofield/core/log.hpp"
 
 namespace radiofield::cli {
@@ -43,6 +44,9 @@ int report_exception(std::exception_ptr error) noexcept {
     try {
         try {
             std::rethrow_exception(error);
+        } catch (const Interrupted& e) {
+            log::error("{}", e.what());
+            return 128 + interrupt_signal();  // as a shell reports a process the signal ended
         } catch (const Error& e) {
             log::error("{}", e.what());
         } catch (const std::bad_alloc&) {

@@ -8,7 +8,7 @@ namespace radiofield::cli {
 
 // Logs `error` (a radiofield::Error, std::bad_alloc, std::filesystem::filesystem_error,
 // c10::Error, any std::exception or anything else) as one error line; returns the exit
-// status, 1.
+// status: 1, or 128 + the signal for an Interrupted (Ctrl-C, SIGTERM).
 int report_exception(std::exception_ptr error) noexcept;
 
 }  // namespace radiofield::cli

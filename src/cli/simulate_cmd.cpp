@@ -1,25 +1,21 @@
 // `radiofield simulate`: ray-traced ground truth (spectra and/or paths) into one HDF5 file.
 #include <fmt/format.h>
 
-#include <csignal>
 #include <limits>
 
 #include "commands.hpp"
 #include "parse.hpp"
 #include "radiofield/core/atomic_file.hpp"
 #include "radiofield/core/error.hpp"
+#include "radiofield/core/interrupt.hpp"
 #include "radiofield/core/log.hpp"
+#include "radiofield/core/memory.hpp"
 #include "radiofield/core/units.hpp"
 #include "radiofield/scene/scene_io.hpp"
 #include "radiofield/sim/simulate.hpp"
 
 namespace radiofield::cli {
 namespace {
-
-std::atomic<bool> g_interrupted{false};
-extern "C" void on_interrupt(int) {
-    g_interrupted = true;
-}
 
 struct SimulateArgs {
     std::string scene = "meeting_room_v1";
@@ -131,16 +127,27 @@ void run_simulate(const SimulateArgs& a, const std::string& command_line) {
     }
     spec.csv = a.csv;
     spec.clearance = a.clearance;
+    // Sizes against memory before any work (random positions are counted before they are
+    // drawn; a grid or a file only once they are known).
+    const auto check_size = [&](std::size_t n) {
+        check_memory(sim::estimate_memory_bytes(config, n),
+                     fmt::format("simulate with --grid {} and --array {} for {} positions", a.grid,
+                                 a.array, n),
+                     "ask for a smaller --grid (e.g. 90x360) or --array (e.g. 4x4), or fewer "
+                     "positions (--count)");
+    };
+    check_size(spec.mode == sim::PositionSpec::Mode::Random ? spec.count : 1);
     const std::vector<Vec3> positions = sim::make_positions(scene, spec, a.seed);
+    check_size(positions.size());
     log::info(
         "simulating {} positions in '{}' at {:.4g} GHz ({} spectra by {}, convention {}, max "
         "depth {}, {} rays)",
         positions.size(), scene.name, config.frequency_hz / 1e9, a.kind, a.method, config.spectrum,
         a.max_depth, a.samples);
 
-    std::signal(SIGINT, on_interrupt);
-    std::signal(SIGTERM, on_interrupt);
-    data::Dataset ds = sim::simulate(scene, config, positions, &g_interrupted);
+    // Ctrl-C / SIGTERM stop the simulation between batches and the write between blocks.
+    const InterruptScope interrupt;
+    data::Dataset ds = sim::simulate(scene, config, positions, &interrupt_flag());
     ds.scene_json = scene::to_json_string(scene);
     ds.attrs["created_by"] = command_line;
     data::write_dataset(ds, a.out, a.overwrite);

@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 
 #include "commands.hpp"
+#include "radiofield/core/interrupt.hpp"
 #include "radiofield/core/log.hpp"
 #include "radiofield/study/runner.hpp"
 
@@ -39,7 +41,7 @@ void run_study_command(const StudyArgs& a, const GlobalOptions& global) {
             "are kept in {})",
             s.name, r.out.string());
         log::get().flush();
-        std::exit(130);
+        std::exit(128 + (interrupt_signal() != 0 ? interrupt_signal() : SIGINT));
     }
     fmt::print(stderr, "study '{}' ({} profile): {} made, {} reused, {:.1f} s\n", s.name, s.profile,
                made, reused, seconds);

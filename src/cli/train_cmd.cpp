@@ -16,8 +16,11 @@
 #include "parse.hpp"
 #include "radiofield/core/atomic_file.hpp"
 #include "radiofield/core/error.hpp"
+#include "radiofield/core/interrupt.hpp"
 #include "radiofield/core/log.hpp"
+#include "radiofield/core/memory.hpp"
 #include "radiofield/core/progress.hpp"
+#include "radiofield/data/dataset.hpp"
 #include "radiofield/data/image.hpp"
 #include "radiofield/nn/device.hpp"
 #include "radiofield/train/evaluate.hpp"
@@ -264,8 +267,9 @@ std::vector<std::string> split_list(const std::string& text, char sep) {
     return out;
 }
 
-// Positions of --grid "X,Y,Z", each either a value or "first:last:count" (metres), x fastest.
-std::vector<Vec3> parse_position_grid(const std::string& text, std::array<int, 3>& counts) {
+// The axes of --grid "X,Y,Z", each either a value or "first:last:count" (metres).
+std::array<std::vector<double>, 3> parse_position_grid(const std::string& text,
+                                                       std::array<int, 3>& counts) {
     const auto fields = split_list(text, ',');
     if (fields.size() != 3)
         fail(
@@ -290,10 +294,24 @@ std::vector<Vec3> parse_position_grid(const std::string& text, std::array<int, 3
         }
         counts[k] = static_cast<int>(axes[k].size());
     }
-    const long long total = 1LL * counts[0] * counts[1] * counts[2];
-    if (total > 100000)
-        fail("--grid asks for {} positions; at most 100000 (a 90x360 spectrum is 127 KiB each)",
-             total);
+    return axes;
+}
+
+// Refuses a --grid whose spectra would not fit in memory, before any work: they are held as
+// the model's output, joined, and written (three float copies), plus an RGB thumbnail each
+// for a .png sheet.
+void check_grid_memory(const PredictArgs& a, const std::array<int, 3>& counts) {
+    const double positions = 1.0 * counts[0] * counts[1] * counts[2];
+    const data::SpectrumGrid g = data::DatasetReader(a.data).header().grid;
+    const double pixels = static_cast<double>(g.n_el) * g.n_az;
+    check_memory(positions * pixels * (3 * sizeof(float) + 3),
+                 fmt::format("predict --grid {} ({:.0f} positions of {}x{} spectra)", a.grid,
+                             positions, g.n_el, g.n_az),
+                 "ask for fewer positions (smaller counts in --grid) or predict in parts");
+}
+
+// Positions of the grid's axes, x fastest.
+std::vector<Vec3> grid_positions(const std::array<std::vector<double>, 3>& axes) {
     std::vector<Vec3> out;
     for (double z : axes[2])
         for (double y : axes[1])
@@ -433,8 +451,14 @@ void run_predict(const PredictArgs& a, const GlobalOptions& global) {
     if (a.at.empty() == a.grid.empty())
         fail("predict needs exactly one of --at x,y,z or --grid X,Y,Z (positions)");
     std::array<int, 3> counts{1, 1, 1};
-    const std::vector<Vec3> at = a.grid.empty() ? std::vector<Vec3>{parse_vec3(a.at, "--at")}
-                                                : parse_position_grid(a.grid, counts);
+    std::vector<Vec3> at;
+    if (a.grid.empty()) {
+        at = {parse_vec3(a.at, "--at")};
+    } else {
+        const auto axes = parse_position_grid(a.grid, counts);
+        check_grid_memory(a, counts);
+        at = grid_positions(axes);
+    }
     const torch::Device device = nn::resolve_device(nn::parse_device(global.device));
     const std::string run_dir = model_folder(a.run, a.pretrained, "predict");
     auto run = open_model(a.run, a.pretrained, device, a.fine_tune, {a.data}, global);
@@ -474,6 +498,7 @@ void run_predict(const PredictArgs& a, const GlobalOptions& global) {
         }
         if (progress)
             progress->finish();
+        const InterruptScope interrupt;  // Ctrl-C / SIGTERM stop the write, leaving nothing
         write_spectra(torch::cat(parts), *data.front(), at, counts, run.config.model, a);
     }
     if (!a.out.empty())

@@ -5,13 +5,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <charconv>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <random>
 #include <string>
 
 #include "radiofield/core/error.hpp"
+#include "radiofield/core/log.hpp"
 
 namespace radiofield {
 namespace fs = std::filesystem;
@@ -33,7 +37,74 @@ std::string cannot_create_in(const fs::path& dir) {
     return {};
 }
 
+constexpr std::string_view kTempTag = ".radiofield-tmp-";
+
+// ".NAME.radiofield-tmp-" for a target NAME: what every temporary name of it starts with.
+std::string temp_prefix(const fs::path& target) {
+    return fmt::format(".{}{}", target.filename().string(), kTempTag);
+}
+
+// The process id in a temporary name "<prefix>PID-N", or 0 when the name is not one.
+pid_t pid_in_temp_name(std::string_view rest) {
+    long pid = 0;
+    const auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), pid);
+    if (ec != std::errc() || pid <= 0 || end == rest.data() + rest.size() || *end != '-')
+        return 0;
+    return static_cast<pid_t>(pid);
+}
+
+bool process_alive(pid_t pid) {
+    return ::kill(pid, 0) == 0 || errno == EPERM;  // EPERM: alive, another user's
+}
+
+// Bytes in a file, or in all the files of a folder (links not followed).
+std::uintmax_t size_on_disk(const fs::path& path) {
+    static thread_local std::uintmax_t total;
+    total = 0;
+    const auto add = [](const char*, const struct stat* st, int flag, struct FTW*) -> int {
+        if (flag == FTW_F)
+            total += static_cast<std::uintmax_t>(st->st_size);
+        return 0;
+    };
+    ::nftw(path.c_str(), add, 16, FTW_PHYS);
+    return total;
+}
+
 }  // namespace
+
+fs::path temp_path_for(const fs::path& target) {
+    static std::atomic<unsigned> counter{0};
+    const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    return dir / fmt::format("{}{}-{}", temp_prefix(target), ::getpid(), counter++);
+}
+
+int remove_stale_temps(const fs::path& target) {
+    const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    const std::string prefix = temp_prefix(target);
+    std::vector<fs::path> stale;
+    std::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (!name.starts_with(prefix))
+            continue;
+        const pid_t pid = pid_in_temp_name(std::string_view(name).substr(prefix.size()));
+        if (pid > 0 && pid != ::getpid() && !process_alive(pid))
+            stale.push_back(target.parent_path() / name);  // as the target is named
+    }
+    int removed = 0;
+    for (const auto& path : stale) {
+        const std::uintmax_t bytes = size_on_disk(path);
+        if (remove_tree(path)) {
+            log::info("removed '{}' ({} bytes), left by an interrupted run that no longer exists",
+                      path.string(), bytes);
+            ++removed;
+        } else {
+            log::warn("cannot remove '{}', left by an interrupted run; remove it by hand",
+                      path.string());
+        }
+    }
+    return removed;
+}
 
 void check_output_path(const fs::path& target,
                        bool overwrite,
@@ -75,9 +146,8 @@ void check_output_path(const fs::path& target,
 
 AtomicOutput::AtomicOutput(fs::path target, bool overwrite) : m_target(std::move(target)) {
     check_output_path(m_target, overwrite);
-    std::random_device rd;
-    m_temp = m_target;
-    m_temp += fmt::format(".tmp-{:08x}", rd());
+    remove_stale_temps(m_target);
+    m_temp = temp_path_for(m_target);
 }
 
 AtomicOutput::~AtomicOutput() {

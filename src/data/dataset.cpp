@@ -88,6 +88,14 @@ void validate_header(const Dataset& d, std::string_view where) {
     }
     if (!is_finite(d.station_position))
         fail("{}: the station position is not finite", where);
+    const Quat& q = d.station_orientation;
+    const double q_norm = std::sqrt(q.x * q.x + q.y * q.y + q.z * q.z + q.w * q.w);
+    if (!(q_norm > 1e-6) || !std::isfinite(q_norm)) {
+        fail(
+            "{}: the station orientation (x, y, z, w) = ({}, {}, {}, {}) is a quaternion of "
+            "length {}, not a rotation; write a unit quaternion, e.g. (0, 0, 0, 1) for none",
+            where, q.x, q.y, q.z, q.w, q_norm);
+    }
     for (std::size_t i = 0; i < n; ++i) {
         if (!is_finite(d.positions[i])) {
             fail(

@@ -4,6 +4,7 @@
 #include "h5.hpp"
 #include "radiofield/core/atomic_file.hpp"
 #include "radiofield/core/error.hpp"
+#include "radiofield/core/interrupt.hpp"
 #include "radiofield/data/dataset.hpp"
 
 namespace radiofield::data {
@@ -169,6 +170,8 @@ void write_dataset(const Dataset& dataset, const std::filesystem::path& path, bo
         write_split(file, dataset.split);
         if (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0)
             fail("cannot flush the file (is the disk full?)");
+    } catch (const Interrupted& e) {
+        throw Interrupted(fmt::format("{}; '{}' was not written", e.what(), path.string()));
     } catch (const Error& e) {
         fail("cannot write dataset '{}': {}", path.string(), e.what());
     }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "radiofield/core/error.hpp"
+#include "radiofield/core/interrupt.hpp"
 
 namespace radiofield::data::h5 {
 namespace {
@@ -205,9 +206,33 @@ void write_array(hid_t loc,
     Handle ds =
         check(H5Dcreate2(loc, name.c_str(), mem_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
               H5Dclose, "cannot create dataset '" + name + "'");
-    if (elements > 0) {
-        check_status(H5Dwrite(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
-                     "cannot write dataset '" + name + "' (is the disk full?)");
+    if (elements == 0)
+        return;
+    const std::string failed = "cannot write dataset '" + name + "' (is the disk full?)";
+    if (chunk.empty() || dims.empty()) {
+        check_status(H5Dwrite(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), failed);
+        return;
+    }
+    // Compressed data goes in blocks of about 4 MiB of rows (whole chunks), polling for
+    // Ctrl-C / SIGTERM between them, so a large write stops within a moment when asked.
+    const std::size_t element_bytes = H5Tget_size(mem_type);
+    const hsize_t row_elements = elements / dims[0];
+    const hsize_t chunk_rows = std::max<hsize_t>(1, std::min(chunk[0], dims[0]));
+    const hsize_t block_chunks =
+        std::max<hsize_t>(1, (hsize_t{4} << 20) / (row_elements * element_bytes * chunk_rows));
+    const hsize_t block_rows = chunk_rows * block_chunks;
+    Handle file_space(H5Dget_space(ds), H5Sclose);
+    for (hsize_t row0 = 0; row0 < dims[0]; row0 += block_rows) {
+        throw_if_interrupted("stopped writing dataset '" + name + "'");
+        std::vector<hsize_t> start(dims.size(), 0), count = dims;
+        start[0] = row0;
+        count[0] = std::min(block_rows, dims[0] - row0);
+        H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start.data(), nullptr, count.data(),
+                            nullptr);
+        Handle mem_space(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr),
+                         H5Sclose);
+        const auto* block = static_cast<const char*>(data) + row0 * row_elements * element_bytes;
+        check_status(H5Dwrite(ds, mem_type, mem_space, file_space, H5P_DEFAULT, block), failed);
     }
 }
 

@@ -10,6 +10,7 @@
 
 #include "radiofield/core/atomic_file.hpp"
 #include "radiofield/core/error.hpp"
+#include "radiofield/core/interrupt.hpp"
 #include "radiofield/core/log.hpp"
 #include "radiofield/data/image.hpp"
 
@@ -327,9 +328,10 @@ void export_nerf2(const Dataset& d, const fs::path& dir, const Nerf2ExportOption
     if (fs::exists(dir) && !fs::is_directory(dir))
         fail("{}: it is a file; give a folder name", where);
 
-    // Everything goes into a sibling temporary folder first, removed on any error.
-    const fs::path temp =
-        fs::path(dir.string() + fmt::format(".tmp-{:08x}", std::random_device{}()));
+    // Everything goes into a sibling temporary folder first, removed on any error or
+    // interruption (one left by a killed run is removed here, by the next export to `dir`).
+    remove_stale_temps(dir);
+    const fs::path temp = temp_path_for(dir);
     struct TempDir {
         fs::path path;
         bool keep = false;
@@ -344,6 +346,8 @@ void export_nerf2(const Dataset& d, const fs::path& dir, const Nerf2ExportOption
     const long shift = (((1 - std::lround(d.grid.az0_deg)) % kWidth) + kWidth) % kWidth;
     std::vector<float> rolled(d.grid.size());
     for (std::size_t i = 0; i < d.size(); ++i) {
+        throw_if_interrupted(
+            fmt::format("stopped exporting to '{}'; nothing written", dir.string()));
         const std::span<const float> s = d.spectrum(i);
         for (int r = 0; r < kHeight; ++r) {
             for (int c = 0; c < kWidth; ++c)

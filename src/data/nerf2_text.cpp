@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <map>
 #include <string>
 
@@ -184,6 +185,14 @@ GatewayInfo parse_gateway_yaml(std::string_view text, std::string_view where) {
     };
     const auto p = get("gateway1.position", 3);
     const auto q = get("gateway1.orientation", 4);
+    const double norm = std::sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2] + q[3] * q[3]);
+    if (!(norm > 1e-6) || !std::isfinite(norm)) {
+        fail(
+            "{}: gateway1.orientation [{}, {}, {}, {}] is a quaternion of length {}, not a "
+            "rotation; give the gateway's rotation as a unit quaternion [x, y, z, w], e.g. "
+            "[0, 0, 0, 1] for none",
+            where, q[0], q[1], q[2], q[3], norm);
+    }
     return {{p[0], p[1], p[2]}, {q[0], q[1], q[2], q[3]}};
 }
 

@@ -7,8 +7,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <thread>
 
 #include "radiofield/core/error.hpp"
+#include "radiofield/core/interrupt.hpp"
 #include "radiofield/core/log.hpp"
 #include "radiofield/core/progress.hpp"
 #include "radiofield/core/units.hpp"
@@ -79,6 +81,22 @@ double default_azimuth_origin(std::string_view convention, double step_deg) {
     return convention == "nerf2" ? 0.0 : step_deg;
 }
 
+double estimate_memory_bytes(const SimulationConfig& config, std::size_t positions) {
+    if (!data::has_spectra(config.kind))
+        return 0;
+    const double pixels = static_cast<double>(config.grid.n_el) * config.grid.n_az;
+    const double elements = static_cast<double>(config.array.rows) * config.array.cols;
+    const double threads = std::max(1u, std::thread::hardware_concurrency());
+    double bytes = static_cast<double>(positions) * pixels * sizeof(float);
+    if (config.method == SpectrumMethod::Bartlett) {
+        bytes += elements * pixels * 2 * sizeof(float);  // steering table, re and im
+        bytes += threads * (elements * 2 * sizeof(double) + pixels * 3 * sizeof(float));
+    } else {
+        bytes += threads * pixels * sizeof(float);
+    }
+    return bytes;
+}
+
 namespace {
 
 // Per-sample min–max to [0, 1] (a flat spectrum becomes all zeros).
@@ -142,6 +160,64 @@ std::vector<std::string> extrapolated_materials(const scene::Scene& scene,
     return names;
 }
 
+// Scattering needs a material that scatters: --diffuse on a scene whose materials all have
+// scattering coefficient 0 adds nothing, which is said rather than left to be discovered.
+void check_diffuse_has_effect(const scene::Scene& scene, const SimulationConfig& config) {
+    if (!config.trace.diffuse)
+        return;
+    const bool any =
+        std::any_of(scene.materials.begin(), scene.materials.end(),
+                    [](const scene::Material& m) { return m.scattering_coefficient > 0; });
+    if (!any)
+        log::warn(
+            "--diffuse: no material of scene '{}' scatters (every scattering_coefficient is 0), "
+            "so there will be no diffuse paths; give materials a scattering_coefficient > 0 "
+            "(docs/scene-format.md) or leave out --diffuse",
+            scene.name);
+}
+
+// The samples whose spectrum, or whose channel response (path set), is all zero: nothing
+// reached the station. A few happen (a position shadowed at --max-depth); all of them means
+// the run is useless as it stands, so the warning names the likely causes.
+void report_zero_samples(const data::Dataset& ds) {
+    const std::size_t n = ds.size();
+    for (const bool spectra : {true, false}) {
+        if (spectra ? !data::has_spectra(ds.kind) : !data::has_paths(ds.kind))
+            continue;
+        std::vector<std::size_t> zero;
+        for (std::size_t i = 0; i < n; ++i) {
+            bool all_zero = true;
+            if (spectra) {
+                const auto s = ds.spectrum(i);
+                all_zero = std::all_of(s.begin(), s.end(), [](float v) { return v == 0.0f; });
+            } else {
+                for (const auto& p : ds.paths[i].paths)
+                    all_zero = all_zero && std::all_of(p.a.begin(), p.a.end(), [](const auto& a) {
+                                   return a == std::complex<double>{};
+                               });
+            }
+            if (all_zero)
+                zero.push_back(i);
+        }
+        const char* what = spectra ? "spectra" : "channel responses (path sets)";
+        if (zero.size() == n) {
+            log::warn(
+                "ALL {} {} are zero: nothing reached the station. Likely causes: the positions "
+                "or the station are inside a solid, the frequency ({}) is far outside the "
+                "materials' tables (--extrapolate), or no path connects them (--max-depth, "
+                "--no-los, --samples). The dataset is written, but it holds no signal",
+                n, what, frequency_text(ds.frequency_hz));
+        } else if (!zero.empty()) {
+            const std::size_t count = zero.size();
+            zero.resize(std::min<std::size_t>(count, 10));
+            log::warn(
+                "{} of {} {} are zero (samples {}{}): nothing reached the station from there; "
+                "raise --max-depth or --samples, or check that those positions are in free space",
+                count, n, what, fmt::join(zero, ", "), count > zero.size() ? ", ..." : "");
+        }
+    }
+}
+
 }  // namespace
 
 data::Dataset simulate(const scene::Scene& scene,
@@ -157,6 +233,7 @@ data::Dataset simulate(const scene::Scene& scene,
 
     const std::vector<std::string> extrapolated =
         extrapolated_materials(scene, frequency, config.extrapolate);
+    check_diffuse_has_effect(scene, config);
     // Reported above, once for all materials; without consent the tracer's Error names one.
     const auto extrapolation =
         extrapolated.empty() ? scene::Extrapolation::Error : scene::Extrapolation::Allow;
@@ -209,7 +286,8 @@ data::Dataset simulate(const scene::Scene& scene,
     const std::size_t batch = std::max(config.batch, (n + 19) / 20);
     for (std::size_t start = 0; start < n; start += batch) {
         if (cancel && cancel->load())
-            fail("interrupted: no output written");
+            throw Interrupted(
+                fmt::format("interrupted after {} of {} positions; no output written", start, n));
         const std::size_t end = std::min(n, start + batch);
         const std::span<const Vec3> chunk(positions.data() + start, end - start);
         std::vector<rt::Paths> paths =
@@ -242,6 +320,7 @@ data::Dataset simulate(const scene::Scene& scene,
         progress.advance(static_cast<std::int64_t>(end - start));
     }
     progress.finish();
+    report_zero_samples(ds);
 
     ds.split = data::make_split(n, config.split, config.seed);
     ds.attrs["seed"] = config.seed;

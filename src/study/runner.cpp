@@ -4,13 +4,13 @@
 
 #include <atomic>
 #include <chrono>
-#include <csignal>
 #include <fstream>
 #include <random>
 
 #include "evaluation.hpp"
 #include "radiofield/core/atomic_file.hpp"
 #include "radiofield/core/error.hpp"
+#include "radiofield/core/interrupt.hpp"
 #include "radiofield/core/log.hpp"
 #include "radiofield/data/dataset.hpp"
 #include "radiofield/nn/device.hpp"
@@ -25,30 +25,9 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 namespace {
 
-std::atomic<bool> g_stop{false};
-extern "C" void on_study_sigint(int) {
-    g_stop = true;
-}
-
-// Ctrl-C sets g_stop between the steps the runner does itself (train_run has its own).
-class SigintScope {
-public:
-    explicit SigintScope(bool active) : m_active(active) {
-        g_stop = false;
-        if (m_active)
-            m_previous = std::signal(SIGINT, on_study_sigint);
-    }
-    ~SigintScope() {
-        if (m_active)
-            std::signal(SIGINT, m_previous);
-    }
-
-private:
-    bool m_active;
-    void (*m_previous)(int) = SIG_DFL;
-};
-
-struct Interrupted {};
+// Thrown by poll() on Ctrl-C / SIGTERM between the steps the runner does itself; a training
+// run saves its checkpoint and returns interrupted.
+struct StopStudy {};
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -95,7 +74,7 @@ public:
         fs::create_directories(m_out / "datasets");
         fs::create_directories(m_out / "runs");
         fs::create_directories(m_out / "evals");
-        SigintScope sigint(m_options.handle_sigint);
+        InterruptScope interrupt(m_options.handle_sigint);
         try {
             for (const auto& d : m_study.datasets)
                 dataset(d);
@@ -110,7 +89,7 @@ public:
             m_result.products.push_back(
                 {"report", "report.html", Outcome::Made, seconds_since(t0)});
             m_result.report = m_out / "report.html";
-        } catch (const Interrupted&) {
+        } catch (const StopStudy&) {
             m_result.interrupted = true;
         }
         return m_result;
@@ -188,9 +167,9 @@ private:
     }
 
     void poll() {
-        if (g_stop) {
+        if (interrupt_requested()) {
             log::warn("interrupted; run the same command again to resume the study");
-            throw Interrupted{};
+            throw StopStudy{};
         }
     }
 
@@ -268,16 +247,16 @@ private:
         const auto t0 = std::chrono::steady_clock::now();
         data::Dataset ds;
         try {
-            ds = sim::simulate(plan.scene, plan.config, positions, &g_stop);
+            ds = sim::simulate(plan.scene, plan.config, positions, &interrupt_flag());
+            ds.scene_json = scene::to_json_string(plan.scene);
+            ds.attrs["created_by"] =
+                fmt::format("radiofield study {} (dataset {})", m_study.file.string(), d.name);
+            ds.attrs["study_settings"] = d.settings.dump();
+            data::write_dataset(ds, path, true);
         } catch (const Error&) {
-            poll();
+            poll();  // interrupted while simulating or writing: stop the study, nothing written
             throw;
         }
-        ds.scene_json = scene::to_json_string(plan.scene);
-        ds.attrs["created_by"] =
-            fmt::format("radiofield study {} (dataset {})", m_study.file.string(), d.name);
-        ds.attrs["study_settings"] = d.settings.dump();
-        data::write_dataset(ds, path, true);
         detail(fmt::format("      {} samples ({} train, {} val, {} test) in {:.1f} s\n", ds.size(),
                            ds.split.train.size(), ds.split.val.size(), ds.split.test.size(),
                            seconds_since(t0)));
@@ -356,7 +335,7 @@ private:
                     "again to resume the study",
                     r.name, result.step);
                 m_result.products.push_back({"run", r.name, o, seconds_since(t0)});
-                throw Interrupted{};
+                throw StopStudy{};
             }
             detail(fmt::format("      {} {} in {:.1f} s\n",
                                m_trainable.at(r.name) ? "trained" : "fitted", r.name,

@@ -7,12 +7,12 @@
 
 #include <chrono>
 #include <cmath>
-#include <csignal>
 #include <fstream>
 #include <set>
 
 #include "radiofield/core/atomic_file.hpp"
 #include "radiofield/core/error.hpp"
+#include "radiofield/core/interrupt.hpp"
 #include "radiofield/core/log.hpp"
 #include "radiofield/core/progress.hpp"
 #include "radiofield/core/rng.hpp"
@@ -24,29 +24,6 @@
 namespace radiofield::train {
 namespace fs = std::filesystem;
 namespace {
-
-volatile std::sig_atomic_t g_interrupted = 0;
-extern "C" void on_sigint(int) {
-    g_interrupted = 1;
-}
-
-// Ctrl-C sets a flag the loop polls; the previous handler comes back afterwards.
-class SigintScope {
-public:
-    explicit SigintScope(bool active) : m_active(active) {
-        g_interrupted = 0;
-        if (m_active)
-            m_previous = std::signal(SIGINT, on_sigint);
-    }
-    ~SigintScope() {
-        if (m_active)
-            std::signal(SIGINT, m_previous);
-    }
-
-private:
-    bool m_active;
-    void (*m_previous)(int) = SIG_DFL;
-};
 
 void write_text_atomic(const fs::path& path, const std::string& text) {
     AtomicOutput out(path, true);
@@ -325,16 +302,17 @@ TrainResult train_run(const RunConfig& requested,
     };
 
     if (learn && state.step < total) {
-        SigintScope sigint(options.handle_sigint);
+        InterruptScope interrupt(options.handle_sigint);
         std::ofstream log_file(log_path, std::ios::app);
         Progress progress("train " + config.model, total - state.step, "step");
         std::int64_t done_here = 0;
         std::size_t current = phases.size();  // the phase whose freezing is in place
         while (state.step < total) {
-            if (g_interrupted || (options.stop_after >= 0 && done_here >= options.stop_after)) {
+            const bool interrupted = interrupt_requested();
+            if (interrupted || (options.stop_after >= 0 && done_here >= options.stop_after)) {
                 checkpoint();
                 result.interrupted = true;
-                if (g_interrupted)
+                if (interrupted)
                     log::warn(
                         "interrupted at step {}; checkpoint saved — run the same command to resume",
                         state.step);

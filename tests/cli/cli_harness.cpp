@@ -46,6 +46,10 @@ void CliTest::write(const std::string& name, const std::string& text) const {
 }
 
 CliResult CliTest::run(const std::vector<std::string>& args) const {
+    return finish(start(args));
+}
+
+pid_t CliTest::start(const std::vector<std::string>& args) const {
     const fs::path out_file = m_root.path() / "stdout.txt", err_file = m_root.path() / "stderr.txt";
     std::vector<std::string> argv_text{RADIOFIELD_BIN};
     argv_text.insert(argv_text.end(), args.begin(), args.end());
@@ -65,11 +69,17 @@ CliResult CliTest::run(const std::vector<std::string>& args) const {
     pid_t pid = 0;
     const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
-    CliResult r;
     if (spawned != 0) {
         ADD_FAILURE() << "cannot start " << RADIOFIELD_BIN << ": " << std::strerror(spawned);
-        return r;
+        return 0;
     }
+    return pid;
+}
+
+CliResult CliTest::finish(pid_t pid) const {
+    CliResult r;
+    if (pid <= 0)
+        return r;
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
@@ -77,8 +87,8 @@ CliResult CliTest::run(const std::vector<std::string>& args) const {
         r.exit_code = WEXITSTATUS(status);
     if (WIFSIGNALED(status))
         r.signal = WTERMSIG(status);
-    r.out = read_file(out_file);
-    r.err = read_file(err_file);
+    r.out = read_file(m_root.path() / "stdout.txt");
+    r.err = read_file(m_root.path() / "stderr.txt");
     return r;
 }
 
@@ -144,7 +154,10 @@ void expect_same_files(const FolderSnapshot& before,
         if (before.count(name) || allowed_new.count(name))
             continue;
         ADD_FAILURE() << "left behind: " << name
-                      << (name.find(".tmp") != std::string::npos ? " (partial output)" : "");
+                      << (name.find("radiofield-tmp") != std::string::npos ||
+                                  name.find(".tmp") != std::string::npos
+                              ? " (partial output)"
+                              : "");
     }
 }
 

@@ -14,6 +14,7 @@
 // output. Files a case needs go in first with write() or an earlier run().
 
 #include <gtest/gtest.h>
+#include <sys/types.h>
 
 #include <filesystem>
 #include <initializer_list>
@@ -50,6 +51,10 @@ protected:
     // Runs `radiofield ARGS...` in work() with stdin from /dev/null; the output is captured
     // outside work(), so it does not count as a file the program left.
     CliResult run(const std::vector<std::string>& args) const;
+    // The same in two halves, for a test that acts while the program runs (a signal):
+    // start() returns its process id (0 when it cannot start), finish() waits for it.
+    pid_t start(const std::vector<std::string>& args) const;
+    CliResult finish(pid_t pid) const;
 
     // Runs ARGS and expects a clean failure (see the top of this file): exit status not 0,
     // not an abort or another signal; one error line on stderr; every one of `fragments` in
@@ -71,7 +76,8 @@ private:
 void expect_failed_without_crash(const CliResult& r, const std::string& command);
 void expect_mentions(const CliResult& r, std::initializer_list<std::string> fragments);
 // Every file of `before` is byte-identical in `after`, and nothing else exists in `after`
-// but `allowed_new` (a leftover "*.tmp*" is reported as partial output).
+// but `allowed_new` (a leftover temporary file, "*.radiofield-tmp-*" or "*.tmp*", is reported
+// as partial output).
 void expect_same_files(const FolderSnapshot& before,
                        const FolderSnapshot& after,
                        const std::set<std::string>& allowed_new = {});

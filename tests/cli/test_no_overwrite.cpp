@@ -72,6 +72,38 @@ TEST_F(NoOverwrite, SceneRenderKeepsAnExistingFileUnlessAsked) {
     expect_success({"-q", "scene", "render", "meeting_room_v1", "--out", "top.png"}, {"top.png"});
 }
 
+TEST_F(NoOverwrite, ShowImagesKeepExistingPicturesInTheOutDirUnlessAsked) {
+    auto r = run({"-q", "show", "data.h5", "--images", "2", "--out-dir", "pics"});
+    ASSERT_EQ(r.exit_code, 0) << r.output();
+    for (const auto& name : {"scene_top.png", "spectrum_00000.png", "spectrum_00029.png"})
+        EXPECT_TRUE(std::filesystem::is_regular_file(path("pics") / name)) << name;
+    // A picture of the same name, not made by show: kept, and nothing else written either.
+    write("pics/spectrum_00029.png", "my picture");
+    expect_clean_failure({"show", "data.h5", "--images", "2", "--out-dir", "pics"},
+                         {"pics/scene_top.png", "already exists", "--overwrite"});
+    // Asked: replaced.
+    r = run({"-q", "show", "data.h5", "--images", "2", "--out-dir", "pics", "--overwrite"});
+    EXPECT_EQ(r.exit_code, 0) << r.output();
+    EXPECT_EQ(snapshot(work())["pics/spectrum_00029.png"].substr(1, 3), "PNG");
+    // Into the current folder (the default --out-dir) the same.
+    write("spectrum_00000.png", "mine");
+    expect_clean_failure({"show", "data.h5", "--images", "1"},
+                         {"'spectrum_00000.png' already exists", "--overwrite"});
+}
+
+TEST_F(NoOverwrite, ExportNerf2KeepsAnExistingFolderUnlessAsked) {
+    ASSERT_EQ(
+        run({"-q", "simulate", "--out", "full.h5", "--count", "5", "--samples", "2000"}).exit_code,
+        0);
+    std::filesystem::create_directories(path("rfid"));
+    write("rfid/notes.txt", "mine");
+    expect_clean_failure({"export", "nerf2", "full.h5", "rfid"},
+                         {"'rfid' already exists", "--overwrite"});
+    const auto r = run({"-q", "export", "nerf2", "full.h5", "rfid", "--overwrite"});
+    EXPECT_EQ(r.exit_code, 0) << r.output();
+    EXPECT_TRUE(std::filesystem::is_regular_file(path("rfid/gateway_info.yml")));
+}
+
 TEST_F(NoOverwrite, EvalRefreshesTheRunsOwnMetricsWithoutBeingAsked) {
     const auto r = run({"-q", "--device", "cpu", "eval", "--run", "run", "--data", "data.h5"});
     EXPECT_EQ(r.exit_code, 0) << r.output();

@@ -1,6 +1,10 @@
 #pragma once
 // Outputs are written under a temporary name beside the target and renamed into place
 // only when complete, so an error or an interruption never leaves a partial file.
+//
+// The temporary name is recognisable and says who made it: `.NAME.radiofield-tmp-PID-N`
+// beside NAME. A run that was killed (SIGKILL, a power cut) cannot remove its own, so the
+// next run that writes NAME removes those of processes no longer alive, with a note.
 
 #include <filesystem>
 #include <vector>
@@ -10,7 +14,8 @@ namespace radiofield {
 class AtomicOutput {
 public:
     // Checks that the target's folder exists and is writable, and that the target does not
-    // exist unless `overwrite`; throws Error naming the path and the fix otherwise.
+    // exist unless `overwrite`; throws Error naming the path and the fix otherwise. Removes
+    // stale temporary files of the target (remove_stale_temps).
     explicit AtomicOutput(std::filesystem::path target, bool overwrite = true);
     ~AtomicOutput();  // removes the temporary file unless commit() was called
     AtomicOutput(const AtomicOutput&) = delete;
@@ -33,6 +38,14 @@ private:
 void check_output_path(const std::filesystem::path& target,
                        bool overwrite,
                        const std::vector<std::filesystem::path>& inputs = {});
+
+// A new temporary name for `target` (file or folder) in its folder, of this process.
+std::filesystem::path temp_path_for(const std::filesystem::path& target);
+
+// Removes the temporary files or folders of `target` left by processes that are no longer
+// alive, logging a note with each name and size; those of live processes are kept. Returns
+// how many were removed.
+int remove_stale_temps(const std::filesystem::path& target);
 
 // Removes a file or a folder with everything in it (symbolic links are removed, not
 // followed); true when nothing is left. Used instead of std::filesystem::remove_all, which

@@ -94,11 +94,17 @@ std::string default_spectrum_convention(const scene::Scene& scene,
 // generator lays azimuth on 0..359°), `step_deg` otherwise (1..360° by default).
 double default_azimuth_origin(std::string_view convention, double step_deg);
 
+// What a simulation of `positions` positions needs in memory at its peak, in bytes (an
+// estimate, as a double so that large sizes cannot wrap): the spectra it holds (positions x
+// grid x 4 B), the Bartlett steering table (elements x grid x 8 B) and each thread's working
+// spectra. Path sets are not counted: their size depends on the scene.
+double estimate_memory_bytes(const SimulationConfig& config, std::size_t positions);
+
 // Runs the simulation. Throws Error when the station is outside acceptance_region() or inside
 // a solid, naming the object and its material. `cancel` (may be null) is polled between batches;
-// when set, the function throws Error("interrupted") and nothing is returned. Throws Error naming
-// the material when one is outside its ITU-R P.2040 ranges and extrapolation is not allowed
-// (SimulationConfig::extrapolate).
+// when set, the function throws Interrupted (core/interrupt.hpp) and nothing is returned. Throws
+// Error naming the material when one is outside its ITU-R P.2040 ranges and extrapolation is not
+// allowed (SimulationConfig::extrapolate).
 data::Dataset simulate(const scene::Scene& scene,
                        const SimulationConfig& config,
                        const std::vector<Vec3>& positions,

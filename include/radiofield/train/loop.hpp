@@ -85,7 +85,7 @@ void apply_setting(RunConfig& config, const std::string& assignment);
 struct TrainOptions {
     bool restart = false;          // ignore (and replace) an existing checkpoint
     std::int64_t stop_after = -1;  // ≥ 0: checkpoint and return after this many steps (tests)
-    bool handle_sigint = true;     // Ctrl-C → checkpoint, return with interrupted = true
+    bool handle_sigint = true;     // Ctrl-C, SIGTERM → checkpoint, return with interrupted = true
     bool final_eval = true;        // evaluate (test split, else val) and write metrics.json
     // A new run (nothing to resume) starts from these weights (a checkpoint of the same model
     // and shapes) instead of fresh ones, with a fresh optimiser: fine-tuning.
