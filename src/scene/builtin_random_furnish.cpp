@@ -139,7 +139,7 @@ bool u_tables(Scene& s,
               double walkway) {
     const RoomBox& room = plan.room();
     const double len = std::clamp(0.35 * std::max(room.width, room.depth), 2.4, 3.6) * shrink;
-    const double gap = d.uniform(1.2, 1.8), w = 0.7;
+    const double gap = d.uniform(1.0, 1.6), w = 0.7;
     const double side_y = gap / 2 + w / 2, head_x = -len / 2 - w / 2;
     const double outer_y = side_y + w / 2 + 0.75, outer_x = head_x - w / 2 - 0.75;
     Frame g;
@@ -253,13 +253,16 @@ void lab_bench(Scene& s,
 }  // namespace
 
 void meeting_table(Scene& s, Draw& d, FloorPlan& plan, Inventory& inv) {
-    // The drawn table, smaller on each try; then a small round one; then the smallest
-    // table, 1.8 m with four chairs, which fits in every room of the family.
-    const int style = d.integer(0, 2);
+    // The drawn table, smaller on each try; then a small one of another kind; then the
+    // smallest table, 1.8 m with four chairs, which fits in every room of the family.
+    // 0: long table, 1: round table, 2: U of tables (only where the room is wide enough).
+    const RoomBox& room = plan.room();
+    const bool wide = std::min(room.width, room.depth) >= 5.2;
+    const int style = d.pick(wide ? std::vector<int>{0, 1, 2} : std::vector<int>{0, 0, 1});
     bool placed = false;
     for (int attempt = 0; attempt < 12 && !placed; ++attempt) {
         const double shrink = attempt < 4 ? 1.0 - 0.08 * attempt : 0.6;
-        const int kind = attempt < 4 ? style : attempt < 7 ? 1 : 0;
+        const int kind = attempt < 4 ? style : attempt < 7 ? (style == 1 ? 0 : 1) : 0;
         const double gap = attempt < 4 ? 0.25 : attempt < 10 ? 0.1 : 0.05;
         const double walkway = attempt < 7 ? kWalkway : attempt < 10 ? 0.35 : 0.1;
         placed = kind == 0   ? long_table(s, d, plan, inv, attempt < 7 ? shrink : 0.5, gap, walkway)
