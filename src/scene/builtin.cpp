@@ -49,6 +49,10 @@ std::vector<Entry> make_registry() {
                      [v](std::uint64_t seed) { return builtin::office(v, seed); }});
     }
     {
+        Scene probe = builtin::lab(0);
+        r.push_back({{probe.name, probe.description, probe.frequency_hz}, builtin::lab});
+    }
+    {
         Scene probe = builtin::lobby(0);
         r.push_back({{probe.name, probe.description, probe.frequency_hz}, builtin::lobby});
     }
@@ -149,7 +153,7 @@ bool is_builtin_scene(const std::string& name) {
 }
 
 bool is_rfid_room_name(const std::string& name) {
-    return name.starts_with("meeting_room_v") || name.starts_with("office_v") ||
+    return name.starts_with("meeting_room_v") || name.starts_with("office_v") || name == "lab_v1" ||
            parses_as_random_room(name);
 }
 
@@ -177,7 +181,8 @@ Scene make_builtin_scene(const std::string& name, std::uint64_t seed) {
             "'{}' is a family of random rooms: name one as {}:SEED (e.g. {}:17, or --seed 17 "
             "where the command has it){}",
             name, name, name,
-            name == "lab" ? "" : fmt::format(", or take a fixed room {}_v1..v3", name));
+            name == "lab" ? ", or take the fixed lab_v1"
+                          : fmt::format(", or take a fixed room {}_v1..v3", name));
     }
     std::vector<std::string> names;
     for (const Entry& e : registry())

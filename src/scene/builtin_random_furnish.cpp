@@ -219,6 +219,8 @@ bool desk_row(Scene& s, Draw& d, FloorPlan& plan, Inventory& inv, int count) {
 
 // --- lab
 
+}  // namespace
+
 // A lab bench: worktop at 0.9 m on a cabinet and metal legs, instruments on top. `frame`
 // is the bench's back edge centre, local +x into the room; `depth` × `length`.
 void lab_bench(Scene& s,
@@ -249,8 +251,6 @@ void lab_bench(Scene& s,
     }
     s.meshes.push_back(std::move(m));
 }
-
-}  // namespace
 
 void meeting_table(Scene& s, Draw& d, FloorPlan& plan, Inventory& inv) {
     // The drawn table, smaller on each try; then a small one of another kind; then the

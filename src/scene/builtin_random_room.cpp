@@ -227,7 +227,7 @@ Scene random_room(const std::string& family, std::uint64_t seed) {
     s.frequency_hz = 915e6;
     Inventory inv;
 
-    // Size: long and short side, either way round; never a fixed room's 7 x 5 or 10 x 8.
+    // Size: long and short side, either way round; never a fixed room's 7 x 5, 10 x 8, 8 x 6.5.
     RoomBox room;
     const double a = round_to(d.uniform(style->long_lo, style->long_hi), 0.05);
     const double b = round_to(d.uniform(style->short_lo, style->short_hi), 0.05);
@@ -235,7 +235,7 @@ Scene random_room(const std::string& family, std::uint64_t seed) {
     room.width = wide ? a : b;
     room.depth = wide ? b : a;
     room.height = round_to(d.uniform(style->height_lo, style->height_hi), 0.05);
-    for (const auto& [w, h] : {std::pair{7.0, 5.0}, std::pair{10.0, 8.0}}) {
+    for (const auto& [w, h] : {std::pair{7.0, 5.0}, std::pair{10.0, 8.0}, std::pair{8.0, 6.5}}) {
         const bool same = (std::abs(room.width - w) < 0.01 && std::abs(room.depth - h) < 0.01) ||
                           (std::abs(room.width - h) < 0.01 && std::abs(room.depth - w) < 0.01);
         if (same)

@@ -121,6 +121,17 @@ bool place_group(Draw& d,
                  shapes::Frame& frame,
                  double wall_gap = 0.03);
 
+// A lab bench `length` long and `depth` deep (worktop 0.9 m high of `top`, a chipboard
+// cabinet and metal legs under it, metal instruments on it drawn from `d`); `frame` is the
+// centre of its back edge with local +x pointing away from the back.
+void lab_bench(Scene& s,
+               Draw& d,
+               const std::string& name,
+               const shapes::Frame& frame,
+               double length,
+               double depth,
+               std::uint32_t top);
+
 // The furniture of each family, added where the plan has room. A meeting room's table and
 // chairs come first, before the reader's place is drawn, so that every room has them.
 void meeting_table(Scene& s, Draw& d, FloorPlan& plan, Inventory& inv);

@@ -115,7 +115,7 @@ TEST(RandomRooms, OtherSeedsGiveOtherRoomsOfOtherSizes) {
 TEST(RandomRooms, NoRandomRoomEqualsAFixedOne) {
     std::vector<Scene> fixed;
     for (const char* name : {"meeting_room_v1", "meeting_room_v2", "meeting_room_v3", "office_v1",
-                             "office_v2", "office_v3"}) {
+                             "office_v2", "office_v3", "lab_v1"}) {
         fixed.push_back(make_builtin_scene(name));
     }
     for (const char* family : kFamilies) {
@@ -214,6 +214,7 @@ TEST(RandomRooms, NamesResolveWhereBuiltinScenesDo) {
     EXPECT_TRUE(same_geometry(s, room("lab", 3)));
     EXPECT_TRUE(is_rfid_room_name("office:4"));
     EXPECT_TRUE(is_rfid_room_name("meeting_room_v2"));
+    EXPECT_TRUE(is_rfid_room_name("lab_v1"));
     EXPECT_FALSE(is_rfid_room_name("lobby"));
     EXPECT_EQ(scene_name_with_seed("lab", 3), "lab:3");
     EXPECT_EQ(scene_name_with_seed("meeting_room_v1", 3), "meeting_room_v1@3");

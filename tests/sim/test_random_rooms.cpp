@@ -33,7 +33,7 @@ TEST(RandomRooms, ReaderStandsInFreeSpaceWithRoomForHundredsOfPositions) {
 
 TEST(RandomRooms, DefaultSpectrumConventionIsTheRfidOneAsInTheFixedRooms) {
     SimulationConfig c;
-    for (const char* name : {"meeting_room:3", "office:3", "lab:3", "meeting_room_v1"}) {
+    for (const char* name : {"meeting_room:3", "office:3", "lab:3", "meeting_room_v1", "lab_v1"}) {
         const scene::Scene s = scene::make_builtin_scene(name);
         EXPECT_EQ(default_spectrum_convention(s, c, 915e6), "nerf2") << name;
         EXPECT_EQ(default_spectrum_convention(s, c, 5.805e9), "bartlett_power") << name;

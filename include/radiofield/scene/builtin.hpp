@@ -15,7 +15,7 @@ struct BuiltinInfo {
     double frequency_hz;  // the band the scene is meant for
 };
 
-// The fixed scenes: meeting_room_v1..v3, office_v1..v3, lobby,
+// The fixed scenes: meeting_room_v1..v3, office_v1..v3, lab_v1, lobby,
 // rosslyn_like[_dry|_medium|_wet], campus_a[...], campus_b[...]. A seed jitters their
 // furniture ("name@SEED" in resolve_scene).
 const std::vector<BuiltinInfo>& builtin_scenes();
@@ -41,8 +41,8 @@ bool is_builtin_scene(const std::string& name);
 // random room is not jittered). Throws Error naming the value and the fix for an unknown
 // name, a bare family name, or a bad seed.
 Scene make_builtin_scene(const std::string& name, std::uint64_t seed = 0);
-// Whether a built-in scene is one of GRaF's RFID rooms (a fixed meeting room or office, or
-// any random room): 915 MHz, a reader as the station, moving tags.
+// Whether a built-in scene is one of GRaF's RFID rooms (a fixed meeting room, office or lab,
+// or any random room): 915 MHz, a reader as the station, moving tags.
 bool is_rfid_room_name(const std::string& name);
 
 }  // namespace radiofield::scene
