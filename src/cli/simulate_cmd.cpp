@@ -201,8 +201,8 @@ void add_simulate_command(CLI::App& app, GlobalOptions& global) {
         "|sum_k conj(w_k) x_k|^2/K^2 of the complex element signals, stored linear, min-max per "
         "sample for models; nerf2 = NeRF2's gen_spectrum.py: |sum_k conj(w_k) e^{j arg x_k}|/K "
         "of phase-only signals, min-max, azimuth 0..359 deg; physical = the Bartlett power, "
-        "unnormalised (dB). Default: nerf2 for a built-in meeting room or office, fixed or "
-        "random (or a random lab), with moving tags at 860-960 MHz, bartlett_power elsewhere");
+        "unnormalised (dB). Default: nerf2 for a built-in RFID room (meeting room, office or lab; "
+        "fixed or random) with moving tags at 860-960 MHz, bartlett_power elsewhere");
     sub->add_option("--phase-noise", a.phase_noise,
                     "Per-element phase noise std in radians, before the spectrum (0 = off)")
         ->capture_default_str();
