@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "radiofield/core/error.hpp"
+#include "radiofield/scene/scene_io.hpp"
 
 namespace radiofield::cli {
 namespace {
@@ -30,6 +31,28 @@ std::vector<double> parse_list(const std::string& text, const std::string& optio
 }
 
 }  // namespace
+
+std::uint64_t parse_seed(const std::string& text, const std::string& option) {
+    std::uint64_t v = 0;
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (text.empty() || ec != std::errc() || ptr != text.data() + text.size())
+        fail("{}: '{}' is not a seed; give a non-negative integer below 2^64, e.g. 17", option,
+             text);
+    return v;
+}
+
+std::string scene_with_seed(const std::string& scene,
+                            const std::string& seed,
+                            const std::string& seed_option) {
+    if (seed.empty())
+        return scene;
+    const std::uint64_t n = parse_seed(seed, seed_option);
+    try {
+        return scene::scene_name_with_seed(scene, n);
+    } catch (const Error& e) {
+        fail("{} {}: {}", seed_option, seed, e.what());
+    }
+}
 
 double parse_number(const std::string& text, const std::string& option) {
     std::size_t b = text.find_first_not_of(" \t"), e = text.find_last_not_of(" \t");

@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <array>
+#include <cstdint>
 #include <string>
 #include <utility>
 
@@ -14,6 +15,13 @@ namespace radiofield::cli {
 double parse_number(const std::string& text, const std::string& option);
 // "915e6", "915MHz", "2.412 GHz", "300GHz" → Hz.
 double parse_frequency(const std::string& text);
+// A seed: a non-negative integer below 2^64 ("17").
+std::uint64_t parse_seed(const std::string& text, const std::string& option);
+// The scene name that `--scene NAME` / a positional scene with `seed_option` SEED (empty:
+// not given) stands for: scene::scene_name_with_seed, its errors naming the option.
+std::string scene_with_seed(const std::string& scene,
+                            const std::string& seed,
+                            const std::string& seed_option);
 Vec3 parse_vec3(const std::string& text, const std::string& option);
 // "4x4" / "90x360" → (a, b).
 std::pair<int, int> parse_size2(const std::string& text, const std::string& option);

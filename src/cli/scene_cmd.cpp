@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "parse.hpp"
 #include "radiofield/core/atomic_file.hpp"
 #include "radiofield/core/log.hpp"
 #include "radiofield/scene/builtin.hpp"
@@ -16,6 +17,15 @@ void list_scenes() {
     for (const auto& info : scene::builtin_scenes()) {
         fmt::print("{:<22} {:>6.3g} GHz  {}\n", info.name, info.frequency_hz / 1e9,
                    info.description);
+    }
+    fmt::print(
+        "\nA seed jitters a fixed scene's furniture: NAME@SEED, e.g. meeting_room_v1@7.\n"
+        "\nRandom room families: FAMILY:SEED names one room (e.g. meeting_room:17; or the "
+        "family with --seed 17\nin `scene show` / `scene render`, --scene-seed 17 in "
+        "`simulate`). Same seed, same room, on every platform.\n");
+    for (const auto& f : scene::room_families()) {
+        fmt::print("{:<22} {:>6.3g} GHz  {}\n", f.name + ":SEED", f.frequency_hz / 1e9,
+                   f.description);
     }
     fmt::print(
         "\nAny scene file also works where a scene is asked for: .json (radiofield) or "
@@ -55,6 +65,12 @@ void show_scene(const std::string& name) {
     }
 }
 
+constexpr const char* kSceneHelp =
+    "Built-in scene (NAME, NAME@SEED, FAMILY:SEED; see `radiofield scene list`) or scene file";
+constexpr const char* kSeedHelp =
+    "Seed of a built-in scene: with a room family (meeting_room, office, lab) the random room "
+    "FAMILY:SEED, with a fixed scene its furniture jitter NAME@SEED";
+
 }  // namespace
 
 void add_scene_commands(CLI::App& app, GlobalOptions& global) {
@@ -65,16 +81,18 @@ void add_scene_commands(CLI::App& app, GlobalOptions& global) {
     auto* list = scene_cmd->add_subcommand("list", "List the built-in scenes");
     list->callback([&global] { global.action = list_scenes; });
 
-    static std::string show_name;
+    static std::string show_name, show_seed;
     auto* show =
         scene_cmd->add_subcommand("show", "Dimensions, triangle and material counts of a scene");
-    show->add_option("scene", show_name,
-                     "Built-in scene name (name@seed for another seed) or scene file")
-        ->required();
-    show->callback([&global] { global.action = [] { show_scene(show_name); }; });
+    show->add_option("scene", show_name, kSceneHelp)->required();
+    show->add_option("--seed", show_seed, kSeedHelp);
+    show->callback([&global] {
+        global.action = [] { show_scene(scene_with_seed(show_name, show_seed, "--seed")); };
+    });
 
     struct RenderArgs {
         std::string name;
+        std::string seed;
         std::string out;
         int width = 900;
         double cut = -1;
@@ -83,7 +101,8 @@ void add_scene_commands(CLI::App& app, GlobalOptions& global) {
     static RenderArgs r;
     auto* render = scene_cmd->add_subcommand(
         "render", "Top view of a scene coloured by material, with a legend (PNG)");
-    render->add_option("scene", r.name, "Built-in scene name or scene file")->required();
+    render->add_option("scene", r.name, kSceneHelp)->required();
+    render->add_option("--seed", r.seed, kSeedHelp);
     render->add_option("-o,--out", r.out, "Output PNG")->required();
     render->add_option("--width", r.width, "Image width in pixels")->check(CLI::Range(200, 8000));
     render->add_flag("--overwrite", r.overwrite, "Replace an existing output file");
@@ -93,7 +112,7 @@ void add_scene_commands(CLI::App& app, GlobalOptions& global) {
         global.action = [] {
             // Fail before building the scene; a scene file is never replaced by its picture.
             check_output_path(r.out, r.overwrite, {r.name});
-            const scene::Scene s = scene::resolve_scene(r.name);
+            const scene::Scene s = scene::resolve_scene(scene_with_seed(r.name, r.seed, "--seed"));
             scene::TopViewOptions options;
             options.width_px = r.width;
             options.cut_height = r.cut;

@@ -19,6 +19,7 @@ namespace {
 
 struct SimulateArgs {
     std::string scene = "meeting_room_v1";
+    std::string scene_seed;  // empty: none
     std::string out;
     bool overwrite = false;
     std::string frequency;
@@ -52,7 +53,8 @@ struct SimulateArgs {
 
 void run_simulate(const SimulateArgs& a, const std::string& command_line) {
     check_output_path(a.out, a.overwrite);  // before any work
-    const scene::Scene scene = scene::resolve_scene(a.scene);
+    const scene::Scene scene =
+        scene::resolve_scene(scene_with_seed(a.scene, a.scene_seed, "--scene-seed"));
 
     sim::SimulationConfig config;
     config.frequency_hz = a.frequency.empty() ? scene.frequency_hz : parse_frequency(a.frequency);
@@ -161,8 +163,13 @@ void add_simulate_command(CLI::App& app, GlobalOptions& global) {
     static SimulateArgs a;
     auto* sub = app.add_subcommand("simulate",
                                    "Ray-trace ground-truth spectra / paths into an HDF5 dataset");
-    sub->add_option("--scene", a.scene, "Built-in scene (name[@seed]) or scene file")
+    sub->add_option("--scene", a.scene,
+                    "Built-in scene (NAME, NAME@SEED, a random room FAMILY:SEED; see `radiofield "
+                    "scene list`) or scene file")
         ->capture_default_str();
+    sub->add_option("--scene-seed", a.scene_seed,
+                    "Seed of the built-in scene: with a room family (meeting_room, office, lab) "
+                    "the random room FAMILY:SEED, with a fixed scene NAME@SEED");
     sub->add_option("-o,--out", a.out, "Output dataset (.h5)")->required();
     sub->add_flag("--overwrite", a.overwrite, "Replace an existing output file");
     sub->add_option("--frequency", a.frequency,
@@ -201,8 +208,8 @@ void add_simulate_command(CLI::App& app, GlobalOptions& global) {
         "|sum_k conj(w_k) x_k|^2/K^2 of the complex element signals, stored linear, min-max per "
         "sample for models; nerf2 = NeRF2's gen_spectrum.py: |sum_k conj(w_k) e^{j arg x_k}|/K "
         "of phase-only signals, min-max, azimuth 0..359 deg; physical = the Bartlett power, "
-        "unnormalised (dB). Default: nerf2 for a built-in meeting room or office with moving "
-        "tags at 860-960 MHz, bartlett_power elsewhere");
+        "unnormalised (dB). Default: nerf2 for a built-in RFID room (meeting room, office or lab; "
+        "fixed or random) with moving tags at 860-960 MHz, bartlett_power elsewhere");
     sub->add_option("--phase-noise", a.phase_noise,
                     "Per-element phase noise std in radians, before the spectrum (0 = off)")
         ->capture_default_str();

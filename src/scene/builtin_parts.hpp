@@ -17,6 +17,9 @@ namespace radiofield::scene::builtin {
 Scene meeting_room(int variant, std::uint64_t seed);
 Scene office(int variant, std::uint64_t seed);
 Scene lobby(std::uint64_t seed);
+Scene lab(std::uint64_t seed);  // lab_v1 (builtin_lab.cpp)
+// A seeded random room of a family in room_families() (builtin_random_room.cpp).
+Scene random_room(const std::string& family, std::uint64_t seed);
 
 // Outdoor humidity (DESIGN.md §4.1): the ground's ITU type, and the factor applied to the
 // other materials' ε_r and σ.

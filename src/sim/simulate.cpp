@@ -15,6 +15,7 @@
 #include "radiofield/core/progress.hpp"
 #include "radiofield/core/units.hpp"
 #include "radiofield/rt/spectrum.hpp"
+#include "radiofield/scene/builtin.hpp"
 
 namespace radiofield::sim {
 
@@ -69,8 +70,7 @@ Mat3 spectrum_frame(const Vec3& ypr) {
 std::string default_spectrum_convention(const scene::Scene& scene,
                                         const SimulationConfig& config,
                                         double frequency_hz) {
-    const bool rfid_room = scene.builtin && (scene.name.starts_with("meeting_room_v") ||
-                                             scene.name.starts_with("office_v"));
+    const bool rfid_room = scene.builtin && scene::is_rfid_room_name(scene.name);
     const bool uhf_rfid = frequency_hz >= 860e6 && frequency_hz <= 960e6;
     const bool rfid_like =
         rfid_room && uhf_rfid && config.moving == "tx" && config.method == SpectrumMethod::Bartlett;

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "radiofield/core/error.hpp"
+#include "radiofield/scene/scene_io.hpp"
 #include "radiofield/study/study.hpp"
 
 namespace radiofield::study {
@@ -146,6 +147,20 @@ TEST(StudySpec, SweepsExpandNamesAndValues) {
     EXPECT_EQ(series[3]->label, "knn_10_1");
     EXPECT_EQ(series[3]->vars["n"], 10);
     EXPECT_EQ(expand_vars(json("x${a}y${b}"), {{"a", 1}, {"b", "z"}}), json("x1yz"));
+}
+
+TEST(StudySpec, ASweepOverSeedsNamesOneRandomRoomPerDataset) {
+    json d = minimal();
+    d["datasets"]["room_${room}"] = {{"for", {{"room", {3, 17}}}},
+                                     {"scene", "meeting_room:${room}"},
+                                     {"frequency", "915MHz"},
+                                     {"count", 400}};
+    const Study s = parse_study(d, "t.json", "quick");
+    EXPECT_EQ(s.dataset("room_17").settings["scene"], "meeting_room:17");
+    const scene::Scene room =
+        scene::resolve_scene(s.dataset("room_3").settings["scene"].get<std::string>());
+    EXPECT_EQ(room.name, "meeting_room:3");
+    EXPECT_NE(room.description.find("random meeting room (seed 3)"), std::string::npos);
 }
 
 TEST(StudySpec, EveryStudyFileOfTheRepositoryReadsInEveryProfile) {

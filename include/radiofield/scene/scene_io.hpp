@@ -36,7 +36,12 @@ Mesh read_ply(const std::filesystem::path& path);
 void write_ply(const Mesh& mesh, const std::filesystem::path& path);  // binary little-endian
 Mesh read_obj(const std::filesystem::path& path);
 
-// Scene by name: a built-in scene name (optionally "name@seed") or a scene file path.
+// Scene by name: a fixed built-in scene name (optionally "name@seed", its furniture
+// jittered), a random room "FAMILY:SEED" (builtin.hpp), or a scene file path.
 Scene resolve_scene(const std::string& name_or_path);
+// The name resolve_scene reads for `name` with a separate seed (the CLI's --seed): a room
+// family's random room "FAMILY:SEED", a fixed scene's "name@SEED". Throws Error for a scene
+// file or a name that already holds a seed.
+std::string scene_name_with_seed(const std::string& name, std::uint64_t seed);
 
 }  // namespace radiofield::scene

@@ -84,7 +84,8 @@ bool is_free_position(const rt::EmbreeScene& geometry, const Vec3& p, double cle
 Mat3 spectrum_frame(const Vec3& yaw_pitch_roll);
 
 // The convention `simulate` uses when none is given: "nerf2" for an RFID-like dataset — a
-// built-in meeting room or office (meeting_room_v*, office_v*) with the tags moving
+// built-in RFID room (meeting_room_v*, office_v*, any random room FAMILY:SEED;
+// scene::is_rfid_room_name) with the tags moving
 // (moving "tx"), Bartlett spectra, at a UHF RFID carrier (860–960 MHz: ETSI EN 302 208 and
 // FCC §15.247 bands, the rooms' own 915 MHz among them) — and "bartlett_power" elsewhere.
 std::string default_spectrum_convention(const scene::Scene& scene,
