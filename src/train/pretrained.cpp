@@ -1,7 +1,6 @@
 #include "radiofield/train/pretrained.hpp"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -216,9 +215,8 @@ PretrainedInfo pack_pretrained(const fs::path& run_dir,
     fs::create_directories(out_abs.parent_path(), ec);
     if (!fs::is_directory(out_abs.parent_path()))
         fail("cannot create folder '{}': {}", out_abs.parent_path().string(), ec.message());
-    const fs::path tmp = out_abs.parent_path() / (out_abs.filename().string() + ".radiofield-tmp-" +
-                                                  std::to_string(getpid()));
-    remove_tree(tmp);
+    remove_stale_temps(out_abs);
+    const fs::path tmp = temp_path_for(out_abs);
     fs::create_directories(tmp);
     try {
         CheckpointState state = read_checkpoint_state(run_dir / "checkpoint.pt", run.config.model);
