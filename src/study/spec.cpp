@@ -1,4 +1,6 @@
 // Reading a study file: profile choices resolved, sweeps expanded, keys and references checked.
+#include <fnmatch.h>
+
 #include <algorithm>
 #include <fstream>
 #include <set>
@@ -44,9 +46,27 @@ std::vector<ojson> sweep(const ojson& entry, const std::string& where) {
     const ojson& f = entry.at("for");
     if (!f.is_object() || f.empty())
         fail("{}: \"for\" must be an object of lists, e.g. {{\"n\": [50, 100]}}", where);
-    for (const auto& [var, values] : f.items()) {
+    for (const auto& [var, given] : f.items()) {
+        ojson values = given;
+        // {"range": [first, last]}: the integers first..last (both included).
+        if (given.is_object() && given.size() == 1 && given.contains("range")) {
+            const ojson& r = given.at("range");
+            if (!r.is_array() || r.size() != 2 || !r[0].is_number_integer() ||
+                !r[1].is_number_integer() || r[1].get<std::int64_t>() < r[0].get<std::int64_t>() ||
+                r[1].get<std::int64_t>() - r[0].get<std::int64_t>() >= 100000)
+                fail(
+                    "{}: \"for\".{}.range must be [first, last], integers with first <= last "
+                    "and at most 100000 values",
+                    where, var);
+            values = ojson::array();
+            for (auto v = r[0].get<std::int64_t>(); v <= r[1].get<std::int64_t>(); ++v)
+                values.push_back(v);
+        }
         if (!values.is_array() || values.empty())
-            fail("{}: \"for\".{} must be a non-empty list of values", where, var);
+            fail(
+                "{}: \"for\".{} must be a non-empty list of values or {{\"range\": [first, "
+                "last]}}",
+                where, var);
         std::vector<ojson> next;
         for (const auto& c : combos) {
             for (const auto& v : values) {
@@ -109,6 +129,27 @@ ojson expand_map(const ojson& section, const std::string& where) {
                     at, expanded, name);
             out[expanded] = std::move(e);
         }
+    }
+    return out;
+}
+
+// Dataset names of a "data" list; an entry with '*' or '?' stands for every dataset whose
+// name it matches (in the study's order), and must match at least one.
+std::vector<std::string> expand_data_names(const std::vector<std::string>& given,
+                                           const std::vector<DatasetSpec>& datasets,
+                                           const std::string& where) {
+    std::vector<std::string> out;
+    for (const auto& g : given) {
+        if (g.find_first_of("*?") == std::string::npos) {
+            out.push_back(g);
+            continue;
+        }
+        const auto before = out.size();
+        for (const auto& d : datasets)
+            if (fnmatch(g.c_str(), d.name.c_str(), 0) == 0)
+                out.push_back(d.name);
+        if (out.size() == before)
+            fail("{}: the pattern '{}' matches no dataset of this study", where, g);
     }
     return out;
 }
@@ -403,6 +444,8 @@ Study parse_study(const ojson& doc, const fs::path& file, const std::string& pro
     s.datasets = order_datasets(std::move(datasets), f);
     for (const auto& [name, e] : r["runs"].items()) {
         s.runs.push_back(read_run(name, e, f + ": runs." + name));
+        s.runs.back().data =
+            expand_data_names(s.runs.back().data, s.datasets, f + ": runs." + name + ".data");
         for (const auto& d : s.runs.back().data)
             s.dataset(d);
     }
@@ -426,7 +469,8 @@ Study parse_study(const ojson& doc, const fs::path& file, const std::string& pro
             ev.run = required_string(e, "run", where);
             if (!e.contains("data"))
                 fail("{}: \"data\" (the datasets to evaluate on) is required", where);
-            ev.data = string_list(e.at("data"), where + ".data");
+            ev.data =
+                expand_data_names(string_list(e.at("data"), where + ".data"), s.datasets, where);
             ev.split = get_or<std::string>(e, "split", "test", where);
             if (ev.split != "train" && ev.split != "val" && ev.split != "test" && ev.split != "all")
                 fail("{}: \"split\" must be train, val, test or all (got '{}')", where, ev.split);

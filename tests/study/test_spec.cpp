@@ -1,6 +1,7 @@
 // Reading study files: profile choices, sweeps, strict keys and references.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "radiofield/core/error.hpp"
@@ -161,6 +162,33 @@ TEST(StudySpec, ASweepOverSeedsNamesOneRandomRoomPerDataset) {
         scene::resolve_scene(s.dataset("room_3").settings["scene"].get<std::string>());
     EXPECT_EQ(room.name, "meeting_room:3");
     EXPECT_NE(room.description.find("random meeting room (seed 3)"), std::string::npos);
+}
+
+TEST(StudySpec, ARangeOfSeedsAndADataPatternNameHundredsOfRoomsInOneRun) {
+    json d = minimal();
+    d["datasets"]["room_${room}"] = {{"for", {{"room", {{"range", {10, 309}}}}}},
+                                     {"scene", "meeting_room:${room}"},
+                                     {"frequency", "915MHz"},
+                                     {"count", 400}};
+    d["runs"]["pre"] = {{"model", "knn"}, {"data", {"room_*"}}};
+    d["evaluations"].push_back({{"label", "held_out"}, {"run", "pre"}, {"data", {"room_30?"}}});
+    const Study s = parse_study(d, "t.json", "quick");
+    const auto& data = s.run("pre").data;
+    ASSERT_EQ(data.size(), 300u);
+    EXPECT_EQ(s.dataset("room_309").settings["scene"], "meeting_room:309");
+    EXPECT_EQ(std::count(data.begin(), data.end(), "room_10"), 1);
+    EXPECT_EQ(std::count(data.begin(), data.end(), "a"), 0);
+    EXPECT_EQ(s.evaluations.back().data.size(), 10u);  // room_300 .. room_309
+    // A pattern that matches nothing, and a bad range, name themselves.
+    json none = minimal();
+    none["runs"]["pre"] = {{"model", "knn"}, {"data", {"hall_*"}}};
+    EXPECT_NE(error_of(none).find("'hall_*' matches no dataset"), std::string::npos)
+        << error_of(none);
+    json bad = minimal();
+    bad["datasets"]["r_${x}"] = {{"for", {{"x", {{"range", {5, 2}}}}}},
+                                 {"scene", "meeting_room:${x}"}};
+    EXPECT_NE(error_of(bad).find("range must be [first, last]"), std::string::npos)
+        << error_of(bad);
 }
 
 TEST(StudySpec, EveryStudyFileOfTheRepositoryReadsInEveryProfile) {
