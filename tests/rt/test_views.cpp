@@ -4,9 +4,11 @@
 
 #include <cmath>
 
+#include "../data/temp_dir.hpp"
 #include "radiofield/core/error.hpp"
 #include "radiofield/rt/views.hpp"
 #include "radiofield/scene/builtin.hpp"
+#include "radiofield/scene/colmap.hpp"
 #include "rt_test_scenes.hpp"
 
 namespace radiofield::rt {
@@ -148,6 +150,35 @@ TEST(ViewPoses, AutoPutsCamerasInsideABuiltinRoomAndAboveAnOutdoorScene) {
         const auto view = render_view(city_rt, cam);
         EXPECT_GT(view.depth.depth[6 * 16 + 8], 0.0f) << "orbit camera looks past the scene";
     }
+}
+
+TEST(ViewsFolder, WhatItWritesReadsBackAsTheSameCamerasAndDepth) {
+    const scene::Scene room = scene::make_builtin_scene("meeting_room_v1");
+    radiofield::test::TempDir dir;
+    ViewsFolderOptions o;
+    o.poses.count = 3;
+    o.poses.width = 24, o.poses.height = 16;
+    o.points = 30;
+    const auto cameras = write_views_folder(room, dir / "views", o);
+    const scene::ColmapModel model = scene::read_colmap_text(dir / "views");
+    ASSERT_EQ(model.images.size(), 3u);
+    ASSERT_EQ(model.points.size(), 30u);
+    const auto views = model.views();
+    const EmbreeScene embree(room);
+    for (std::size_t i = 0; i < 3; ++i) {
+        EXPECT_TRUE(
+            std::filesystem::is_regular_file(dir / "views" / "images" / model.images[i].name));
+        EXPECT_NEAR(norm(views[i].centre() - cameras[i].centre()), 0, 1e-12);
+        for (int k = 0; k < 9; ++k)
+            EXPECT_NEAR(views[i].rotation.m[k], cameras[i].rotation.m[k], 1e-12);
+        EXPECT_EQ(views[i].cx, cameras[i].cx);
+        EXPECT_EQ(views[i].fy, cameras[i].fy);
+        const auto depth = scene::read_depth_npy(dir / "views" / "depth" /
+                                                 (model.images[i].name.substr(0, 4) + ".npy"));
+        EXPECT_EQ(depth.depth, render_view(embree, cameras[i]).depth.depth);
+    }
+    // An existing folder is kept unless asked.
+    EXPECT_THROW(write_views_folder(room, dir / "views", o), Error);
 }
 
 TEST(ViewPoses, BadOptionsNameTheValue) {
