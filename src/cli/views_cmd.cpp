@@ -26,14 +26,15 @@ void add_render_views_command(CLI::App& app, GlobalOptions& global) {
     cmd->add_option("--scene", a.scene, "Built-in scene name (name@seed) or scene file")
         ->required();
     cmd->add_option("-o,--out", a.out, "Output folder (images/, depth/, sparse/0/)")->required();
-    cmd->add_option("--count", a.count, "Number of views")->check(finite_range(1, 10000));
+    cmd->add_option("--count", a.count, "Number of views (default 24)")
+        ->check(finite_range(1, 10000));
     cmd->add_option("--size", a.size, "Image size WxH in pixels (default 640x480)");
     cmd->add_option("--fov", a.fov, "Horizontal field of view, degrees (default 70)")
         ->check(finite_range(10, 150));
     cmd->add_option("--placement", a.placement,
                     "Cameras: auto (interior for a closed room, else orbit), orbit, interior")
         ->check(CLI::IsMember({"auto", "orbit", "interior"}));
-    cmd->add_option("--points", a.points, "Surface points written to points3D.txt")
+    cmd->add_option("--points", a.points, "Surface points written to points3D.txt (default 20000)")
         ->check(finite_range(0, 1e7));
     cmd->add_option("--seed", a.seed, "Seed of the surface points");
     cmd->add_flag("--overwrite", a.overwrite, "Replace an existing output folder");
