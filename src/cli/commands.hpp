@@ -23,6 +23,7 @@ void add_simulate_command(CLI::App& app, GlobalOptions& global);
 void add_train_commands(CLI::App& app, GlobalOptions& global);  // train, eval, predict, models
 void add_bench_commands(CLI::App& app, GlobalOptions& global);
 void add_study_command(CLI::App& app, GlobalOptions& global);  // study FILE
+void add_render_views_command(CLI::App& app, GlobalOptions& global);
 void add_bench_rt_command(CLI::App& bench, GlobalOptions& global);
 void add_bench_nerf2_command(CLI::App& bench, GlobalOptions& global);
 void add_bench_graf_command(CLI::App& bench, GlobalOptions& global);

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
     cli::add_scene_commands(app, global);
     cli::add_data_commands(app, global);
     cli::add_simulate_command(app, global);
+    cli::add_render_views_command(app, global);
     cli::add_train_commands(app, global);
     cli::add_bench_commands(app, global);
     cli::add_study_command(app, global);

@@ -17,6 +17,7 @@
 
 #include "radiofield/core/atomic_file.hpp"
 #include "radiofield/core/error.hpp"
+#include "radiofield/scene/views.hpp"
 #include "render_draw.hpp"
 #include "render_legend.hpp"
 
@@ -297,6 +298,14 @@ void write_png(const Image& image, const std::filesystem::path& path) {
              path.string());
     }
     out.commit();
+}
+
+double floor_height(const Scene& scene) {
+    return floor_level(scene);
+}
+
+bool is_indoor(const Scene& scene) {
+    return is_indoor(scene, floor_level(scene));
 }
 
 }  // namespace radiofield::scene
