@@ -33,6 +33,9 @@ add_library(radiofield_stb INTERFACE)
 target_include_directories(radiofield_stb SYSTEM INTERFACE ${STB_INCLUDE_DIR}/stb)
 target_link_libraries(radiofield_stb INTERFACE ${STB_LIBRARY})
 
+# libpng reads PNGs (CRC and Adler-32 checked); stb_image_write above writes them.
+find_package(PNG REQUIRED)
+
 find_path(NANOFLANN_INCLUDE_DIR nanoflann.hpp REQUIRED)
 add_library(radiofield_nanoflann INTERFACE)
 target_include_directories(radiofield_nanoflann SYSTEM INTERFACE ${NANOFLANN_INCLUDE_DIR})

@@ -10,7 +10,7 @@ TORCH_VERSION="2.11.0"
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config python3-venv clang-format
   libembree-dev libtbb-dev libhdf5-dev nlohmann-json3-dev libcli11-dev libspdlog-dev
-  libfmt-dev libstb-dev libnanoflann-dev libpugixml-dev
+  libfmt-dev libstb-dev libpng-dev libnanoflann-dev libpugixml-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 
