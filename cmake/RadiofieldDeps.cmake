@@ -49,6 +49,10 @@ add_library(radiofield_hdf5 INTERFACE)
 target_include_directories(radiofield_hdf5 SYSTEM INTERFACE ${RADIOFIELD_HDF5_INCLUDE_DIR})
 target_link_libraries(radiofield_hdf5 INTERFACE ${RADIOFIELD_HDF5_LIBRARY})
 
+if(RADIOFIELD_FUZZ)
+  return()  # the fuzz build holds no LibTorch code
+endif()
+
 # LibTorch: the PyPI wheel ships its CMake config. Ask the cached interpreter where it is
 # unless the caller already put it on CMAKE_PREFIX_PATH.
 set(RADIOFIELD_PYTHON "$ENV{HOME}/.cache/radiofield/venv/bin/python" CACHE FILEPATH

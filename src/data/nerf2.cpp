@@ -2,6 +2,7 @@
 #include "radiofield/data/nerf2.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -134,7 +135,13 @@ std::vector<float> read_spectra(const fs::path& dir, std::size_t n) {
             fail("'{}': spectrum files must be named by number (00001.png, ...)",
                  entry.path().string());
         }
-        files[std::stoll(stem)] = entry.path();
+        std::int64_t id = 0;  // from_chars: a 20-digit name must not throw out_of_range
+        const auto [end, ec] = std::from_chars(stem.data(), stem.data() + stem.size(), id);
+        if (ec != std::errc() || end != stem.data() + stem.size()) {
+            fail("'{}': the file number is too large; spectrum files are 00001.png, ...",
+                 entry.path().string());
+        }
+        files[id] = entry.path();
     }
     if (files.size() != n) {
         fail(
