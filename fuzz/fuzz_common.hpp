@@ -25,12 +25,17 @@ inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
     return {reinterpret_cast<const char*>(data), size};
 }
 
-// One folder per fuzzing process for parsers that read files; removed at exit.
+// One folder per fuzzing process for parsers that read files; removed at exit unless
+// RADIOFIELD_FUZZ_KEEP is set.
 inline const std::filesystem::path& work_dir() {
     static const std::filesystem::path dir = [] {
         auto d = std::filesystem::temp_directory_path() /
                  ("radiofield-fuzz-" + std::to_string(::getpid()));
         std::filesystem::create_directories(d);
+        if (std::getenv("RADIOFIELD_FUZZ_KEEP") != nullptr) {  // to look at the files
+            std::fprintf(stderr, "work folder kept: %s\n", d.c_str());
+            return d;
+        }
         std::atexit([] {
             std::error_code ec;
             std::filesystem::remove_all(work_dir(), ec);

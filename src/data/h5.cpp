@@ -141,7 +141,11 @@ std::string read_attr_string(hid_t loc, const std::string& name) {
     if (attr_elements(attr) != 1)
         fail("attribute '{}' should hold one string", name);
     if (H5Tis_variable_str(file_type) > 0) {
+        // In the file's own character set: HDF5 1.10 converts an ASCII vlen string (C tools,
+        // h5py's string_dtype('ascii')) to UTF-8 only once a UTF-8 one was read in the same
+        // process, so a file of ASCII strings failed its first read.
         Handle mem = utf8_vlen_string_type();
+        H5Tset_cset(mem, H5Tget_cset(file_type));
         char* buffer = nullptr;
         check_status(H5Aread(attr, mem, &buffer), "cannot read attribute '" + name + "'");
         std::string out = buffer ? buffer : "";
