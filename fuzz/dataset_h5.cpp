@@ -29,11 +29,13 @@ struct Writer {
     std::int64_t integer(std::int64_t valid) {
         if (keep())
             return valid;
+        const auto u = static_cast<std::uint64_t>(valid);  // wrapping, not overflowing
         switch (in.ConsumeIntegralInRange<int>(0, 3)) {
             case 0:
-                return valid + in.ConsumeIntegralInRange<int>(-3, 3);
+                return static_cast<std::int64_t>(
+                    u + in.ConsumeIntegralInRange<std::uint64_t>(0, 6) - 3);
             case 1:
-                return -valid;
+                return static_cast<std::int64_t>(0 - u);
             case 2:
                 return in.ConsumeIntegralInRange<std::int64_t>(-70000, 70000);
             default:

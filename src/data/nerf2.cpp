@@ -11,6 +11,7 @@
 
 #include "radiofield/core/atomic_file.hpp"
 #include "radiofield/core/error.hpp"
+#include "radiofield/core/json_config.hpp"
 #include "radiofield/core/log.hpp"
 #include "radiofield/data/image.hpp"
 
@@ -209,8 +210,15 @@ FolderMeta read_folder_meta(const fs::path& dir) {
         meta.spectrum_convention = j.value("spectrum_convention", std::string());
         if (j.contains("array")) {
             const auto& a = j.at("array");
-            meta.array = ArrayConfig{a.at("rows").get<int>(), a.at("cols").get<int>(),
-                                     a.at("spacing_m").get<double>()};
+            const auto whole = [&](const char* key) {
+                const auto v = whole_number<int>(a.at(key));
+                if (!v) {
+                    fail("'{}': array.{} must be a whole number, got {}; fix or delete it",
+                         file.string(), key, a.at(key).dump());
+                }
+                return *v;
+            };
+            meta.array = ArrayConfig{whole("rows"), whole("cols"), a.at("spacing_m").get<double>()};
         }
     } catch (const nlohmann::json::exception& e) {
         fail("'{}' is not valid ({}); fix or delete it", file.string(), e.what());

@@ -84,5 +84,22 @@ TEST(FuzzRegressions, AsciiVariableLengthStringAttributesAreRead) {
     EXPECT_EQ(read_dataset(dir / "a.h5").spectra, d.spectra);
 }
 
+// nerf2_folder: radiofield.json with "rows": 4.2e35 went through nlohmann's get<int>(), an
+// out-of-range float-to-int conversion (undefined behaviour).
+TEST(FuzzRegressions, Nerf2ArraySizeThatIsNoWholeIntIsAnErrorNamingTheFile) {
+    TempDir dir;
+    const fs::path rfid = one_spectrum_folder(dir, "00001.png");
+    for (const char* rows : {"4.2e35", "2.5", "-1e300"}) {
+        write_file(rfid / "radiofield.json", std::string(R"({"array": {"rows": )") + rows +
+                                                 R"(, "cols": 4, "spacing_m": 0.16}})");
+        const std::string msg = error_of([&] { import_nerf2(rfid); });
+        EXPECT_NE(msg.find("radiofield.json"), std::string::npos) << msg;
+        EXPECT_NE(msg.find("array.rows must be a whole number"), std::string::npos) << msg;
+    }
+    write_file(rfid / "radiofield.json",
+               R"({"array": {"rows": 4.0, "cols": 2, "spacing_m": 0.1}})");
+    EXPECT_EQ(import_nerf2(rfid).array.rows, 4);
+}
+
 }  // namespace
 }  // namespace radiofield::data
