@@ -3,7 +3,8 @@
 #   make test   set up, build, and run the whole test suite
 # Other targets: setup, build, cuda (the whole CUDA preset), cuda-check (its CUDA targets
 # only), gpu-debs (packages for a GPU machine, see scripts/gpu/build.sh), bench, format,
-# format-check (CI: fails on code that differs from .clang-format), clean.
+# format-check (CI: fails on code that differs from .clang-format), fuzz (every parser's
+# libFuzzer target for FUZZ_SECONDS each, default 20; docs/fuzzing.md), clean.
 
 CACHE ?= $(HOME)/.cache/radiofield
 export CCACHE_DIR ?= $(CACHE)/ccache
@@ -13,7 +14,7 @@ export CCACHE_BASEDIR ?= $(CURDIR)
 JOBS ?= $(shell nproc)
 BIN := build/cpu/bin/radiofield
 
-.PHONY: datasets datasets-full demo test setup configure build cuda cuda-check gpu-debs bench format format-check clean
+.PHONY: datasets datasets-full demo test setup configure build cuda cuda-check gpu-debs bench fuzz format format-check clean
 
 demo: build
 	scripts/demo.sh $(BIN)
@@ -52,6 +53,11 @@ datasets-full: build
 
 bench: build
 	$(BIN) bench rt
+
+# The parsers under libFuzzer + ASan + UBSan (clang; build/fuzz, no LibTorch), FUZZ_SECONDS
+# (default 20) per target from the seed corpus in fuzz/corpus/.
+fuzz: setup
+	JOBS=$(JOBS) scripts/fuzz.sh
 
 SOURCES = $$(git ls-files '*.cpp' '*.hpp' '*.cu' '*.cuh')
 

@@ -34,6 +34,9 @@ add_library(radiofield_stb INTERFACE)
 target_include_directories(radiofield_stb SYSTEM INTERFACE ${STB_INCLUDE_DIR}/stb)
 target_link_libraries(radiofield_stb INTERFACE ${STB_LIBRARY})
 
+# libpng reads PNGs (CRC and Adler-32 checked); stb_image_write above writes them.
+find_package(PNG REQUIRED)
+
 find_path(NANOFLANN_INCLUDE_DIR nanoflann.hpp REQUIRED)
 add_library(radiofield_nanoflann INTERFACE)
 target_include_directories(radiofield_nanoflann SYSTEM INTERFACE ${NANOFLANN_INCLUDE_DIR})
@@ -46,6 +49,10 @@ find_library(RADIOFIELD_HDF5_LIBRARY NAMES hdf5_serial hdf5 PATH_SUFFIXES hdf5/s
 add_library(radiofield_hdf5 INTERFACE)
 target_include_directories(radiofield_hdf5 SYSTEM INTERFACE ${RADIOFIELD_HDF5_INCLUDE_DIR})
 target_link_libraries(radiofield_hdf5 INTERFACE ${RADIOFIELD_HDF5_LIBRARY})
+
+if(RADIOFIELD_FUZZ)
+  return()  # the fuzz build holds no LibTorch code
+endif()
 
 # LibTorch: the PyPI wheel ships its CMake config. Ask the cached interpreter where it is
 # unless the caller already put it on CMAKE_PREFIX_PATH.

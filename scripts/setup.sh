@@ -9,8 +9,9 @@ CACHE="${RADIOFIELD_CACHE:-$HOME/.cache/radiofield}"
 TORCH_VERSION="2.11.0"
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config python3-venv clang-format
+  clang libclang-rt-dev  # make fuzz: clang 14 with libFuzzer and the sanitizer runtimes
   libembree-dev libtbb-dev libhdf5-dev nlohmann-json3-dev libcli11-dev libspdlog-dev
-  libfmt-dev libstb-dev libnanoflann-dev libpugixml-dev libssl-dev
+  libfmt-dev libstb-dev libpng-dev libnanoflann-dev libpugixml-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 

@@ -17,7 +17,8 @@ PACKAGES=(
   libkeyutils1 libssl3 libssl-dev libidn2-0 libunistring2 libgnutls30 libhogweed6 libnettle8 libtasn1-6
   libp11-kit0 libffi8 libgmp10 libzstd1
   nlohmann-json3-dev libcli11-dev libspdlog-dev libspdlog1.10 libfmt-dev libfmt9
-  libstb-dev libstb0 libnanoflann-dev libpugixml-dev libpugixml1v5
+  libstb-dev libstb0 libpng-dev libpng16-16 zlib1g-dev libnanoflann-dev libpugixml-dev
+  libpugixml1v5
   libgtest-dev libgmock-dev googletest
   libbenchmark-dev libbenchmark1debian
 )

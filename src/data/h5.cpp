@@ -19,6 +19,14 @@ void check_status(herr_t status, const std::string& what) {
         fail("{}", what);
 }
 
+// "/paths/a_re" (the object's path in the file) for messages.
+std::string name_of(hid_t object) {
+    char name[256] = {};
+    if (H5Iget_name(object, name, sizeof(name)) <= 0)
+        return "(unnamed)";
+    return name;
+}
+
 Handle utf8_vlen_string_type() {
     Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
     H5Tset_size(type, H5T_VARIABLE);
@@ -134,7 +142,11 @@ std::string read_attr_string(hid_t loc, const std::string& name) {
     if (attr_elements(attr) != 1)
         fail("attribute '{}' should hold one string", name);
     if (H5Tis_variable_str(file_type) > 0) {
+        // In the file's own character set: HDF5 1.10 converts an ASCII vlen string (C tools,
+        // h5py's string_dtype('ascii')) to UTF-8 only once a UTF-8 one was read in the same
+        // process, so a file of ASCII strings failed its first read.
         Handle mem = utf8_vlen_string_type();
+        H5Tset_cset(mem, H5Tget_cset(file_type));
         char* buffer = nullptr;
         check_status(H5Aread(attr, mem, &buffer), "cannot read attribute '" + name + "'");
         std::string out = buffer ? buffer : "";
@@ -202,6 +214,9 @@ void write_array(hid_t loc,
         H5Pset_chunk(dcpl, static_cast<int>(c.size()), c.data());
         H5Pset_shuffle(dcpl);
         H5Pset_deflate(dcpl, 4);
+        // A Fletcher-32 checksum of each stored chunk; H5Dread verifies it by default, so a
+        // damaged chunk is an error rather than wrong numbers.
+        H5Pset_fletcher32(dcpl);
     }
     Handle ds =
         check(H5Dcreate2(loc, name.c_str(), mem_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
@@ -249,7 +264,7 @@ void read_rows(hid_t dataset, hsize_t row0, hsize_t rows, hid_t mem_type, void* 
     auto dims = dims_of(dataset);
     if (dims.empty()) {
         check_status(H5Dread(dataset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out),
-                     "cannot read a dataset");
+                     "cannot read dataset " + name_of(dataset) + " (damaged or truncated file)");
         return;
     }
     if (row0 + rows > dims[0])
@@ -266,8 +281,12 @@ void read_rows(hid_t dataset, hsize_t row0, hsize_t rows, hid_t mem_type, void* 
     H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr);
     Handle mem_space(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr),
                      H5Sclose);
-    check_status(H5Dread(dataset, mem_type, mem_space, file_space, H5P_DEFAULT, out),
-                 "cannot read a dataset (the file may be truncated or corrupted)");
+    if (H5Dread(dataset, mem_type, mem_space, file_space, H5P_DEFAULT, out) < 0) {
+        fail(
+            "cannot read dataset {} rows {}..{}: the data is damaged (checksum or "
+            "decompression error) or the file is truncated; re-create or re-download it",
+            name_of(dataset), row0, row0 + rows);
+    }
 }
 
 }  // namespace radiofield::data::h5

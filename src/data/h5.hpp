@@ -94,7 +94,8 @@ double read_attr_double(hid_t loc, const std::string& name);
 std::int64_t read_attr_int(hid_t loc, const std::string& name);
 
 // Creates a dataset of `dims` and writes `data` (row-major, product(dims) elements).
-// `chunk` (same rank, empty = contiguous) enables shuffle + deflate level 4.
+// `chunk` (same rank, empty = contiguous) enables shuffle + deflate level 4 + a Fletcher-32
+// checksum per chunk (verified on every read).
 void write_array(hid_t loc,
                  const std::string& name,
                  const std::vector<hsize_t>& dims,

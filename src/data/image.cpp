@@ -1,8 +1,7 @@
-// Spectrum pictures, panels, text, and PNG I/O (stb_image / stb_image_write from libstb;
-// stb_easy_font is header-only).
+// Spectrum pictures, panels, text, and PNG writing (stb_image_write from libstb;
+// stb_easy_font is header-only). Reading is png_read.cpp (libpng, checksums verified).
 #include "radiofield/data/image.hpp"
 
-#include <stb_image.h>
 #include <stb_image_write.h>
 
 #include <algorithm>
@@ -213,32 +212,6 @@ RgbImage side_by_side(const std::vector<RgbImage>& images, const std::vector<std
         x += images[i].width + pad;
     }
     return out;
-}
-
-GrayImage read_gray_png(const fs::path& path) {
-    if (!fs::is_regular_file(path))
-        fail("image '{}' does not exist", path.string());
-    int w = 0, h = 0, channels = 0;
-    if (stbi_info(path.c_str(), &w, &h, &channels) == 0) {
-        fail("'{}' is not a readable PNG ({}); re-export it as an 8-bit grayscale PNG",
-             path.string(), stbi_failure_reason() ? stbi_failure_reason() : "unknown format");
-    }
-    if (stbi_is_16_bit(path.c_str())) {
-        fail(
-            "'{}' is a 16-bit PNG; NeRF2 spectra are 8-bit grayscale (value = byte / 255): convert "
-            "it",
-            path.string());
-    }
-    unsigned char* data = stbi_load(path.c_str(), &w, &h, &channels, 1);
-    if (data == nullptr)
-        fail("cannot decode '{}': {}", path.string(), stbi_failure_reason());
-    GrayImage img;
-    img.width = w;
-    img.height = h;
-    img.source_channels = channels;
-    img.pixels.assign(data, data + static_cast<std::size_t>(w) * h);
-    stbi_image_free(data);
-    return img;
 }
 
 void write_gray_png(const GrayImage& image, const fs::path& path) {

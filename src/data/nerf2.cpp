@@ -2,6 +2,7 @@
 #include "radiofield/data/nerf2.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -11,6 +12,7 @@
 #include "radiofield/core/atomic_file.hpp"
 #include "radiofield/core/error.hpp"
 #include "radiofield/core/interrupt.hpp"
+#include "radiofield/core/json_config.hpp"
 #include "radiofield/core/log.hpp"
 #include "radiofield/data/image.hpp"
 
@@ -135,7 +137,13 @@ std::vector<float> read_spectra(const fs::path& dir, std::size_t n) {
             fail("'{}': spectrum files must be named by number (00001.png, ...)",
                  entry.path().string());
         }
-        files[std::stoll(stem)] = entry.path();
+        std::int64_t id = 0;  // from_chars: a 20-digit name must not throw out_of_range
+        const auto [end, ec] = std::from_chars(stem.data(), stem.data() + stem.size(), id);
+        if (ec != std::errc() || end != stem.data() + stem.size()) {
+            fail("'{}': the file number is too large; spectrum files are 00001.png, ...",
+                 entry.path().string());
+        }
+        files[id] = entry.path();
     }
     if (files.size() != n) {
         fail(
@@ -203,8 +211,15 @@ FolderMeta read_folder_meta(const fs::path& dir) {
         meta.spectrum_convention = j.value("spectrum_convention", std::string());
         if (j.contains("array")) {
             const auto& a = j.at("array");
-            meta.array = ArrayConfig{a.at("rows").get<int>(), a.at("cols").get<int>(),
-                                     a.at("spacing_m").get<double>()};
+            const auto whole = [&](const char* key) {
+                const auto v = whole_number<int>(a.at(key));
+                if (!v) {
+                    fail("'{}': array.{} must be a whole number, got {}; fix or delete it",
+                         file.string(), key, a.at(key).dump());
+                }
+                return *v;
+            };
+            meta.array = ArrayConfig{whole("rows"), whole("cols"), a.at("spacing_m").get<double>()};
         }
     } catch (const nlohmann::json::exception& e) {
         fail("'{}' is not valid ({}); fix or delete it", file.string(), e.what());

@@ -276,7 +276,7 @@ Scene scene_from_json_string(const std::string& text, const fs::path& where) {
         Json root;
         try {
             root = Json::parse(text);
-        } catch (const Json::parse_error& e) {
+        } catch (const Json::exception& e) {  // parse errors, and numbers too large
             fail("not valid JSON: {}", e.what());
         }
         return parse_scene(root, where);
@@ -289,7 +289,7 @@ Scene load_json_scene(const fs::path& path) {
         Json root;
         try {
             root = Json::parse(text);
-        } catch (const Json::parse_error& e) {
+        } catch (const Json::exception& e) {  // parse errors, and numbers too large
             fail("not valid JSON: {}", e.what());
         }
         return parse_scene(root, path);

@@ -330,6 +330,14 @@ Mesh parse_ply(const std::string& data) {
                 const double n = body.next(p.count_type);
                 if (n < 0 || n != std::floor(n))
                     fail("element '{}' item {}: bad list length {}", e.name, item, n);
+                // Each entry takes at least a byte, so a longer list cannot be in the file
+                // (and a float count such as 1e30 must not reach the size_t below).
+                if (n > static_cast<double>(body.remaining())) {
+                    fail(
+                        "element '{}' item {}: list length {} is more than the {} bytes left in "
+                        "the file (truncated or corrupted)",
+                        e.name, item, n, body.remaining());
+                }
                 const bool wanted = static_cast<int>(pi) == face_list;
                 if (wanted)
                     corners.clear();

@@ -549,13 +549,12 @@ Study parse_study(const ojson& doc, const fs::path& file, const std::string& pro
 Study load_study(const fs::path& file, const std::string& profile) {
     std::ifstream in(file);
     if (!in)
-        fail(
-            "cannot read the study '{}'; give a study file such as studies/graf_single_scene.ojson",
-            file.string());
+        fail("cannot read the study '{}'; give a study file such as studies/graf_single_scene.json",
+             file.string());
     ojson doc;
     try {
         doc = ojson::parse(in, nullptr, true, /*ignore_comments=*/true);
-    } catch (const ojson::parse_error& e) {
+    } catch (const ojson::exception& e) {  // parse errors, and numbers too large (1e5555555)
         fail("{}: not valid JSON: {}", file.string(), e.what());
     }
     return parse_study(doc, file, profile);

@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "radiofield/core/error.hpp"
+#include "radiofield/core/json_config.hpp"
 #include "radiofield/nn/ops.hpp"
 #include "radiofield/train/query.hpp"
 
@@ -124,7 +125,14 @@ SceneContext SceneContext::from_json(const nlohmann::json& j) {
         c.source = j.at("source").get<std::string>();
         c.frequency_hz = j.at("frequency_hz").get<double>();
         const auto& g = j.at("grid");
-        c.grid = {g.at("n_el").get<int>(), g.at("n_az").get<int>(), g.at("el0_deg").get<double>(),
+        const auto whole = [&](const char* key) {  // get<int>() would cast 1e30 unchecked
+            const auto v = whole_number<int>(g.at(key));
+            if (!v)
+                fail("scene context: grid.{} must be a whole number, got {}", key,
+                     g.at(key).dump());
+            return *v;
+        };
+        c.grid = {whole("n_el"), whole("n_az"), g.at("el0_deg").get<double>(),
                   g.at("az0_deg").get<double>(), g.at("step_deg").get<double>()};
         c.station_position = vec_from(j, "station_position");
         const auto& q = j.at("station_orientation");

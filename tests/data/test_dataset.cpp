@@ -2,6 +2,7 @@
 #include <hdf5.h>
 
 #include <cmath>
+#include <fstream>
 #include <functional>
 #include <limits>
 
@@ -252,6 +253,44 @@ TEST(Dataset, CorruptedOrForeignFilesAreRefusedWithTheReason) {
     H5Fclose(f);
     EXPECT_NE(error_of([&] { read_dataset(dir / "plain.h5"); }).find("not a radiofield dataset"),
               std::string::npos);
+}
+
+// Flips one byte in the middle of the first stored chunk of dataset `name`, as a bad disk
+// or an interrupted copy might; the file stays a readable HDF5 file otherwise.
+void damage_first_chunk(const std::filesystem::path& file, const char* name) {
+    hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t ds = H5Dopen2(f, name, H5P_DEFAULT);
+    hid_t dcpl = H5Dget_create_plist(ds);
+    unsigned flags = 0;
+    std::size_t n = 0;
+    EXPECT_GE(
+        H5Pget_filter_by_id2(dcpl, H5Z_FILTER_FLETCHER32, &flags, &n, nullptr, 0, nullptr, nullptr),
+        0)
+        << name << " is written without a Fletcher-32 checksum";
+    haddr_t addr = 0;
+    hsize_t size = 0;
+    hid_t space = H5Dget_space(ds);
+    ASSERT_GE(H5Dget_chunk_info(ds, space, 0, nullptr, nullptr, &addr, &size), 0);
+    H5Sclose(space), H5Pclose(dcpl), H5Dclose(ds), H5Fclose(f);
+    std::fstream io(file, std::ios::in | std::ios::out | std::ios::binary);
+    io.seekg(static_cast<std::streamoff>(addr + size / 2));
+    char byte = 0;
+    io.read(&byte, 1);
+    byte = static_cast<char>(byte ^ 0x20);
+    io.seekp(static_cast<std::streamoff>(addr + size / 2));
+    io.write(&byte, 1);
+}
+
+TEST(Dataset, FlippedByteInAChunkFailsItsChecksumWithAnErrorNamingTheFile) {
+    TempDir dir;
+    for (const char* name : {"spectra", "paths/a_re", "paths/vertices"}) {
+        write_dataset(make_dataset(), dir / "a.h5", true);
+        damage_first_chunk(dir / "a.h5", name);
+        const std::string msg = error_of([&] { read_dataset(dir / "a.h5"); });
+        EXPECT_NE(msg.find("a.h5"), std::string::npos) << msg;
+        EXPECT_NE(msg.find(std::string("/") + name), std::string::npos) << msg;
+        EXPECT_NE(msg.find("damaged"), std::string::npos) << msg;
+    }
 }
 
 TEST(Dataset, ExistingFileIsKeptUnlessOverwriteIsGiven) {

@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 #include <stb_image.h>
+#include <zlib.h>
+
+#include <fstream>
+#include <iterator>
 
 #include "radiofield/core/error.hpp"
 #include "radiofield/data/image.hpp"
@@ -139,6 +143,106 @@ TEST(Image, GrayPngRoundTripIsExactAndBadFilesAreNamed) {
     } catch (const Error& e) {
         EXPECT_NE(std::string(e.what()).find("bad.png"), std::string::npos);
     }
+}
+
+// PNG damage (issue "nothing lost, nothing silent", item 4): a file is chunks of
+// [length][type][data][CRC-32 of type + data]; the image data is one zlib stream in IDAT
+// ending with its Adler-32.
+std::string read_bytes(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::uint32_t be32(const std::string& b, std::size_t at) {
+    return (std::uint32_t(std::uint8_t(b[at])) << 24) |
+           (std::uint32_t(std::uint8_t(b[at + 1])) << 16) |
+           (std::uint32_t(std::uint8_t(b[at + 2])) << 8) | std::uint32_t(std::uint8_t(b[at + 3]));
+}
+
+std::string chunk(const std::string& type, const std::string& data) {
+    std::string out;
+    for (const std::uint32_t v : {std::uint32_t(data.size())})
+        out += {char(v >> 24), char(v >> 16), char(v >> 8), char(v)};
+    const std::string body = type + data;
+    const auto crc = static_cast<std::uint32_t>(
+        crc32(0, reinterpret_cast<const Bytef*>(body.data()), static_cast<uInt>(body.size())));
+    return out + body + std::string{char(crc >> 24), char(crc >> 16), char(crc >> 8), char(crc)};
+}
+
+// Offset of the first chunk of `type` (its length field).
+std::size_t find_chunk(const std::string& png, const std::string& type) {
+    for (std::size_t at = 8; at + 8 <= png.size(); at += 12 + be32(png, at)) {
+        if (png.compare(at + 4, 4, type) == 0)
+            return at;
+    }
+    ADD_FAILURE() << "no " << type << " chunk";
+    return 0;
+}
+
+// A 360 x 90 spectrum PNG as our exporter writes it.
+std::string spectrum_png(const TempDir& dir) {
+    GrayImage img{360, 90, {}, 1};
+    for (int k = 0; k < 360 * 90; ++k)
+        img.pixels.push_back(static_cast<std::uint8_t>((k * 7) % 251));
+    write_gray_png(img, dir / "good.png");
+    return read_bytes(dir / "good.png");
+}
+
+std::string read_error(const TempDir& dir, const std::string& bytes) {
+    test::write_file(dir / "damaged.png", bytes);
+    try {
+        read_gray_png(dir / "damaged.png");
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+void expect_damaged(const std::string& msg, const std::string& detail) {
+    EXPECT_NE(msg.find("damaged.png' is damaged"), std::string::npos) << msg;
+    EXPECT_NE(msg.find(detail), std::string::npos) << msg;
+    EXPECT_NE(msg.find("re-export"), std::string::npos) << msg;
+}
+
+TEST(Image, PngWithAFlippedImageByteIsRefusedAsDamagedNamingTheFile) {
+    TempDir dir;
+    std::string png = spectrum_png(dir);
+    const std::size_t idat = find_chunk(png, "IDAT");
+    png[idat + 8 + be32(png, idat) / 2] ^= 0x10;
+    // zlib usually trips over the flipped bit before libpng reaches the chunk's CRC.
+    expect_damaged(read_error(dir, png), "IDAT");
+    png[idat + 8 + be32(png, idat) / 2] ^= 0x10;  // restored; now the stored CRC is wrong
+    png[idat + 8 + be32(png, idat)] ^= 0x01;
+    expect_damaged(read_error(dir, png), "IDAT: CRC error");
+}
+
+TEST(Image, PngWhoseZlibStreamFailsAdler32IsRefusedEvenWithAValidCrc) {
+    TempDir dir;
+    const std::string png = spectrum_png(dir);
+    const std::size_t idat = find_chunk(png, "IDAT");
+    const std::uint32_t len = be32(png, idat);
+    std::string data = png.substr(idat + 8, len);
+    data[len - 1] ^= 0x01;  // last byte of the Adler-32; the chunk CRC is recomputed
+    const std::string bad = png.substr(0, idat) + chunk("IDAT", data) + png.substr(idat + 12 + len);
+    expect_damaged(read_error(dir, bad), "check");
+}
+
+TEST(Image, PngWithABadCrcInAnAncillaryChunkIsRefused) {
+    TempDir dir;
+    const std::string png = spectrum_png(dir);
+    const std::size_t iend = find_chunk(png, "IEND");
+    std::string text = chunk("tEXt", std::string("Comment") + '\0' + "spectrum");
+    text[text.size() - 1] ^= 0x01;
+    expect_damaged(read_error(dir, png.substr(0, iend) + text + png.substr(iend)), "CRC error");
+}
+
+TEST(Image, TruncatedPngOrBytesAfterItsEndAreRefused) {
+    TempDir dir;
+    const std::string png = spectrum_png(dir);
+    expect_damaged(read_error(dir, png.substr(0, png.size() / 2)), "truncated");
+    expect_damaged(read_error(dir, png.substr(0, png.size() - 12)), "truncated");  // no IEND
+    expect_damaged(read_error(dir, png + "junk"), "4 bytes follow");
+    EXPECT_NO_THROW(read_gray_png(dir / "good.png"));
 }
 
 }  // namespace

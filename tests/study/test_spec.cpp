@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 #include "radiofield/core/error.hpp"
 #include "radiofield/scene/scene_io.hpp"
@@ -212,6 +213,22 @@ TEST(StudySpec, EveryStudyFileOfTheRepositoryReadsInEveryProfile) {
               5u);
     EXPECT_EQ(load_study(root / "graf_density.json", "full").evals("KNN n${n} s${seed}").size(),
               15u);
+}
+
+// Found by fuzzing (fuzz/study.cpp): a number too large for a double threw nlohmann's
+// out_of_range, which load_study did not catch (only parse errors), so the program ended.
+TEST(StudySpec, ANumberTooLargeForADoubleIsAnErrorNamingTheFile) {
+    const auto file = std::filesystem::temp_directory_path() / "radiofield-test-huge-number.json";
+    std::ofstream(file) << R"({"name": "x", "seed": 5511111111111110e5555555})";
+    try {
+        load_study(file, "quick");
+        ADD_FAILURE() << "no error";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("radiofield-test-huge-number.json: not valid JSON"),
+                  std::string::npos)
+            << e.what();
+    }
+    std::filesystem::remove(file);
 }
 
 }  // namespace

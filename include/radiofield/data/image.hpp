@@ -69,8 +69,11 @@ struct GrayImage {
     std::vector<std::uint8_t> pixels;  // row-major
     int source_channels = 1;           // channels in the file read (1 = grayscale)
 };
-// Throws Error naming the file if it is missing, not a PNG, or 16-bit.
+// Throws Error naming the file if it is missing, not a PNG, 16-bit, or damaged: libpng reads
+// it with every chunk's CRC and the zlib stream's Adler-32 checked.
 GrayImage read_gray_png(const std::filesystem::path& path);
+// The same from bytes in memory; `where` names them in errors.
+GrayImage decode_gray_png(std::span<const std::uint8_t> bytes, std::string_view where);
 void write_gray_png(const GrayImage& image, const std::filesystem::path& path);
 void write_rgb_png(const RgbImage& image, const std::filesystem::path& path);
 
