@@ -66,14 +66,19 @@ struct PredictArgs {
     bool overwrite = false;
 };
 
-// --run RUN or --model NAME (a shipped model), exactly one: the folder that holds it.
-std::string model_folder(const std::string& run, const std::string& pretrained, const char* cmd) {
+// --run RUN or --model NAME (a shipped model), exactly one: the shipped model found by
+// name, or nothing for a run.
+std::optional<train::PretrainedInfo> shipped_model(const std::string& run,
+                                                   const std::string& pretrained,
+                                                   const char* cmd) {
     if (run.empty() == pretrained.empty())
         fail(
             "{} needs exactly one of --run RUN (a folder made by radiofield train) or --model "
             "NAME (a shipped model; radiofield models lists them)",
             cmd);
-    return run.empty() ? train::find_pretrained(pretrained).dir.string() : run;
+    if (run.empty())
+        return train::find_pretrained(pretrained);
+    return std::nullopt;
 }
 
 // The ranking metric's mean on the validation split, or NaN when the data holds none.
@@ -96,13 +101,13 @@ double validation_score(train::Model& model,
 
 // --fine-tune N: N steps from the shipped weights on the datasets' training splits, in a
 // temporary run folder (removed afterwards); says how the validation split changed.
-train::LoadedRun fine_tune(const std::string& name,
+train::LoadedRun fine_tune(const train::PretrainedInfo& info,
                            const std::vector<std::string>& datasets,
                            std::int64_t steps,
                            torch::Device device,
                            const GlobalOptions& global) {
-    const auto info = train::find_pretrained(name);
-    auto base = train::load_pretrained(name, device);  // verified
+    const std::string& name = info.name;
+    auto base = train::load_pretrained(info, device);  // verified
     const auto data = base.load_data(datasets);
     std::string metric;
     const double before = validation_score(*base.model, data, device, metric);
@@ -138,19 +143,19 @@ train::LoadedRun fine_tune(const std::string& name,
 }
 
 train::LoadedRun open_model(const std::string& run,
-                            const std::string& pretrained,
+                            const std::optional<train::PretrainedInfo>& shipped,
                             torch::Device device,
                             std::int64_t fine_tune_steps,
                             const std::vector<std::string>& datasets,
                             const GlobalOptions& global) {
     if (fine_tune_steps > 0) {
-        if (pretrained.empty())
+        if (!shipped)
             fail(
                 "--fine-tune works on a shipped model (--model NAME); to train a run further, "
                 "use radiofield train with more --steps");
-        return fine_tune(pretrained, datasets, fine_tune_steps, device, global);
+        return fine_tune(*shipped, datasets, fine_tune_steps, device, global);
     }
-    return run.empty() ? train::load_pretrained(pretrained, device) : train::load_run(run, device);
+    return shipped ? train::load_pretrained(*shipped, device) : train::load_run(run, device);
 }
 
 std::string format_metric(const nlohmann::json& v) {
@@ -202,9 +207,10 @@ void run_train(const TrainArgs& a, const GlobalOptions& global) {
 
 void run_eval(const EvalArgs& a, const GlobalOptions& global) {
     const torch::Device device = nn::resolve_device(nn::parse_device(global.device));
-    const std::string run_dir = model_folder(a.run, a.pretrained, "eval");
+    const auto shipped_info = shipped_model(a.run, a.pretrained, "eval");
+    const std::string run_dir = shipped_info ? shipped_info->dir.string() : a.run;
     // First: a missing run is the error to report.
-    auto run = open_model(a.run, a.pretrained, device, a.fine_tune, a.data, global);
+    auto run = open_model(a.run, shipped_info, device, a.fine_tune, a.data, global);
     // A run's own metrics.json is its evaluation and is refreshed; a shipped model's folder
     // is never written (its metrics go to --out when given). Any other file is replaced only
     // with --overwrite, and never when it is an input.
@@ -460,8 +466,9 @@ void run_predict(const PredictArgs& a, const GlobalOptions& global) {
         at = grid_positions(axes);
     }
     const torch::Device device = nn::resolve_device(nn::parse_device(global.device));
-    const std::string run_dir = model_folder(a.run, a.pretrained, "predict");
-    auto run = open_model(a.run, a.pretrained, device, a.fine_tune, {a.data}, global);
+    const auto shipped_info = shipped_model(a.run, a.pretrained, "predict");
+    const std::string run_dir = shipped_info ? shipped_info->dir.string() : a.run;
+    auto run = open_model(a.run, shipped_info, device, a.fine_tune, {a.data}, global);
     const bool spectra = run.model->output() == train::OutputKind::Spectrum;
     const std::string ext = a.out.empty() ? "" : fs::path(a.out).extension().string();
     if (!a.out.empty()) {

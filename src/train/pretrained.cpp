@@ -45,7 +45,8 @@ PretrainedInfo read_manifest(const fs::path& dir) {
         info.model = j.at("model").get<std::string>();
         info.description = j.value("description", std::string());
         info.produced_by = j.value("produced_by", nlohmann::json::object());
-        (void)j.at("files").at("checkpoint.pt").at("sha256").get<std::string>();
+        info.files = j.at("files");
+        (void)info.files.at("checkpoint.pt").at("sha256").get<std::string>();
     } catch (const nlohmann::json::exception& e) {
         fail(
             "'{}' lacks a field a manifest needs ({}): expected \"name\", \"model\" and "
@@ -124,8 +125,7 @@ PretrainedInfo find_pretrained(const std::string& name) {
 }
 
 void verify_pretrained(const PretrainedInfo& info) {
-    std::ifstream in(info.dir / kManifest);
-    const auto files = nlohmann::json::parse(in).at("files");
+    const auto& files = info.files;
     for (const char* f : kFiles) {
         const auto path = info.dir / f;
         if (!files.contains(f))
@@ -153,8 +153,8 @@ void verify_pretrained(const PretrainedInfo& info) {
     }
 }
 
-LoadedRun load_pretrained(const std::string& name, torch::Device device) {
-    const auto info = find_pretrained(name);
+LoadedRun load_pretrained(const PretrainedInfo& info, torch::Device device) {
+    const std::string& name = info.name;
     verify_pretrained(info);
     try {
         auto run = load_run(info.dir, device);

@@ -27,6 +27,7 @@ struct PretrainedInfo {
     std::string model;  // the registered model it loads as
     std::string description;
     nlohmann::json produced_by = nlohmann::json::object();
+    nlohmann::json files = nlohmann::json::object();  // file name → {"sha256", "bytes"}
     std::filesystem::path dir;
 };
 
@@ -38,8 +39,8 @@ PretrainedInfo find_pretrained(const std::string& name);
 // Each file's size and SHA-256 against the manifest: Error naming the file, both values and
 // the fix when one differs or is missing.
 void verify_pretrained(const PretrainedInfo& info);
-// find + verify + load_run; weights that do not fit the config are an Error naming the model.
-LoadedRun load_pretrained(const std::string& name, torch::Device device);
+// verify + load_run; weights that do not fit the config are an Error naming the model.
+LoadedRun load_pretrained(const PretrainedInfo& info, torch::Device device);
 
 struct PackOptions {
     std::string name, description;
