@@ -3,6 +3,8 @@
 # per GPU, studies dealt round robin) and the quick profile on CPU cores the GPU queues leave
 # alone (two queues, --device cpu), so the CPU tables come from the same commit and run.
 #   scripts/gpu/all_studies.sh [STUDY.json...]          (default: studies/*.json)
+# GPU_IDS (e.g. "1") limits the GPUs used (default: all); PROFILES ("full", "quick" or both,
+# the default) which sizes run.
 # Uses build/gpu/bin/radiofield (scripts/gpu/build.sh) or $RADIOFIELD. Outputs under
 # out/studies/<name>/<profile>/; a log per study and profile in out/studies/.
 # `scripts/gpu/collect_reports.sh FILE.tar.gz` packs the reports and tables afterwards.
@@ -14,7 +16,9 @@ BIN=${RADIOFIELD:-build/gpu/bin/radiofield}
 mkdir -p out
 cp "$BIN" out/radiofield-studies  # a copy: a rebuild while the studies run leaves them alone
 BIN=out/radiofield-studies
-GPUS=$(nvidia-smi -L 2>/dev/null | wc -l)
+GPU_IDS=(${GPU_IDS:-$(seq 0 $(($(nvidia-smi -L 2>/dev/null | wc -l) - 1)))})
+GPUS=${#GPU_IDS[@]}
+PROFILES=${PROFILES:-full quick}
 CORES=$(nproc)
 mkdir -p out/studies
 
@@ -43,22 +47,24 @@ run_queue() {  # run_queue DEVICE CORES PROFILE STUDY...
 }
 
 pids=()
-if [ "$GPUS" -gt 0 ]; then
+if [ "$GPUS" -gt 0 ] && [[ " $PROFILES " == *" full "* ]]; then
   for ((g = 0; g < GPUS; ++g)); do
     queue=()
     for ((i = g; i < $#; i += GPUS)); do
       queue+=("${@:i+1:1}")
     done
-    [ ${#queue[@]} -gt 0 ] && { run_queue "$g" "$gpu_cores" full "${queue[@]}" & pids+=($!); }
+    [ ${#queue[@]} -gt 0 ] && { run_queue "${GPU_IDS[g]}" "$gpu_cores" full "${queue[@]}" & pids+=($!); }
   done
 fi
 a=() b=()
 for ((i = 0; i < $#; ++i)); do
   if ((i % 2 == 0)); then a+=("${@:i+1:1}"); else b+=("${@:i+1:1}"); fi
 done
-run_queue cpu "$cpu_a" quick "${a[@]}" &
-pids+=($!)
-[ ${#b[@]} -gt 0 ] && { run_queue cpu "$cpu_b" quick "${b[@]}" & pids+=($!); }
+if [[ " $PROFILES " == *" quick "* ]]; then
+  run_queue cpu "$cpu_a" quick "${a[@]}" &
+  pids+=($!)
+  [ ${#b[@]} -gt 0 ] && { run_queue cpu "$cpu_b" quick "${b[@]}" & pids+=($!); }
+fi
 status=0
 for p in "${pids[@]}"; do wait "$p" || status=1; done
 exit $status

@@ -13,8 +13,10 @@ OUT=${1:-pretrained/graf-pretrained}
 device=cuda
 [ "$PROFILE" = quick ] && device=cpu
 start=$(date +%s)
+mkdir -p out
 "$BIN" --device "$device" study studies/graf_pretrain.json --profile "$PROFILE"
-commit=$(git rev-parse HEAD 2>/dev/null || echo unknown)
+# COMMIT names the source when the checkout has no .git (a copied tree).
+commit=${COMMIT:-$(git rev-parse HEAD 2>/dev/null || echo unknown)}
 "$BIN" pack-model "out/studies/graf_pretrain/$PROFILE/runs/pretrained" --name graf-pretrained \
   --out "$OUT" --overwrite --study studies/graf_pretrain.json --commit "$commit" \
   --description "GRaF pretrained on random meeting rooms, offices and labs at 915 MHz ($PROFILE profile)"

@@ -144,6 +144,11 @@ private:
             std::string from;
             if (d.kind == DatasetSpec::Kind::File) {
                 from = d.settings.at("path").get<std::string>();
+            } else if (d.kind == DatasetSpec::Kind::Nerf2Folder) {
+                from = "NeRF2 folder " + d.settings.at("nerf2").get<std::string>();
+            } else if (d.kind == DatasetSpec::Kind::Nerf2RoundTrip) {
+                from = fmt::format("{} exported to a NeRF2 folder and imported back",
+                                   d.settings.at("from").get<std::string>());
             } else if (d.kind == DatasetSpec::Kind::Subset) {
                 from = fmt::format("{} random training positions of {} (seed {})",
                                    d.settings.at("train_count").dump(),
@@ -160,6 +165,17 @@ private:
         }
         m_html += "<h2>Datasets</h2>\n" + t.html();
         m_md += "## Datasets\n\n" + t.markdown();
+    }
+
+    // "shipped model graf-pretrained (studies/graf_pretrain.json, commit 1a2b3c4)".
+    static std::string shipped(const RunRecord& rec) {
+        const json& p = rec.produced_by;
+        std::string from = p.value("study", "");
+        const std::string commit = p.value("commit", "");
+        if (!commit.empty())
+            from += (from.empty() ? "commit " : ", commit ") + commit.substr(0, 10);
+        return fmt::format("shipped model {}{}", rec.pretrained,
+                           from.empty() ? "" : " (" + from + ")");
     }
 
     // "300 steps, lr 0.0008 (cosine), weight decay 5e-05, batch 512, seed 0".
@@ -190,13 +206,15 @@ private:
                                             e.label, sec * 1e3);
             }
             const json& c = rec.config;
-            t.rows.push_back(
-                {r.name, r.model,
-                 c.is_object() ? c.value("model_config", json::object()).dump()
-                               : r.model_config.dump(),
-                 rec.trainable && c.is_object() ? training(c["train"]) : "none (nothing to learn)",
-                 fmt::format("{}", fmt::join(r.data, ", ")),
-                 rec.trainable ? duration(rec.train_seconds) : "-", per_spectrum});
+            t.rows.push_back({r.name, r.model,
+                              c.is_object() ? c.value("model_config", json::object()).dump()
+                                            : r.model_config.dump(),
+                              !rec.pretrained.empty()          ? shipped(rec)
+                              : rec.trainable && c.is_object() ? training(c["train"])
+                                                               : "none (nothing to learn)",
+                              !rec.pretrained.empty() ? "its own (shipped)"
+                                                      : fmt::format("{}", fmt::join(r.data, ", ")),
+                              rec.trainable ? duration(rec.train_seconds) : "-", per_spectrum});
         }
         m_html += "<h2>Runs</h2>\n" + t.html();
         m_md += "## Runs\n\n" + t.markdown();

@@ -15,6 +15,8 @@ struct RunRecord {
     nlohmann::json config;     // RUN/config.json (model, effective model config, train, data)
     double train_seconds = 0;  // wall time of its training, resumed parts included
     bool trainable = true;
+    std::string pretrained;  // a shipped model's name, when the run is one
+    nlohmann::json produced_by = nlohmann::json::object();  // its manifest's "produced_by"
 };
 
 struct ReportInputs {

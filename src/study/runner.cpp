@@ -13,10 +13,12 @@
 #include "radiofield/core/interrupt.hpp"
 #include "radiofield/core/log.hpp"
 #include "radiofield/data/dataset.hpp"
+#include "radiofield/data/nerf2.hpp"
 #include "radiofield/nn/device.hpp"
 #include "radiofield/scene/scene_io.hpp"
 #include "radiofield/train/data.hpp"
 #include "radiofield/train/loop.hpp"
+#include "radiofield/train/pretrained.hpp"
 #include "report.hpp"
 #include "simulate_spec.hpp"
 
@@ -57,6 +59,18 @@ std::vector<std::int64_t> subsample(std::vector<std::int64_t> train,
     train.resize(count);
     std::sort(train.begin(), train.end());
     return train;
+}
+
+// What identifies a folder's content cheaply: each file's name, size and modification time.
+json folder_identity(const fs::path& dir) {
+    json files = json::object();
+    std::error_code ec;
+    for (const auto& entry : fs::recursive_directory_iterator(dir, ec)) {
+        if (entry.is_regular_file())
+            files[fs::relative(entry.path(), dir).generic_string()] = {
+                entry.file_size(), entry.last_write_time().time_since_epoch().count()};
+    }
+    return {{"path", dir.string()}, {"files", files}};
 }
 
 class Runner {
@@ -104,8 +118,17 @@ private:
             if (d.kind == DatasetSpec::Kind::Simulate) {
                 m_plans.emplace(d.name, plan_simulation(d.settings, where));
                 ++m_total;
-            } else if (d.kind == DatasetSpec::Kind::Subset) {
+            } else if (d.kind == DatasetSpec::Kind::Subset ||
+                       d.kind == DatasetSpec::Kind::Nerf2RoundTrip) {
                 ++m_total;
+            } else if (d.kind == DatasetSpec::Kind::Nerf2Folder) {
+                ++m_total;
+                const fs::path dir = d.settings.at("nerf2").get<std::string>();
+                if (!fs::is_directory(dir))
+                    fail(
+                        "{}: the NeRF2 folder '{}' does not exist (a folder with tx_pos.csv, "
+                        "gateway_info.yml, spectrum/ and the index files)",
+                        where, dir.string());
             } else if (!fs::is_regular_file(d.settings.at("path").get<std::string>())) {
                 fail(
                     "{}: the dataset file '{}' does not exist; simulate it (radiofield simulate) "
@@ -154,16 +177,34 @@ private:
                                ? train::DataView::Paths
                                : train::DataView::Spectra};
             needs.mixed_conventions = train::TrainConfig::from_json(r.train).mixed_conventions;
-            const train::SceneContext trained = context(r.data.front());
+            // A shipped model learnt from its own data: its config keeps those contexts.
+            const train::SceneContext trained =
+                r.pretrained.empty()
+                    ? context(r.data.front())
+                    : shipped_context(train::find_pretrained(r.pretrained), r.name);
             for (const auto& d : e.data) {
+                train::SceneContext c = context(d);
+                if (train::differ_in_azimuth_origin_only(c.grid, trained.grid))
+                    c.grid = trained.grid;  // turned onto the model's grid when read
                 train::check_agreement(
-                    trained, context(d), needs.fields(),
+                    trained, c, needs.fields(),
                     fmt::format("run '{}' ({}) learns from the latter, so evaluation '{}' of {} "
                                 "cannot use the former; evaluate it on data made with the run's "
                                 "settings or leave it out",
                                 r.name, r.model, e.label, m_study.file.string()));
             }
         }
+    }
+
+    train::SceneContext shipped_context(const train::PretrainedInfo& info,
+                                        const std::string& run) const {
+        const auto config = train::RunConfig::read(info.dir / "config.json");
+        if (config.contexts.empty())
+            fail(
+                "{}: runs.{}: the shipped model '{}' keeps no training context in its "
+                "config.json; repack it with radiofield pack-model",
+                m_study.file.string(), run, info.name);
+        return config.contexts.front();
     }
 
     void poll() {
@@ -219,6 +260,10 @@ private:
             spec["subset_of"] = m_spec.at(d.settings.at("from").get<std::string>());
             spec["train_count"] = d.settings.at("train_count");
             spec["seed"] = d.settings.at("seed");
+        } else if (d.kind == DatasetSpec::Kind::Nerf2RoundTrip) {
+            spec["through_nerf2"] = m_spec.at(d.settings.at("from").get<std::string>());
+        } else if (d.kind == DatasetSpec::Kind::Nerf2Folder) {
+            spec["nerf2"] = folder_identity(d.settings.at("nerf2").get<std::string>());
         } else {
             spec["simulate"] = d.settings;
         }
@@ -230,6 +275,10 @@ private:
             step_line("reuse dataset", d.name);
         } else if (d.kind == DatasetSpec::Kind::Subset) {
             make_subset(d, path);
+        } else if (d.kind == DatasetSpec::Kind::Nerf2RoundTrip) {
+            round_trip_nerf2(d, path);
+        } else if (d.kind == DatasetSpec::Kind::Nerf2Folder) {
+            import_nerf2_folder(d.name, d.settings.at("nerf2").get<std::string>(), path);
         } else {
             simulate(d, path);
         }
@@ -280,7 +329,31 @@ private:
         poll();
     }
 
+    // A NeRF2 folder as a dataset of the study (spectra as its PNGs hold them).
+    void import_nerf2_folder(const std::string& name, const fs::path& dir, const fs::path& path) {
+        step_line("import", fmt::format("{} (NeRF2 folder {})", name, dir.string()));
+        data::Dataset ds = data::import_nerf2(dir);
+        ds.attrs["created_by"] =
+            fmt::format("radiofield study {} (dataset {})", m_study.file.string(), name);
+        data::write_dataset(ds, path, true);
+        poll();
+    }
+
+    // Another dataset written as a NeRF2 folder (datasets/NAME.nerf2/) and read back: what a
+    // user's NeRF2-format export of that room would give.
+    void round_trip_nerf2(const DatasetSpec& d, const fs::path& path) {
+        const std::string from = d.settings.at("from").get<std::string>();
+        const fs::path folder = m_out / "datasets" / (d.name + ".nerf2");
+        detail(fmt::format("      {} exported to {}\n", from, folder.string()));
+        data::export_nerf2(data::read_dataset(m_inputs.data.at(from)), folder, true);
+        import_nerf2_folder(d.name, folder, path);
+    }
+
     void run(const RunSpec& r) {
+        if (!r.pretrained.empty()) {
+            shipped_run(r);
+            return;
+        }
         const fs::path dir = m_out / "runs" / r.name;
         const fs::path sidecar = dir / "study.spec.json";
         json spec = {{"model", r.model},
@@ -347,6 +420,40 @@ private:
         rec.config = read_json(dir / "config.json");
         rec.train_seconds = prior;
         rec.trainable = m_trainable.at(r.name);
+        m_inputs.runs[r.name] = rec;
+        m_result.products.push_back({"run", r.name, o, seconds_since(t0)});
+    }
+
+    // A shipped model as a run: its verified config and weights copied into runs/NAME/, so
+    // evaluations load it as any run. Nothing to train.
+    void shipped_run(const RunSpec& r) {
+        const fs::path dir = m_out / "runs" / r.name;
+        const fs::path sidecar = dir / "study.spec.json";
+        const train::PretrainedInfo info = train::find_pretrained(r.pretrained);
+        const json spec = {{"pretrained", r.pretrained}, {"files", info.files}};
+        m_spec["run:" + r.name] = spec;
+        const json saved = read_json(sidecar);
+        const bool complete = saved.is_object() && saved.value("complete", false);
+        const Outcome o = decide("run", r.name, fs::exists(dir / "checkpoint.pt") && complete,
+                                 saved.is_object() ? saved.value("spec", json()) : json(), spec);
+        const auto t0 = std::chrono::steady_clock::now();
+        if (o == Outcome::Reused) {
+            step_line("reuse run", r.name);
+        } else {
+            step_line("shipped",
+                      fmt::format("{} ({}, model {})", r.name, r.pretrained, info.model));
+            train::verify_pretrained(info);
+            fs::create_directories(dir);
+            write_json(sidecar, {{"spec", spec}, {"complete", false}});
+            for (const char* file : {"config.json", "checkpoint.pt"})
+                fs::copy_file(info.dir / file, dir / file, fs::copy_options::overwrite_existing);
+            write_json(sidecar, {{"spec", spec}, {"complete", true}});
+        }
+        RunRecord rec;
+        rec.config = read_json(dir / "config.json");
+        rec.trainable = false;
+        rec.pretrained = info.name;
+        rec.produced_by = info.produced_by;
         m_inputs.runs[r.name] = rec;
         m_result.products.push_back({"run", r.name, o, seconds_since(t0)});
     }

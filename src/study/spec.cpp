@@ -8,6 +8,7 @@
 #include "radiofield/core/error.hpp"
 #include "radiofield/core/json_config.hpp"
 #include "radiofield/study/study.hpp"
+#include "radiofield/train/pretrained.hpp"
 
 namespace radiofield::study {
 namespace fs = std::filesystem;
@@ -176,7 +177,10 @@ std::string required_string(const ojson& e, const char* key, const std::string& 
 
 DatasetSpec read_dataset(const std::string& name, const ojson& e, const std::string& where) {
     if (!e.is_object())
-        fail("{}: expected an object ({{\"path\"}}, simulate settings or {{\"from\"}})", where);
+        fail(
+            "{}: expected an object ({{\"path\"}}, {{\"nerf2\"}}, simulate settings or "
+            "{{\"from\"}})",
+            where);
     DatasetSpec d;
     d.name = name;
     d.settings = e;
@@ -185,6 +189,18 @@ DatasetSpec read_dataset(const std::string& name, const ojson& e, const std::str
         check_keys(e, {"path"}, where + " (an existing dataset file)");
         const fs::path p = required_string(e, "path", where);
         d.settings["path"] = fs::absolute(p).lexically_normal().string();
+    } else if (e.contains("nerf2")) {
+        d.kind = DatasetSpec::Kind::Nerf2Folder;
+        check_keys(e, {"nerf2"}, where + " (a NeRF2 folder to import)");
+        const fs::path p = required_string(e, "nerf2", where);
+        d.settings["nerf2"] = fs::absolute(p).lexically_normal().string();
+    } else if (e.contains("via")) {
+        d.kind = DatasetSpec::Kind::Nerf2RoundTrip;
+        check_keys(e, {"from", "via"}, where + " (another dataset through a NeRF2 folder)");
+        required_string(e, "from", where);
+        if (required_string(e, "via", where) != "nerf2")
+            fail("{}: \"via\" must be \"nerf2\" (export to a NeRF2 folder and import it back)",
+                 where);
     } else if (e.contains("from")) {
         d.kind = DatasetSpec::Kind::Subset;
         check_keys(e, {"from", "train_count", "seed"}, where + " (a subset of another dataset)");
@@ -221,9 +237,25 @@ DatasetSpec read_dataset(const std::string& name, const ojson& e, const std::str
 RunSpec read_run(const std::string& name, const ojson& e, const std::string& where) {
     if (!e.is_object())
         fail("{}: expected an object {{\"model\", \"data\", \"model_config\", \"train\"}}", where);
-    check_keys(e, {"model", "data", "model_config", "train"}, where);
     RunSpec r;
     r.name = name;
+    if (e.contains("pretrained")) {
+        // A shipped model: its manifest names the model, its config the model's settings.
+        check_keys(e, {"pretrained"}, where + " (a shipped model)");
+        r.pretrained = required_string(e, "pretrained", where);
+        try {
+            const train::PretrainedInfo info = train::find_pretrained(r.pretrained);
+            r.model = info.model;
+            std::ifstream in(info.dir / "config.json");
+            const auto config = nlohmann::json::parse(in, nullptr, false);
+            if (config.is_object())
+                r.model_config = config.value("model_config", nlohmann::json::object());
+        } catch (const Error& err) {
+            fail("{}: {}", where, err.what());
+        }
+        return r;
+    }
+    check_keys(e, {"model", "data", "model_config", "train"}, where);
     r.model = required_string(e, "model", where);
     if (!e.contains("data"))
         fail("{}: \"data\" (the training datasets' names) is required", where);
@@ -282,15 +314,18 @@ void check_item(const ojson& item, const std::string& where) {
     }
 }
 
-// Subsets after their sources; Error for a cycle or an unknown source.
+// Subsets and round trips after their sources; Error for a cycle or an unknown source.
 std::vector<DatasetSpec> order_datasets(std::vector<DatasetSpec> in, const std::string& file) {
     std::vector<DatasetSpec> out;
     std::set<std::string> placed, names;
     for (const auto& d : in)
         names.insert(d.name);
     std::vector<std::string> known(names.begin(), names.end());
+    const auto derived = [](const DatasetSpec& d) {
+        return d.kind == DatasetSpec::Kind::Subset || d.kind == DatasetSpec::Kind::Nerf2RoundTrip;
+    };
     for (const auto& d : in) {
-        if (d.kind == DatasetSpec::Kind::Subset) {
+        if (derived(d)) {
             const auto from = d.settings.at("from").get<std::string>();
             if (!names.count(from))
                 fail("{}: datasets.{}: \"from\" names an unknown dataset '{}'; known: {}", file,
@@ -299,8 +334,7 @@ std::vector<DatasetSpec> order_datasets(std::vector<DatasetSpec> in, const std::
     }
     while (!in.empty()) {
         const auto it = std::find_if(in.begin(), in.end(), [&](const DatasetSpec& d) {
-            return d.kind != DatasetSpec::Kind::Subset ||
-                   placed.count(d.settings.at("from").get<std::string>());
+            return !derived(d) || placed.count(d.settings.at("from").get<std::string>());
         });
         if (it == in.end())
             fail("{}: the subsets {} derive from each other in a cycle", file, in.front().name);

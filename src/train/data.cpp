@@ -8,6 +8,7 @@
 
 #include "radiofield/core/error.hpp"
 #include "radiofield/core/json_config.hpp"
+#include "radiofield/core/log.hpp"
 #include "radiofield/nn/ops.hpp"
 #include "radiofield/train/query.hpp"
 
@@ -256,9 +257,39 @@ std::shared_ptr<const SceneData> SceneData::from(data::Dataset d,
     return out;
 }
 
+bool differ_in_azimuth_origin_only(const data::SpectrumGrid& g, const data::SpectrumGrid& grid) {
+    if (g == grid || g.n_el != grid.n_el || g.n_az != grid.n_az || g.el0_deg != grid.el0_deg ||
+        g.step_deg != grid.step_deg || std::abs(g.n_az * g.step_deg - 360.0) > 1e-9)
+        return false;
+    const double steps = (grid.az0_deg - g.az0_deg) / g.step_deg;
+    return std::abs(steps - std::round(steps)) <= 1e-9;
+}
+
+bool align_azimuth_origin(data::Dataset& d, const data::SpectrumGrid& grid) {
+    const data::SpectrumGrid& g = d.grid;
+    if (!differ_in_azimuth_origin_only(g, grid))
+        return false;
+    const double steps = (grid.az0_deg - g.az0_deg) / g.step_deg;
+    // Target column c holds azimuth grid.az0 + c·step = g.az0 + (c + m)·step: source column c + m.
+    const auto n_az = static_cast<std::int64_t>(g.n_az);
+    const std::int64_t m = ((static_cast<std::int64_t>(std::llround(steps)) % n_az) + n_az) % n_az;
+    if (data::has_spectra(d.kind) && !d.spectra.empty()) {
+        std::vector<float> row(static_cast<std::size_t>(n_az));
+        for (std::size_t r = 0; r < d.spectra.size(); r += static_cast<std::size_t>(n_az)) {
+            float* p = d.spectra.data() + r;
+            for (std::int64_t c = 0; c < n_az; ++c)
+                row[static_cast<std::size_t>(c)] = p[(c + m) % n_az];
+            std::copy(row.begin(), row.end(), p);
+        }
+    }
+    d.grid.az0_deg = grid.az0_deg;
+    return true;
+}
+
 DataList load_datasets(const std::vector<std::string>& paths,
                        const DataNeeds& needs,
-                       bool need_train) {
+                       bool need_train,
+                       const data::SpectrumGrid* grid) {
     if (paths.empty())
         fail("no dataset given (pass one or more --data FILE.h5)");
     DataList out;
@@ -288,6 +319,16 @@ DataList load_datasets(const std::vector<std::string>& paths,
         }
         if (d.size() == 0)
             fail("'{}' holds no samples", path);
+        const data::SpectrumGrid reference = grid          ? *grid
+                                             : out.empty() ? d.grid
+                                                           : out.front()->context.grid;
+        const double az0 = d.grid.az0_deg;
+        if (align_azimuth_origin(d, reference)) {
+            log::info(
+                "'{}': azimuth columns start at {:g} deg, the model's at {:g} deg: its spectra "
+                "are turned onto the model's grid (the same directions)",
+                path, az0, reference.az0_deg);
+        }
         out.push_back(SceneData::from(std::move(d), path, needs.views));
         if (out.size() > 1) {
             check_agreement(out.front()->context, out.back()->context, needs.fields(),

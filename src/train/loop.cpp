@@ -472,7 +472,9 @@ DataList LoadedRun::load_data(const std::vector<std::string>& paths, bool mixed_
     DataNeeds needs = model->needs();  // evaluation reads the view of the model's output
     needs.views = {model->output() == OutputKind::PathSet ? DataView::Paths : DataView::Spectra};
     needs.mixed_conventions = mixed_conventions || config.train.mixed_conventions;
-    DataList data = load_datasets(paths, needs, /*need_train=*/false);
+    DataList data =
+        load_datasets(paths, needs, /*need_train=*/false,
+                      config.contexts.empty() ? nullptr : &config.contexts.front().grid);
     check_data(data, mixed_conventions);
     return data;
 }

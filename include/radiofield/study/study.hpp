@@ -18,16 +18,18 @@ namespace radiofield::study {
 inline const std::vector<std::string> kDefaultProfiles = {"quick", "full"};
 
 struct DatasetSpec {
-    enum class Kind { File, Simulate, Subset };
+    enum class Kind { File, Simulate, Subset, Nerf2Folder, Nerf2RoundTrip };
     std::string name;
     Kind kind = Kind::Simulate;
     // The resolved settings as written (File: {"path"}; Simulate: simulate's settings;
-    // Subset: {"from", "train_count", "seed"}), paths made absolute.
+    // Subset: {"from", "train_count", "seed"}; Nerf2Folder: {"nerf2"}; Nerf2RoundTrip:
+    // {"from", "via": "nerf2"}), paths made absolute.
     nlohmann::json settings = nlohmann::json::object();
 };
 
 struct RunSpec {
     std::string name;
+    std::string pretrained;  // a shipped model's name (train/pretrained.hpp): nothing to train
     std::string model;
     std::vector<std::string> data;  // dataset names
     nlohmann::json model_config = nlohmann::json::object();

@@ -108,9 +108,20 @@ using DataList = std::vector<std::shared_ptr<const SceneData>>;
 // Reads `paths` with the views `needs` asks for; every check (kind, size, finite values,
 // agreement of every dataset with the first on needs.must_agree, a non-empty training split
 // somewhere when `need_train`) happens here, before any work.
+// Spectra whose grid differs from the reference grid (`grid`, else the first dataset's) only
+// in where the azimuth columns start — a whole number of steps on a full circle, as NeRF2's
+// folders (1°…360°) against our simulations in its convention (0°…359°) — are turned onto it
+// (the same directions, columns rotated), with a note.
 DataList load_datasets(const std::vector<std::string>& paths,
                        const DataNeeds& needs,
-                       bool need_train = true);
+                       bool need_train = true,
+                       const data::SpectrumGrid* grid = nullptr);
+
+// The grids differ only in the azimuth origin, by a whole number of steps, on a full circle.
+bool differ_in_azimuth_origin_only(const data::SpectrumGrid& a, const data::SpectrumGrid& b);
+// Rotates `dataset`'s spectra onto `grid` when the two grids differ only in the azimuth
+// origin by a whole number of steps and cover the full circle; returns whether it did.
+bool align_azimuth_origin(data::Dataset& dataset, const data::SpectrumGrid& grid);
 
 std::vector<SceneContext> contexts(const DataList& data);
 
