@@ -191,7 +191,15 @@ private:
         torch::Tensor z;         // [B, latent]
         torch::Tensor target_m;  // [B, 3] P − R, metres, on the device
     };
-    Conditioning condition(const train::Query& query);
+    // The network's inputs for a query: its L nearest measured spectra and their offsets.
+    struct Inputs {
+        torch::Tensor neighbours;  // [B, L, H, W] on the device
+        torch::Tensor offsets;     // [B, L, 3] (P_i − P) / scale, station frame, on the device
+        torch::Tensor target_m;    // [B, 3] P − R, metres, station frame, on the device
+    };
+    Inputs gather(const train::Query& query);
+    Conditioning condition(const Inputs& inputs);
+    Conditioning condition(const train::Query& query) { return condition(gather(query)); }
     torch::Tensor spectrum_from_voxels(const torch::Tensor& raw,  // [B, R, S, 4]
                                        double frequency_hz) const;
     const torch::Tensor& directions(const train::SceneContext& context);  // [P, 3] on device

@@ -115,14 +115,12 @@ void GrafModel::check_query(const train::Query& query) const {
             query.scene->source(), usable, m_config.neighbours, std::max<std::int64_t>(1, usable));
 }
 
-GrafModel::Conditioning GrafModel::condition(const train::Query& query) {
+GrafModel::Inputs GrafModel::gather(const train::Query& query) {
     check_query(query);
     const int l = m_config.neighbours;
     const auto found = query.support->nearest(query.positions, l, query.exclude);  // CPU
     const auto& pool = query.scene->spectra_on(m_device);                          // [N, H, W]
     const auto b = found.index.size(0);
-    const auto nb = pool.index_select(0, found.index.flatten().to(m_device))
-                        .view({b, l, pool.size(1), pool.size(2)});
     const auto target = query.positions.to(torch::kCPU, torch::kFloat64);  // [B, 3]
     const double scale = length_scale();
     // Every geometric input in the station's frame, the frame its spectra are drawn in
@@ -135,10 +133,18 @@ GrafModel::Conditioning GrafModel::condition(const train::Query& query) {
         (torch::matmul(found.position - target.unsqueeze(1), rot) / scale).to(torch::kFloat32);
     const auto target_m =
         torch::matmul(target - position_tensor(query.scene->context.station_position), rot);
+    Inputs in;
+    in.neighbours = pool.index_select(0, found.index.flatten().to(m_device))
+                        .view({b, l, pool.size(1), pool.size(2)});
+    in.offsets = offsets.to(m_device);
+    in.target_m = target_m.to(torch::kFloat32).to(m_device);
+    return in;
+}
+
+GrafModel::Conditioning GrafModel::condition(const Inputs& in) {
     Conditioning c;
-    c.target_m = target_m.to(torch::kFloat32).to(m_device);
-    c.z = m_net->latent(nb, offsets.to(m_device),
-                        (target_m / scale).to(torch::kFloat32).to(m_device));
+    c.target_m = in.target_m;
+    c.z = m_net->latent(in.neighbours, in.offsets, in.target_m / length_scale());
     return c;
 }
 
@@ -310,7 +316,12 @@ torch::Tensor GrafModel::training_loss(const train::DataList& data,
                                        torch::Generator& gen) {
     const auto per_dataset = train::draw_training_batch(data, m_config.batch, gen);
     m_net->train();
-    std::vector<torch::Tensor> preds, targets;
+    // One pass for the whole batch, whichever datasets its targets come from (a batch drawn
+    // from hundreds of rooms would otherwise be as many small passes): the inputs of every
+    // dataset's targets are gathered, then go through the network together. The datasets
+    // share the grid (the model's needs); their frequencies may differ.
+    std::vector<torch::Tensor> neighbours, offsets, target_m, dirs, targets;
+    std::vector<std::pair<std::int64_t, double>> rows;  // (targets, frequency) per dataset
     for (std::size_t k = 0; k < data.size(); ++k) {
         if (per_dataset[k].empty())
             continue;
@@ -320,9 +331,29 @@ torch::Tensor GrafModel::training_loss(const train::DataList& data,
         const auto& pool = scene.spectra_on(m_device);
         const auto p = pool.size(1) * pool.size(2);
         const auto pixels = torch::randint(p, {b, m_config.rays}, gen, torch::kLong).to(m_device);
-        preds.push_back(render(query, pixels));
+        auto in = gather(query);
+        neighbours.push_back(in.neighbours);
+        offsets.push_back(in.offsets);
+        target_m.push_back(in.target_m);
+        dirs.push_back(directions(scene.context).index_select(0, pixels.flatten()).view({b, -1, 3}));
         targets.push_back(
             pool.view({-1, p}).index_select(0, query.exclude.to(m_device)).gather(1, pixels));
+        rows.emplace_back(b, scene.context.frequency_hz);
+    }
+    const Conditioning cond =
+        condition(Inputs{torch::cat(neighbours), torch::cat(offsets), torch::cat(target_m)});
+    const auto raw = m_net->voxels(torch::cat(dirs), sample_t(), cond.target_m, cond.z,
+                                   length_scale());  // [B, R, S, 4]
+    // The free-space term and phase per frequency: runs of equal frequency together.
+    std::vector<torch::Tensor> preds;
+    std::int64_t start = 0;
+    for (std::size_t i = 0; i < rows.size();) {
+        std::int64_t n = 0;
+        const double f = rows[i].second;
+        for (; i < rows.size() && rows[i].second == f; ++i)
+            n += rows[i].first;
+        preds.push_back(spectrum_from_voxels(raw.narrow(0, start, n), f));
+        start += n;
     }
     return torch::mse_loss(torch::cat(preds).flatten(), torch::cat(targets).flatten());
 }
