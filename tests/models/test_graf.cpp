@@ -294,8 +294,10 @@ TEST(Graf, LearnsAHandfulOfSpectraOnTheCpu) {
         const double after = mse();
         const double variance = data.front()->spectra.var().item<double>();
         EXPECT_LT(after, 0.25 * before) << tracing << ": " << before << " -> " << after;
-        if (tracing == "complex")  // the ablation (no phase) learns too, less well
-            EXPECT_LT(after, 0.5 * variance) << tracing << ": variance " << variance;
+        // The ablation (no phase) learns too, less well: below the spectra's own variance
+        // (better than predicting their mean).
+        EXPECT_LT(after, (tracing == "complex" ? 0.5 : 1.0) * variance)
+            << tracing << ": variance " << variance << ", mse " << after;
     }
 }
 

@@ -162,13 +162,17 @@ torch::Tensor GrafModel::spectrum_from_voxels(const torch::Tensor& raw,  // [B, 
         const auto y = graf_aggregate_log(s, log_mag, raw32.select(-1, 3), t, frequency_hz);
         return (y.abs().square() * g);  // [B, R]
     }
-    // NeRF2-style: real radiance r ≥ 0 and density σ ≥ 0 per voxel, no phase.
+    // NeRF2-style: real radiance r ≥ 0 and density σ ≥ 0 per voxel, no phase, volume
+    // rendering weights w_s = T_s (1 − e^{−σ_s δ}) (they sum to at most 1), the free-space
+    // term normalised to unit mean over the ray, so y starts in the targets' range (a plain
+    // sum of S terms started tens of times too bright and the ablation never left it).
     const double delta = (far() - m_config.near) / m_config.samples;
     const auto r = torch::nn::functional::softplus(raw32.select(-1, 0));
     const auto sigma = torch::nn::functional::softplus(raw32.select(-1, 2)) * delta;
     const auto before = torch::exp(-(torch::cumsum(sigma, -1) - sigma));
-    const auto y = (before * r * fs).sum(-1);
-    return y.square() * g;
+    const auto w = before * (1 - torch::exp(-sigma));
+    const auto y = (w * r * (fs / fs.mean())).sum(-1);
+    return y.square();
 }
 
 torch::Tensor GrafModel::render(const train::Query& query, const torch::Tensor& pixels) {
@@ -335,7 +339,8 @@ torch::Tensor GrafModel::training_loss(const train::DataList& data,
         neighbours.push_back(in.neighbours);
         offsets.push_back(in.offsets);
         target_m.push_back(in.target_m);
-        dirs.push_back(directions(scene.context).index_select(0, pixels.flatten()).view({b, -1, 3}));
+        dirs.push_back(
+            directions(scene.context).index_select(0, pixels.flatten()).view({b, -1, 3}));
         targets.push_back(
             pool.view({-1, p}).index_select(0, query.exclude.to(m_device)).gather(1, pixels));
         rows.emplace_back(b, scene.context.frequency_hz);
