@@ -12,6 +12,8 @@
 #include "../train/torch_temp_dir.hpp"
 #include "radiofield/core/error.hpp"
 #include "radiofield/study/runner.hpp"
+#include "radiofield/train/loop.hpp"
+#include "radiofield/train/pretrained.hpp"
 
 namespace radiofield::study {
 namespace {
@@ -204,6 +206,89 @@ TEST(StudyRunner, SubsetKeepsNTrainingPositionsAndEveryTestPosition) {
         ADD_FAILURE() << "expected an Error";
     } catch (const Error& e) {
         EXPECT_NE(std::string(e.what()).find("b_20"), std::string::npos) << e.what();
+    }
+}
+
+// A user's NeRF2-format survey and a shipped model, as a study uses them: a dataset exported
+// to a NeRF2 folder and read back scores as the original does (8-bit PNGs, azimuth origin
+// 1° turned back onto the model's 0°), and a shipped model run scores as the run it was
+// packed from, verified, never trained, reused on a rerun.
+TEST(StudyRunner, ADatasetThroughANerf2FolderAndAShippedModelScoreAsTheirOriginals) {
+    test::TorchTempDir dir;
+    test::SyntheticOptions a{.count = 40, .n_el = 90, .n_az = 360, .seed = 1};
+    a.convention = "nerf2";
+    test::SyntheticOptions b = a;
+    b.seed = 2;
+    for (const auto& [name, o] : {std::pair{"a.h5", a}, std::pair{"b.h5", b}}) {
+        data::Dataset d = test::synthetic_dataset(o);
+        d.grid.el0_deg = 1;  // NeRF2's grid: elevation 1..90°
+        // NeRF2 has no validation part (exported val samples join the training ones): none
+        // here, so both sides condition on the same measured positions.
+        d.split = {};
+        for (std::int64_t i = 0; i < 40; ++i)
+            (i < 32 ? d.split.train : d.split.test).push_back(i);
+        data::write_dataset(d, dir / name, true);
+    }
+    train::RunConfig rc;
+    rc.model = "knn";
+    rc.model_config = {{"k", 4}};
+    rc.data = {(dir / "a.h5").string()};
+    train::train_run(rc, dir / "knn_run", {.handle_sigint = false, .final_eval = false});
+    train::pack_pretrained(dir / "knn_run", dir / "shipped" / "tiny-knn",
+                           {.name = "tiny-knn",
+                            .description = "KNN for a test",
+                            .produced_by = {{"study", "tests"}, {"commit", "0123456789abcdef"}}});
+    setenv("RADIOFIELD_PRETRAINED", (dir / "shipped").c_str(), 1);
+    struct Unset {
+        ~Unset() { unsetenv("RADIOFIELD_PRETRAINED"); }
+    } unset;
+
+    nlohmann::ordered_json doc = nlohmann::ordered_json::parse(R"({
+      "name": "tiny", "title": "Tiny study", "description": "NeRF2 folders and shipped models",
+      "datasets": {"b_nerf2": {"from": "b", "via": "nerf2"}},
+      "runs": {
+        "knn": {"model": "knn", "data": ["a"], "model_config": {"k": 4}},
+        "shipped": {"pretrained": "tiny-knn"}
+      },
+      "evaluations": [
+        {"label": "knn_b", "run": "knn", "data": ["b"]},
+        {"label": "knn_b_nerf2", "run": "knn", "data": ["b_nerf2"]},
+        {"label": "shipped_b", "run": "shipped", "data": ["b"]}
+      ],
+      "report": [{"title": "Results", "items": [{"table": ["knn_b", "knn_b_nerf2", "shipped_b"]}]}]
+    })");
+    doc["datasets"]["a"] = {{"path", (dir / "a.h5").string()}};
+    doc["datasets"]["b"] = {{"path", (dir / "b.h5").string()}};
+    const StudyResult first = run(doc, dir);
+    EXPECT_EQ(first.names("dataset", Outcome::Made), (Names{"b_nerf2"}));
+    EXPECT_EQ(first.names("run", Outcome::Made), (Names{"knn", "shipped"}));
+    EXPECT_TRUE(std::filesystem::exists(dir / "out" / "datasets" / "b_nerf2.nerf2" / "tx_pos.csv"));
+    const data::Dataset imported = data::read_dataset(dir / "out" / "datasets" / "b_nerf2.h5");
+    EXPECT_EQ(imported.grid.az0_deg, 1.0);  // NeRF2's loader's grid
+    EXPECT_EQ(imported.size(), 40u);
+
+    const auto mean = [&](const std::string& label, const char* metric) {
+        const json ev = json::parse(read_text(dir / "out" / "evals" / (label + ".json")));
+        return ev["summary"]["mean"][metric].get<double>();
+    };
+    EXPECT_DOUBLE_EQ(mean("shipped_b", "mse"), mean("knn_b", "mse"));
+    EXPECT_NEAR(mean("knn_b_nerf2", "psnr"), mean("knn_b", "psnr"), 0.3);
+    EXPECT_NEAR(mean("knn_b_nerf2", "ssim"), mean("knn_b", "ssim"), 0.01);
+    const std::string md = read_text(dir / "out" / "report.md");
+    EXPECT_NE(md.find("shipped model tiny-knn (tests, commit 0123456789)"), std::string::npos)
+        << md;
+
+    const StudyResult second = run(doc, dir);
+    EXPECT_EQ(second.names("run", Outcome::Reused), (Names{"knn", "shipped"}));
+    EXPECT_EQ(second.names("dataset", Outcome::Reused), (Names{"b_nerf2"}));
+
+    // An unknown shipped model is an Error naming it, before any work.
+    doc["runs"]["shipped"]["pretrained"] = "tiny-nope";
+    try {
+        run(doc, dir);
+        ADD_FAILURE() << "expected an Error";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("tiny-nope"), std::string::npos) << e.what();
     }
 }
 

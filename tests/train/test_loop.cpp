@@ -297,3 +297,57 @@ TEST_F(TrainLoop, CtrlCSavesACheckpointAndStopsCleanly) {
 
 }  // namespace
 }  // namespace radiofield::train
+
+namespace radiofield::train {
+namespace {
+
+// A NeRF2 folder's grid starts at azimuth 1°, ours in NeRF2's convention at 0°: the same
+// directions, so a model reads either, its columns turned onto the grid it learnt.
+TEST(AzimuthOrigin, SpectraAreTurnedOntoTheModelsGridKeepingEachDirectionsValue) {
+    test::TorchTempDir dir;
+    data::Dataset d = test::synthetic_dataset({.count = 3, .n_el = 2, .n_az = 12});
+    d.grid.az0_deg = 30.0;  // column c holds azimuth 30° + 30°·c
+    const data::Dataset before = d;
+    data::SpectrumGrid model = d.grid;
+    model.az0_deg = 0.0;  // column c holds azimuth 30°·c
+    ASSERT_TRUE(differ_in_azimuth_origin_only(d.grid, model));
+    ASSERT_TRUE(align_azimuth_origin(d, model));
+    EXPECT_EQ(d.grid, model);
+    for (std::size_t i = 0; i < 3; ++i) {
+        for (int r = 0; r < 2; ++r) {
+            for (int c = 0; c < 12; ++c) {
+                // The value at a direction is the same before and after.
+                const double az = model.azimuth_deg(c);
+                const int c_before =
+                    static_cast<int>(std::lround(std::remainder(az - 30.0, 360.0) / 30.0 + 12)) %
+                    12;
+                EXPECT_EQ(d.spectra[(i * 2 + r) * 12 + c],
+                          before.spectra[(i * 2 + r) * 12 + c_before])
+                    << "sample " << i << " row " << r << " column " << c;
+            }
+        }
+    }
+    // Not a rotation: another step, a partial circle, half a step.
+    data::SpectrumGrid other = model;
+    other.az0_deg = 15.0;
+    EXPECT_FALSE(differ_in_azimuth_origin_only(before.grid, other));
+    other = model;
+    other.step_deg = 10.0;
+    EXPECT_FALSE(differ_in_azimuth_origin_only(before.grid, other));
+    data::Dataset partial = test::synthetic_dataset({.count = 2, .n_el = 2, .n_az = 12});
+    partial.grid.step_deg = 10.0;  // 120° only
+    data::SpectrumGrid shifted = partial.grid;
+    shifted.az0_deg += 10.0;
+    EXPECT_FALSE(align_azimuth_origin(partial, shifted));
+
+    // load_datasets turns a second dataset onto the first's grid.
+    test::write_synthetic(dir / "a.h5", {.count = 20, .n_el = 2, .n_az = 12});
+    data::Dataset b = test::synthetic_dataset({.count = 20, .n_el = 2, .n_az = 12, .seed = 5});
+    b.grid.az0_deg = 30.0;
+    data::write_dataset(b, dir / "b.h5");
+    const auto data = load_datasets({(dir / "a.h5").string(), (dir / "b.h5").string()}, {});
+    EXPECT_EQ(data[1]->context.grid, data[0]->context.grid);
+}
+
+}  // namespace
+}  // namespace radiofield::train
