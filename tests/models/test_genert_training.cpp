@@ -62,8 +62,7 @@ std::string write_cir(const std::filesystem::path& path,
     for (int i = 0; i < n; ++i) {
         const Vec3 rx{x(rng), y(rng), z(rng)};
         ds.positions.push_back(rx);
-        ds.paths.push_back(
-            rt::trace(s, kFrequency, rtt::device_at(kTx), rtt::device_at(rx), t));
+        ds.paths.push_back(rt::trace(s, kFrequency, rtt::device_at(kTx), rtt::device_at(rx), t));
     }
     ds.split = data::make_split(ds.size(), {0.6, 0.2, 0.2}, seed);
     data::write_dataset(ds, path);
@@ -75,7 +74,8 @@ nlohmann::json small_rt() {
 }
 
 // Pooled errors of `model` on a split of `data`.
-train::PathErrors errors_on(train::Model& model, const train::SceneData& data,
+train::PathErrors errors_on(train::Model& model,
+                            const train::SceneData& data,
                             const std::string& split) {
     const auto idx = data.split_indices(split);
     const auto pred = model.predict(train::Query::samples(data, idx));
@@ -188,10 +188,11 @@ TEST_F(NeuralRtTraining, GenertPretrainingFitsTeTmCoefficients) {
     const double te = model.te_loss(held, all).item<double>();
     const double tm = model.tm_loss(held, all).item<double>();
     const double angle = model.angle_loss(held, all).item<double>();
-    std::printf("[genert pre-training] held-out NMSE R_perp %.1f dB (untrained %.1f dB), R_par "
-                "%.1f dB (untrained %.1f dB), angle MSE %.2e\n",
-                10 * std::log10(te), 10 * std::log10(te0), 10 * std::log10(tm),
-                10 * std::log10(tm0), angle);
+    std::printf(
+        "[genert pre-training] held-out NMSE R_perp %.1f dB (untrained %.1f dB), R_par "
+        "%.1f dB (untrained %.1f dB), angle MSE %.2e\n",
+        10 * std::log10(te), 10 * std::log10(te0), 10 * std::log10(tm), 10 * std::log10(tm0),
+        angle);
     EXPECT_GT(te0, 0.05);
     EXPECT_GT(tm0, 0.05);
     EXPECT_LT(te, 0.02);
@@ -224,11 +225,11 @@ TEST_F(NeuralRtTraining, GenertEndToEndImprovesHeldOutOverallError) {
     EXPECT_TRUE(result.resumed);
     auto after_run = train::load_run(dir, torch::kCPU);
     const auto after = errors_on(*after_run.model, *other.front(), "all");
-    std::printf("[genert end-to-end] held-out Overall %.2f dB -> %.2f dB, RCM %.2f -> %.2f dB, "
-                "AvgDelay %.2f -> %.2f ns, %d/%d paths matched\n",
-                before.overall_db(), after.overall_db(), before.rcm_db(), after.rcm_db(),
-                before.avg_delay_error_ns(), after.avg_delay_error_ns(), after.matched,
-                after.true_paths);
+    std::printf(
+        "[genert end-to-end] held-out Overall %.2f dB -> %.2f dB, RCM %.2f -> %.2f dB, "
+        "AvgDelay %.2f -> %.2f ns, %d/%d paths matched\n",
+        before.overall_db(), after.overall_db(), before.rcm_db(), after.rcm_db(),
+        before.avg_delay_error_ns(), after.avg_delay_error_ns(), after.matched, after.true_paths);
     EXPECT_GT(after.matched, after.true_paths / 2);
     EXPECT_LT(after.overall_db(), before.overall_db() - 3);
 }
@@ -277,7 +278,9 @@ TEST_F(NeuralRtTraining, BadSettingsSceneAndFamilyAreClearErrors) {
     EXPECT_NE(what.find("embeds no scene"), std::string::npos) << what;
     // A trained model asked about a scene of other materials.
     auto cfg = small_rt();
-    cfg.update({{"pretrain_te_steps", 1}, {"pretrain_tm_steps", 1}, {"pretrain_angle_steps", 1},
+    cfg.update({{"pretrain_te_steps", 1},
+                {"pretrain_tm_steps", 1},
+                {"pretrain_angle_steps", 1},
                 {"end_to_end_steps", 0}});
     train::train_run(run_config("genert", cfg, s_train), *s_dir / "family", opts);
     auto run = train::load_run(*s_dir / "family", torch::kCPU);
@@ -316,11 +319,12 @@ void baseline_learns(const std::string& name,
     train::train_run(rc, dir, opts);
     auto after_run = train::load_run(dir, torch::kCPU);
     const auto after = errors_on(*after_run.model, *other.front(), "all");
-    std::printf("[%s] direction MSE %.3g -> %.3g; held-out Overall %.2f -> %.2f dB, RCM %.2f -> "
-                "%.2f dB, AvgDelay %.2f -> %.2f ns, %d/%d paths matched\n",
-                name.c_str(), start / 20, end / 20, before.overall_db(), after.overall_db(),
-                before.rcm_db(), after.rcm_db(), before.avg_delay_error_ns(),
-                after.avg_delay_error_ns(), after.matched, after.true_paths);
+    std::printf(
+        "[%s] direction MSE %.3g -> %.3g; held-out Overall %.2f -> %.2f dB, RCM %.2f -> "
+        "%.2f dB, AvgDelay %.2f -> %.2f ns, %d/%d paths matched\n",
+        name.c_str(), start / 20, end / 20, before.overall_db(), after.overall_db(),
+        before.rcm_db(), after.rcm_db(), before.avg_delay_error_ns(), after.avg_delay_error_ns(),
+        after.matched, after.true_paths);
     EXPECT_LT(end * 10, start);
     EXPECT_GT(after.matched, 0);
     EXPECT_LT(after.overall_db(), before.overall_db() - 3);

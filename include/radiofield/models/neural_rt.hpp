@@ -18,6 +18,7 @@
 
 #include <torch/torch.h>
 
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <string>
@@ -42,8 +43,11 @@ struct NeuralRtSettings {
     double angle_scale_deg = 1;          // matching: an AoA difference of this costs 1
     double max_cost = 10;                // matching: dearer pairs stay unmatched
 
-    // Reads the shared keys of `j` (unknown keys are the caller's to check); Error on bad values.
-    void read(const nlohmann::json& j, std::string_view where);
+    // Reads the shared keys of `j`; Error on bad values, and on a key that is neither shared
+    // nor one of the model's `own` keys (naming the valid ones).
+    void read(const nlohmann::json& j,
+              std::initializer_list<std::string_view> own,
+              std::string_view where);
     void write(nlohmann::json& j) const;
     static std::vector<std::string_view> keys();
     train::PathMatchOptions match_options() const;
@@ -53,15 +57,16 @@ struct NeuralRtSettings {
 // One reflection of a true path, as the CIR records it: the incidence angle, the material,
 // the exact TE/TM coefficients, and the geometry rebuilt from the path's vertices.
 struct InteractionRecords {
-    torch::Tensor theta;      // [N] float32 incidence angle, rad
-    torch::Tensor classes;    // [N] int64 material index
-    torch::Tensor psi;        // [N] float32 polarisation offset (engine convention)
-    torch::Tensor r_perp;     // [N] complex64 R_⊥ = c_te
-    torch::Tensor r_par;      // [N] complex64 R_∥ = c_tm
-    torch::Tensor direction;  // [N, 3] float32 incoming direction
-    torch::Tensor normal;     // [N, 3] float32 face normal on the incoming side
-    torch::Tensor outgoing;   // [N, 3] float32 outgoing direction
-    torch::Tensor faces;      // [N] int64 face (SceneTensors row)
+    torch::Tensor theta;               // [N] float32 incidence angle, rad
+    torch::Tensor classes;             // [N] int64 material index
+    torch::Tensor psi;                 // [N] float32 polarisation offset (engine convention)
+    torch::Tensor r_perp;              // [N] complex64 R_⊥ = c_te
+    torch::Tensor r_par;               // [N] complex64 R_∥ = c_tm
+    torch::Tensor direction;           // [N, 3] float32 incoming direction
+    torch::Tensor normal;              // [N, 3] float32 face normal on the incoming side
+    torch::Tensor outgoing;            // [N, 3] float32 outgoing direction
+    torch::Tensor outgoing_angle;      // [N, 2] float32 (cos θₒ, sin θₒ) = (d·n, |d × n|)
+    torch::Tensor faces;               // [N] int64 face (SceneTensors row)
     std::vector<std::string> sources;  // the datasets they came from
     std::int64_t size() const { return theta.defined() ? theta.size(0) : 0; }
 };
@@ -106,7 +111,7 @@ public:
     const std::vector<std::string>& materials() const { return m_materials; }
 
 protected:
-    // Names of the phases that fit from the records: prepare() checks records exist then.
+    // True when a phase with steps fits from the records (prepare() then checks there are some).
     virtual bool needs_records() const = 0;
     void save_common(torch::serialize::OutputArchive& archive) const;
     void load_common(torch::serialize::InputArchive& archive);
@@ -215,9 +220,9 @@ private:
 
 struct LwdtConfig {
     NeuralRtSettings rt;
-    int angle_freqs = 4;        // positional encoding of θᵢ and ψ
-    std::int64_t hidden = 32;   // per-object MLP width (2 hidden layers, ReLU)
-    std::int64_t objects = 0;   // scene objects (0: from the training scene)
+    int angle_freqs = 4;       // positional encoding of θᵢ and ψ
+    std::int64_t hidden = 32;  // per-object MLP width (2 hidden layers, ReLU)
+    std::int64_t objects = 0;  // scene objects (0: from the training scene)
     std::int64_t direction_steps = 1000, end_to_end_steps = -1;
     static LwdtConfig from_json(const nlohmann::json& j);
     nlohmann::json to_json() const;

@@ -15,23 +15,11 @@ constexpr std::string_view kWhere = "genert config";
 }  // namespace
 
 GenertConfig GenertConfig::from_json(const nlohmann::json& j) {
-    std::vector<std::string_view> keys = NeuralRtSettings::keys();
-    for (auto k : {"num_classes", "residual", "pretrain_te_steps", "pretrain_tm_steps",
-                   "pretrain_angle_steps", "end_to_end_steps", "pretrain_lr"})
-        keys.push_back(k);
-    if (!j.is_null()) {
-        if (!j.is_object())
-            fail("{}: expected a JSON object, got {}", kWhere, j.dump());
-        for (const auto& [key, value] : j.items())
-            if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
-                std::string list;
-                for (auto k : keys)
-                    list += (list.empty() ? "" : ", ") + std::string(k);
-                fail("{}: unknown setting '{}'; valid settings: {}", kWhere, key, list);
-            }
-    }
     GenertConfig c;
-    c.rt.read(j, kWhere);
+    c.rt.read(j,
+              {"num_classes", "residual", "pretrain_te_steps", "pretrain_tm_steps",
+               "pretrain_angle_steps", "end_to_end_steps", "pretrain_lr"},
+              kWhere);
     c.net.num_classes = get_or(j, "num_classes", c.net.num_classes, kWhere);
     c.net.residual = get_or(j, "residual", c.net.residual, kWhere);
     c.pretrain_te_steps = get_or(j, "pretrain_te_steps", c.pretrain_te_steps, kWhere);
@@ -44,8 +32,7 @@ GenertConfig GenertConfig::from_json(const nlohmann::json& j) {
     for (const auto s :
          {c.pretrain_te_steps, c.pretrain_tm_steps, c.pretrain_angle_steps, c.end_to_end_steps})
         if (s < -1)
-            fail("{}: a phase's steps must be ≥ 0, or −1 for the run's --steps; got {}", kWhere,
-                 s);
+            fail("{}: a phase's steps must be ≥ 0, or −1 for the run's --steps; got {}", kWhere, s);
     if (!(c.pretrain_lr > 0))
         fail("{}: pretrain_lr must be positive, got {}", kWhere, c.pretrain_lr);
     return c;
@@ -93,7 +80,9 @@ namespace {
 
 genert::InteractionInput record_input(const InteractionRecords& r, const torch::Tensor& index) {
     const auto theta = r.theta.index_select(0, index);
-    return {theta, r.classes.index_select(0, index), r.psi.index_select(0, index),
+    return {theta,
+            r.classes.index_select(0, index),
+            r.psi.index_select(0, index),
             torch::ones_like(theta).to(torch::kComplexFloat),
             {},
             {},
@@ -114,9 +103,8 @@ torch::Tensor GenertModel::tm_loss(const InteractionRecords& r, const torch::Ten
 
 torch::Tensor GenertModel::angle_loss(const InteractionRecords& r, const torch::Tensor& index) {
     const auto out = m_net->forward(record_input(r, index));
-    // The records' outgoing angle from the normal: (cos θₒ, sin θₒ) = (d·n, |d × n|).
-    const auto d = r.outgoing.index_select(0, index), n = r.normal.index_select(0, index);
-    const auto target = torch::stack({(d * n).sum(1), torch::cross(d, n, 1).norm(2, 1)}, 1);
+    // The records' outgoing angle from the normal (InteractionRecords::outgoing_angle).
+    const auto target = r.outgoing_angle.index_select(0, index);
     return (out.outgoing - target).square().sum(1).mean();
 }
 
@@ -141,9 +129,10 @@ torch::Tensor GenertModel::training_loss(const train::DataList& data,
 genert::InteractionFn GenertModel::interaction(const genert::Engine& engine) {
     const auto classes = engine.scene_tensors().classes;
     if (classes.numel() > 0 && classes.max().item<std::int64_t>() >= m_config.net.num_classes)
-        fail("genert: the scene has material index {} but the network only {} classes; train "
-             "with num_classes above it",
-             classes.max().item<std::int64_t>(), m_config.net.num_classes);
+        fail(
+            "genert: the scene has material index {} but the network only {} classes; train "
+            "with num_classes above it",
+            classes.max().item<std::int64_t>(), m_config.net.num_classes);
     return [this](const genert::InteractionInput& in) { return m_net->forward(in); };
 }
 
@@ -176,9 +165,10 @@ void GenertModel::load(torch::serialize::InputArchive& archive) {
         torch::Tensor t;
         archive.read(param_key(p.key()), t);
         if (!t.sizes().equals(p.value().sizes()))
-            fail("genert: the checkpoint's {} holds {} values but the network's {}; use the "
-                 "run's settings",
-                 p.key(), t.numel(), p.value().numel());
+            fail(
+                "genert: the checkpoint's {} holds {} values but the network's {}; use the "
+                "run's settings",
+                p.key(), t.numel(), p.value().numel());
         p.value().copy_(t);
     }
     m_net->to(m_device);

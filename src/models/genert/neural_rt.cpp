@@ -1,6 +1,8 @@
 // What GeNeRT, WiNeRT and LWDT share as trainable models (include/radiofield/models/
 // neural_rt.hpp): settings, engines per dataset scene, the interaction records of the CIRs,
 // the end-to-end matched-path loss and prediction.
+#include "radiofield/models/neural_rt.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -9,7 +11,6 @@
 #include "radiofield/core/log.hpp"
 #include "radiofield/core/units.hpp"
 #include "radiofield/data/dataset.hpp"
-#include "radiofield/models/neural_rt.hpp"
 #include "radiofield/scene/scene_io.hpp"
 #include "radiofield/train/query.hpp"
 
@@ -41,12 +42,26 @@ torch::Tensor vec_tensor(const std::vector<double>& flat) {  // [N·3] → [N, 3
 // ---- settings -------------------------------------------------------------------------------
 
 std::vector<std::string_view> NeuralRtSettings::keys() {
-    return {"rays_per_tx",   "max_interactions", "min_power_db",    "reception_scale",
-            "polarization",  "batch",            "records_batch",   "delay_scale_ns",
-            "angle_scale_deg", "max_cost"};
+    return {"rays_per_tx", "max_interactions", "min_power_db",   "reception_scale", "polarization",
+            "batch",       "records_batch",    "delay_scale_ns", "angle_scale_deg", "max_cost"};
 }
 
-void NeuralRtSettings::read(const nlohmann::json& j, std::string_view where) {
+void NeuralRtSettings::read(const nlohmann::json& j,
+                            std::initializer_list<std::string_view> own,
+                            std::string_view where) {
+    auto valid = keys();
+    valid.insert(valid.end(), own.begin(), own.end());
+    if (!j.is_null()) {
+        if (!j.is_object())
+            fail("{}: expected a JSON object, got {}", where, j.dump());
+        for (const auto& [key, value] : j.items())
+            if (std::find(valid.begin(), valid.end(), key) == valid.end()) {
+                std::string list;
+                for (auto k : valid)
+                    list += (list.empty() ? "" : ", ") + std::string(k);
+                fail("{}: unknown setting '{}'; valid settings: {}", where, key, list);
+            }
+    }
     rays_per_tx = get_or(j, "rays_per_tx", rays_per_tx, where);
     max_interactions = get_or(j, "max_interactions", max_interactions, where);
     min_power_db = get_or(j, "min_power_db", min_power_db, where);
@@ -97,8 +112,7 @@ genert::EngineOptions NeuralRtSettings::engine_options(double frequency_hz) cons
 
 // ---- the shared model -----------------------------------------------------------------------
 
-void NeuralRtModel::prepare(const std::vector<train::SceneContext>&,
-                            const train::DataList* data) {
+void NeuralRtModel::prepare(const std::vector<train::SceneContext>&, const train::DataList* data) {
     if (!data)
         return;  // a loaded run: the materials come with the checkpoint
     for (const auto& d : *data)
@@ -123,14 +137,16 @@ const genert::Engine& NeuralRtModel::engine_for(const train::SceneData& data) {
     try {
         json = data::DatasetReader(source).header().scene_json;
     } catch (const Error& e) {
-        fail("{}: cannot read the scene of '{}' ({}); the model traces rays in the scene the "
-             "dataset file embeds",
-             name(), source, e.what());
+        fail(
+            "{}: cannot read the scene of '{}' ({}); the model traces rays in the scene the "
+            "dataset file embeds",
+            name(), source, e.what());
     }
     if (json.empty())
-        fail("{}: '{}' embeds no scene, and the model traces rays in the dataset's scene; make "
-             "the data with radiofield simulate --kind cir (it embeds the scene)",
-             name(), source);
+        fail(
+            "{}: '{}' embeds no scene, and the model traces rays in the dataset's scene; make "
+            "the data with radiofield simulate --kind cir (it embeds the scene)",
+            name(), source);
     const scene::Scene s = scene::scene_from_json_string(json, source);
     std::vector<std::string> names;
     for (const auto& m : s.materials)
@@ -138,11 +154,12 @@ const genert::Engine& NeuralRtModel::engine_for(const train::SceneData& data) {
     if (m_materials.empty()) {
         m_materials = names;
     } else if (names != m_materials) {
-        fail("{}: the scene of '{}' has the materials [{}], but the model was trained with [{}]; "
-             "its semantic classes are material indices, so it only applies to scenes of the "
-             "same family (the same materials in the same order): use such a scene, or train a "
-             "model on this one",
-             name(), source, joined(names), joined(m_materials));
+        fail(
+            "{}: the scene of '{}' has the materials [{}], but the model was trained with [{}]; "
+            "its semantic classes are material indices, so it only applies to scenes of the "
+            "same family (the same materials in the same order): use such a scene, or train a "
+            "model on this one",
+            name(), source, joined(names), joined(m_materials));
     }
     auto engine = std::make_unique<genert::Engine>(
         s, m_settings.engine_options(data.context.frequency_hz), m_device);
@@ -155,9 +172,8 @@ genert::EnginePaths NeuralRtModel::trace(const train::SceneData& data,
     const auto moving = to_vecs(positions);
     const std::vector<Vec3> station{data.context.station_position};
     // Links l = tx · n_rx + rx: with one station, link b is the b-th moving end either way.
-    return data.context.moving == "rx"
-               ? engine.trace_with(station, moving, interaction(engine))
-               : engine.trace_with(moving, station, interaction(engine));
+    return data.context.moving == "rx" ? engine.trace_with(station, moving, interaction(engine))
+                                       : engine.trace_with(moving, station, interaction(engine));
 }
 
 torch::Tensor NeuralRtModel::end_to_end_loss(const train::DataList& data, torch::Generator& gen) {
@@ -175,9 +191,10 @@ torch::Tensor NeuralRtModel::end_to_end_loss(const train::DataList& data, torch:
         for (std::size_t b = 0; b < batch[d].size(); ++b) {
             const auto& truth = scene.paths[static_cast<std::size_t>(batch[d][b])];
             if (truth.elements() != 1)
-                fail("{}: '{}' holds links of {} polarisation elements; the neural ray tracers "
-                     "predict one (simulate with single-polarised antennas)",
-                     name(), scene.source(), truth.elements());
+                fail(
+                    "{}: '{}' holds links of {} polarisation elements; the neural ray tracers "
+                    "predict one (simulate with single-polarised antennas)",
+                    name(), scene.source(), truth.elements());
             const auto pred = train::PathSet::from(paths.links[b]);
             const auto match = train::match_paths(truth, pred, match_options);
             for (std::size_t k = 0; k < truth.size(); ++k) {
@@ -192,8 +209,8 @@ torch::Tensor NeuralRtModel::end_to_end_loss(const train::DataList& data, torch:
             }
         }
         if (!rows.empty())
-            predicted.push_back(paths.a.index_select(
-                0, torch::tensor(rows, torch::kInt64).to(paths.a.device())));
+            predicted.push_back(
+                paths.a.index_select(0, torch::tensor(rows, torch::kInt64).to(paths.a.device())));
     }
     if (predicted.empty())
         return {};  // nothing matched: the caller returns a zero with a graph
@@ -265,12 +282,13 @@ const InteractionRecords& NeuralRtModel::records(const train::DataList& data) {
         std::string files;
         for (const auto& d : data)
             files += (files.empty() ? "'" : ", '") + d->source() + "'";
-        fail("{}: fitting the interactions needs per-interaction records (each reflection's "
-             "incidence angle and exact TE/TM coefficients), but the training split of {} holds "
-             "{}; make CIR data with reflections (radiofield simulate --kind cir, max depth ≥ 1) "
-             "or skip the record phases (their *_steps = 0)",
-             name(), files,
-             reflections == 0 ? "no reflected path" : "reflections without coefficients");
+        fail(
+            "{}: fitting the interactions needs per-interaction records (each reflection's "
+            "incidence angle and exact TE/TM coefficients), but the training split of {} holds "
+            "{}; make CIR data with reflections (radiofield simulate --kind cir, max depth ≥ 1) "
+            "or skip the record phases (their *_steps = 0)",
+            name(), files,
+            reflections == 0 ? "no reflected path" : "reflections without coefficients");
     }
     auto r = std::make_unique<InteractionRecords>();
     const auto f32 = torch::TensorOptions().dtype(torch::kFloat32);
@@ -278,12 +296,12 @@ const InteractionRecords& NeuralRtModel::records(const train::DataList& data) {
     r->theta = on(torch::tensor(theta, torch::kFloat64).to(torch::kFloat32));
     r->classes = on(torch::tensor(classes, torch::kInt64));
     r->faces = on(torch::tensor(faces, torch::kInt64));
-    r->r_perp = on(torch::complex(torch::tensor(te_re, torch::kFloat64),
-                                  torch::tensor(te_im, torch::kFloat64))
-                       .to(torch::kComplexFloat));
-    r->r_par = on(torch::complex(torch::tensor(tm_re, torch::kFloat64),
-                                 torch::tensor(tm_im, torch::kFloat64))
-                      .to(torch::kComplexFloat));
+    r->r_perp = on(
+        torch::complex(torch::tensor(te_re, torch::kFloat64), torch::tensor(te_im, torch::kFloat64))
+            .to(torch::kComplexFloat));
+    r->r_par = on(
+        torch::complex(torch::tensor(tm_re, torch::kFloat64), torch::tensor(tm_im, torch::kFloat64))
+            .to(torch::kComplexFloat));
     const auto d64 = vec_tensor(dir), n64 = vec_tensor(nrm);
     r->psi = on(genert::polarisation_offset(
                     d64, n64, genert::parse_reference_polarisation(m_settings.polarization))
@@ -291,6 +309,8 @@ const InteractionRecords& NeuralRtModel::records(const train::DataList& data) {
     r->direction = on(d64.to(f32));
     r->normal = on(n64.to(f32));
     r->outgoing = on(vec_tensor(out).to(f32));
+    r->outgoing_angle = torch::stack(
+        {(r->outgoing * r->normal).sum(1), torch::cross(r->outgoing, r->normal, 1).norm(2, 1)}, 1);
     r->sources = std::move(sources);
     log::info("{}: {} interaction records from the training data", name(), r->size());
     m_records = std::move(r);
@@ -368,7 +388,9 @@ void register_neural_rt() {
         "lwdt",
         "LWDT baseline: neural ray tracing with one interaction MLP per scene object on "
         "relative features",
-        [](const nlohmann::json& c) { return std::make_unique<LwdtModel>(LwdtConfig::from_json(c)); });
+        [](const nlohmann::json& c) {
+            return std::make_unique<LwdtModel>(LwdtConfig::from_json(c));
+        });
 }
 
 }  // namespace radiofield::models

@@ -32,18 +32,9 @@ std::vector<torch::Tensor> per_object_mlp(std::int64_t objects,
 }  // namespace
 
 LwdtConfig LwdtConfig::from_json(const nlohmann::json& j) {
-    std::vector<std::string_view> keys = NeuralRtSettings::keys();
-    for (auto k : {"angle_freqs", "hidden", "objects", "direction_steps", "end_to_end_steps"})
-        keys.push_back(k);
-    if (!j.is_null()) {
-        if (!j.is_object())
-            fail("{}: expected a JSON object, got {}", kWhere, j.dump());
-        for (const auto& [key, value] : j.items())
-            if (std::find(keys.begin(), keys.end(), key) == keys.end())
-                fail("{}: unknown setting '{}'", kWhere, key);
-    }
     LwdtConfig c;
-    c.rt.read(j, kWhere);
+    c.rt.read(j, {"angle_freqs", "hidden", "objects", "direction_steps", "end_to_end_steps"},
+              kWhere);
     c.angle_freqs = get_or(j, "angle_freqs", c.angle_freqs, kWhere);
     c.hidden = get_or(j, "hidden", c.hidden, kWhere);
     c.objects = get_or(j, "objects", c.objects, kWhere);
@@ -140,9 +131,10 @@ torch::Tensor LwdtModel::objects_of(const genert::Engine& engine, const torch::T
         const auto have = m_direction.front().size(0);
         for (const auto o : map)
             if (o >= have)
-                fail("lwdt: the scene has object {} but the model has {} object interactions; "
-                     "LWDT belongs to the scene it was trained on",
-                     o, have);
+                fail(
+                    "lwdt: the scene has object {} but the model has {} object interactions; "
+                    "LWDT belongs to the scene it was trained on",
+                    o, have);
         it = m_face_object.emplace(&engine, torch::tensor(map, torch::kInt64).to(m_device)).first;
     }
     return it->second.index_select(0, faces.to(m_device, torch::kInt64));
@@ -159,12 +151,10 @@ torch::Tensor LwdtModel::training_loss(const train::DataList& data,
     const auto index = draw_records(data, gen);
     const auto& engine = engine_for(*data.front());
     const auto obj = objects_of(engine, r.faces.index_select(0, index));
-    const auto y = apply(m_direction, features(r.theta.index_select(0, index),
-                                               r.psi.index_select(0, index)),
-                         obj);
+    const auto y = apply(
+        m_direction, features(r.theta.index_select(0, index), r.psi.index_select(0, index)), obj);
     const auto pred = y / y.norm(2, 1, true).clamp_min(1e-12);
-    const auto d = r.outgoing.index_select(0, index), n = r.normal.index_select(0, index);
-    const auto target = torch::stack({(d * n).sum(1), torch::cross(d, n, 1).norm(2, 1)}, 1);
+    const auto target = r.outgoing_angle.index_select(0, index);
     return (pred - target).square().sum(1).mean();
 }
 

@@ -29,18 +29,8 @@ torch::nn::Sequential mlp(std::int64_t in, std::int64_t hidden, std::int64_t out
 }  // namespace
 
 WinertConfig WinertConfig::from_json(const nlohmann::json& j) {
-    std::vector<std::string_view> keys = NeuralRtSettings::keys();
-    for (auto k : {"num_classes", "hidden", "direction_steps", "end_to_end_steps"})
-        keys.push_back(k);
-    if (!j.is_null()) {
-        if (!j.is_object())
-            fail("{}: expected a JSON object, got {}", kWhere, j.dump());
-        for (const auto& [key, value] : j.items())
-            if (std::find(keys.begin(), keys.end(), key) == keys.end())
-                fail("{}: unknown setting '{}'", kWhere, key);
-    }
     WinertConfig c;
-    c.rt.read(j, kWhere);
+    c.rt.read(j, {"num_classes", "hidden", "direction_steps", "end_to_end_steps"}, kWhere);
     c.num_classes = get_or(j, "num_classes", c.num_classes, kWhere);
     c.hidden = get_or(j, "hidden", c.hidden, kWhere);
     c.direction_steps = get_or(j, "direction_steps", c.direction_steps, kWhere);
@@ -75,9 +65,8 @@ torch::Tensor WinertModel::features(const torch::Tensor& direction,
     if (c.numel() > 0 && c.max().item<std::int64_t>() >= m_config.num_classes)
         fail("winert: material index {} out of range; the model has num_classes = {}",
              c.max().item<std::int64_t>(), m_config.num_classes);
-    return torch::cat({direction.to(opts), normal.to(opts),
-                       torch::one_hot(c, m_config.num_classes).to(opts)},
-                      1);
+    return torch::cat(
+        {direction.to(opts), normal.to(opts), torch::one_hot(c, m_config.num_classes).to(opts)}, 1);
 }
 
 std::vector<train::ParamGroup> WinertModel::parameter_groups() {
