@@ -46,13 +46,14 @@ std::string write_cir(const std::filesystem::path& path,
                       int n,
                       std::uint64_t seed,
                       int depth = 2,
-                      bool embed_scene = true) {
+                      bool embed_scene = true,
+                      const std::string& moving = "rx") {
     std::mt19937_64 rng(seed);
     std::uniform_real_distribution<double> x(5, 35), y(-55, 15), z(1.5, 3);
     data::Dataset ds;
     ds.kind = data::DatasetKind::Cir;
     ds.frequency_hz = kFrequency;
-    ds.moving = "rx";
+    ds.moving = moving;
     ds.station_position = kTx;
     if (embed_scene)
         ds.scene_json = scene::to_json_string(s);
@@ -62,7 +63,9 @@ std::string write_cir(const std::filesystem::path& path,
     for (int i = 0; i < n; ++i) {
         const Vec3 rx{x(rng), y(rng), z(rng)};
         ds.positions.push_back(rx);
-        ds.paths.push_back(rt::trace(s, kFrequency, rtt::device_at(kTx), rtt::device_at(rx), t));
+        const bool rx_moves = moving == "rx";
+        ds.paths.push_back(rt::trace(s, kFrequency, rtt::device_at(rx_moves ? kTx : rx),
+                                     rtt::device_at(rx_moves ? rx : kTx), t));
     }
     ds.split = data::make_split(ds.size(), {0.6, 0.2, 0.2}, seed);
     data::write_dataset(ds, path);
@@ -232,6 +235,32 @@ TEST_F(NeuralRtTraining, GenertEndToEndImprovesHeldOutOverallError) {
         before.avg_delay_error_ns(), after.avg_delay_error_ns(), after.matched, after.true_paths);
     EXPECT_GT(after.matched, after.true_paths / 2);
     EXPECT_LT(after.overall_db(), before.overall_db() - 3);
+}
+
+// Datasets whose moving end is the transmitter are traced from each sample to the station:
+// every predicted link has the true line-of-sight path (exact in the engine, whatever the
+// network) and the true AoD of the transmitter at the sample.
+TEST_F(NeuralRtTraining, MovingTransmittersAreTracedToTheStation) {
+    test::SingleThread one;
+    const auto path = write_cir(*s_dir / "moving_tx.h5", ground_and_wall(), 6, 7, 1, true, "tx");
+    models::GenertModel model(models::GenertConfig::from_json(small_rt()));
+    const auto data = train::load_datasets({path}, model.needs());
+    model.prepare(train::contexts(data), &data);
+    const auto& d = *data.front();
+    const auto pred = model.predict(train::Query::samples(d, d.split_indices("all")));
+    ASSERT_EQ(pred.paths.size(), 6u);
+    for (std::size_t i = 0; i < 6; ++i) {
+        const auto& truth = d.paths[i];
+        ASSERT_GT(truth.size(), 0u);
+        ASSERT_EQ(truth.depth[0], 0);  // the tracer's LoS comes first
+        ASSERT_GT(pred.paths[i].size(), 0u);
+        EXPECT_EQ(pred.paths[i].depth[0], 0);
+        EXPECT_NEAR(pred.paths[i].tau[0], truth.tau[0], 1e-13);  // 30 µm
+        EXPECT_NEAR(std::abs(pred.paths[i].a[0][0]), std::abs(truth.a[0][0]),
+                    1e-6 * std::abs(truth.a[0][0]));
+        EXPECT_NEAR(pred.paths[i].phi_t[0], truth.phi_t[0], 1e-6);
+        EXPECT_NEAR(pred.paths[i].theta_t[0], truth.theta_t[0], 1e-6);
+    }
 }
 
 // --- bad input ------------------------------------------------------------------------------
