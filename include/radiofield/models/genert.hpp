@@ -9,8 +9,8 @@
 //    (the physics mode), ray-state update, reception spheres at every Rx, termination by
 //    depth, power and scene bounds; paths per Tx–Rx link in our CIR format (rt::Paths) plus
 //    the coefficients as a differentiable tensor.
-// Training, baselines and studies build on this (later); the family is not yet registered as
-// a train::Model. Plain tensor code: the same calls run on CPU and CUDA.
+// The trainable models on top of it (GeNeRT, WiNeRT, LWDT) are in models/neural_rt.hpp.
+// Plain tensor code: the same calls run on CPU and CUDA.
 
 #include <torch/torch.h>
 
@@ -71,6 +71,11 @@ struct InteractionInput {
     torch::Tensor classes;     // [N] int64 semantic class (material index)
     torch::Tensor psi;         // [N] angle between the polarisation and the plane of incidence
     torch::Tensor cumulative;  // [N] complex: product of the ray's earlier coefficients
+    // Absolute geometry, for interaction models that want it (WiNeRT, LWDT); GeNeRT's
+    // network reads only the relative features above. Undefined where a caller has none.
+    torch::Tensor direction;  // [N, 3] unit direction of the incoming ray
+    torch::Tensor normal;     // [N, 3] unit face normal on the incoming side (d·n < 0)
+    torch::Tensor faces;      // [N] int64 face hit (SceneTensors row)
 };
 
 // What an interaction gives back (network or exact Fresnel).
@@ -79,6 +84,9 @@ struct InteractionOutput {
     torch::Tensor r_par;     // [N] complex R_∥ (TM)
     torch::Tensor r_perp;    // [N] complex R_⊥ (TE)
     torch::Tensor coefficient;  // [N] complex interaction coefficient Γ
+    // Optional [N, 3]: the outgoing direction in the global frame (WiNeRT predicts it so);
+    // when defined the engine takes it (normalised) and ignores `outgoing`.
+    torch::Tensor direction;
 };
 
 // Paper Fig. 4: γ(θᵢ) ⊕ embed(class) → latent MLP (one hidden layer of 32, out `wide`) →
@@ -129,6 +137,14 @@ struct SceneTensors {
 // ---- the engine -------------------------------------------------------------------------
 
 enum class ReferencePolarisation { V, H };  // E along θ̂ (vertical) or φ̂ of the ray
+ReferencePolarisation parse_reference_polarisation(std::string_view name);  // "V" | "H"
+
+// ψ (paper eq. 8) of rays along `direction` [N, 3] meeting faces of incoming-side normal
+// `normal` [N, 3]: the angle between the ray's reference polarisation (θ̂ or φ̂ of its
+// direction) and the plane of incidence, in [0, π/2]; 0 at normal incidence.
+torch::Tensor polarisation_offset(const torch::Tensor& direction,
+                                  const torch::Tensor& normal,
+                                  ReferencePolarisation polarisation);
 
 struct EngineOptions {
     double frequency_hz = 3.5e9;

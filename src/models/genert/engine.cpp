@@ -173,6 +173,26 @@ std::pair<double, double> zenith_azimuth(const Vec3& u) {
 
 }  // namespace
 
+ReferencePolarisation parse_reference_polarisation(std::string_view name) {
+    if (name == "V" || name == "v")
+        return ReferencePolarisation::V;
+    if (name == "H" || name == "h")
+        return ReferencePolarisation::H;
+    fail("polarisation '{}' is not valid; use V or H (the data's simulate --polarization)", name);
+}
+
+torch::Tensor polarisation_offset(const torch::Tensor& d,
+                                  const torch::Tensor& n_in,
+                                  ReferencePolarisation polarisation) {
+    const auto ref = reference_polarisation(d, polarisation);
+    const auto e_perp_raw = torch::cross(d, n_in, 1);
+    // At normal incidence the plane of incidence is any: ψ = 0.
+    const auto e_perp = unit_or(e_perp_raw, torch::cross(ref, d, 1));
+    const auto e_par = torch::cross(e_perp, d, 1);
+    return torch::where(e_perp_raw.norm(2, 1) > 1e-9, dot3(ref, e_par).abs().clamp(0, 1).acos(),
+                        torch::zeros_like(d.select(1, 0)));
+}
+
 void EngineOptions::validate() const {
     if (!(frequency_hz > 0))
         fail("GeNeRT engine: frequency_hz = {} must be positive", frequency_hz);
@@ -312,17 +332,19 @@ EnginePaths Engine::trace_with(const std::vector<Vec3>& tx_pos,
         // At normal incidence the plane of incidence is any: take ê_⊥ along the reference.
         const auto e_perp = unit_or(e_perp_raw, torch::cross(ref, d, 1));
         const auto e_par = torch::cross(e_perp, d, 1);
-        const auto psi =
-            torch::where(e_perp_raw.norm(2, 1) > 1e-9, dot3(ref, e_par).abs().clamp(0, 1).acos(),
-                         torch::zeros_like(cos_i));
+        const auto psi = polarisation_offset(d, n_in, o.polarisation);
 
         const auto theta_i = torch::atan2(sin_i, cos_i);
-        const auto out =
-            interact({theta_i, m_scene.classes.index_select(0, face), psi, next.cumulative});
-        const auto outgoing = out.outgoing.detach().to(m_device, real);  // [H, 2] (cos θₒ, sin θₒ)
-        next.dir = unit_or(outgoing.select(1, 1).unsqueeze(1) * tangent +
-                               outgoing.select(1, 0).unsqueeze(1) * n_in,
-                           n_in);
+        const auto out = interact(
+            {theta_i, m_scene.classes.index_select(0, face), psi, next.cumulative, d, n_in, face});
+        if (out.direction.defined()) {  // absolute outgoing direction (WiNeRT)
+            next.dir = unit_or(out.direction.detach().to(m_device, real), n_in);
+        } else {
+            const auto outgoing = out.outgoing.detach().to(m_device, real);  // (cos θₒ, sin θₒ)
+            next.dir = unit_or(outgoing.select(1, 1).unsqueeze(1) * tangent +
+                                   outgoing.select(1, 0).unsqueeze(1) * n_in,
+                               n_in);
+        }
         if (jones) {
             // Polarimetric field (the physics tracer's Jones calculus, Sionna's TE/TM bases):
             // E′ = R_⊥(E·ê_⊥)ê_⊥ + R_∥(E·ê_∥ᵢ)ê_∥ₒ, ê_∥ = ê_⊥ × k̂ on each side; the cumulative
