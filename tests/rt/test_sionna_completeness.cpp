@@ -85,9 +85,9 @@ Count check_scene(const std::string& name, std::size_t samples, bool former = fa
                 ++c.missed.at(depth);
                 if (!former)
                     ADD_FAILURE() << "Sionna path of depth " << depth << ", tau " << tau * 1e9
-                              << " ns, objects " << sp.at("objects").dump() << ", found at "
-                              << sp.value("found_at", json::array()).dump()
-                              << " rays, is missing at " << samples << " rays";
+                                  << " ns, objects " << sp.at("objects").dump() << ", found at "
+                                  << sp.value("found_at", json::array()).dump()
+                                  << " rays, is missing at " << samples << " rays";
                 continue;
             }
             double dist = 0;
@@ -95,7 +95,7 @@ Count check_scene(const std::string& name, std::size_t samples, bool former = fa
                 dist = std::max(dist, norm(best->interactions[k].point - vec3(verts[k])));
             if (!former)
                 EXPECT_LE(dist, std::max(kVertexTol, kVertexRel * best->length))
-                << "vertices of the depth-" << depth << " path at " << tau * 1e9 << " ns";
+                    << "vertices of the depth-" << depth << " path at " << tau * 1e9 << " ns";
         }
     }
     return c;
@@ -126,9 +126,9 @@ TEST_P(SionnaCompleteness, EverySionnaPathIsFoundAtSionnasRayCount) {
     EXPECT_GT(total, 0);
     // Depth-3 paths are the point of these scenes.
     EXPECT_GT(c.theirs.back(), 0);
-    std::printf("%s at %zu rays: Sionna (union) %s, ours %s, missed %s\n",
-                GetParam().scene.c_str(), GetParam().samples, row(c.theirs).c_str(),
-                row(c.ours).c_str(), row(c.missed).c_str());
+    std::printf("%s at %zu rays: Sionna (union) %s, ours %s, missed %s\n", GetParam().scene.c_str(),
+                GetParam().samples, row(c.theirs).c_str(), row(c.ours).c_str(),
+                row(c.missed).c_str());
 }
 
 // Guards the test's sensitivity: the former search misses some of them at that count.
@@ -138,8 +138,8 @@ TEST(SionnaCompleteness, TheFormerSearchMissesLongPathsOnEtoileAtTheSameRayCount
     for (int n : c.missed)
         missed += n;
     EXPECT_GT(missed, 0);
-    std::printf("former search on etoile at 100000 rays: ours %s, missed %s\n",
-                row(c.ours).c_str(), row(c.missed).c_str());
+    std::printf("former search on etoile at 100000 rays: ours %s, missed %s\n", row(c.ours).c_str(),
+                row(c.missed).c_str());
 }
 
 INSTANTIATE_TEST_SUITE_P(Scenes,

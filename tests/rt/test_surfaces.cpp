@@ -29,7 +29,8 @@ void add_plate(scene::Scene& s,
     scene::Mesh m;
     m.name = name;
     const double h = size / 2;
-    m.vertices = {{x0, -h, height}, {x0 + size, -h, height}, {x0 + size, h, height}, {x0, h, height}};
+    m.vertices = {
+        {x0, -h, height}, {x0 + size, -h, height}, {x0 + size, h, height}, {x0, h, height}};
     if (down)
         m.triangles = {{0, 2, 1}, {0, 3, 2}};
     else

@@ -38,9 +38,9 @@ Vec3 fibonacci_direction(std::size_t i, std::size_t n);
 
 struct CandidateSearch {
     int max_depth = 3;
-    std::size_t samples = 100'000;
-    bool specular = true;       // reflect at every hit
-    bool transmission = false;  // also continue straight through every hit
+    std::size_t samples = 200'000;  // as TraceOptions::samples_per_source
+    bool specular = true;           // reflect at every hit
+    bool transmission = false;      // also continue straight through every hit
     // Record chains of surfaces (EmbreeScene::surface: every triangle of one plane), each
     // named by its first triangle, for surface_points(); false: chains of the triangles hit,
     // for image_points() (the former search, kept for `bench rt` comparisons).

@@ -18,8 +18,10 @@
 namespace radiofield::rt {
 
 struct TraceOptions {
-    int max_depth = 3;                         // interactions per path, ≤ kMaxTraceDepth
-    std::size_t samples_per_source = 100'000;  // Fibonacci-sphere rays from the source
+    int max_depth = 3;  // interactions per path, ≤ kMaxTraceDepth
+    // Fibonacci-sphere rays from the source: the least that finds every path up to depth 3
+    // on the built-in scenes with the surface search (docs/sionna-comparison.md §6).
+    std::size_t samples_per_source = 200'000;
     bool los = true;
     bool specular = true;
     bool diffuse = false;          // next-event estimation from every SBR hit (Sionna weights)
