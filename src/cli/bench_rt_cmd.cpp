@@ -371,7 +371,9 @@ void add_bench_rt_command(CLI::App& bench, GlobalOptions& global) {
     rt->add_option("--dataset-samples", a.dataset_samples, "Rays per source for the dataset")
         ->capture_default_str();
     rt->add_option("--max-depth", a.max_depth, "Interactions per path")->capture_default_str();
-    rt->add_option("--sweep", a.sweep, "Ray counts of the paths-found table (0: no table)")
+    rt->add_option("--sweep", a.sweep,
+                   "Ray counts of the paths-found table, e.g. 1e5,2e5 (0: no table)")
+        ->delimiter(',')
         ->capture_default_str();
     rt->add_option("--reference-samples", a.reference_samples,
                    "Rays of the reference run of the paths-found table")
