@@ -10,7 +10,10 @@ Setup (once; keep the venv OUTSIDE the repository):
 
     # Dr.Jit's LLVM backend (used when there is no GPU) needs a *recent*
     # libLLVM: with Debian 12's LLVM 14/15 the JIT aborts with
-    # "LLVM ERROR: Cannot select: ... fmaximum".  LLVM 19 works.
+    # "LLVM ERROR: Cannot select: ... fmaximum".  LLVM 19 works.  Debian 12
+    # ships it in bookworm main since its later point releases (package
+    # libllvm19, version 1:19.1.7-3~deb12u1): no backports or other
+    # repository needed, just a fresh package list.
     apt-get update && apt-get install -y libllvm19
     export DRJIT_LIBLLVM_PATH=/usr/lib/x86_64-linux-gnu/libLLVM.so.19.1
 
@@ -23,7 +26,14 @@ Run (from the repository root):
     ~/.cache/radiofield/sionna-venv/bin/python scripts/sionna_reference.py
     # options: --scenes box floor_wall   --samples 1000000   --copy-scenes
     #          --los-check   (prints the LoS phase/amplitude convention check)
-#          --no-verify   (skip the independent exhaustive image-method check)
+    #          --no-verify   (skip the independent exhaustive image-method check)
+
+The completeness scenes (simple_street_canyon_with_cars, etoile, munich; see
+COMPLETENESS) are solved at 1e5 and 1e6 rays: their JSON keeps the union of
+Sionna's paths (each with `found_at`, the ray counts that found it) and the
+counts by depth of each run (`num_paths_by_depth_at`).  munich is too large to
+copy into the repository and is read from the installed package.  The
+exhaustive cross-check runs only on scenes of at most 100 triangles.
 
 The script uses the Mitsuba variant "llvm_ad_mono_polarized" (CPU).  If
 DRJIT_LIBLLVM_PATH is unset it tries libLLVM 19+ from the usual Debian paths.
@@ -94,7 +104,43 @@ PAIRS: dict[str, list[tuple[tuple[float, float, float], tuple[float, float, floa
         ((-45.0, 5.0, 5.0), (45.0, -5.0, 1.5)),
         ((25.0, -4.0, 3.0), (-25.0, 6.0, 1.5)),
     ],
+    # --- completeness scenes (COMPLETENESS below): larger scenes whose long depth-3
+    # paths are easy to miss with too few rays.  Pairs were drawn at random in the
+    # streets (open sky above both ends, ground below, nothing within 3 m around,
+    # Tx and Rx in line of sight 50-250 m apart) and the ones with the most depth-3
+    # paths at 1e5 rays kept.
+    # the street canyon with 8 low-poly cars (234 triangles)
+    "simple_street_canyon_with_cars": [
+        ((-18.5, 3.5, 15.0), (54.3, 7.8, 1.5)),
+        ((-28.0, 0.4, 10.0), (32.1, -3.1, 1.5)),
+        ((60.7, -0.8, 20.0), (-59.1, 1.5, 1.5)),
+    ],
+    # Paris around the Arc de Triomphe (565 objects, 13,098 triangles, 2.5 MB)
+    "etoile": [
+        ((-217.8, -34.7, 20.0), (-132.9, -42.4, 1.5)),
+        ((-121.3, 119.5, 20.0), (-143.9, 78.0, 1.5)),
+        ((-91.6, -67.9, 6.0), (-230.8, -6.0, 1.5)),
+        ((-15.2, 1.4, 6.0), (-151.1, 138.1, 1.5)),
+    ],
+    # Munich (2,367 objects, 38,936 triangles, 11 MB: not copied into the repository)
+    "munich": [
+        ((-14.2, 122.6, 20.0), (25.5, 26.4, 1.5)),
+        ((11.5, 33.7, 6.0), (51.8, 91.0, 1.5)),
+        ((9.6, 37.4, 20.0), (89.0, 93.6, 1.5)),
+    ],
 }
+
+# Scenes whose references record Sionna's paths at several ray counts (--completeness-
+# samples): the JSON keeps the union of the runs (every path Sionna finds at any of the
+# counts, the target for our tracer), each path with the counts that found it, and per
+# pair the counts by depth of each run.
+COMPLETENESS = {"simple_street_canyon_with_cars", "etoile", "munich"}
+COMPLETENESS_SAMPLES = [100_000, 1_000_000]
+
+# Scenes too large to commit: read from the installed Sionna package; their JSON names
+# the scene "sionna:<name>/<name>.xml" (the C++ side takes the package's scenes folder
+# on the command line: `radiofield bench rt --sionna-scenes DIR`).
+PACKAGE_ONLY = {"munich"}
 
 INTERACTION_NAMES = {0: "none", 1: "specular", 2: "diffuse", 4: "refraction",
                      8: "diffraction", 16: "sensing"}
@@ -153,6 +199,8 @@ def import_sionna():
 
 def copy_scene(rt, name: str, force: bool) -> Path:
     """Copy the scene's XML and its meshes from the installed package."""
+    if name in PACKAGE_ONLY:
+        return Path(getattr(rt.scene, name))
     dst = SCENE_DIR / name
     xml = dst / f"{name}.xml"
     if xml.exists() and not force:
@@ -456,14 +504,25 @@ def field_model_check(np, result: dict) -> float:
     return worst
 
 
+def same_path(np, p: dict, q: dict, tol: float = 1e-3) -> bool:
+    """Whether two extracted paths are one: same depth, objects and vertices (tol m)."""
+    if p["depth"] != q["depth"] or p["objects"] != q["objects"]:
+        return False
+    return all(float(np.linalg.norm(np.subtract(a, b))) < tol
+               for a, b in zip(p["vertices"], q["vertices"]))
+
+
 def dump_json(result: dict) -> str:
     """Indented JSON, but one line per path (readable diffs, small files)."""
     pairs = result["pairs"]
     head = json.dumps({k: v for k, v in result.items() if k != "pairs"}, indent=1)
     lines = [head[:-2] + ',\n "pairs": [']
     for i, pr in enumerate(pairs):
-        lines.append('  {"tx": %s, "rx": %s, "num_paths_by_depth": %s, "paths": [' % (
-            json.dumps(pr["tx"]), json.dumps(pr["rx"]), json.dumps(pr["num_paths_by_depth"])))
+        at = ""
+        if "num_paths_by_depth_at" in pr:
+            at = ', "num_paths_by_depth_at": ' + json.dumps(pr["num_paths_by_depth_at"])
+        lines.append('  {"tx": %s, "rx": %s, "num_paths_by_depth": %s%s, "paths": [' % (
+            json.dumps(pr["tx"]), json.dumps(pr["rx"]), json.dumps(pr["num_paths_by_depth"]), at))
         for j, p in enumerate(pr["paths"]):
             lines.append("   " + json.dumps(p, separators=(", ", ": "))
                          + ("," if j + 1 < len(pr["paths"]) else ""))
@@ -526,6 +585,12 @@ def main() -> int:
         scene = setup_scene(mi, rt, xml)
         id_to_name = {int(o.object_id): n for n, o in scene.objects.items()}
         tris, tri_names = scene_triangles(np, scene)
+        completeness = name in COMPLETENESS
+        sample_counts = COMPLETENESS_SAMPLES if completeness else [args.samples]
+        # The exhaustive check is cubic in the number of planes: small scenes only.
+        verify = args.verify and len(tris) <= 100
+        scene_name = (f"sionna:{name}/{name}.xml" if name in PACKAGE_ONLY
+                      else xml.relative_to(DATA).as_posix())
         result = {
             "sionna_rt_version": version,
             "mitsuba_version": mi.__version__,
@@ -534,9 +599,10 @@ def main() -> int:
             "frequency_hz": FREQUENCY_HZ,
             "wavelength_m": f9(scene.wavelength[0]) if hasattr(scene.wavelength, "__len__") else f9(scene.wavelength),
             "max_depth": MAX_DEPTH,
-            "scene": xml.relative_to(DATA).as_posix(),
+            "scene": scene_name,
             "solver": {
-                "samples_per_src": args.samples, "seed": SEED, "deterministic": True,
+                "samples_per_src": sample_counts[-1] if completeness else args.samples,
+                "seed": SEED, "deterministic": True,
                 "los": True, "specular_reflection": True, "diffuse_reflection": False,
                 "refraction": False, "diffraction": False, "synthetic_array": True,
                 "merge_shapes": False,
@@ -546,20 +612,42 @@ def main() -> int:
             "materials": material_table(scene, dr),
             "pairs": [],
         }
-        print(f"\n== {name} ({xml.relative_to(REPO).as_posix()})")
-        print(f"{'pair':>4} {'tx':>22} {'rx':>22} " + " ".join(f"d{k}" for k in range(MAX_DEPTH + 1))
-              + "  total  time_s")
+        if completeness:
+            result["solver"]["samples_per_src_runs"] = sample_counts
+            result["paths_are"] = ("union of Sionna's paths over samples_per_src_runs; "
+                                   "each path lists the runs that found it in found_at")
+        print(f"\n== {name} ({scene_name})")
+        print(f"{'pair':>4} {'tx':>22} {'rx':>22} {'rays':>8} "
+              + " ".join(f"d{k:<2}" for k in range(MAX_DEPTH + 1)) + "  total  time_s")
         for i, (tx, rx) in enumerate(PAIRS[name]):
             for dev in list(scene.transmitters) + list(scene.receivers):
                 scene.remove(dev)
             scene.add(rt.Transmitter("tx", position=mi.Point3f(*tx)))
             scene.add(rt.Receiver("rx", position=mi.Point3f(*rx)))
-            t0 = time.perf_counter()
-            paths = solve(rt, scene, args.samples)
-            plist = extract_paths(np, paths, id_to_name)
-            dt = time.perf_counter() - t0
+            plist: list[dict] = []
+            counts_at = {}
+            for samples in sample_counts:
+                t0 = time.perf_counter()
+                paths = solve(rt, scene, samples)
+                run = extract_paths(np, paths, id_to_name)
+                dt = time.perf_counter() - t0
+                counts_at[str(samples)] = [sum(1 for p in run if p["depth"] == k)
+                                           for k in range(MAX_DEPTH + 1)]
+                for p in run:
+                    same = next((q for q in plist if same_path(np, p, q)), None)
+                    if same is None:
+                        if completeness:
+                            p["found_at"] = []
+                        plist.append(p)
+                        same = p
+                    if completeness:
+                        same["found_at"].append(samples)
+                print(f"{i:>4} {str(tx):>22} {str(rx):>22} {samples:>8} "
+                      + " ".join(f"{c:>3}" for c in counts_at[str(samples)])
+                      + f"  {len(run):>5}  {dt:6.2f}")
+            plist.sort(key=lambda q: (q["depth"], q["tau_s"]))
             note = ""
-            if args.verify:
+            if verify:
                 brute = brute_force_specular(np, tris, tri_names, tx, rx, MAX_DEPTH)
                 missing, extra = compare_with_brute_force(np, plist, brute)
                 note = f"  exhaustive image method: {len(brute)} paths"
@@ -573,11 +661,17 @@ def main() -> int:
                 else:
                     note += ", all matched"
             counts = [sum(1 for p in plist if p["depth"] == k) for k in range(MAX_DEPTH + 1)]
-            print(f"{i:>4} {str(tx):>22} {str(rx):>22} " + " ".join(f"{c:>2}" for c in counts)
-                  + f"  {len(plist):>5}  {dt:6.2f}{note}")
-            result["pairs"].append({"tx": list(tx), "rx": list(rx),
-                                    "num_paths_by_depth": counts, "paths": plist})
-        if args.verify:
+            if completeness:
+                print(f"{i:>4} {'':>22} {'':>22} {'union':>8} "
+                      + " ".join(f"{c:>3}" for c in counts) + f"  {len(plist):>5}{note}")
+            elif note:
+                print(note)
+            entry = {"tx": list(tx), "rx": list(rx), "num_paths_by_depth": counts}
+            if completeness:
+                entry["num_paths_by_depth_at"] = counts_at
+            entry["paths"] = plist
+            result["pairs"].append(entry)
+        if verify:
             print(f"field model check (slab Fresnel + Jones, see docs): max |a_model - a|/|a| = "
                   f"{field_model_check(np, result):.2e}")
         out = DATA / f"{name}.json"

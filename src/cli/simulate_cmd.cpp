@@ -44,7 +44,7 @@ struct SimulateArgs {
     std::string array = "4x4";
     double array_spacing = 0;
     int max_depth = 3;
-    std::size_t samples = 100'000;
+    std::size_t samples = 200'000;
     bool diffuse = false, transmission = false, no_los = false, slab_reflection = false;
     std::uint64_t seed = 0;
     std::string split = "0.8,0.1,0.1";
@@ -223,7 +223,9 @@ void add_simulate_command(CLI::App& app, GlobalOptions& global) {
     sub->add_option("--array-spacing", a.array_spacing, "Element spacing in metres (0 = λ/2)")
         ->capture_default_str();
     sub->add_option("--max-depth", a.max_depth, "Interactions per path")->capture_default_str();
-    sub->add_option("--samples", a.samples, "Rays shot from the station (candidate search)")
+    sub->add_option("--samples", a.samples,
+                    "Rays shot from the station (candidate search; the default finds every "
+                    "path up to depth 3 on the built-in scenes)")
         ->capture_default_str()
         ->check(finite_range(1.0, 4.0e9));
     sub->add_flag("--diffuse", a.diffuse, "Diffuse scattering (next-event estimation)");

@@ -145,7 +145,15 @@ std::vector<FaceSequence> find_candidates(const EmbreeScene& scene,
         for (std::size_t b = range.begin(); b != range.end(); ++b) {
             const std::size_t begin = b * kBlock, end = std::min(search.samples, begin + kBlock);
             trace_block(scene, source, search, begin, end, [&](const RayState& s, const RayHit&) {
-                const std::span<const Code> key(s.codes.data(), static_cast<std::size_t>(s.depth));
+                // The chain of surfaces, each named by its first triangle.
+                std::array<Code, kMaxTraceDepth> codes = s.codes;
+                for (int d = 0; search.surfaces && d < s.depth; ++d) {
+                    const FaceRef f = unpack(s.codes[d]);
+                    const auto& m =
+                        scene.surface(scene.triangle(f.object, f.primitive).surface_id).front();
+                    codes[d] = pack(m.object, m.primitive, f.type);
+                }
+                const std::span<const Code> key(codes.data(), static_cast<std::size_t>(s.depth));
                 if (set.find(key) == set.end())
                     set.emplace(key.begin(), key.end());
                 return std::int32_t{-1};

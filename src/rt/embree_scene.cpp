@@ -3,6 +3,7 @@
 #include "radiofield/rt/embree_scene.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <limits>
@@ -84,6 +85,7 @@ EmbreeDevice::~EmbreeDevice() {
 EmbreeScene::EmbreeScene(const scene::Scene& scene) : m_scene(scene) {
     build_triangles();
     assign_plane_ids();
+    assign_surface_ids();
 
     m_handle = rtcNewScene(m_device.get());
     rtcSetSceneFlags(m_handle, RTC_SCENE_FLAG_ROBUST);
@@ -197,6 +199,82 @@ void EmbreeScene::assign_plane_ids() {
             id[r] = next++;
         m_triangles[g].plane_id = id[r];
     }
+}
+
+void EmbreeScene::assign_surface_ids() {
+    // Planes as Sionna RT hashes them: the normal turned to a canonical facing and rounded
+    // to 1e-5, the offset along it within 1e-3 m. Triangles sorted by (rounded normal,
+    // offset) and cut where the rounded normal changes or the offset jumps by more.
+    constexpr double kNormalStep = 1e-5, kOffsetTol = 1e-3, kFlip = 1e-4;
+    struct Key {
+        std::array<long long, 3> n;
+        double offset;
+        std::size_t index;
+    };
+    std::vector<Key> keys(m_triangles.size());
+    for (std::size_t g = 0; g < m_triangles.size(); ++g) {
+        Vec3 n = m_triangles[g].normal;
+        const bool flip = n.z < -kFlip || (std::abs(n.z) <= kFlip &&
+                                           (n.y < -kFlip || (std::abs(n.y) <= kFlip && n.x < 0)));
+        if (flip)
+            n = -n;
+        keys[g] = {{std::llround(n.x / kNormalStep), std::llround(n.y / kNormalStep),
+                    std::llround(n.z / kNormalStep)},
+                   dot(n, m_triangles[g].v0),
+                   g};
+    }
+    std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
+        if (a.n != b.n)
+            return a.n < b.n;
+        return a.offset != b.offset ? a.offset < b.offset : a.index < b.index;
+    });
+    // Group, then number the groups by their first triangle so that ids follow the scene.
+    std::vector<std::size_t> group(m_triangles.size());
+    std::vector<std::size_t> group_first;  // smallest triangle index of each group
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+        const bool zero = keys[k].n == std::array<long long, 3>{0, 0, 0};  // degenerate
+        if (k == 0 || zero || keys[k].n != keys[k - 1].n ||
+            keys[k].offset - keys[k - 1].offset > kOffsetTol)
+            group_first.push_back(keys[k].index);
+        group[keys[k].index] = group_first.size() - 1;
+        group_first.back() = std::min(group_first.back(), keys[k].index);
+    }
+    std::vector<std::size_t> order(group_first.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return group_first[a] < group_first[b]; });
+    std::vector<std::uint32_t> id_of(order.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        id_of[order[i]] = static_cast<std::uint32_t>(i);
+    std::vector<std::size_t> count(order.size() + 1, 0);
+    for (std::size_t g = 0; g < m_triangles.size(); ++g) {
+        m_triangles[g].surface_id = id_of[group[g]];
+        ++count[m_triangles[g].surface_id + 1];
+    }
+    m_surface_first.assign(order.size() + 1, 0);
+    for (std::size_t i = 0; i < order.size(); ++i)
+        m_surface_first[i + 1] = m_surface_first[i] + count[i + 1];
+    m_members.resize(m_triangles.size());
+    std::vector<std::size_t> fill(m_surface_first.begin(), m_surface_first.end() - 1);
+    for (std::uint32_t o = 0; o + 1 < m_first.size(); ++o)  // (object, primitive) order
+        for (std::size_t g = m_first[o]; g < m_first[o + 1]; ++g) {
+            const auto& t = m_triangles[g];
+            const Vec3 v1 = t.v0 + t.e1, v2 = t.v0 + t.e2;
+            m_members[fill[t.surface_id]++] = {o, static_cast<std::uint32_t>(g - m_first[o]),
+                                               min(t.v0, min(v1, v2)), max(t.v0, max(v1, v2))};
+        }
+}
+
+const SurfaceMember* EmbreeScene::surface_member_at(std::uint32_t id, const Vec3& p) const {
+    const double tol = m_epsilon;
+    for (const SurfaceMember& m : surface(id)) {
+        if (p.x < m.lo.x - tol || p.y < m.lo.y - tol || p.z < m.lo.z - tol || p.x > m.hi.x + tol ||
+            p.y > m.hi.y + tol || p.z > m.hi.z + tol)
+            continue;
+        if (inside_triangle(triangle(m.object, m.primitive), p))
+            return &m;
+    }
+    return nullptr;
 }
 
 RayHit EmbreeScene::resolve(const Vec3& origin,

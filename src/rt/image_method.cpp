@@ -8,10 +8,15 @@
 
 namespace radiofield::rt {
 
-std::optional<std::vector<Vec3>> image_points(const EmbreeScene& scene,
-                                              const Vec3& src,
-                                              std::span<const FaceRef> faces,
-                                              const Vec3& dst) {
+namespace {
+
+// The image method through `faces`' planes; `on_triangles`: each point must lie inside its
+// triangle (else only on its plane).
+std::optional<std::vector<Vec3>> solve_chain(const EmbreeScene& scene,
+                                             const Vec3& src,
+                                             std::span<const FaceRef> faces,
+                                             const Vec3& dst,
+                                             bool on_triangles) {
     const std::size_t k = faces.size();
     std::vector<Vec3> images(k + 1);  // images[j]: source seen through faces[0..j)
     images[0] = src;
@@ -39,7 +44,7 @@ std::optional<std::vector<Vec3>> image_points(const EmbreeScene& scene,
         if (!(t > kMargin && t < 1 - kMargin))
             return std::nullopt;
         const Vec3 p = s + d * t;
-        if (!inside_triangle(tri, p))
+        if (on_triangles && !inside_triangle(tri, p))
             return std::nullopt;
         points[jj] = p;
         target = p;
@@ -54,6 +59,51 @@ std::optional<std::vector<Vec3>> image_points(const EmbreeScene& scene,
     if (k > 0 && norm(dst - points[k - 1]) <= scene.epsilon())
         return std::nullopt;
     return points;
+}
+
+}  // namespace
+
+std::optional<std::vector<Vec3>> image_points(const EmbreeScene& scene,
+                                              const Vec3& src,
+                                              std::span<const FaceRef> faces,
+                                              const Vec3& dst) {
+    return solve_chain(scene, src, faces, dst, true);
+}
+
+std::optional<SurfacePath> surface_points(const EmbreeScene& scene,
+                                          const Vec3& src,
+                                          std::span<const FaceRef> faces,
+                                          const Vec3& dst) {
+    auto points = solve_chain(scene, src, faces, dst, false);
+    if (!points)
+        return std::nullopt;
+    SurfacePath out;
+    out.faces.assign(faces.begin(), faces.end());
+    bool moved = false;
+    for (std::size_t j = 0; j < faces.size(); ++j) {
+        const auto& tri = scene.triangle(faces[j].object, faces[j].primitive);
+        const SurfaceMember* m = scene.surface_member_at(tri.surface_id, (*points)[j]);
+        if (!m)
+            return std::nullopt;  // the plane is met outside every triangle of the surface
+        if (m->object != faces[j].object || m->primitive != faces[j].primitive) {
+            out.faces[j].object = m->object;
+            out.faces[j].primitive = m->primitive;
+            const auto& t = scene.triangle(m->object, m->primitive);
+            // Another triangle of a surface lies on a plane within round-off of the named
+            // one; solve on the exact planes unless they are the same.
+            moved |= !(t.offset == tri.offset && t.normal.x == tri.normal.x &&
+                       t.normal.y == tri.normal.y && t.normal.z == tri.normal.z) &&
+                     !(t.offset == -tri.offset && t.normal.x == -tri.normal.x &&
+                       t.normal.y == -tri.normal.y && t.normal.z == -tri.normal.z);
+        }
+    }
+    if (moved) {
+        points = solve_chain(scene, src, out.faces, dst, true);
+        if (!points)
+            return std::nullopt;
+    }
+    out.points = std::move(*points);
+    return out;
 }
 
 bool chain_visible(const EmbreeScene& scene,

@@ -76,6 +76,7 @@ CandidateSearch Tracer::search_for(const TraceOptions& o) const {
     s.samples = o.samples_per_source;
     s.specular = o.specular;
     s.transmission = o.transmission;
+    s.surfaces = o.surface_candidates;
     if (o.seed != 0) {
         Rng rng(o.seed, 0x5BB);
         s.rotation =
@@ -112,10 +113,15 @@ std::vector<Path> Tracer::solve(const std::vector<FaceSequence>& candidates,
                                 const TraceOptions& options) const {
     std::vector<std::optional<Found>> solved(candidates.size());
     tbb::parallel_for(std::size_t{0}, candidates.size(), [&](std::size_t i) {
-        FaceSequence faces = reverse ? reversed(candidates[i]) : candidates[i];
-        auto points = image_points(*m_geometry, tx.position, faces, rx.position);
-        if (points && chain_visible(*m_geometry, tx.position, faces, *points, rx.position))
-            solved[i] = Found{std::move(faces), std::move(*points)};
+        const FaceSequence faces = reverse ? reversed(candidates[i]) : candidates[i];
+        std::optional<SurfacePath> path;
+        if (options.surface_candidates) {
+            path = surface_points(*m_geometry, tx.position, faces, rx.position);
+        } else if (auto points = image_points(*m_geometry, tx.position, faces, rx.position)) {
+            path = SurfacePath{faces, std::move(*points)};
+        }
+        if (path && chain_visible(*m_geometry, tx.position, path->faces, path->points, rx.position))
+            solved[i] = Found{std::move(path->faces), std::move(path->points)};
     });
     std::vector<Found> found;
     for (auto& s : solved)
@@ -167,6 +173,7 @@ std::vector<Paths> Tracer::compute_many(const scene::Device& fixed,
         chains = find_scattering_chains(*m_geometry, fixed.position, search, scatters);
     }
     const bool reverse = fixed_end == FixedEnd::Rx;
+    const bool both_ends = shoot && others.size() <= options.both_ends_up_to;
 
     std::vector<Paths> result(others.size());
     tbb::parallel_for(std::size_t{0}, others.size(), [&](std::size_t i) {
@@ -182,7 +189,16 @@ std::vector<Paths> Tracer::compute_many(const scene::Device& fixed,
             m_geometry->visible(tx.position, {}, rx.position, {}))
             out.paths.push_back(
                 specular_path(tx.position, {}, rx.position, m_frequency, pose_of(tx), pose_of(rx)));
-        auto specular = solve(candidates, reverse, tx, rx, options);
+        std::vector<FaceSequence> own;  // this device's candidates, oriented from `fixed`
+        if (both_ends) {
+            own = find_candidates(*m_geometry, others[i].position, search);
+            for (auto& chain : own)
+                std::reverse(chain.begin(), chain.end());
+            own.insert(own.end(), candidates.begin(), candidates.end());
+            std::sort(own.begin(), own.end(), canonical_less);
+            own.erase(std::unique(own.begin(), own.end()), own.end());
+        }
+        auto specular = solve(both_ends ? own : candidates, reverse, tx, rx, options);
         auto diffuse = diffuse_paths(chains, reverse, tx, rx, options);
         for (auto* list : {&specular, &diffuse})
             out.paths.insert(out.paths.end(), std::make_move_iterator(list->begin()),

@@ -1,8 +1,10 @@
 #pragma once
 // Shoot-and-bounce (SBR) candidate search: rays leave a source along a Fibonacci sphere,
 // reflect specularly (and, optionally, pass straight through faces), and every prefix of
-// every ray's chain of (object, primitive, interaction) is recorded once. The image method
-// (image_method.hpp) then turns each candidate into an exact path per receiver.
+// every ray's chain of (surface, interaction) is recorded once — a surface being every
+// triangle of one plane, as Sionna RT hashes planes, so that a ray through any triangle of
+// a wall stands for a path through any other. The image method (image_method.hpp) then
+// turns each candidate into an exact path per receiver.
 
 #include <compare>
 #include <cstddef>
@@ -36,10 +38,14 @@ Vec3 fibonacci_direction(std::size_t i, std::size_t n);
 
 struct CandidateSearch {
     int max_depth = 3;
-    std::size_t samples = 100'000;
-    bool specular = true;       // reflect at every hit
-    bool transmission = false;  // also continue straight through every hit
-    Mat3 rotation;              // applied to the lattice (identity unless seeded)
+    std::size_t samples = 200'000;  // as TraceOptions::samples_per_source
+    bool specular = true;           // reflect at every hit
+    bool transmission = false;      // also continue straight through every hit
+    // Record chains of surfaces (EmbreeScene::surface: every triangle of one plane), each
+    // named by its first triangle, for surface_points(); false: chains of the triangles hit,
+    // for image_points() (the former search, kept for `bench rt` comparisons).
+    bool surfaces = true;
+    Mat3 rotation;  // applied to the lattice (identity unless seeded)
 };
 
 // Distinct chains found from `source`, in canonical order. Parallel over ray blocks;

@@ -37,6 +37,16 @@ struct TriangleInfo {
     double offset = 0;  // plane: dot(normal, x) = offset
     std::uint32_t material = 0;
     std::uint32_t plane_id = 0;  // connected coplanar patch (same id ⇒ same reflecting plane)
+    // Every triangle on one geometric plane, facing either way, connected or not (normals
+    // within 1e-5, offsets within 1e-3 m, as Sionna RT hashes planes): the candidate search
+    // records chains of surfaces, and a path may reflect from any triangle of its surface.
+    std::uint32_t surface_id = 0;
+};
+
+// A triangle of a surface, with its bounding box (for point location).
+struct SurfaceMember {
+    std::uint32_t object = 0, primitive = 0;
+    Vec3 lo, hi;
 };
 
 struct RayHit {
@@ -86,6 +96,18 @@ public:
         return m_triangles[m_first[object] + primitive];
     }
     std::size_t num_objects() const { return m_first.size() - 1; }
+    // The triangles of surface `id` in (object, primitive) order; the first one stands for
+    // the surface in candidate chains.
+    std::span<const SurfaceMember> surface(std::uint32_t id) const {
+        return {m_members.data() + m_surface_first[id],
+                m_surface_first[id + 1] - m_surface_first[id]};
+    }
+    std::size_t num_surfaces() const {
+        return m_surface_first.empty() ? 0 : m_surface_first.size() - 1;
+    }
+    // The first triangle (in (object, primitive) order) of surface `id` that contains `p`
+    // (a point on or within round-off of its plane), or nullptr.
+    const SurfaceMember* surface_member_at(std::uint32_t id, const Vec3& p) const;
     std::size_t num_triangles(std::uint32_t object) const {
         return m_first[object + 1] - m_first[object];
     }
@@ -98,6 +120,7 @@ public:
 private:
     void build_triangles();
     void assign_plane_ids();
+    void assign_surface_ids();
     RayHit resolve(const Vec3& origin,
                    const Vec3& dir,
                    std::uint32_t geom,
@@ -110,6 +133,8 @@ private:
     double m_epsilon = 1e-6;
     std::vector<std::size_t> m_first;  // triangle index of each object's first triangle
     std::vector<TriangleInfo> m_triangles;
+    std::vector<std::size_t> m_surface_first;  // start of each surface in m_members
+    std::vector<SurfaceMember> m_members;
 };
 
 // Barycentric containment of a point already on the triangle's plane, with a small

@@ -29,6 +29,20 @@ std::optional<std::vector<Vec3>> image_points(const EmbreeScene& scene,
                                               std::span<const FaceRef> faces,
                                               const Vec3& dst);
 
+// The exact path through a chain of surfaces (EmbreeScene::surface), each named by any of
+// its triangles — as find_candidates() returns them: the image method on the named
+// triangles' planes, each point assigned to the first triangle of its surface that contains
+// it, then (where that is another triangle) solved again on those triangles by
+// image_points(). Visibility is not checked here.
+struct SurfacePath {
+    FaceSequence faces;  // the triangles the path meets
+    std::vector<Vec3> points;
+};
+std::optional<SurfacePath> surface_points(const EmbreeScene& scene,
+                                          const Vec3& src,
+                                          std::span<const FaceRef> faces,
+                                          const Vec3& dst);
+
 // Whether every segment of src → points → dst is free of obstacles; the faces a segment
 // starts or ends on are excluded by pushing its ends off them (EmbreeScene::visible).
 bool chain_visible(const EmbreeScene& scene,

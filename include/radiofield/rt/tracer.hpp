@@ -18,14 +18,24 @@
 namespace radiofield::rt {
 
 struct TraceOptions {
-    int max_depth = 3;                         // interactions per path, ≤ kMaxTraceDepth
-    std::size_t samples_per_source = 100'000;  // Fibonacci-sphere rays from the source
+    int max_depth = 3;  // interactions per path, ≤ kMaxTraceDepth
+    // Fibonacci-sphere rays from the source: the least that finds every path up to depth 3
+    // on the built-in scenes with the surface search (docs/sionna-comparison.md §6).
+    std::size_t samples_per_source = 200'000;
     bool los = true;
     bool specular = true;
     bool diffuse = false;          // next-event estimation from every SBR hit (Sionna weights)
     bool transmission = false;     // thin-slab transmission through faces
     bool slab_reflection = false;  // reflect with the slab form (P.2040 eq. 43), not half-space
     std::uint64_t seed = 0;        // 0: Sionna's fixed lattice; else a seeded random rotation
+    // Candidates are chains of whole planes (CandidateSearch::surfaces); false: chains of
+    // the triangles the rays hit (the former search, for comparisons only).
+    bool surface_candidates = true;
+    // Also run the candidate search from each other device of compute_many() (its chains
+    // reversed) when there are at most this many — a path whose tube is thin at one end is
+    // wide at the other (long depth-3 paths ending on the ground near a receiver). Costs one
+    // search per device, so datasets of many positions keep the one-sided search; 0: never.
+    std::size_t both_ends_up_to = 16;
     scene::Extrapolation extrapolation = scene::Extrapolation::Error;  // used by trace()
 
     // Throws Error naming the bad field (depth range, samples > 0 when needed, ...).
@@ -50,7 +60,8 @@ public:
                   const TraceOptions& options) const;
 
     // Paths for one fixed device and many others: the SBR search runs once from `fixed`
-    // and its candidates are solved for every other device (in parallel). Element i holds
+    // (and from each other device too, up to TraceOptions::both_ends_up_to of them) and
+    // its candidates are solved for every other device (in parallel). Element i holds
     // the paths between `fixed` and `others[i]`, always oriented transmitter → receiver.
     std::vector<Paths> compute_many(const scene::Device& fixed,
                                     std::span<const scene::Device> others,
