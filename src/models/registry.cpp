@@ -7,6 +7,7 @@
 #include "radiofield/models/graf.hpp"
 #include "radiofield/models/knn.hpp"
 #include "radiofield/models/nerf2.hpp"
+#include "radiofield/models/rf3dgs.hpp"
 #include "radiofield/train/model.hpp"
 
 namespace radiofield::models {
@@ -40,8 +41,9 @@ void register_builtin_models() {
     static std::once_flag once;
     std::call_once(once, [] {
         register_knn_models();
-        register_nerf2();  // src/models/nerf2/
-        register_graf();   // src/models/graf/
+        register_nerf2();   // src/models/nerf2/
+        register_graf();    // src/models/graf/
+        register_rf3dgs();  // src/models/rf3dgs/
     });
 }
 
