@@ -4,6 +4,7 @@
 
 #include <mutex>
 
+#include "radiofield/models/cgan.hpp"
 #include "radiofield/models/graf.hpp"
 #include "radiofield/models/knn.hpp"
 #include "radiofield/models/nerf2.hpp"
@@ -44,6 +45,7 @@ void register_builtin_models() {
         register_nerf2();   // src/models/nerf2/
         register_graf();    // src/models/graf/
         register_rf3dgs();  // src/models/rf3dgs/
+        register_cgan();    // src/models/cgan/
     });
 }
 
