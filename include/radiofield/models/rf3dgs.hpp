@@ -29,9 +29,9 @@ namespace radiofield::models {
 // ---- densification (3DGS's adaptive density control, through the core's ParameterEditor) ----
 
 struct DensifyConfig {
-    std::int64_t start = 100;   // first stage-1 step that may densify
-    std::int64_t stop = 15000;  // no densification from here on
-    std::int64_t every = 100;   // densify / prune every this many steps
+    std::int64_t start = 100;         // first stage-1 step that may densify
+    std::int64_t stop = 15000;        // no densification from here on
+    std::int64_t every = 100;         // densify / prune every this many steps
     std::int64_t reset_every = 3000;  // opacity reset period (0 = never)
     // Mean ‖∂L/∂(u, v)‖ per view above which a Gaussian is densified, in units of half the
     // image's larger side (3DGS's NDC threshold 0.0002).
@@ -100,15 +100,15 @@ torch::Tensor ssim(const torch::Tensor& image, const torch::Tensor& target);
 // ---- the model ----
 
 struct Rf3dgsConfig {
-    bool plus = true;                 // RF-3DGS+ (full path length) or RF-3DGS
-    std::string views;                // views folder (stage 1); empty: no stage 1
-    int downscale = 1;                // image downsampling for stage 1
-    int holdout_every = 8;            // every n-th view is held out of stage 1 (0 = none)
+    bool plus = true;                    // RF-3DGS+ (full path length) or RF-3DGS
+    std::string views;                   // views folder (stage 1); empty: no stage 1
+    int downscale = 1;                   // image downsampling for stage 1
+    int holdout_every = 8;               // every n-th view is held out of stage 1 (0 = none)
     std::int64_t geometry_steps = 3000;  // stage 1
     std::int64_t radiance_steps = -1;    // stage 2; < 0 = the run's --steps
     std::int64_t random_points = 5000;   // seeds when the views hold no points3D (or no views)
     std::int64_t max_seed_points = 20000;
-    int sh_degree = 3;     // stage 1 colour SH (raised by one every sh_every steps)
+    int sh_degree = 3;  // stage 1 colour SH (raised by one every sh_every steps)
     std::int64_t sh_every = 1000;
     int rf_sh_degree = 3;  // stage 2 radio SH
     double ssim_weight = 0.2;
@@ -177,8 +177,8 @@ private:
     torch::Device m_device = torch::kCPU;
     ViewSet m_views;
     std::vector<std::int64_t> m_train_views, m_test_views;
-    double m_extent = 1;                 // scene extent (radius of the seeds' bounding sphere)
-    Vec3 m_lo{0, 0, 0}, m_hi{0, 0, 0};   // the seeds' box
+    double m_extent = 1;                // scene extent (radius of the seeds' bounding sphere)
+    Vec3 m_lo{0, 0, 0}, m_hi{0, 0, 0};  // the seeds' box
     bool m_prepared = false;
     // stage 1 state
     splat::DensifyStats m_stats;

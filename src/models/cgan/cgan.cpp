@@ -39,15 +39,15 @@ CganGeneratorImpl::CganGeneratorImpl(const CganConfig& config, int height, int w
             torch::nn::ConvTranspose2dOptions(in, out, 4).stride(2).padding(1));
     };
     body = register_module(
-        "body", torch::nn::Sequential(up(c0, 2 * c), torch::nn::ReLU(), up(2 * c, c),
-                                      torch::nn::ReLU(), up(c, c), torch::nn::ReLU(),
-                                      torch::nn::Conv2d(torch::nn::Conv2dOptions(c, 1, 3).padding(1)),
-                                      torch::nn::Sigmoid()));
+        "body",
+        torch::nn::Sequential(up(c0, 2 * c), torch::nn::ReLU(), up(2 * c, c), torch::nn::ReLU(),
+                              up(c, c), torch::nn::ReLU(),
+                              torch::nn::Conv2d(torch::nn::Conv2dOptions(c, 1, 3).padding(1)),
+                              torch::nn::Sigmoid()));
 }
 
 torch::Tensor CganGeneratorImpl::forward(const torch::Tensor& position, const torch::Tensor& z) {
-    const auto x = torch::relu(input->forward(torch::cat({position, z}, 1)))
-                       .view({-1, c0, h0, w0});
+    const auto x = torch::relu(input->forward(torch::cat({position, z}, 1))).view({-1, c0, h0, w0});
     return body->forward(x).squeeze(1).narrow(1, 0, height).narrow(2, 0, width);  // [B, H, W]
 }
 
@@ -56,11 +56,13 @@ CganDiscriminatorImpl::CganDiscriminatorImpl(const CganConfig& config) {
     auto down = [](int in, int out) {
         return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, 4).stride(2).padding(1));
     };
-    auto leaky = [] { return torch::nn::LeakyReLU(torch::nn::LeakyReLUOptions().negative_slope(0.2)); };
+    auto leaky = [] {
+        return torch::nn::LeakyReLU(torch::nn::LeakyReLUOptions().negative_slope(0.2));
+    };
     body = register_module(
-        "body", torch::nn::Sequential(down(4, c), leaky(), down(c, 2 * c), leaky(),
-                                      down(2 * c, 4 * c), leaky(),
-                                      torch::nn::Conv2d(torch::nn::Conv2dOptions(4 * c, 1, 3).padding(1))));
+        "body", torch::nn::Sequential(
+                    down(4, c), leaky(), down(c, 2 * c), leaky(), down(2 * c, 4 * c), leaky(),
+                    torch::nn::Conv2d(torch::nn::Conv2dOptions(4 * c, 1, 3).padding(1))));
 }
 
 torch::Tensor CganDiscriminatorImpl::forward(const torch::Tensor& spectra,

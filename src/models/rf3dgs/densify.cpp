@@ -13,12 +13,11 @@ namespace {
 // Rotation matrices of unit quaternions (w, x, y, z) [M, 4] → [M, 3, 3].
 torch::Tensor rotation_matrices(const torch::Tensor& q) {
     const auto w = q.select(1, 0), x = q.select(1, 1), y = q.select(1, 2), z = q.select(1, 3);
-    const auto rows = torch::stack({1 - 2 * (y * y + z * z), 2 * (x * y - w * z),
-                                    2 * (x * z + w * y), 2 * (x * y + w * z),
-                                    1 - 2 * (x * x + z * z), 2 * (y * z - w * x),
-                                    2 * (x * z - w * y), 2 * (y * z + w * x),
-                                    1 - 2 * (x * x + y * y)},
-                                   1);
+    const auto rows =
+        torch::stack({1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y),
+                      2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x),
+                      2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)},
+                     1);
     return rows.view({-1, 3, 3});
 }
 
@@ -74,8 +73,8 @@ nlohmann::json DensifyConfig::to_json() const {
 }
 
 std::vector<torch::Tensor*> GaussianField::rows() {
-    return {&geometry.means, &geometry.log_scales,     &geometry.quats,
-            &geometry.opacity_logits, &geometry.sh, &rf_sh};
+    return {&geometry.means,          &geometry.log_scales, &geometry.quats,
+            &geometry.opacity_logits, &geometry.sh,         &rf_sh};
 }
 
 DensifyCounts densify_and_prune(GaussianField& field,
@@ -114,9 +113,8 @@ DensifyCounts densify_and_prune(GaussianField& field,
             const auto scales = torch::exp(g.log_scales.index_select(0, si2));
             const auto quats = torch::nn::functional::normalize(
                 g.quats.index_select(0, si2), torch::nn::functional::NormalizeFuncOptions().dim(1));
-            const auto z = torch::randn({si2.size(0), 3}, gen, torch::kFloat32)
-                               .to(g.means.options()) *
-                           scales;
+            const auto z =
+                torch::randn({si2.size(0), 3}, gen, torch::kFloat32).to(g.means.options()) * scales;
             const auto offsets = torch::bmm(rotation_matrices(quats), z.unsqueeze(2)).squeeze(2);
             for (torch::Tensor* t : field.rows()) {
                 auto rows = torch::cat({t->index_select(0, ci), t->index_select(0, si2)});
@@ -126,16 +124,16 @@ DensifyCounts densify_and_prune(GaussianField& field,
                     rows.narrow(0, ci.size(0), si2.size(0)).sub_(std::log(config.split_shrink));
                 *t = editor.extend(*t, rows);
             }
-            split = torch::cat({split, torch::zeros({counts.cloned + 2 * counts.split},
-                                                    split.options())});
+            split = torch::cat(
+                {split, torch::zeros({counts.cloned + 2 * counts.split}, split.options())});
         }
     }
     // Prune: the split parents, transparent Gaussians, and (after an opacity reset) huge ones.
     const auto& h = field.geometry;
     auto prune = torch::sigmoid(h.opacity_logits) < config.prune_opacity;
     if (prune_large) {
-        prune = prune | (std::get<0>(torch::exp(h.log_scales).max(1)) >
-                         config.prune_scale * extent);
+        prune =
+            prune | (std::get<0>(torch::exp(h.log_scales).max(1)) > config.prune_scale * extent);
     }
     counts.pruned = (prune & ~split).sum().item<std::int64_t>();
     const auto keep = ~(prune | split);

@@ -23,7 +23,7 @@ torch::Tensor nearest3(const torch::Tensor& points) {
     std::vector<torch::Tensor> out;
     for (std::int64_t i = 0; i < p; i += 2048) {
         const auto rows = points.narrow(0, i, std::min<std::int64_t>(2048, p - i));
-        const auto d = torch::cdist(rows, points);                        // [r, P]
+        const auto d = torch::cdist(rows, points);                       // [r, P]
         const auto near = std::get<0>(d.topk(k, 1, /*largest=*/false));  // self first
         out.push_back(near.narrow(1, 1, k - 1).mean(1));
     }
@@ -34,12 +34,12 @@ torch::Tensor nearest3(const torch::Tensor& points) {
 
 Rf3dgsConfig Rf3dgsConfig::from_json(const nlohmann::json& j, bool plus) {
     const std::string where = plus ? "rf3dgs_plus config" : "rf3dgs config";
-    check_keys(j,
-               {"views", "downscale", "holdout_every", "geometry_steps", "radiance_steps",
-                "random_points", "max_seed_points", "sh_degree", "sh_every", "rf_sh_degree",
-                "ssim_weight", "background", "means_lr", "scales_lr", "quats_lr", "opacity_lr",
-                "colour_lr", "rf_lr", "batch", "densify"},
-               where);
+    check_keys(
+        j, {"views",         "downscale",       "holdout_every", "geometry_steps", "radiance_steps",
+            "random_points", "max_seed_points", "sh_degree",     "sh_every",       "rf_sh_degree",
+            "ssim_weight",   "background",      "means_lr",      "scales_lr",      "quats_lr",
+            "opacity_lr",    "colour_lr",       "rf_lr",         "batch",          "densify"},
+        where);
     Rf3dgsConfig c;
     c.plus = plus;
     c.views = get_or(j, "views", c.views, where);
@@ -74,11 +74,12 @@ Rf3dgsConfig Rf3dgsConfig::from_json(const nlohmann::json& j, bool plus) {
     if (c.geometry_steps < 0)
         fail("{}: geometry_steps must be ≥ 0", where);
     if (c.views.empty() && c.geometry_steps > 0) {
-        fail("{}: stage 1 learns the geometry from camera images: set \"views\": DIR (made by "
-             "`radiofield render-views --scene NAME --out DIR`, or a COLMAP model of photographs "
-             "beside their images/ folder), or \"geometry_steps\": 0 to keep the Gaussians where "
-             "they are seeded",
-             where);
+        fail(
+            "{}: stage 1 learns the geometry from camera images: set \"views\": DIR (made by "
+            "`radiofield render-views --scene NAME --out DIR`, or a COLMAP model of photographs "
+            "beside their images/ folder), or \"geometry_steps\": 0 to keep the Gaussians where "
+            "they are seeded",
+            where);
     }
     if (c.random_points < 0 || c.max_seed_points < 1 || c.sh_every < 1 || c.holdout_every < 0)
         fail("{}: random_points ≥ 0, max_seed_points ≥ 1, sh_every ≥ 1, holdout_every ≥ 0", where);
@@ -114,15 +115,16 @@ void Rf3dgsModel::seed(const torch::Tensor& points_in, const torch::Tensor& colo
     auto points = points_in, colours = colours_in;
     auto gen = at::detail::createCPUGenerator(1);
     if (points.size(0) > m_config.max_seed_points) {
-        const auto pick =
-            torch::randperm(points.size(0), gen, torch::kLong).narrow(0, 0, m_config.max_seed_points);
+        const auto pick = torch::randperm(points.size(0), gen, torch::kLong)
+                              .narrow(0, 0, m_config.max_seed_points);
         points = points.index_select(0, pick), colours = colours.index_select(0, pick);
     }
     const auto n = points.size(0);
     if (n == 0) {
-        fail("{}: no Gaussian to start from: the views' points3D.txt is empty and random_points "
-             "is 0; set random_points > 0",
-             name());
+        fail(
+            "{}: no Gaussian to start from: the views' points3D.txt is empty and random_points "
+            "is 0; set random_points > 0",
+            name());
     }
     const auto f = torch::TensorOptions().dtype(torch::kFloat32);
     auto& g = m_field.geometry;
@@ -150,12 +152,13 @@ void Rf3dgsModel::check_scene(const train::SceneContext& c) const {
                p.y <= m_hi.y + margin && p.z >= m_lo.z - margin && p.z <= m_hi.z + margin;
     };
     if (!inside(c.lo) || !inside(c.hi)) {
-        fail("{}: '{}' lies outside the Gaussians' scene: its station and positions span "
-             "({:.3g}, {:.3g}, {:.3g})…({:.3g}, {:.3g}, {:.3g}) m, the Gaussians "
-             "({:.3g}, {:.3g}, {:.3g})…({:.3g}, {:.3g}, {:.3g}) m; the spectra and the views come "
-             "from different scenes — render the views of the dataset's scene",
-             name(), c.source, c.lo.x, c.lo.y, c.lo.z, c.hi.x, c.hi.y, c.hi.z, m_lo.x, m_lo.y,
-             m_lo.z, m_hi.x, m_hi.y, m_hi.z);
+        fail(
+            "{}: '{}' lies outside the Gaussians' scene: its station and positions span "
+            "({:.3g}, {:.3g}, {:.3g})…({:.3g}, {:.3g}, {:.3g}) m, the Gaussians "
+            "({:.3g}, {:.3g}, {:.3g})…({:.3g}, {:.3g}, {:.3g}) m; the spectra and the views come "
+            "from different scenes — render the views of the dataset's scene",
+            name(), c.source, c.lo.x, c.lo.y, c.lo.z, c.hi.x, c.hi.y, c.hi.z, m_lo.x, m_lo.y,
+            m_lo.z, m_hi.x, m_hi.y, m_hi.z);
     }
 }
 
@@ -181,7 +184,8 @@ void Rf3dgsModel::prepare(const std::vector<train::SceneContext>& contexts,
         m_train_views.clear(), m_test_views.clear();
         const auto v = static_cast<std::int64_t>(m_views.cameras.size());
         for (std::int64_t i = 0; i < v; ++i) {
-            const bool held = m_config.holdout_every > 0 && v > 1 && i % m_config.holdout_every == 0;
+            const bool held =
+                m_config.holdout_every > 0 && v > 1 && i % m_config.holdout_every == 0;
             (held ? m_test_views : m_train_views).push_back(i);
         }
         Vec3 mean{0, 0, 0};
@@ -202,7 +206,8 @@ void Rf3dgsModel::prepare(const std::vector<train::SceneContext>& contexts,
         auto gen = at::detail::createCPUGenerator(2);
         const auto lo_t = torch::tensor({lo.x, lo.y, lo.z}, torch::kFloat32);
         const auto hi_t = torch::tensor({hi.x, hi.y, hi.z}, torch::kFloat32);
-        points = lo_t + torch::rand({m_config.random_points, 3}, gen, torch::kFloat32) * (hi_t - lo_t);
+        points =
+            lo_t + torch::rand({m_config.random_points, 3}, gen, torch::kFloat32) * (hi_t - lo_t);
         colours = torch::rand({m_config.random_points, 3}, gen, torch::kFloat32);
         random_box = {lo, hi};
     }
@@ -216,12 +221,14 @@ void Rf3dgsModel::prepare(const std::vector<train::SceneContext>& contexts,
     // Every camera must see some of the scene.
     torch::NoGradGuard no_grad;
     for (std::size_t i = 0; i < m_views.cameras.size(); ++i) {
-        const auto proj = splat::project(m_field.geometry.means, torch::exp(m_field.geometry.log_scales),
-                                         m_field.geometry.quats, m_views.cameras[i]);
+        const auto proj =
+            splat::project(m_field.geometry.means, torch::exp(m_field.geometry.log_scales),
+                           m_field.geometry.quats, m_views.cameras[i]);
         if ((proj.radii.select(1, 0) > 0).sum().item<std::int64_t>() == 0) {
-            fail("{}: the camera of '{}' sees none of the {} seed points of the scene; check its "
-                 "pose in images.txt (world → camera rotation and translation) or drop the image",
-                 name(), m_views.names[i], m_field.size());
+            fail(
+                "{}: the camera of '{}' sees none of the {} seed points of the scene; check its "
+                "pose in images.txt (world → camera rotation and translation) or drop the image",
+                name(), m_views.names[i], m_field.size());
         }
     }
     m_stats = {};
@@ -242,8 +249,9 @@ std::vector<train::ParamGroup> Rf3dgsModel::parameter_groups() {
 std::vector<train::Phase> Rf3dgsModel::phases() const {
     std::vector<train::Phase> out;
     if (m_config.geometry_steps > 0) {
-        out.emplace_back("geometry", m_config.geometry_steps,
-                         std::vector<std::string>{"means", "scales", "quats", "opacities", "colour"});
+        out.emplace_back(
+            "geometry", m_config.geometry_steps,
+            std::vector<std::string>{"means", "scales", "quats", "opacities", "colour"});
     }
     out.emplace_back("radiance", m_config.radiance_steps, std::vector<std::string>{"rf"});
     return out;
@@ -339,10 +347,10 @@ void Rf3dgsModel::save(torch::serialize::OutputArchive& archive) const {
     archive.write("opacity_logits", g.opacity_logits.detach().cpu());
     archive.write("sh", g.sh.detach().cpu());
     archive.write("rf_sh", m_field.rf_sh.detach().cpu());
-    archive.write("scene", torch::tensor({m_lo.x, m_lo.y, m_lo.z, m_hi.x, m_hi.y, m_hi.z, m_extent,
-                                          static_cast<double>(m_geometry_step),
-                                          m_reset_done ? 1.0 : 0.0},
-                                         torch::kFloat64));
+    archive.write("scene",
+                  torch::tensor({m_lo.x, m_lo.y, m_lo.z, m_hi.x, m_hi.y, m_hi.z, m_extent,
+                                 static_cast<double>(m_geometry_step), m_reset_done ? 1.0 : 0.0},
+                                torch::kFloat64));
 }
 
 void Rf3dgsModel::load(torch::serialize::InputArchive& archive) {
@@ -367,18 +375,20 @@ void Rf3dgsModel::load(torch::serialize::InputArchive& archive) {
 }
 
 void register_rf3dgs() {
-    train::register_model("rf3dgs_plus",
-                          "RF-3DGS+: Gaussians from camera images, then radio radiance with the "
-                          "full single-bounce path length (pseudo-surface point per ray)",
-                          [](const nlohmann::json& c) {
-                              return std::make_unique<Rf3dgsModel>(Rf3dgsConfig::from_json(c, true));
-                          });
-    train::register_model("rf3dgs",
-                          "RF-3DGS: Gaussians from camera images, then spherical harmonics give "
-                          "the received spectrum directly",
-                          [](const nlohmann::json& c) {
-                              return std::make_unique<Rf3dgsModel>(Rf3dgsConfig::from_json(c, false));
-                          });
+    train::register_model(
+        "rf3dgs_plus",
+        "RF-3DGS+: Gaussians from camera images, then radio radiance with the "
+        "full single-bounce path length (pseudo-surface point per ray)",
+        [](const nlohmann::json& c) {
+            return std::make_unique<Rf3dgsModel>(Rf3dgsConfig::from_json(c, true));
+        });
+    train::register_model(
+        "rf3dgs",
+        "RF-3DGS: Gaussians from camera images, then spherical harmonics give "
+        "the received spectrum directly",
+        [](const nlohmann::json& c) {
+            return std::make_unique<Rf3dgsModel>(Rf3dgsConfig::from_json(c, false));
+        });
 }
 
 }  // namespace radiofield::models

@@ -34,21 +34,23 @@ void Rf3dgsModel::radiance_cache() {
     const auto& g = m_field.geometry;
     const auto cam = station_camera(m_grid, m_station, m_orientation);
     const auto quats = g.quats / g.quats.norm(2, -1, true);
-    m_proj = splat::project(g.means.detach(), torch::exp(g.log_scales.detach()), quats.detach(),
-                            cam);
+    m_proj =
+        splat::project(g.means.detach(), torch::exp(g.log_scales.detach()), quats.detach(), cam);
     m_opacity = torch::sigmoid(g.opacity_logits.detach());
-    const auto raster =
-        splat::rasterize(m_proj->means2d, m_proj->conics, torch::ones({g.size(), 1}, g.means.options()),
-                         m_opacity, m_proj->radii, m_proj->depths, cam);
+    const auto raster = splat::rasterize(m_proj->means2d, m_proj->conics,
+                                         torch::ones({g.size(), 1}, g.means.options()), m_opacity,
+                                         m_proj->radii, m_proj->depths, cam);
     const auto top = raster.top_gaussian;  // [H, W]
     m_hit = top >= 0;
     if (m_hit.sum().item<std::int64_t>() == 0) {
-        fail("{}: the station's camera sees none of the {} Gaussians; the spectra and the views "
-             "come from different scenes, or the station lies outside the Gaussians",
-             name(), g.size());
+        fail(
+            "{}: the station's camera sees none of the {} Gaussians; the spectra and the views "
+            "come from different scenes, or the station lies outside the Gaussians",
+            name(), g.size());
     }
-    m_surface = g.means.detach().index_select(0, top.clamp_min(0).flatten()).view(
-        {top.size(0), top.size(1), 3});  // [H, W, 3]
+    m_surface = g.means.detach()
+                    .index_select(0, top.clamp_min(0).flatten())
+                    .view({top.size(0), top.size(1), 3});  // [H, W, 3]
     m_station_t = m_station_t.to(m_device);
     m_l_vd = (m_surface - m_station_t).norm(2, -1);  // [H, W]
 }
@@ -68,8 +70,8 @@ torch::Tensor Rf3dgsModel::render_spectra(const torch::Tensor& positions) {  // 
     const auto sh = m_field.rf_sh.unsqueeze(1).expand({n, b, k, 1}).reshape({n * b, k, 1});
     const auto value =
         splat::eval_sh(sh, dirs.reshape({n * b, 3}), m_config.rf_sh_degree).view({n, b});
-    const auto features = m_config.plus ? torch::nn::functional::softplus(value)
-                                        : torch::clamp_min(value + 0.5, 0.0);
+    const auto features =
+        m_config.plus ? torch::nn::functional::softplus(value) : torch::clamp_min(value + 0.5, 0.0);
     const auto cam = station_camera(m_grid, m_station, m_orientation);
     auto image = splat::rasterize(m_proj->means2d, m_proj->conics, features, m_opacity,
                                   m_proj->radii, m_proj->depths, cam)
@@ -95,7 +97,8 @@ torch::Tensor Rf3dgsModel::radiance_loss(const train::DataList& data, torch::Gen
         std::int64_t offset = 0;
         for (const auto& d : data) {
             if (!(d->context.grid == m_grid))
-                fail("{}: '{}' has another spectrum grid than the prepared one", name(), d->source());
+                fail("{}: '{}' has another spectrum grid than the prepared one", name(),
+                     d->source());
             check_scene(d->context);
             spectra.push_back(d->spectra);
             positions.push_back(d->positions);

@@ -31,9 +31,8 @@ torch::Tensor read_rgb(const fs::path& path) {
 
 bool is_image_file(const fs::path& p) {
     auto ext = p.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) {
-        return static_cast<char>(std::tolower(c));
-    });
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return ext == ".png" || ext == ".jpg" || ext == ".jpeg";
 }
 
@@ -44,24 +43,25 @@ ViewSet read_view_set(const std::string& dir_name, int downscale) {
     if (downscale < 1)
         fail("rf3dgs: downscale must be ≥ 1, got {}", downscale);
     if (!fs::is_directory(dir)) {
-        fail("rf3dgs: the views folder '{}' does not exist; make one with `radiofield "
-             "render-views --scene NAME --out {}`",
-             dir.string(), dir.string());
+        fail(
+            "rf3dgs: the views folder '{}' does not exist; make one with `radiofield "
+            "render-views --scene NAME --out {}`",
+            dir.string(), dir.string());
     }
     const auto model = scene::read_colmap_text(dir);
     const fs::path images_dir = dir / "images";
     if (model.images.empty()) {
-        fail("rf3dgs: the COLMAP model in '{}' lists no image (images.txt is empty)",
-             dir.string());
+        fail("rf3dgs: the COLMAP model in '{}' lists no image (images.txt is empty)", dir.string());
     }
     // Images named by the model must be there; images there must be named by the model.
     std::set<std::string> named;
     for (const auto& im : model.images) {
         named.insert(im.name);
         if (!fs::exists(images_dir / im.name)) {
-            fail("rf3dgs: images.txt in '{}' names '{}' (image id {}), but '{}' is missing; copy "
-                 "the image there or remove its two lines from images.txt",
-                 dir.string(), im.name, im.id, (images_dir / im.name).string());
+            fail(
+                "rf3dgs: images.txt in '{}' names '{}' (image id {}), but '{}' is missing; copy "
+                "the image there or remove its two lines from images.txt",
+                dir.string(), im.name, im.id, (images_dir / im.name).string());
         }
     }
     std::vector<std::string> extra;
@@ -72,9 +72,10 @@ ViewSet read_view_set(const std::string& dir_name, int downscale) {
     }
     if (!extra.empty()) {
         std::sort(extra.begin(), extra.end());
-        fail("rf3dgs: '{}' holds {} image(s) the COLMAP model does not pose (first: '{}'); "
-             "there are {} images in images.txt — remove the extra images or register them",
-             images_dir.string(), extra.size(), extra.front(), model.images.size());
+        fail(
+            "rf3dgs: '{}' holds {} image(s) the COLMAP model does not pose (first: '{}'); "
+            "there are {} images in images.txt — remove the extra images or register them",
+            images_dir.string(), extra.size(), extra.front(), model.images.size());
     }
     ViewSet set;
     const auto views = model.views();
@@ -83,10 +84,11 @@ ViewSet read_view_set(const std::string& dir_name, int downscale) {
         const auto path = images_dir / model.images[i].name;
         auto image = read_rgb(path);
         if (image.size(0) != v.height || image.size(1) != v.width) {
-            fail("rf3dgs: '{}' is {}x{} pixels but its camera (id {}) is {}x{}; give the images "
-                 "at their cameras' size",
-                 path.string(), image.size(1), image.size(0), model.images[i].camera_id, v.width,
-                 v.height);
+            fail(
+                "rf3dgs: '{}' is {}x{} pixels but its camera (id {}) is {}x{}; give the images "
+                "at their cameras' size",
+                path.string(), image.size(1), image.size(0), model.images[i].camera_id, v.width,
+                v.height);
         }
         splat::PinholeCamera cam;
         cam.rotation = v.rotation;
