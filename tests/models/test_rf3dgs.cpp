@@ -6,10 +6,11 @@
 
 #include <cmath>
 #include <filesystem>
+#include <sstream>
 
-#include "../train/torch_temp_dir.hpp"
 #include "../nn/single_thread.hpp"
 #include "../train/scene_fixture.hpp"
+#include "../train/torch_temp_dir.hpp"
 #include "radiofield/core/error.hpp"
 #include "radiofield/models/registry.hpp"
 #include "radiofield/models/rf3dgs.hpp"
@@ -43,8 +44,8 @@ double run_phase(Rf3dgsModel& model,
             phase = p;
     for (const auto& g : groups) {
         names.push_back(g.name);
-        const bool on = std::find(phase.groups.begin(), phase.groups.end(), g.name) !=
-                        phase.groups.end();
+        const bool on =
+            std::find(phase.groups.begin(), phase.groups.end(), g.name) != phase.groups.end();
         for (auto p : g.params)
             p.requires_grad_(on);
         adam_groups.emplace_back(g.params, std::make_unique<torch::optim::AdamOptions>(*g.lr));
@@ -72,8 +73,8 @@ train::DataList room_data(const Vec3& station = {3, 2.5, 1.5}) {
     test::SceneSpec spec;
     spec.station = station;
     spec.grid = {.n_el = 6, .n_az = 12, .el0_deg = -75, .az0_deg = 15, .step_deg = 30};
-    const auto positions = torch::tensor({{station.x + 1, station.y, station.z},
-                                          {station.x - 1, station.y + 0.5, station.z}});
+    const auto positions = torch::tensor(
+        {{station.x + 1, station.y, station.z}, {station.x - 1, station.y + 0.5, station.z}});
     data::Split split{{0}, {}, {1}};
     return {test::scene_from(torch::zeros({2, 6, 12}), positions, split, spec)};
 }
@@ -88,12 +89,11 @@ fs::path room_views(const test::TorchTempDir& dir, int count, int width, int hei
 }
 
 Rf3dgsConfig views_config(const fs::path& views, std::int64_t geometry_steps) {
-    return Rf3dgsConfig::from_json(
-        {{"views", views.string()},
-         {"geometry_steps", geometry_steps},
-         {"sh_degree", 1},
-         {"densify", {{"max_gaussians", 3000}}}},
-        true);
+    return Rf3dgsConfig::from_json({{"views", views.string()},
+                                    {"geometry_steps", geometry_steps},
+                                    {"sh_degree", 1},
+                                    {"densify", {{"max_gaussians", 3000}}}},
+                                   true);
 }
 
 }  // namespace
@@ -103,7 +103,8 @@ TEST(Rf3dgsDensify, ClonesSmallSplitsLargePrunesTransparentAndAdamStateFollows) 
     models::GaussianField f;
     auto& g = f.geometry;
     g.means = param(torch::arange(n * 3, torch::kFloat32).view({n, 3}));
-    g.log_scales = param(torch::tensor({-7.0, -7.0, 0.5, 0.5, -7.0, -7.0}).unsqueeze(1).repeat({1, 3}));
+    g.log_scales =
+        param(torch::tensor({-7.0, -7.0, 0.5, 0.5, -7.0, -7.0}).unsqueeze(1).repeat({1, 3}));
     g.quats = param(torch::tensor({1.0f, 0.0f, 0.0f, 0.0f}).repeat({n, 1}));
     g.opacity_logits = param(torch::tensor({0.0f, 0.0f, 0.0f, 0.0f, -10.0f, 0.0f}));
     g.sh = param(torch::randn({n, 4, 3}));
@@ -134,9 +135,8 @@ TEST(Rf3dgsDensify, ClonesSmallSplitsLargePrunesTransparentAndAdamStateFollows) 
     models::DensifyConfig config;  // threshold 0.0002 in half-sides: 1 px on a 100 px image
     train::ParameterEditor editor(&adam, {"means", "scales", "quats", "opacities", "colour", "rf"});
     auto gen = at::detail::createCPUGenerator(5);
-    const auto counts =
-        models::densify_and_prune(f, stats, config, /*extent=*/1.0, /*image_side=*/100, false,
-                                  editor, gen);
+    const auto counts = models::densify_and_prune(f, stats, config, /*extent=*/1.0,
+                                                  /*image_side=*/100, false, editor, gen);
     EXPECT_EQ(counts.cloned, 1);  // row 0: small (e^−7 m ≤ 1% of 1 m)
     EXPECT_EQ(counts.split, 1);   // row 2: large
     EXPECT_EQ(counts.pruned, 1);  // row 4: opacity 4.5e-5
@@ -154,7 +154,8 @@ TEST(Rf3dgsDensify, ClonesSmallSplitsLargePrunesTransparentAndAdamStateFollows) 
     EXPECT_EQ(v[4].item<float>(), 0.0f);
     EXPECT_TRUE(torch::equal(g.means[4], g.means[0]));  // the clone of row 0
     for (int c : {5, 6}) {
-        EXPECT_NEAR(g.log_scales[c][0].item<double>(), 0.5 - std::log(1.6), 2e-3);  // Adam moved 1e-3
+        EXPECT_NEAR(g.log_scales[c][0].item<double>(), 0.5 - std::log(1.6),
+                    2e-3);  // Adam moved 1e-3
         const double off = (g.means[c] - torch::tensor({6.0f, 7.0f, 8.0f})).norm().item<double>();
         EXPECT_GT(off, 0.0);
         EXPECT_LT(off, 6 * std::exp(0.5));  // drawn from the parent's Gaussian
@@ -211,8 +212,8 @@ TEST(Rf3dgsStage1, ReconstructsHeldOutViewsOfARoom) {
     const auto n0 = model.field().size();
     run_phase(model, data, "geometry", 300);
     const double after = mean_psnr();
-    std::cout << "held-out PSNR " << before << " dB → " << after << " dB; Gaussians " << n0
-              << " → " << model.field().size() << "\n";
+    std::cout << "held-out PSNR " << before << " dB → " << after << " dB; Gaussians " << n0 << " → "
+              << model.field().size() << "\n";
     EXPECT_GT(after, 18.0);  // 19.8 dB measured; the seeded, untrained set: 14.4 dB
     EXPECT_GT(after, before + 4.0);
     EXPECT_NE(model.field().size(), n0);  // densification ran
@@ -238,8 +239,8 @@ train::DataList lobe_data() {
             const Vec3 d = spec.grid.local_direction(r, c);
             cells.insert(cells.end(), {float(d.x), float(d.y), float(d.z)});
         }
-    const auto grid_dirs = torch::tensor(cells).view({-1, 3});       // [P, 3]
-    const auto cosang = torch::mm(dir, grid_dirs.t());               // [N, P]
+    const auto grid_dirs = torch::tensor(cells).view({-1, 3});  // [P, 3]
+    const auto cosang = torch::mm(dir, grid_dirs.t());          // [N, P]
     auto s = (0.5 * (cosang + 1)).pow(4) + 0.3 * (0.5 * (cosang + 1)).pow(1) / dist;
     const auto lo = std::get<0>(s.min(1, true)), hi = std::get<0>(s.max(1, true));
     s = ((s - lo) / (hi - lo)).view({n, 12, 24});
@@ -267,9 +268,11 @@ TEST(Rf3dgsStage2, BothVariantsCutTheirSpectrumLossOnFrozenGaussians) {
             {{"geometry_steps", 0}, {"random_points", 200}, {"rf_lr", 0.03}}, plus));
         model.prepare(train::contexts(data), &data);
         const auto means = model.field().geometry.means.detach().clone();
-        const double train0 = full_loss(model, data, "train"), test0 = full_loss(model, data, "test");
+        const double train0 = full_loss(model, data, "train"),
+                     test0 = full_loss(model, data, "test");
         run_phase(model, data, "radiance", 120, 3);
-        const double train1 = full_loss(model, data, "train"), test1 = full_loss(model, data, "test");
+        const double train1 = full_loss(model, data, "train"),
+                     test1 = full_loss(model, data, "test");
         std::cout << model.name() << ": train MSE " << train0 << " → " << train1 << ", test MSE "
                   << test0 << " → " << test1 << "\n";
         // measured: rf3dgs_plus train 7.6×, test 3.4×; rf3dgs train 8.7×, test 1.8×
@@ -306,9 +309,8 @@ TEST(Rf3dgsPlus, PseudoSurfacePathLengthSetsTheFreeSpaceFactor) {
     // Centre pixels: azimuth 0° ↔ column with az closest to 0 (7.5° → 0 or 352.5° → 23),
     // elevation 0° ↔ row 5 or 6 (−7.5°, 7.5°); azimuth 90° ↔ column 5 or 6.
     const double a = s.index({torch::indexing::Slice(5, 7), 0}).max().item<double>();
-    const double b = s.index({torch::indexing::Slice(5, 7), torch::indexing::Slice(5, 7)})
-                         .max()
-                         .item<double>();
+    const double b =
+        s.index({torch::indexing::Slice(5, 7), torch::indexing::Slice(5, 7)}).max().item<double>();
     const double la = 2 + std::sqrt(4.0 + 9.0), lb = 4 + std::sqrt(16.0 + 9.0);
     EXPECT_NEAR(a, 1.0, 1e-5);  // the brightest
     EXPECT_NEAR(b / a, (la * la) / (lb * lb), 0.02);
@@ -346,21 +348,29 @@ TEST(Rf3dgsBadInput, ViewsAndDatasetsThatDoNotFitAreClearErrors) {
     const auto sparse = views / "sparse" / "0";
     EXPECT_EQ(error_of([&] { prepare_with(views, data); }), "");  // the good case
 
-    // No views but a stage 1 to run.
-    EXPECT_NE(error_of([] { Rf3dgsConfig::from_json({{"geometry_steps", 5}}, true); })
-                  .find("set \"views\": DIR"),
+    // No views but a stage 1 to run (the default config alone is fine: `radiofield models`
+    // builds every model with it).
+    models::register_builtin_models();
+    EXPECT_NO_THROW(train::make_model("rf3dgs_plus"));
+    EXPECT_NO_THROW(train::make_model("rf3dgs"));
+    EXPECT_NE(error_of([&] {
+                  Rf3dgsModel m(Rf3dgsConfig::from_json({{"geometry_steps", 5}}, true));
+                  m.prepare(train::contexts(data), &data);
+              }).find("set \"views\": DIR"),
               std::string::npos);
     // A spectrum dataset of another scene: its station is far outside the room.
-    EXPECT_NE(error_of([&] { prepare_with(views, room_data({300, 300, 1})); })
-                  .find("lies outside the Gaussians' scene"),
+    EXPECT_NE(error_of([&] {
+                  prepare_with(views, room_data({300, 300, 1}));
+              }).find("lies outside the Gaussians' scene"),
               std::string::npos);
     // An empty Gaussian set: no points3D and no random seeds.
     {
         auto model = original;
         model.points.clear();
         scene::write_colmap_text(model, sparse);
-        EXPECT_NE(error_of([&] { prepare_with(views, data, {{"random_points", 0}}); })
-                      .find("no Gaussian to start from"),
+        EXPECT_NE(error_of([&] {
+                      prepare_with(views, data, {{"random_points", 0}});
+                  }).find("no Gaussian to start from"),
                   std::string::npos);
         EXPECT_EQ(error_of([&] { prepare_with(views, data, {{"random_points", 500}}); }), "");
     }
@@ -402,4 +412,42 @@ TEST(Rf3dgsBadInput, ViewsAndDatasetsThatDoNotFitAreClearErrors) {
                   std::string::npos)
             << e;
     }
+}
+
+TEST(Rf3dgsCheckpoint, ATrainedRunLoadsWithItsGaussianCountAndPredictsTheSame) {
+    test::SingleThread one;
+    const auto data = lobe_data();
+    Rf3dgsModel model(
+        Rf3dgsConfig::from_json({{"geometry_steps", 0}, {"random_points", 150}}, true));
+    model.prepare(train::contexts(data), &data);
+    run_phase(model, data, "radiance", 10, 1);
+    // A densify-like change of count, as stage 1 leaves it.
+    train::ParameterEditor no_optimizer(nullptr, {});
+    auto keep = torch::ones({model.field().size()}, torch::kBool);
+    keep.narrow(0, 0, 7).fill_(false);
+    for (auto* t : model.field().rows())
+        *t = no_optimizer.keep_rows(*t, keep);
+    const auto at = torch::tensor({{0.3f, 1.2f, -0.4f}, {-2.0f, 0.1f, 0.5f}});
+    const auto before = model.predict_positions(at);
+
+    std::stringstream buffer;
+    torch::serialize::OutputArchive out;
+    model.save(out);
+    out.save_to(buffer);
+    Rf3dgsModel loaded(
+        Rf3dgsConfig::from_json({{"geometry_steps", 0}, {"random_points", 150}}, true));
+    loaded.prepare(train::contexts(data), nullptr);  // as `predict` does: no data, no seeding
+    torch::serialize::InputArchive in;
+    in.load_from(buffer);
+    loaded.load(in);
+    EXPECT_EQ(loaded.field().size(), 143);
+    EXPECT_TRUE(torch::allclose(loaded.predict_positions(at), before, 1e-5, 1e-6));
+    // A query from a dataset of another scene is refused.
+    test::SceneSpec far;
+    far.grid = data[0]->context.grid;
+    far.station = {0, 0, 0};
+    const auto other =
+        test::scene_from(torch::zeros({1, 12, 24}), torch::tensor({{90.0f, 0.0f, 0.0f}}),
+                         data::Split{{0}, {}, {}}, far);
+    EXPECT_THROW(loaded.predict(train::Query::at(*other, torch::zeros({1, 3}))), Error);
 }

@@ -193,7 +193,8 @@ private:
     Quat m_orientation;
     torch::Tensor m_station_t;  // [3]
     std::optional<splat::Projection> m_proj;
-    torch::Tensor m_opacity;  // [N] detached
+    std::vector<std::int64_t> m_cache_key;  // the geometry tensors (identity, version) it is of
+    torch::Tensor m_opacity;                // [N] detached
     torch::Tensor m_surface;  // [H, W, 3] pseudo-surface point per pixel (zeros where none)
     torch::Tensor m_hit;      // [H, W] bool: a Gaussian covers the pixel
     torch::Tensor m_l_vd;     // [H, W] |x_station − x*|

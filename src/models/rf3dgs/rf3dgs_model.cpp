@@ -73,14 +73,6 @@ Rf3dgsConfig Rf3dgsConfig::from_json(const nlohmann::json& j, bool plus) {
         fail("{}: background must be 3 numbers (RGB in [0, 1])", where);
     if (c.geometry_steps < 0)
         fail("{}: geometry_steps must be ≥ 0", where);
-    if (c.views.empty() && c.geometry_steps > 0) {
-        fail(
-            "{}: stage 1 learns the geometry from camera images: set \"views\": DIR (made by "
-            "`radiofield render-views --scene NAME --out DIR`, or a COLMAP model of photographs "
-            "beside their images/ folder), or \"geometry_steps\": 0 to keep the Gaussians where "
-            "they are seeded",
-            where);
-    }
     if (c.random_points < 0 || c.max_seed_points < 1 || c.sh_every < 1 || c.holdout_every < 0)
         fail("{}: random_points ≥ 0, max_seed_points ≥ 1, sh_every ≥ 1, holdout_every ≥ 0", where);
     return c;
@@ -176,6 +168,14 @@ void Rf3dgsModel::prepare(const std::vector<train::SceneContext>& contexts,
     m_prepared = true;
     if (data == nullptr)
         return;  // a trained run: the Gaussians come from its checkpoint
+    if (m_config.views.empty() && m_config.geometry_steps > 0) {
+        fail(
+            "{}: stage 1 learns the geometry from camera images: set \"views\": DIR (made by "
+            "`radiofield render-views --scene NAME --out DIR`, or a COLMAP model of photographs "
+            "beside their images/ folder), or \"geometry_steps\": 0 to keep the Gaussians where "
+            "they are seeded",
+            name());
+    }
     torch::Tensor points, colours;
     std::optional<std::pair<Vec3, Vec3>> random_box;
     if (!m_config.views.empty()) {

@@ -24,8 +24,18 @@ splat::EquirectCamera station_camera(const data::SpectrumGrid& grid,
 }  // namespace
 
 void Rf3dgsModel::radiance_cache() {
-    if (m_proj)
+    // Rebuilt whenever the geometry changed since (an optimiser step or an edit in stage 1,
+    // e.g. an evaluation during stage 1, or a loaded checkpoint).
+    std::vector<std::int64_t> key;
+    for (const auto* t : {&m_field.geometry.means, &m_field.geometry.log_scales,
+                          &m_field.geometry.quats, &m_field.geometry.opacity_logits}) {
+        key.push_back(t->defined() ? reinterpret_cast<std::intptr_t>(t->unsafeGetTensorImpl()) : 0);
+        key.push_back(t->defined() ? static_cast<std::int64_t>(t->_version()) : 0);
+    }
+    if (m_proj && key == m_cache_key)
         return;
+    m_proj.reset();
+    m_cache_key = key;
     if (!m_prepared)
         fail("{}: no station yet; call prepare() or load a trained run", name());
     if (m_field.size() == 0)
