@@ -4,10 +4,12 @@
 
 #include <mutex>
 
+#include "radiofield/models/cgan.hpp"
 #include "radiofield/models/graf.hpp"
 #include "radiofield/models/knn.hpp"
 #include "radiofield/models/nerf2.hpp"
 #include "radiofield/models/neural_rt.hpp"
+#include "radiofield/models/rf3dgs.hpp"
 #include "radiofield/train/model.hpp"
 
 namespace radiofield::models {
@@ -44,6 +46,8 @@ void register_builtin_models() {
         register_nerf2();      // src/models/nerf2/
         register_graf();       // src/models/graf/
         register_neural_rt();  // src/models/genert/, winert/, lwdt/
+        register_rf3dgs();     // src/models/rf3dgs/
+        register_cgan();       // src/models/cgan/
     });
 }
 

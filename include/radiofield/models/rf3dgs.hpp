@@ -1,0 +1,207 @@
+#pragma once
+// RF-3DGS and RF-3DGS+ (DESIGN.md §6.4; docs/models.md): a scene's geometry as 3D Gaussians
+// learnt from camera images (stage 1: L1 + D-SSIM through a pinhole camera, densify / prune /
+// opacity reset), then, with the geometry frozen, the radio radiance on them (stage 2) seen by
+// an equirectangular camera at the station of the spectrum dataset.
+//  - rf3dgs:      the spectrum value of a ray is Σ_k f_k α_k T_k, f_k = max(0, SH_k(d) + ½).
+//  - rf3dgs_plus: p = (l_ref / (l_prev + l_vd))² · Σ_k A_k(d) α_k T_k — the free-space factor
+//                 (λ / 4π(l_prev + l_vd))² relative to its value at l_ref = 1 m — with the ray's
+//                 pseudo-surface point x* = centre of its top Gaussian (largest α_k T_k),
+//                 l_vd = |x_station − x*|, l_prev = |x_moving − x*|, A_k(d) = softplus(SH_k(d));
+//                 each spectrum then min–max normalised, as the datasets' spectra are.
+// d is the unit direction from a Gaussian's centre to the moving end of the link.
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "radiofield/splat/camera.hpp"
+#include "radiofield/splat/render.hpp"
+#include "radiofield/train/model.hpp"
+
+namespace radiofield::models {
+
+// ---- densification (3DGS's adaptive density control, through the core's ParameterEditor) ----
+
+struct DensifyConfig {
+    std::int64_t start = 100;         // first stage-1 step that may densify
+    std::int64_t stop = 15000;        // no densification from here on
+    std::int64_t every = 100;         // densify / prune every this many steps
+    std::int64_t reset_every = 3000;  // opacity reset period (0 = never)
+    // Mean ‖∂L/∂(u, v)‖ per view above which a Gaussian is densified, in units of half the
+    // image's larger side (3DGS's NDC threshold 0.0002).
+    double grad_threshold = 0.0002;
+    double percent_dense = 0.01;   // clone if max scale ≤ this × scene extent, else split
+    double split_shrink = 1.6;     // a split Gaussian's children have scale / this
+    double prune_opacity = 0.005;  // prune below this opacity
+    double prune_scale = 0.1;      // prune max scale above this × scene extent (after a reset)
+    double reset_opacity = 0.01;   // opacities are clamped to this at a reset
+    std::int64_t max_gaussians = 1'000'000;  // no densification beyond this count
+
+    static DensifyConfig from_json(const nlohmann::json& j);
+    nlohmann::json to_json() const;
+};
+
+// Every per-Gaussian tensor of the model, [N, ...] each, kept row-aligned.
+struct GaussianField {
+    splat::Gaussians geometry;  // means, log_scales, quats, opacity_logits, sh (RGB, [N, K, 3])
+    torch::Tensor rf_sh;        // [N, K_rf, 1] radio SH
+
+    std::int64_t size() const { return geometry.size(); }
+    std::vector<torch::Tensor*> rows();  // the six tensors, in a fixed order
+};
+
+struct DensifyCounts {
+    std::int64_t cloned = 0, split = 0, pruned = 0;
+};
+
+// One densify-and-prune step: clone small / split large Gaussians whose mean view-space
+// gradient exceeds the threshold, then prune transparent (and, if `prune_large`, huge) ones;
+// every tensor of `field` and its Adam moments follow through `editor`. `image_side` is the
+// larger image side in pixels, `extent` the scene extent in metres. Throws Error when no
+// Gaussian survives.
+DensifyCounts densify_and_prune(GaussianField& field,
+                                const splat::DensifyStats& stats,
+                                const DensifyConfig& config,
+                                double extent,
+                                int image_side,
+                                bool prune_large,
+                                train::ParameterEditor& editor,
+                                torch::Generator& gen);
+// Opacities clamped to at most `max_opacity` (their Adam moments reset).
+void reset_opacity(GaussianField& field, double max_opacity, train::ParameterEditor& editor);
+
+// ---- camera images (stage 1) ----
+
+// A views folder as `radiofield render-views` writes it (COLMAP layout: images/, sparse/0/),
+// or a COLMAP text model of photographs beside their images folder.
+struct ViewSet {
+    std::vector<splat::PinholeCamera> cameras;  // [V]
+    std::vector<torch::Tensor> images;          // [V] × [H, W, 3] float32 in [0, 1]
+    std::vector<std::string> names;             // [V] image file names
+    torch::Tensor points;                       // [P, 3] float32 seed points (may be empty)
+    torch::Tensor colours;                      // [P, 3] float32 in [0, 1]
+};
+// Reads `dir` (sparse model from dir/sparse/0, images from dir/images), every image
+// downsampled by `downscale` (box filter, cameras alike). Errors name the file: a missing or
+// unreadable image, an image whose size is not its camera's, images in the folder the model
+// does not name, no image at all.
+ViewSet read_view_set(const std::string& dir, int downscale = 1);
+
+// Mean SSIM of two images [H, W, C] (11×11 Gaussian window, σ = 1.5, C1 = 0.01², C2 = 0.03²;
+// valid region), differentiable.
+torch::Tensor ssim(const torch::Tensor& image, const torch::Tensor& target);
+
+// ---- the model ----
+
+struct Rf3dgsConfig {
+    bool plus = true;                    // RF-3DGS+ (full path length) or RF-3DGS
+    std::string views;                   // views folder (stage 1); empty: no stage 1
+    int downscale = 1;                   // image downsampling for stage 1
+    int holdout_every = 8;               // every n-th view is held out of stage 1 (0 = none)
+    std::int64_t geometry_steps = 3000;  // stage 1
+    std::int64_t radiance_steps = -1;    // stage 2; < 0 = the run's --steps
+    std::int64_t random_points = 5000;   // seeds when the views hold no points3D (or no views)
+    std::int64_t max_seed_points = 20000;
+    int sh_degree = 3;  // stage 1 colour SH (raised by one every sh_every steps)
+    std::int64_t sh_every = 1000;
+    int rf_sh_degree = 3;  // stage 2 radio SH
+    double ssim_weight = 0.2;
+    std::vector<double> background{0, 0, 0};
+    // learning rates (3DGS's; means × scene extent, cosine-decayed over stage 1)
+    double means_lr = 1.6e-4, scales_lr = 5e-3, quats_lr = 1e-3, opacity_lr = 5e-2,
+           colour_lr = 2.5e-3, rf_lr = 5e-3;
+    int batch = 16;  // spectra per stage-2 step (≤ 16: one rasterisation, one channel each)
+    DensifyConfig densify;
+
+    static Rf3dgsConfig from_json(const nlohmann::json& j, bool plus);  // unknown keys → Error
+    nlohmann::json to_json() const;
+};
+
+class Rf3dgsModel final : public train::Model {
+public:
+    explicit Rf3dgsModel(Rf3dgsConfig config);
+    std::string name() const override { return m_config.plus ? "rf3dgs_plus" : "rf3dgs"; }
+    nlohmann::json config() const override { return m_config.to_json(); }
+    nlohmann::json train_defaults() const override {
+        return {{"lr", m_config.rf_lr}, {"weight_decay", 0.0}};
+    }
+    train::DataNeeds needs() const override {
+        return {{train::DataView::Spectra},
+                {train::ContextField::Grid, train::ContextField::Station,
+                 train::ContextField::Frequency}};
+    }
+    void prepare(const std::vector<train::SceneContext>& contexts,
+                 const train::DataList* data) override;
+    std::vector<train::ParamGroup> parameter_groups() override;
+    // "geometry" (images; the views folder of the config — the core holds no camera
+    // images, so the phase's data view is the spectra it does not read) and "radiance".
+    std::vector<train::Phase> phases() const override;
+    torch::Tensor training_loss(const train::DataList& data,
+                                const train::Phase& phase,
+                                torch::Generator& gen) override;
+    void after_backward(train::StepContext& step) override;
+    void after_step(train::StepContext& step) override;
+    train::Prediction predict(const train::Query& query) override;
+    void set_device(torch::Device device) override;
+    void save(torch::serialize::OutputArchive& archive) const override;
+    void load(torch::serialize::InputArchive& archive) override;
+
+    // Stage 1 pieces (tests): the loss of view `index` and the PSNR (dB) of a view's render.
+    torch::Tensor image_loss(std::int64_t index);
+    double view_psnr(std::int64_t index);
+    const ViewSet& views() const { return m_views; }
+    const std::vector<std::int64_t>& train_views() const { return m_train_views; }
+    const std::vector<std::int64_t>& held_out_views() const { return m_test_views; }
+    // Stage 2: spectra [B, n_el, n_az] at moving-end positions [B, 3] (B ≤ batch), graph kept.
+    torch::Tensor render_spectra(const torch::Tensor& positions);
+    torch::Tensor predict_positions(const torch::Tensor& positions);  // no grad, any B
+    GaussianField& field() { return m_field; }
+    const splat::DensifyStats& densify_stats() const { return m_stats; }
+    double extent() const { return m_extent; }
+
+private:
+    void seed(const torch::Tensor& points, const torch::Tensor& colours);
+    void check_scene(const train::SceneContext& context) const;
+    splat::RenderOptions image_options(std::int64_t phase_step) const;
+    void radiance_cache();
+    torch::Tensor radiance_loss(const train::DataList& data, torch::Generator& gen);
+
+    Rf3dgsConfig m_config;
+    GaussianField m_field;
+    torch::Device m_device = torch::kCPU;
+    ViewSet m_views;
+    std::vector<std::int64_t> m_train_views, m_test_views;
+    double m_extent = 1;                // scene extent (radius of the seeds' bounding sphere)
+    Vec3 m_lo{0, 0, 0}, m_hi{0, 0, 0};  // the seeds' box
+    bool m_prepared = false;
+    // stage 1 state
+    splat::DensifyStats m_stats;
+    std::optional<splat::RenderResult> m_last;
+    int m_image_side = 1;
+    bool m_reset_done = false;
+    std::int64_t m_geometry_step = 0;  // stage-1 steps done (the SH degree follows it)
+    torch::Generator m_gen = at::detail::createCPUGenerator(3);  // split children's draws
+    // stage 2: the station's camera and what frozen geometry fixes
+    data::SpectrumGrid m_grid;
+    Vec3 m_station;
+    Quat m_orientation;
+    torch::Tensor m_station_t;  // [3]
+    std::optional<splat::Projection> m_proj;
+    std::vector<std::int64_t> m_cache_key;  // the geometry tensors (identity, version) it is of
+    torch::Tensor m_opacity;                // [N] detached
+    torch::Tensor m_surface;  // [H, W, 3] pseudo-surface point per pixel (zeros where none)
+    torch::Tensor m_hit;      // [H, W] bool: a Gaussian covers the pixel
+    torch::Tensor m_l_vd;     // [H, W] |x_station − x*|
+    const void* m_data_key = nullptr;
+    torch::Tensor m_spectra, m_positions, m_train;
+};
+
+void register_rf3dgs();  // "rf3dgs_plus" and "rf3dgs"
+
+}  // namespace radiofield::models

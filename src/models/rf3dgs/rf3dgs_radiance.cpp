@@ -1,0 +1,154 @@
+// Stage 2 of RF-3DGS / RF-3DGS+: the radio radiance on frozen Gaussians, seen by an
+// equirectangular camera on the spectrum grid at the station (docs/models.md).
+//
+// Our datasets hold the spatial spectrum at the station (the fixed end) for each position of
+// the moving end; the paper's camera sits at the receiver with the transmitter fixed. By
+// reciprocity a single-bounce path is the same either way round, so the camera goes where the
+// spectrum is formed (the station), the moving end takes the other role, and the SH are
+// evaluated along the direction from each Gaussian towards the moving end (the paper's
+// "final directional gain"). Frozen geometry and a fixed camera make the projection, the
+// per-pixel top Gaussian (pseudo-surface point) and l_vd constants of the run: they are
+// computed once; a batch of B ≤ 16 spectra is one rasterisation with B channels.
+#include "radiofield/core/error.hpp"
+#include "radiofield/models/rf3dgs.hpp"
+
+namespace radiofield::models {
+namespace {
+
+splat::EquirectCamera station_camera(const data::SpectrumGrid& grid,
+                                     const Vec3& station,
+                                     const Quat& orientation) {
+    return splat::EquirectCamera::for_grid(grid, orientation.to_matrix(), station);
+}
+
+}  // namespace
+
+void Rf3dgsModel::radiance_cache() {
+    // Rebuilt whenever the geometry changed since (an optimiser step or an edit in stage 1,
+    // e.g. an evaluation during stage 1, or a loaded checkpoint).
+    std::vector<std::int64_t> key;
+    for (const auto* t : {&m_field.geometry.means, &m_field.geometry.log_scales,
+                          &m_field.geometry.quats, &m_field.geometry.opacity_logits}) {
+        key.push_back(t->defined() ? reinterpret_cast<std::intptr_t>(t->unsafeGetTensorImpl()) : 0);
+        key.push_back(t->defined() ? static_cast<std::int64_t>(t->_version()) : 0);
+    }
+    if (m_proj && key == m_cache_key)
+        return;
+    m_proj.reset();
+    m_cache_key = key;
+    if (!m_prepared)
+        fail("{}: no station yet; call prepare() or load a trained run", name());
+    if (m_field.size() == 0)
+        fail("{}: the Gaussian set is empty; stage 1 must leave at least one Gaussian", name());
+    torch::NoGradGuard no_grad;
+    const auto& g = m_field.geometry;
+    const auto cam = station_camera(m_grid, m_station, m_orientation);
+    const auto quats = g.quats / g.quats.norm(2, -1, true);
+    m_proj =
+        splat::project(g.means.detach(), torch::exp(g.log_scales.detach()), quats.detach(), cam);
+    m_opacity = torch::sigmoid(g.opacity_logits.detach());
+    const auto raster = splat::rasterize(m_proj->means2d, m_proj->conics,
+                                         torch::ones({g.size(), 1}, g.means.options()), m_opacity,
+                                         m_proj->radii, m_proj->depths, cam);
+    const auto top = raster.top_gaussian;  // [H, W]
+    m_hit = top >= 0;
+    if (m_hit.sum().item<std::int64_t>() == 0) {
+        fail(
+            "{}: the station's camera sees none of the {} Gaussians; the spectra and the views "
+            "come from different scenes, or the station lies outside the Gaussians",
+            name(), g.size());
+    }
+    m_surface = g.means.detach()
+                    .index_select(0, top.clamp_min(0).flatten())
+                    .view({top.size(0), top.size(1), 3});  // [H, W, 3]
+    m_station_t = m_station_t.to(m_device);
+    m_l_vd = (m_surface - m_station_t).norm(2, -1);  // [H, W]
+}
+
+torch::Tensor Rf3dgsModel::render_spectra(const torch::Tensor& positions) {  // [B, 3]
+    radiance_cache();
+    const auto& g = m_field.geometry;
+    const auto n = g.size(), b = positions.size(0);
+    if (b < 1 || b > 16)
+        fail("{}: render_spectra draws 1..16 spectra at a time, got {}", name(), b);
+    const auto pos = positions.to(m_device, torch::kFloat32);
+    const auto means = g.means.detach();
+    const auto dirs = torch::nn::functional::normalize(
+        pos.unsqueeze(0) - means.unsqueeze(1),
+        torch::nn::functional::NormalizeFuncOptions().dim(-1).eps(1e-12));  // [N, B, 3]
+    const auto k = m_field.rf_sh.size(1);
+    const auto sh = m_field.rf_sh.unsqueeze(1).expand({n, b, k, 1}).reshape({n * b, k, 1});
+    const auto value =
+        splat::eval_sh(sh, dirs.reshape({n * b, 3}), m_config.rf_sh_degree).view({n, b});
+    const auto features =
+        m_config.plus ? torch::nn::functional::softplus(value) : torch::clamp_min(value + 0.5, 0.0);
+    const auto cam = station_camera(m_grid, m_station, m_orientation);
+    auto image = splat::rasterize(m_proj->means2d, m_proj->conics, features, m_opacity,
+                                  m_proj->radii, m_proj->depths, cam)
+                     .image;  // [H, W, B]
+    if (m_config.plus) {
+        // Free-space factor of the single-bounce path through the ray's pseudo-surface point,
+        // (λ/4π(l_prev + l_vd))² relative to its value at 1 m (the min–max below removes it).
+        const auto l_prev =
+            (m_surface.unsqueeze(2) - pos.view({1, 1, b, 3})).norm(2, -1);  // [H, W, B]
+        const auto l = torch::clamp_min(m_l_vd.unsqueeze(2) + l_prev, 1e-3);
+        image = image * torch::where(m_hit.unsqueeze(2), 1.0 / (l * l), torch::zeros_like(l));
+        const auto flat = image.reshape({-1, b});
+        const auto lo = std::get<0>(flat.min(0)), hi = std::get<0>(flat.max(0));
+        image = (image - lo) / torch::clamp_min(hi - lo, 1e-30);
+    }
+    return image.permute({2, 0, 1});  // [B, H, W]
+}
+
+torch::Tensor Rf3dgsModel::radiance_loss(const train::DataList& data, torch::Generator& gen) {
+    if (m_data_key != static_cast<const void*>(data.data())) {
+        std::vector<torch::Tensor> spectra, positions;
+        std::vector<std::int64_t> train;
+        std::int64_t offset = 0;
+        for (const auto& d : data) {
+            if (!(d->context.grid == m_grid))
+                fail("{}: '{}' has another spectrum grid than the prepared one", name(),
+                     d->source());
+            check_scene(d->context);
+            spectra.push_back(d->spectra);
+            positions.push_back(d->positions);
+            for (auto i : d->split.train)
+                train.push_back(i + offset);
+            offset += d->size();
+        }
+        if (train.empty())
+            fail("{}: the training split is empty", name());
+        m_spectra = torch::cat(spectra).to(m_device, torch::kFloat32);
+        m_positions = torch::cat(positions).to(m_device, torch::kFloat32);
+        m_train = torch::tensor(train, torch::kLong);
+        m_data_key = data.data();
+    }
+    const auto b = std::min<std::int64_t>(m_config.batch, m_train.size(0));
+    const auto pick = torch::randperm(m_train.size(0), gen, torch::kLong).narrow(0, 0, b);
+    const auto sample = m_train.index_select(0, pick).to(m_device);
+    const auto pred = render_spectra(m_positions.index_select(0, sample));
+    return torch::mse_loss(pred, m_spectra.index_select(0, sample));
+}
+
+torch::Tensor Rf3dgsModel::predict_positions(const torch::Tensor& positions) {
+    torch::NoGradGuard no_grad;
+    std::vector<torch::Tensor> out;
+    const auto n = positions.size(0);
+    for (std::int64_t i = 0; i < n; i += 16)
+        out.push_back(render_spectra(positions.narrow(0, i, std::min<std::int64_t>(16, n - i))));
+    if (out.empty())
+        return torch::zeros({0, m_grid.n_el, m_grid.n_az}, torch::kFloat32);
+    return torch::cat(out).clamp(0, 1).cpu();
+}
+
+train::Prediction Rf3dgsModel::predict(const train::Query& query) {
+    if (query.scene != nullptr) {
+        if (!(query.scene->context.grid == m_grid))
+            fail("{}: '{}' has another spectrum grid than the trained one", name(),
+                 query.scene->source());
+        check_scene(query.scene->context);
+    }
+    return train::Prediction::of_spectra(predict_positions(query.positions));
+}
+
+}  // namespace radiofield::models
