@@ -32,7 +32,7 @@ struct BenchGenertArgs {
     std::int64_t pairs = -1;  // −1: 2,352 on CUDA, 8 on the CPU
     std::int64_t rays = -1;   // −1: 100,000 on CUDA, 20,000 on the CPU
     int depth = 2;
-    int repeats = -1;  // −1: 3 on CUDA, 1 on the CPU
+    int repeats = -1;         // −1: 3 on CUDA, 1 on the CPU
     double frequency_hz = 0;  // 0: the scene's own
 };
 
@@ -108,8 +108,8 @@ void run_bench_genert(BenchGenertArgs a, const std::string& device_name) {
         "depth {}, {:.4g} GHz; physics tracer on {} CPU threads, neural engine on {}{}; mean "
         "of {} run(s)\n",
         a.scene, engine.scene_tensors().size(), a.pairs, a.rays, a.depth, a.frequency_hz / 1e9,
-        std::thread::hardware_concurrency(), device.str(), gpu ? " (" + nn::cuda_device_name() + ")" : "",
-        a.repeats);
+        std::thread::hardware_concurrency(), device.str(),
+        gpu ? " (" + nn::cuda_device_name() + ")" : "", a.repeats);
     fmt::print("{:>6} {:>7} {:>12} {:>12} {:>12} {:>9} {:>12} {:>12}\n", "layout", "groups",
                "physics s", "neural s", "fresnel s", "ratio", "paths/link", "neural/link");
     for (const Layout& l : layouts) {
@@ -169,8 +169,9 @@ void run_bench_genert(BenchGenertArgs a, const std::string& device_name) {
                    static_cast<double>(neural_paths) / a.pairs);
         std::fflush(stdout);
     }
-    fmt::print("ratio = physics / neural (above 1: the neural engine is faster); peak GPU memory {}\n",
-               bench::peak_memory(device));
+    fmt::print(
+        "ratio = physics / neural (above 1: the neural engine is faster); peak GPU memory {}\n",
+        bench::peak_memory(device));
 }
 
 }  // namespace
@@ -194,8 +195,7 @@ void add_bench_genert_command(CLI::App& bench, GlobalOptions& global) {
         ->check(CLI::PositiveNumber);
     cmd->add_option("--repeats", a.repeats, "Timed runs to average (default CUDA 3, CPU 1)")
         ->check(CLI::Range(1, 1000));
-    cmd->callback(
-        [&global] { global.action = [&global] { run_bench_genert(a, global.device); }; });
+    cmd->callback([&global] { global.action = [&global] { run_bench_genert(a, global.device); }; });
 }
 
 }  // namespace radiofield::cli

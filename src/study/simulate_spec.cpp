@@ -121,7 +121,8 @@ SimulationPlan plan_simulation(const json& s, const std::string& where) {
     c.noise.seed = p.seed;
     c.kernel_deg = get_or<double>(s, "kernel", 2.0, where);
     c.trace.max_depth = get_or<int>(s, "max_depth", 3, where);
-    c.trace.samples_per_source = get_or<std::size_t>(s, "samples", 100'000, where);
+    c.trace.samples_per_source =
+        get_or<std::size_t>(s, "samples", rt::TraceOptions{}.samples_per_source, where);
     c.trace.diffuse = get_or<bool>(s, "diffuse", false, where);
     c.trace.transmission = get_or<bool>(s, "transmission", false, where);
     c.trace.los = !get_or<bool>(s, "no_los", false, where);
