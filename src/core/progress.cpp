@@ -10,6 +10,10 @@ namespace {
 std::atomic<bool> g_enabled{true};
 }
 
+bool Progress::enabled() {
+    return g_enabled;
+}
+
 void Progress::set_enabled(bool enabled) {
     g_enabled = enabled;
 }

@@ -5,13 +5,17 @@
 #include <atomic>
 #include <chrono>
 #include <fstream>
+#include <mutex>
 #include <random>
+#include <set>
+#include <thread>
 
 #include "evaluation.hpp"
 #include "radiofield/core/atomic_file.hpp"
 #include "radiofield/core/error.hpp"
 #include "radiofield/core/interrupt.hpp"
 #include "radiofield/core/log.hpp"
+#include "radiofield/core/progress.hpp"
 #include "radiofield/data/dataset.hpp"
 #include "radiofield/data/nerf2.hpp"
 #include "radiofield/nn/device.hpp"
@@ -90,8 +94,7 @@ public:
         fs::create_directories(m_out / "evals");
         InterruptScope interrupt(m_options.handle_sigint);
         try {
-            for (const auto& d : m_study.datasets)
-                dataset(d);
+            datasets();
             check_evaluation_data();
             for (const auto& r : m_study.runs)
                 run(r);
@@ -215,6 +218,7 @@ private:
     }
 
     void step_line(const std::string& what, const std::string& detail) {
+        const std::lock_guard lock(m_mutex);
         ++m_step;
         if (m_options.quiet)
             return;
@@ -223,6 +227,7 @@ private:
     }
 
     void detail(const std::string& line) {
+        const std::lock_guard lock(m_mutex);
         if (!m_options.quiet)
             fmt::print(stderr, "{}", line);
     }
@@ -241,6 +246,60 @@ private:
             return Outcome::Reused;
         log::info("{} '{}' was made with other settings; remaking it", kind, name);
         return Outcome::Remade;
+    }
+
+    // Simulated datasets depend on nothing: those to make go side by side (the tracer's
+    // thread pool is shared, HDF5 writes take turns), hundreds of random rooms in minutes on
+    // a many-core machine; the others follow in the file's order.
+    void datasets() {
+        std::vector<const DatasetSpec*> sims;
+        for (const auto& d : m_study.datasets) {
+            if (d.kind == DatasetSpec::Kind::Simulate)
+                sims.push_back(&d);
+        }
+        const auto hw = std::max(1u, std::thread::hardware_concurrency());
+        const std::size_t wanted = m_options.parallel_datasets > 0
+                                       ? static_cast<std::size_t>(m_options.parallel_datasets)
+                                       : std::clamp<std::size_t>(hw / 4, 1, 8);
+        const std::size_t workers = std::min(wanted, sims.size());
+        std::set<std::string> done;
+        if (workers > 1) {
+            const bool progress = Progress::enabled();
+            Progress::set_enabled(false);  // one bar per room would interleave
+            std::atomic<std::size_t> next{0};
+            std::exception_ptr error;
+            std::mutex error_mutex;
+            std::vector<std::thread> pool;
+            for (std::size_t w = 0; w < workers; ++w) {
+                pool.emplace_back([&] {
+                    for (std::size_t i = next++; i < sims.size(); i = next++) {
+                        {
+                            const std::lock_guard lock(error_mutex);
+                            if (error)
+                                return;
+                        }
+                        try {
+                            dataset(*sims[i]);
+                        } catch (...) {
+                            const std::lock_guard lock(error_mutex);
+                            if (!error)
+                                error = std::current_exception();
+                        }
+                    }
+                });
+            }
+            for (auto& t : pool)
+                t.join();
+            Progress::set_enabled(progress);
+            if (error)
+                std::rethrow_exception(error);
+            for (const auto* d : sims)
+                done.insert(d->name);
+        }
+        for (const auto& d : m_study.datasets) {
+            if (!done.count(d.name))
+                dataset(d);
+        }
     }
 
     void dataset(const DatasetSpec& d) {
@@ -267,8 +326,11 @@ private:
         } else {
             spec["simulate"] = d.settings;
         }
-        m_inputs.data[d.name] = path;
-        m_spec[d.name] = spec;
+        {
+            const std::lock_guard lock(m_mutex);
+            m_inputs.data[d.name] = path;
+            m_spec[d.name] = spec;
+        }
         const Outcome o = decide("dataset", d.name, fs::exists(path), read_json(sidecar), spec);
         const auto t0 = std::chrono::steady_clock::now();
         if (o == Outcome::Reused) {
@@ -284,6 +346,7 @@ private:
         }
         if (o != Outcome::Reused)
             write_json(sidecar, spec);
+        const std::lock_guard lock(m_mutex);
         m_result.products.push_back({"dataset", d.name, o, seconds_since(t0)});
     }
 
@@ -503,6 +566,7 @@ private:
     std::map<std::string, json> m_spec;  // dataset name / "run:NAME" → the spec that makes it
     torch::Device m_device = torch::kCPU;
     std::size_t m_step = 0, m_total = 0;
+    std::mutex m_mutex;  // the shared state of datasets made side by side, and the output
 };
 
 }  // namespace

@@ -294,3 +294,46 @@ TEST(StudyRunner, ADatasetThroughANerf2FolderAndAShippedModelScoreAsTheirOrigina
 
 }  // namespace
 }  // namespace radiofield::study
+
+namespace radiofield::study {
+namespace {
+
+// Simulated datasets made side by side are the datasets made one after the other.
+TEST(StudyRunner, SimulatedDatasetsMadeSideBySideEqualThoseMadeInTurn) {
+    test::TorchTempDir dir;
+    const nlohmann::ordered_json doc = nlohmann::ordered_json::parse(R"({
+      "name": "sims", "title": "Simulated", "description": "three small rooms",
+      "datasets": {
+        "room_${s}": {"for": {"s": [1, 2, 3]}, "scene": "meeting_room:${s}", "frequency": "915MHz",
+                      "count": 12, "samples": 3000, "seed": 0}
+      }
+    })");
+    std::vector<data::Dataset> made[2];
+    for (int parallel : {1, 3}) {
+        StudyOptions o;
+        o.out = dir / fmt::format("out{}", parallel);
+        o.device = "cpu";
+        o.handle_sigint = false;
+        o.quiet = true;
+        o.parallel_datasets = parallel;
+        const StudyResult r = run_study(parse_study(doc, dir / "sims.json", "quick"), o);
+        auto names = r.names("dataset", Outcome::Made);
+        std::sort(names.begin(), names.end());
+        EXPECT_EQ(names, (std::vector<std::string>{"room_1", "room_2", "room_3"}));
+        for (const std::string name : {"room_1", "room_2", "room_3"})
+            made[parallel == 1 ? 0 : 1].push_back(
+                data::read_dataset(o.out / "datasets" / (name + ".h5")));
+        // A rerun reuses all three.
+        EXPECT_EQ(run_study(parse_study(doc, dir / "sims.json", "quick"), o)
+                      .names("dataset", Outcome::Reused)
+                      .size(),
+                  3u);
+    }
+    for (std::size_t i = 0; i < 3; ++i) {
+        EXPECT_EQ(made[0][i].spectra, made[1][i].spectra) << "room " << i + 1;
+        EXPECT_EQ(made[0][i].size(), 12u);
+    }
+}
+
+}  // namespace
+}  // namespace radiofield::study

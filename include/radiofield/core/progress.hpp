@@ -33,6 +33,7 @@ public:
 
     // Globally silence progress output (tests, --quiet).
     static void set_enabled(bool enabled);
+    static bool enabled();
 
 private:
     void maybe_print(bool force);

@@ -30,6 +30,9 @@ struct StudyOptions {
     // ≥ 0: each training stops (checkpointed) after this many steps in this call and the
     // study stops as after Ctrl-C (tests of resuming).
     std::int64_t stop_after = -1;
+    // Simulated datasets made side by side (they depend on nothing): 0 = one per 4 hardware
+    // threads (at most 8), 1 = one after the other.
+    int parallel_datasets = 0;
 };
 
 enum class Outcome { Made, Remade, Reused };
