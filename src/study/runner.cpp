@@ -13,12 +13,15 @@
 #include "evaluation.hpp"
 #include "radiofield/core/atomic_file.hpp"
 #include "radiofield/core/error.hpp"
+#include "radiofield/core/json_config.hpp"
 #include "radiofield/core/interrupt.hpp"
 #include "radiofield/core/log.hpp"
 #include "radiofield/core/progress.hpp"
 #include "radiofield/data/dataset.hpp"
 #include "radiofield/data/nerf2.hpp"
 #include "radiofield/nn/device.hpp"
+#include "radiofield/rt/views.hpp"
+#include "radiofield/scene/scene_io.hpp"
 #include "radiofield/scene/scene_io.hpp"
 #include "radiofield/train/data.hpp"
 #include "radiofield/train/loop.hpp"
@@ -96,6 +99,8 @@ public:
         try {
             datasets();
             check_evaluation_data();
+            for (const auto& v : m_study.views)
+                views(v);
             for (const auto& r : m_study.runs)
                 run(r);
             for (const auto& e : m_study.evaluations)
@@ -115,7 +120,7 @@ public:
 private:
     // Everything checkable before any work.
     void check() {
-        m_total = 1 + m_study.runs.size() + m_study.evaluations.size();
+        m_total = 1 + m_study.views.size() + m_study.runs.size() + m_study.evaluations.size();
         for (const auto& d : m_study.datasets) {
             const std::string where = fmt::format("{}: datasets.{}", m_study.file.string(), d.name);
             if (d.kind == DatasetSpec::Kind::Simulate) {
@@ -412,6 +417,43 @@ private:
         import_nerf2_folder(d.name, folder, path);
     }
 
+    // Camera images of a scene (render-views) into views/NAME/, remade when their settings
+    // change.
+    void views(const ViewsSpec& v) {
+        const fs::path dir = m_out / "views" / v.name;
+        const fs::path sidecar = m_out / "views" / (v.name + ".spec.json");
+        const json spec = {{"views", v.settings}};
+        m_spec["views:" + v.name] = spec;
+        const Outcome o = decide("views", v.name, fs::exists(dir / "sparse"), read_json(sidecar), spec);
+        const auto t0 = std::chrono::steady_clock::now();
+        if (o == Outcome::Reused) {
+            step_line("reuse views", v.name);
+        } else {
+            const json& e = v.settings;
+            const std::string where = fmt::format("{}: views.{}", m_study.file.string(), v.name);
+            rt::ViewsFolderOptions options;
+            options.poses.count = get_or<int>(e, "count", options.poses.count, where);
+            const std::string size = get_or<std::string>(
+                e, "size", fmt::format("{}x{}", options.poses.width, options.poses.height), where);
+            if (std::sscanf(size.c_str(), "%dx%d", &options.poses.width, &options.poses.height) != 2)
+                fail("{}: \"size\" must be WIDTHxHEIGHT in pixels, e.g. \"160x120\" (got '{}')",
+                     where, size);
+            options.poses.fov_x_deg = get_or<double>(e, "fov", options.poses.fov_x_deg, where);
+            options.poses.placement =
+                rt::parse_view_placement(get_or<std::string>(e, "placement", "auto", where));
+            options.points = get_or<std::size_t>(e, "points", options.points, where);
+            options.seed = get_or<std::uint64_t>(e, "seed", options.seed, where);
+            options.overwrite = true;
+            const scene::Scene scene = scene::resolve_scene(e.at("scene").get<std::string>());
+            step_line("views", fmt::format("{} ({} views of {}, {})", v.name, options.poses.count,
+                                           scene.name, size));
+            rt::write_views_folder(scene, dir, options);
+            write_json(sidecar, spec);
+        }
+        m_result.products.push_back({"views", v.name, o, seconds_since(t0)});
+        poll();
+    }
+
     void run(const RunSpec& r) {
         if (!r.pretrained.empty()) {
             shipped_run(r);
@@ -425,6 +467,8 @@ private:
                      {"data", json::array()}};
         for (const auto& d : r.data)
             spec["data"].push_back(m_spec.at(d));
+        if (!r.views.empty())
+            spec["views"] = m_spec.at("views:" + r.views);
         m_spec["run:" + r.name] = spec;
         const json saved = read_json(sidecar);
         const bool same = saved.is_object() && saved.value("spec", json()) == spec;
@@ -439,6 +483,8 @@ private:
             train::RunConfig rc;
             rc.model = r.model;
             rc.model_config = r.model_config;
+            if (!r.views.empty())
+                rc.model_config["views"] = (m_out / "views" / r.views).string();
             rc.train = train::TrainConfig::from_json(r.train);
             rc.train.device = m_options.device;
             for (const auto& d : r.data)

@@ -255,7 +255,9 @@ RunSpec read_run(const std::string& name, const ojson& e, const std::string& whe
         }
         return r;
     }
-    check_keys(e, {"model", "data", "model_config", "train"}, where);
+    check_keys(e, {"model", "data", "views", "model_config", "train"}, where);
+    if (e.contains("views"))
+        r.views = required_string(e, "views", where);
     r.model = required_string(e, "model", where);
     if (!e.contains("data"))
         fail("{}: \"data\" (the training datasets' names) is required", where);
@@ -457,7 +459,8 @@ Study parse_study(const ojson& doc, const fs::path& file, const std::string& pro
         fail("{}: a study is a JSON object (docs/studies.md)", f);
     check_keys(
         doc,
-        {"name", "title", "description", "profiles", "datasets", "runs", "evaluations", "report"},
+        {"name", "title", "description", "profiles", "datasets", "views", "runs", "evaluations",
+         "report"},
         f + " (study; docs/studies.md)");
     Study s;
     s.file = file;
@@ -471,6 +474,16 @@ Study parse_study(const ojson& doc, const fs::path& file, const std::string& pro
     s.description = get_or<std::string>(r, "description", "", f);
 
     r["datasets"] = expand_map(r.value("datasets", ojson::object()), f + ": datasets");
+    r["views"] = expand_map(r.value("views", ojson::object()), f + ": views");
+    for (const auto& [name, e] : r["views"].items()) {
+        const std::string where = f + ": views." + name;
+        if (!e.is_object())
+            fail("{}: expected an object with \"scene\" (radiofield render-views' settings)", where);
+        check_keys(e, {"scene", "count", "size", "fov", "placement", "points", "seed"},
+                   where + " (camera images; radiofield render-views' options)");
+        required_string(e, "scene", where);
+        s.views.push_back({name, e});
+    }
     r["runs"] = expand_map(r.value("runs", ojson::object()), f + ": runs");
     std::vector<DatasetSpec> datasets;
     for (const auto& [name, e] : r["datasets"].items())
@@ -478,6 +491,15 @@ Study parse_study(const ojson& doc, const fs::path& file, const std::string& pro
     s.datasets = order_datasets(std::move(datasets), f);
     for (const auto& [name, e] : r["runs"].items()) {
         s.runs.push_back(read_run(name, e, f + ": runs." + name));
+        const std::string& v = s.runs.back().views;
+        if (!v.empty() && std::none_of(s.views.begin(), s.views.end(),
+                                       [&](const ViewsSpec& x) { return x.name == v; })) {
+            std::vector<std::string> known;
+            for (const auto& x : s.views)
+                known.push_back(x.name);
+            fail("{}: runs.{}: \"views\" names an unknown views entry '{}'; known: {}", f, name, v,
+                 known.empty() ? "none (add a \"views\" section)" : join(known));
+        }
         s.runs.back().data =
             expand_data_names(s.runs.back().data, s.datasets, f + ": runs." + name + ".data");
         for (const auto& d : s.runs.back().data)

@@ -27,11 +27,19 @@ struct DatasetSpec {
     nlohmann::json settings = nlohmann::json::object();
 };
 
+// Camera images of a scene for models that learn geometry from pictures (RF-3DGS's stage 1):
+// `radiofield render-views`' settings, made into OUT/views/NAME/ (COLMAP's layout).
+struct ViewsSpec {
+    std::string name;
+    nlohmann::json settings = nlohmann::json::object();  // scene, count, size, fov, placement, points, seed
+};
+
 struct RunSpec {
     std::string name;
     std::string pretrained;  // a shipped model's name (train/pretrained.hpp): nothing to train
     std::string model;
     std::vector<std::string> data;  // dataset names
+    std::string views;              // a views entry: its folder becomes model_config "views"
     nlohmann::json model_config = nlohmann::json::object();
     nlohmann::json train = nlohmann::json::object();  // TrainConfig keys
 };
@@ -59,6 +67,7 @@ struct Study {
     std::string profile;
     std::vector<std::string> profiles;
     std::vector<DatasetSpec> datasets;  // in dependency order (a subset after its source)
+    std::vector<ViewsSpec> views;
     std::vector<RunSpec> runs;
     std::vector<EvalSpec> evaluations;
     std::vector<ReportSection> report;
