@@ -1,11 +1,12 @@
 // TrainConfig / RunConfig: JSON in and out, --set overrides, the learning-rate schedule.
+#include "radiofield/train/run_config.hpp"
+
 #include <cmath>
 #include <fstream>
 #include <numbers>
 
 #include "radiofield/core/error.hpp"
 #include "radiofield/core/json_config.hpp"
-#include "radiofield/train/loop.hpp"
 
 namespace radiofield::train {
 namespace {
