@@ -115,16 +115,17 @@ TEST_F(CliTest, NumbersAndNamesAreRefusedBeforeAnyWork) {
         args.insert(args.end(), more);
         return args;
     };
-    expect_clean_failure(with({"--count", "-5"}), {"--count", "-5"});
-    expect_clean_failure(with({"--count", "18446744073709551615"}), {"--count"});
-    expect_clean_failure(with({"--polarization", "X"}), {"--polarization", "X"});
-    expect_clean_failure(with({"--clearance", "-1"}), {"--clearance", "-1"});
-    expect_clean_failure(with({"--seed", "-1"}), {"--seed", "-1"});
-    expect_clean_failure(with({"--samples", "-1"}), {"--samples", "-1"});
+    expect_clean_failure(with({"--count", "-5"}), {"--count", "-5", "give at least 1"});
+    expect_clean_failure(with({"--count", "18446744073709551615"}),
+                         {"--count", "18446744073709551615", "give at most"});
+    expect_clean_failure(with({"--polarization", "X"}), {"--polarization", "X", "{V,H}"});
+    expect_clean_failure(with({"--clearance", "-1"}), {"--clearance", "-1", "give at least 0"});
+    expect_clean_failure(with({"--seed", "-1"}), {"--seed", "-1", "give at least 0"});
+    expect_clean_failure(with({"--samples", "-1"}), {"--samples", "-1", "give at least 1"});
     expect_clean_failure(with({"--samples", "nan"}), {"--samples", "nan"});
     expect_clean_failure(
         {"train", "--model", "knn_dl", "--data", "a.h5", "--out", "run", "--lr", "nan"},
-        {"--lr", "nan"});
+        {"--lr", "nan", "not a finite number"});
 }
 
 }  // namespace
