@@ -95,6 +95,18 @@ TEST_F(CliTest, TrainIntoARunFolderUnderARegularFileIsAnErrorNotAnAbort) {
                          {"'d.h5/run'", "is not a folder", "choose an --out path"});
 }
 
+// Found by fuzzing run configs (fuzz/run_config.cpp): a --config file holding `null` ended in
+// nlohmann's "cannot use value() with null", naming neither the file nor the fix.
+TEST_F(CliTest, TrainConfigThatIsNotAnObjectNamesTheFileAndTheShape) {
+    write("null.json", "null");
+    expect_clean_failure(
+        {"train", "--config", "null.json", "--out", "run"},
+        {"'null.json'", "run config: expected a JSON object", "\"model\"", "got null"});
+    write("list.json", "[]");
+    expect_clean_failure({"train", "--config", "list.json", "--out", "run"},
+                         {"'list.json'", "expected a JSON object", "got []"});
+}
+
 // --- good input
 
 TEST_F(CliTest, BuiltinSceneAtItsOwnFrequencySimulatesWithoutExtrapolateAndWarnsOnce) {
