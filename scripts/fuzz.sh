@@ -13,7 +13,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${FUZZ_SECONDS:-20}
 JOBS=${JOBS:-$(nproc)}
-CI_TARGETS=(scene_json mitsuba_xml ply obj nerf2_text nerf2_folder png dataset_h5 study)
+CI_TARGETS=(scene_json mitsuba_xml ply obj nerf2_text nerf2_folder png dataset_h5 study
+            run_config)
 ALL=("${CI_TARGETS[@]}" dataset_h5_bytes)
 TARGETS=("$@")
 ((${#TARGETS[@]})) || TARGETS=("${CI_TARGETS[@]}")

@@ -17,7 +17,7 @@ namespace {
 
 struct StudyArgs {
     std::string file, profile = "quick", out, lpips_weights;
-    bool restart = false;
+    bool restart = false, overwrite = false;
 };
 
 void run_study_command(const StudyArgs& a, const GlobalOptions& global) {
@@ -25,6 +25,7 @@ void run_study_command(const StudyArgs& a, const GlobalOptions& global) {
     study::StudyOptions o;
     o.out = a.out;
     o.restart = a.restart;
+    o.overwrite = a.overwrite;
     o.device = global.device;
     o.quiet = global.quiet;
     o.lpips_weights = a.lpips_weights;
@@ -60,6 +61,9 @@ void add_study_command(CLI::App& app, GlobalOptions& global) {
     sub->add_option("--profile", a.profile, "Profile of the study's values (quick, full)")
         ->capture_default_str();
     sub->add_option("-o,--out", a.out, "Output folder (default out/studies/NAME/PROFILE)");
+    sub->add_flag("--overwrite", a.overwrite,
+                  "Write into an existing folder that another study (or profile, or nothing of "
+                  "ours) made");
     sub->add_flag("--restart", a.restart, "Remake every product, even those that are up to date");
     sub->add_option("--lpips-weights", a.lpips_weights,
                     "LPIPS-alex weights file (else LPIPS is 'unavailable')");

@@ -3,7 +3,9 @@
 #include "radiofield/study/runner.hpp"
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <mutex>
 #include <random>
@@ -37,6 +39,9 @@ namespace {
 // Thrown by poll() on Ctrl-C / SIGTERM between the steps the runner does itself; a training
 // run saves its checkpoint and returns interrupted.
 struct StopStudy {};
+
+// Written into every output folder the runner makes: whose folder it is.
+constexpr const char* kStudyMarker = ".radiofield-study.json";
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -92,6 +97,7 @@ public:
 
     StudyResult run() {
         check();
+        claim_out_folder();
         fs::create_directories(m_out / "datasets");
         fs::create_directories(m_out / "runs");
         fs::create_directories(m_out / "evals");
@@ -161,6 +167,60 @@ private:
                      m_study.file.string(), e.label);
         }
         m_device = nn::resolve_device(nn::parse_device(m_options.device));
+    }
+
+    // The output folder is ours to write into when it is new, empty, or marked by this study
+    // (same name and profile): a rerun resumes and reuses. A folder of something else, or of
+    // another study or profile, is refused unless --overwrite, before any work; then the
+    // marker is (re)written so that later reruns need no flag.
+    void claim_out_folder() {
+        const fs::path marker = m_out / kStudyMarker;
+        std::error_code ec;
+        if (fs::exists(m_out, ec) && !fs::is_directory(m_out, ec))
+            fail("cannot write study '{}' into '{}': it is a file; give a folder name with --out",
+                 m_study.name, m_out.string());
+        bool write_marker = true;
+        if (fs::is_directory(m_out, ec)) {
+            const bool empty = fs::directory_iterator(m_out, ec) == fs::directory_iterator();
+            if (fs::exists(marker, ec)) {
+                const json mark = read_json(marker);
+                const auto text = [&](const char* key) {
+                    return mark.is_object() && mark.contains(key) && mark[key].is_string()
+                               ? mark[key].get<std::string>()
+                               : std::string();
+                };
+                const std::string name = text("study"), profile = text("profile");
+                write_marker = name != m_study.name || profile != m_study.profile;
+                if (write_marker && !m_options.overwrite) {
+                    fail(
+                        "'{}' already exists and holds study '{}' ({} profile), not study '{}' "
+                        "({} profile); pass --overwrite to replace it or choose another name "
+                        "(--out)",
+                        m_out.string(), name.empty() ? "?" : name, profile.empty() ? "?" : profile,
+                        m_study.name, m_study.profile);
+                }
+            } else if (!empty && !m_options.overwrite) {
+                fail(
+                    "'{}' already exists and was not made by `radiofield study` (no {} in it); "
+                    "pass --overwrite to replace it or choose another name (--out)",
+                    m_out.string(), kStudyMarker);
+            }
+        }
+        if (!write_marker)
+            return;
+        fs::create_directories(m_out);
+        AtomicOutput out(marker, true);
+        {
+            std::ofstream file(out.temp_path());
+            file << json{{"study", m_study.name},
+                         {"profile", m_study.profile},
+                         {"file", m_study.file.string()}}
+                        .dump(2)
+                 << '\n';
+            if (!file.flush())
+                fail("cannot write '{}': {}", marker.string(), std::strerror(errno));
+        }
+        out.commit();
     }
 
     // With every dataset made, and before any training: each evaluation's data must agree with

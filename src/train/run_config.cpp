@@ -1,11 +1,12 @@
 // TrainConfig / RunConfig: JSON in and out, --set overrides, the learning-rate schedule.
+#include "radiofield/train/run_config.hpp"
+
 #include <cmath>
 #include <fstream>
 #include <numbers>
 
 #include "radiofield/core/error.hpp"
 #include "radiofield/core/json_config.hpp"
-#include "radiofield/train/loop.hpp"
 
 namespace radiofield::train {
 namespace {
@@ -117,6 +118,12 @@ double TrainConfig::lr_at(std::int64_t step,
 }
 
 RunConfig RunConfig::from_json(const nlohmann::json& j) {
+    if (!j.is_object()) {  // check_keys lets null through (an absent section), a file may not
+        fail(
+            "run config: expected a JSON object {{\"model\", \"model_config\", \"train\", "
+            "\"data\"}}, got {}",
+            j.dump());
+    }
     check_keys(j, {"model", "model_config", "train", "data", "contexts", "version"}, "run config");
     if (j.contains("version") && j.at("version") != kRunConfigVersion) {
         fail(

@@ -95,6 +95,18 @@ TEST_F(CliTest, TrainIntoARunFolderUnderARegularFileIsAnErrorNotAnAbort) {
                          {"'d.h5/run'", "is not a folder", "choose an --out path"});
 }
 
+// Found by fuzzing run configs (fuzz/run_config.cpp): a --config file holding `null` ended in
+// nlohmann's "cannot use value() with null", naming neither the file nor the fix.
+TEST_F(CliTest, TrainConfigThatIsNotAnObjectNamesTheFileAndTheShape) {
+    write("null.json", "null");
+    expect_clean_failure(
+        {"train", "--config", "null.json", "--out", "run"},
+        {"'null.json'", "run config: expected a JSON object", "\"model\"", "got null"});
+    write("list.json", "[]");
+    expect_clean_failure({"train", "--config", "list.json", "--out", "run"},
+                         {"'list.json'", "expected a JSON object", "got []"});
+}
+
 // --- good input
 
 TEST_F(CliTest, BuiltinSceneAtItsOwnFrequencySimulatesWithoutExtrapolateAndWarnsOnce) {
@@ -115,16 +127,17 @@ TEST_F(CliTest, NumbersAndNamesAreRefusedBeforeAnyWork) {
         args.insert(args.end(), more);
         return args;
     };
-    expect_clean_failure(with({"--count", "-5"}), {"--count", "-5"});
-    expect_clean_failure(with({"--count", "18446744073709551615"}), {"--count"});
-    expect_clean_failure(with({"--polarization", "X"}), {"--polarization", "X"});
-    expect_clean_failure(with({"--clearance", "-1"}), {"--clearance", "-1"});
-    expect_clean_failure(with({"--seed", "-1"}), {"--seed", "-1"});
-    expect_clean_failure(with({"--samples", "-1"}), {"--samples", "-1"});
+    expect_clean_failure(with({"--count", "-5"}), {"--count", "-5", "give at least 1"});
+    expect_clean_failure(with({"--count", "18446744073709551615"}),
+                         {"--count", "18446744073709551615", "give at most"});
+    expect_clean_failure(with({"--polarization", "X"}), {"--polarization", "X", "{V,H}"});
+    expect_clean_failure(with({"--clearance", "-1"}), {"--clearance", "-1", "give at least 0"});
+    expect_clean_failure(with({"--seed", "-1"}), {"--seed", "-1", "give at least 0"});
+    expect_clean_failure(with({"--samples", "-1"}), {"--samples", "-1", "give at least 1"});
     expect_clean_failure(with({"--samples", "nan"}), {"--samples", "nan"});
     expect_clean_failure(
         {"train", "--model", "knn_dl", "--data", "a.h5", "--out", "run", "--lr", "nan"},
-        {"--lr", "nan"});
+        {"--lr", "nan", "not a finite number"});
 }
 
 }  // namespace

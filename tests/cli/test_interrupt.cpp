@@ -30,18 +30,27 @@ class Interrupt : public CliTest {
 protected:
     // Starts a simulate whose write phase lasts seconds (a few hundred MiB of spectra to
     // compress), waits until its temporary output exists, sends `sig`, and checks how it ends.
-    void interrupt_the_write(int sig) {
+    // Starts that simulate and returns its process id once it is writing (0 on failure).
+    pid_t start_the_write() {
         const pid_t pid = start({"simulate", "--out", "big.h5", "--count", "3000", "--samples",
                                  "1000", "--max-depth", "1"});
-        ASSERT_GT(pid, 0);
+        EXPECT_GT(pid, 0);
         const auto deadline = Clock::now() + std::chrono::seconds(120);
-        while (temp_file_in(work()).empty() && Clock::now() < deadline) {
-            if (waitpid(pid, nullptr, WNOHANG) == pid)
-                FAIL() << "simulate ended before its output was being written";
+        while (pid > 0 && temp_file_in(work()).empty() && Clock::now() < deadline) {
+            if (waitpid(pid, nullptr, WNOHANG) == pid) {
+                ADD_FAILURE() << "simulate ended before its output was being written";
+                return 0;
+            }
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
         }
-        ASSERT_FALSE(temp_file_in(work()).empty()) << "no temporary output appeared";
+        EXPECT_FALSE(temp_file_in(work()).empty()) << "no temporary output appeared";
         std::this_thread::sleep_for(std::chrono::milliseconds(100));  // mid-way into the write
+        return temp_file_in(work()).empty() ? 0 : pid;
+    }
+
+    void interrupt_the_write(int sig) {
+        const pid_t pid = start_the_write();
+        ASSERT_GT(pid, 0);
         const auto sent = Clock::now();
         ASSERT_EQ(::kill(pid, sig), 0);
         const CliResult r = finish(pid);
@@ -61,6 +70,27 @@ TEST_F(Interrupt, SigintDuringTheWriteStopsWithinASecondAndLeavesNothing) {
 
 TEST_F(Interrupt, SigtermDuringTheWriteStopsWithinASecondAndLeavesNothing) {
     interrupt_the_write(SIGTERM);
+}
+
+// The case as it happened: SIGKILL (which no program can catch) mid-way through the
+// HDF5 write leaves the partly written temporary file; the next run writing the same output
+// removes it, with a note naming it, and writes the output.
+TEST_F(Interrupt, ThePartialFileOfARunKilledDuringTheWriteIsRemovedByTheNextRun) {
+    const pid_t pid = start_the_write();
+    ASSERT_GT(pid, 0);
+    ASSERT_EQ(::kill(pid, SIGKILL), 0);
+    const CliResult killed = finish(pid);
+    EXPECT_EQ(killed.signal, SIGKILL) << killed.output();
+    const std::string partial = temp_file_in(work());
+    ASSERT_FALSE(partial.empty()) << "SIGKILL left no temporary file (nothing to test)";
+    EXPECT_FALSE(fs::exists(path("big.h5")));
+
+    const CliResult next =
+        run({"simulate", "--out", "big.h5", "--count", "5", "--samples", "2000", "--grid", "9x36"});
+    ASSERT_EQ(next.exit_code, 0) << next.output();
+    expect_mentions(next, {"removed '" + partial + "'", "left by an interrupted run"});
+    EXPECT_TRUE(temp_file_in(work()).empty());
+    EXPECT_TRUE(fs::is_regular_file(path("big.h5")));
 }
 
 // The id of a process that has ended (started and waited for here).

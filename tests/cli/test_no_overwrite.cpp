@@ -36,6 +36,13 @@ TEST_F(NoOverwrite, EvalOutAndReportKeepAnExistingFileUnlessAsked) {
 }
 
 TEST_F(NoOverwrite, EvalAndPredictNeverWriteOverTheirInputsEvenWhenAsked) {
+    // The commands as given (no flag): the dataset they read is kept.
+    expect_clean_failure(
+        {"--device", "cpu", "eval", "--run", "run", "--data", "data.h5", "--out", "data.h5"},
+        {"'data.h5'", "inputs", "write the output elsewhere"});
+    expect_clean_failure(
+        {"--device", "cpu", "eval", "--run", "run", "--data", "data.h5", "--report", "data.h5"},
+        {"'data.h5'", "inputs", "write the output elsewhere"});
     for (const auto& target : {"data.h5", "run/checkpoint.pt", "run/config.json"}) {
         expect_clean_failure({"--device", "cpu", "eval", "--run", "run", "--data", "data.h5",
                               "--out", target, "--overwrite"},
@@ -50,6 +57,16 @@ TEST_F(NoOverwrite, EvalAndPredictNeverWriteOverTheirInputsEvenWhenAsked) {
     expect_clean_failure({"--device", "cpu", "predict", "--run", "run", "--data", "./data.h5",
                           "--at", "3,2,1.2", "--out", "data.h5"},
                          {"data.h5", "inputs"});
+}
+
+// `train --out EXISTING_FILE` ended in an uncaught filesystem_error (an abort).
+TEST_F(NoOverwrite, TrainIntoAnExistingFileIsAnErrorNotAnAbort) {
+    expect_clean_failure(
+        {"--device", "cpu", "train", "--model", "knn", "--data", "data.h5", "--out", "notes.txt"},
+        {"'notes.txt' exists and is not a folder", "choose another --out"});
+    expect_clean_failure(
+        {"--device", "cpu", "train", "--model", "knn", "--data", "data.h5", "--out", "data.h5"},
+        {"'data.h5' exists and is not a folder", "choose another --out"});
 }
 
 TEST_F(NoOverwrite, PredictKeepsAnExistingOutputUnlessAsked) {

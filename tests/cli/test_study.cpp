@@ -50,6 +50,7 @@ TEST_F(CliTest, StudyWithAnUnknownModelFailsBeforeSimulatingAnything) {
 
 TEST_F(CliTest, TinySimulatedStudyRunsAndARerunReusesEverything) {
     write("s.json", tiny());
+    std::filesystem::create_directory(path("o"));  // an empty folder is free to use
     const CliResult first = run({"study", "s.json", "--out", "o"});
     ASSERT_EQ(first.exit_code, 0) << first.output();
     EXPECT_EQ(last_line(first.out), "report: o/report.html");
@@ -59,6 +60,7 @@ TEST_F(CliTest, TinySimulatedStudyRunsAndARerunReusesEverything) {
          {"o/report.html", "o/report.md", "o/datasets/room.h5", "o/datasets/room.h5.spec.json",
           "o/runs/knn/config.json", "o/evals/KNN.json"})
         EXPECT_TRUE(std::filesystem::exists(path(f))) << f;
+    EXPECT_NE(snapshot(work())["o/.radiofield-study.json"].find("\"tiny\""), std::string::npos);
 
     const CliResult second = run({"study", "s.json", "--out", "o"});
     ASSERT_EQ(second.exit_code, 0) << second.output();
@@ -69,6 +71,52 @@ TEST_F(CliTest, TinySimulatedStudyRunsAndARerunReusesEverything) {
     const CliResult again = run({"study", "s.json", "--out", "o", "--restart"});
     ASSERT_EQ(again.exit_code, 0) << again.output();
     EXPECT_NE(again.out.find("dataset  remade  room"), std::string::npos) << again.out;
+}
+
+// `study --out DIR` (issue "Nothing lost, nothing silent", 1): a folder the study runner did
+// not make, or made for another study or profile, is refused before any work unless
+// --overwrite; every file in it is left byte-identical.
+TEST_F(CliTest, StudyOutFolderOfSomethingElseOrAnotherStudyIsRefusedUnlessOverwrite) {
+    write("s.json", tiny());
+    std::string other = tiny();
+    other.replace(other.find("\"tiny\""), 6, "\"other\"");
+    write("other.json", other);
+    std::filesystem::create_directory(path("o"));
+    write("o/notes.txt", "my notes\n");
+    write("f.txt", "a file\n");
+    expect_clean_failure({"study", "s.json", "--out", "o"},
+                         {"'o' already exists", "not made by `radiofield study`",
+                          ".radiofield-study.json", "--overwrite"});
+    expect_clean_failure({"study", "s.json", "--out", "f.txt"}, {"'f.txt'", "is a file"});
+
+    // Asked: the study writes into it, and what was there stays as it was.
+    const CliResult made = run({"-q", "study", "s.json", "--out", "o", "--overwrite"});
+    ASSERT_EQ(made.exit_code, 0) << made.output();
+    const FolderSnapshot mine = snapshot(work());
+    EXPECT_EQ(mine.at("o/notes.txt"), "my notes\n");
+    EXPECT_NE(mine.at("o/.radiofield-study.json").find("\"tiny\""), std::string::npos);
+
+    // Another study, or this one's other profile, would remake its products: refused, naming
+    // both.
+    expect_clean_failure({"study", "other.json", "--out", "o"},
+                         {"'o'", "study 'tiny' (quick profile)",
+                          "not study 'other' (quick profile)", "--overwrite"});
+    expect_clean_failure(
+        {"study", "s.json", "--out", "o", "--profile", "full"},
+        {"'o'", "study 'tiny' (quick profile)", "not study 'tiny' (full profile)", "--overwrite"});
+
+    // The same study again needs no flag: everything reused, every file byte-identical.
+    const CliResult again = run({"-q", "study", "s.json", "--out", "o"});
+    ASSERT_EQ(again.exit_code, 0) << again.output();
+    EXPECT_NE(again.out.find("eval     reused  KNN"), std::string::npos) << again.out;
+    FolderSnapshot after = snapshot(work());
+    // The report is written anew on every call (same content but for its timestamps).
+    for (const char* f : {"o/report.html", "o/report.md"})
+        after.erase(f);
+    FolderSnapshot before = mine;
+    for (const char* f : {"o/report.html", "o/report.md"})
+        before.erase(f);
+    expect_same_files(before, after);
 }
 
 }  // namespace

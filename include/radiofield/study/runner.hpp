@@ -7,6 +7,7 @@
 //                                                (the evaluator's declarations), per-sample
 //                                                "aoa_error_deg" when asked
 //   OUT/report.html, OUT/report.md, OUT/figures/
+//   OUT/.radiofield-study.json                   the study and profile that own OUT
 // Each product records the resolved spec that made it, upstream specs included; a rerun
 // reuses a product whose spec matches, remakes (with a notice) one whose spec changed, and
 // `restart` remakes everything. Training resumes from its checkpoint by itself; Ctrl-C
@@ -23,6 +24,9 @@ namespace radiofield::study {
 struct StudyOptions {
     std::filesystem::path out;  // empty → out/studies/<name>/<profile>
     bool restart = false;
+    // Write into an existing non-empty folder that another study, another profile or
+    // something else made (else refused before any work; docs/studies.md).
+    bool overwrite = false;
     std::string device = "auto";  // auto | cpu | cuda, for training and evaluation
     std::string lpips_weights;    // LPIPS-alex weights; empty = LPIPS unavailable
     bool handle_sigint = true;

@@ -20,41 +20,11 @@
 #include "radiofield/core/vec.hpp"
 #include "radiofield/data/dataset.hpp"
 #include "radiofield/train/path_set.hpp"
+#include "radiofield/train/run_config.hpp"
 
 namespace radiofield::train {
 
 class SupportSet;
-
-// Facts of a dataset that models may require to agree across datasets. Datasets read for
-// their spectra must always agree on the spectrum convention (docs/conventions.md), unless
-// a run asks for mixed conventions on purpose.
-enum class ContextField { Frequency, Grid, Station, Moving, Convention };
-// "frequency", "spectrum grid", "station", "moving end", "spectrum convention"
-std::string_view to_string(ContextField field);
-
-// Where and how a dataset was made.
-struct SceneContext {
-    std::string source;  // the file it came from (for messages)
-    double frequency_hz = 0;
-    data::SpectrumGrid grid;                    // the spectra's grid (meaningful with spectra)
-    Vec3 station_position;                      // the fixed end
-    Quat station_orientation;                   // its spectrum frame (x, y, z, w)
-    std::string moving = "tx";                  // which end the positions describe
-    std::string convention = "bartlett_power";  // how its spectra were formed
-    Vec3 lo, hi;                                // bounds of the positions and the station, m
-
-    std::string describe(ContextField field) const;  // e.g. "915 MHz", "90x360 (…)"
-    bool agrees(const SceneContext& other, ContextField field) const;
-    nlohmann::json to_json() const;
-    static SceneContext from_json(const nlohmann::json& j);  // Error on a malformed entry
-};
-
-// Throws Error if `b` disagrees with `a` on any of `fields`, naming both sources, the field
-// and both values; `fix` is appended as the advice.
-void check_agreement(const SceneContext& a,
-                     const SceneContext& b,
-                     const std::vector<ContextField>& fields,
-                     std::string_view fix);
 
 // What a model reads.
 enum class DataView { Spectra, Paths, Images };
