@@ -15,15 +15,14 @@
 #include "evaluation.hpp"
 #include "radiofield/core/atomic_file.hpp"
 #include "radiofield/core/error.hpp"
-#include "radiofield/core/json_config.hpp"
 #include "radiofield/core/interrupt.hpp"
+#include "radiofield/core/json_config.hpp"
 #include "radiofield/core/log.hpp"
 #include "radiofield/core/progress.hpp"
 #include "radiofield/data/dataset.hpp"
 #include "radiofield/data/nerf2.hpp"
 #include "radiofield/nn/device.hpp"
 #include "radiofield/rt/views.hpp"
-#include "radiofield/scene/scene_io.hpp"
 #include "radiofield/scene/scene_io.hpp"
 #include "radiofield/train/data.hpp"
 #include "radiofield/train/loop.hpp"
@@ -484,7 +483,8 @@ private:
         const fs::path sidecar = m_out / "views" / (v.name + ".spec.json");
         const json spec = {{"views", v.settings}};
         m_spec["views:" + v.name] = spec;
-        const Outcome o = decide("views", v.name, fs::exists(dir / "sparse"), read_json(sidecar), spec);
+        const Outcome o =
+            decide("views", v.name, fs::exists(dir / "sparse"), read_json(sidecar), spec);
         const auto t0 = std::chrono::steady_clock::now();
         if (o == Outcome::Reused) {
             step_line("reuse views", v.name);
@@ -495,7 +495,8 @@ private:
             options.poses.count = get_or<int>(e, "count", options.poses.count, where);
             const std::string size = get_or<std::string>(
                 e, "size", fmt::format("{}x{}", options.poses.width, options.poses.height), where);
-            if (std::sscanf(size.c_str(), "%dx%d", &options.poses.width, &options.poses.height) != 2)
+            if (std::sscanf(size.c_str(), "%dx%d", &options.poses.width, &options.poses.height) !=
+                2)
                 fail("{}: \"size\" must be WIDTHxHEIGHT in pixels, e.g. \"160x120\" (got '{}')",
                      where, size);
             options.poses.fov_x_deg = get_or<double>(e, "fov", options.poses.fov_x_deg, where);
@@ -507,6 +508,7 @@ private:
             const scene::Scene scene = scene::resolve_scene(e.at("scene").get<std::string>());
             step_line("views", fmt::format("{} ({} views of {}, {})", v.name, options.poses.count,
                                            scene.name, size));
+            fs::create_directories(dir.parent_path());
             rt::write_views_folder(scene, dir, options);
             write_json(sidecar, spec);
         }

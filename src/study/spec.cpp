@@ -457,11 +457,10 @@ Study parse_study(const ojson& doc, const fs::path& file, const std::string& pro
     const std::string f = file.string();
     if (!doc.is_object())
         fail("{}: a study is a JSON object (docs/studies.md)", f);
-    check_keys(
-        doc,
-        {"name", "title", "description", "profiles", "datasets", "views", "runs", "evaluations",
-         "report"},
-        f + " (study; docs/studies.md)");
+    check_keys(doc,
+               {"name", "title", "description", "profiles", "datasets", "views", "runs",
+                "evaluations", "report"},
+               f + " (study; docs/studies.md)");
     Study s;
     s.file = file;
     s.profile = profile;
@@ -478,7 +477,8 @@ Study parse_study(const ojson& doc, const fs::path& file, const std::string& pro
     for (const auto& [name, e] : r["views"].items()) {
         const std::string where = f + ": views." + name;
         if (!e.is_object())
-            fail("{}: expected an object with \"scene\" (radiofield render-views' settings)", where);
+            fail("{}: expected an object with \"scene\" (radiofield render-views' settings)",
+                 where);
         check_keys(e, {"scene", "count", "size", "fov", "placement", "points", "seed"},
                    where + " (camera images; radiofield render-views' options)");
         required_string(e, "scene", where);

@@ -337,3 +337,56 @@ TEST(StudyRunner, SimulatedDatasetsMadeSideBySideEqualThoseMadeInTurn) {
 
 }  // namespace
 }  // namespace radiofield::study
+
+namespace radiofield::study {
+namespace {
+
+// Camera images as a study product: rendered once into views/NAME/, given to the runs that
+// name them as the model's "views", reused on a rerun, remade with the runs when they change.
+TEST(StudyRunner, ViewsAreRenderedOnceAndGivenToTheRunsThatNameThem) {
+    test::TorchTempDir dir;
+    nlohmann::ordered_json doc = nlohmann::ordered_json::parse(R"({
+      "name": "views", "title": "Views", "description": "RF-3DGS+ on a tiny lobby",
+      "datasets": {"lobby": {"scene": "lobby", "moving": "rx", "z_range": [1.0, 1.6],
+                             "max_depth": 1, "count": 16, "samples": 4000, "seed": 0}},
+      "views": {"pictures": {"scene": "lobby", "count": 4, "size": "32x24", "points": 500}},
+      "runs": {"gs": {"model": "rf3dgs_plus", "data": ["lobby"], "views": "pictures",
+                      "model_config": {"geometry_steps": 3, "random_points": 200,
+                                       "max_seed_points": 200},
+                      "train": {"steps": 2}}}
+    })");
+    StudyOptions o;
+    o.out = dir / "out";
+    o.device = "cpu";
+    o.handle_sigint = false;
+    o.quiet = true;
+    const StudyResult first = run_study(parse_study(doc, dir / "views.json", "quick"), o);
+    EXPECT_EQ(first.names("views", Outcome::Made), (Names{"pictures"}));
+    EXPECT_EQ(first.names("run", Outcome::Made), (Names{"gs"}));
+    const auto folder = dir / "out" / "views" / "pictures";
+    EXPECT_TRUE(std::filesystem::exists(folder / "images" / "0003.png"));
+    EXPECT_TRUE(std::filesystem::exists(folder / "sparse" / "0" / "images.txt"));
+    const json config = json::parse(read_text(dir / "out" / "runs" / "gs" / "config.json"));
+    EXPECT_EQ(config["model_config"]["views"], folder.string());
+
+    const StudyResult second = run_study(parse_study(doc, dir / "views.json", "quick"), o);
+    EXPECT_EQ(second.names("views", Outcome::Reused), (Names{"pictures"}));
+    EXPECT_EQ(second.names("run", Outcome::Reused), (Names{"gs"}));
+
+    doc["views"]["pictures"]["count"] = 5;
+    const StudyResult third = run_study(parse_study(doc, dir / "views.json", "quick"), o);
+    EXPECT_EQ(third.names("views", Outcome::Remade), (Names{"pictures"}));
+    EXPECT_EQ(third.names("run", Outcome::Remade), (Names{"gs"}));
+
+    // A run naming views that are not there is an Error naming them.
+    doc["runs"]["gs"]["views"] = "photos";
+    try {
+        parse_study(doc, dir / "views.json", "quick");
+        ADD_FAILURE() << "expected an Error";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("photos"), std::string::npos) << e.what();
+    }
+}
+
+}  // namespace
+}  // namespace radiofield::study

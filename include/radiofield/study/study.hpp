@@ -31,7 +31,8 @@ struct DatasetSpec {
 // `radiofield render-views`' settings, made into OUT/views/NAME/ (COLMAP's layout).
 struct ViewsSpec {
     std::string name;
-    nlohmann::json settings = nlohmann::json::object();  // scene, count, size, fov, placement, points, seed
+    nlohmann::json settings =
+        nlohmann::json::object();  // scene, count, size, fov, placement, points, seed
 };
 
 struct RunSpec {
