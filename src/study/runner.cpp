@@ -84,13 +84,30 @@ json folder_identity(const fs::path& dir) {
     return {{"path", dir.string()}, {"files", files}};
 }
 
+// The study with each shipped-model run's model and settings read from its package; an
+// unknown name is an Error naming the run and the models there are, before any work.
+Study with_shipped_models(Study study) {
+    for (auto& r : study.runs) {
+        if (r.pretrained.empty())
+            continue;
+        try {
+            const train::PretrainedInfo info = train::find_pretrained(r.pretrained);
+            r.model = info.model;
+            r.model_config = train::RunConfig::read(info.dir / "config.json").model_config;
+        } catch (const Error& e) {
+            fail("{}: runs.{}: {}", study.file.string(), r.name, e.what());
+        }
+    }
+    return study;
+}
+
 class Runner {
 public:
     Runner(const Study& study, const StudyOptions& options)
-        : m_study(study), m_options(options), m_result{} {
+        : m_study(with_shipped_models(study)), m_options(options), m_result{} {
         m_out = options.out.empty() ? default_out(study) : options.out;
         m_result.out = m_out;
-        m_inputs.study = &study;
+        m_inputs.study = &m_study;
         m_inputs.out = m_out;
     }
 
@@ -663,7 +680,7 @@ private:
         poll();
     }
 
-    const Study& m_study;
+    const Study m_study;  // as given, with shipped models' model and settings filled in
     StudyOptions m_options;
     StudyResult m_result;
     fs::path m_out;

@@ -8,7 +8,6 @@
 #include "radiofield/core/error.hpp"
 #include "radiofield/core/json_config.hpp"
 #include "radiofield/study/study.hpp"
-#include "radiofield/train/pretrained.hpp"
 
 namespace radiofield::study {
 namespace fs = std::filesystem;
@@ -240,19 +239,9 @@ RunSpec read_run(const std::string& name, const ojson& e, const std::string& whe
     RunSpec r;
     r.name = name;
     if (e.contains("pretrained")) {
-        // A shipped model: its manifest names the model, its config the model's settings.
+        // A shipped model: the runner reads its model and settings from its manifest.
         check_keys(e, {"pretrained"}, where + " (a shipped model)");
         r.pretrained = required_string(e, "pretrained", where);
-        try {
-            const train::PretrainedInfo info = train::find_pretrained(r.pretrained);
-            r.model = info.model;
-            std::ifstream in(info.dir / "config.json");
-            const auto config = nlohmann::json::parse(in, nullptr, false);
-            if (config.is_object())
-                r.model_config = config.value("model_config", nlohmann::json::object());
-        } catch (const Error& err) {
-            fail("{}: {}", where, err.what());
-        }
         return r;
     }
     check_keys(e, {"model", "data", "views", "model_config", "train"}, where);

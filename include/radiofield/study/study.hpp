@@ -37,7 +37,9 @@ struct ViewsSpec {
 
 struct RunSpec {
     std::string name;
-    std::string pretrained;  // a shipped model's name (train/pretrained.hpp): nothing to train
+    // A shipped model's name (train/pretrained.hpp): nothing to train; the runner takes
+    // `model` and `model_config` from its manifest and config.
+    std::string pretrained;
     std::string model;
     std::vector<std::string> data;  // dataset names
     std::string views;              // a views entry: its folder becomes model_config "views"
