@@ -18,7 +18,7 @@ mkdir -p out
 # COMMIT names the source when the checkout has no .git (a copied tree).
 commit=${COMMIT:-$(git rev-parse HEAD 2>/dev/null || echo unknown)}
 "$BIN" pack-model "out/studies/graf_pretrain/$PROFILE/runs/pretrained" --name graf-pretrained \
-  --out "$OUT" --overwrite --study studies/graf_pretrain.json --commit "$commit" \
+  --out "$OUT" --overwrite --weights-dtype float16 --study studies/graf_pretrain.json --commit "$commit" \
   --description "GRaF pretrained on random meeting rooms, offices and labs at 915 MHz ($PROFILE profile)"
 du -sh "$OUT"/*
 echo "study + packing: $(( $(date +%s) - start )) s; report: out/studies/graf_pretrain/$PROFILE/report.html"

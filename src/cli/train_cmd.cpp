@@ -55,7 +55,7 @@ std::vector<fs::path> run_files(const std::string& run) {
 }
 
 struct PackArgs {
-    std::string run, name, out, description, study, commit;
+    std::string run, name, out, description, study, commit, weights_dtype = "float32";
     bool overwrite = false;
 };
 
@@ -515,6 +515,7 @@ void run_predict(const PredictArgs& a, const GlobalOptions& global) {
 void run_pack(const PackArgs& a) {
     train::PackOptions o;
     o.name = a.name, o.description = a.description, o.overwrite = a.overwrite;
+    o.weights_dtype = a.weights_dtype;
     o.produced_by = {{"run", fs::path(a.run).filename().string()}};
     if (!a.study.empty())
         o.produced_by["study"] = a.study;
@@ -643,6 +644,10 @@ void add_train_commands(CLI::App& app, GlobalOptions& global) {
     pk->add_option("--description", k.description, "One line shown by radiofield models");
     pk->add_option("--study", k.study, "The study file that produced the run (recorded)");
     pk->add_option("--commit", k.commit, "The commit that produced the run (recorded)");
+    pk->add_option("--weights-dtype", k.weights_dtype,
+                   "Storage type of the weights: float32, or float16 / bfloat16 for half the "
+                   "size (computed in float32 after loading)")
+        ->check(CLI::IsMember({"float32", "float16", "bfloat16"}));
     pk->add_flag("--overwrite", k.overwrite, "Replace an existing package folder");
     pk->callback([&global] { global.action = [] { run_pack(k); }; });
 }

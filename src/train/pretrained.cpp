@@ -57,6 +57,16 @@ PretrainedInfo read_manifest(const fs::path& dir) {
     return info;
 }
 
+torch::Dtype storage_dtype(const std::string& name) {
+    if (name == "float32")
+        return torch::kFloat32;
+    if (name == "float16")
+        return torch::kFloat16;
+    if (name == "bfloat16")
+        return torch::kBFloat16;
+    fail("--weights-dtype '{}': use float32, float16 or bfloat16", name);
+}
+
 }  // namespace
 
 std::vector<fs::path> pretrained_search_path() {
@@ -202,6 +212,7 @@ PretrainedInfo pack_pretrained(const fs::path& run_dir,
     if (options.name.empty() || options.name.find_first_not_of(
                                     "abcdefghijklmnopqrstuvwxyz0123456789-_.") != std::string::npos)
         fail("--name '{}': use lowercase letters, digits, '-', '_' and '.'", options.name);
+    (void)storage_dtype(options.weights_dtype);  // a bad name is refused before any work
     auto run = load_run(run_dir, torch::kCPU);
     const auto out_abs = fs::absolute(out).lexically_normal();
     std::error_code ec;
@@ -221,6 +232,7 @@ PretrainedInfo pack_pretrained(const fs::path& run_dir,
     try {
         CheckpointState state = read_checkpoint_state(run_dir / "checkpoint.pt", run.config.model);
         state.phase.clear();
+        run.model->cast_weights_for_storage(storage_dtype(options.weights_dtype));
         save_checkpoint(tmp / "checkpoint.pt", state, *run.model, nullptr, nullptr);
         fs::copy_file(run_dir / "config.json", tmp / "config.json");
         nlohmann::json files = nlohmann::json::object();
@@ -231,6 +243,7 @@ PretrainedInfo pack_pretrained(const fs::path& run_dir,
                                          {"description", options.description},
                                          {"produced_by", options.produced_by},
                                          {"step", run.step},
+                                         {"weights_dtype", options.weights_dtype},
                                          {"files", files}};
         std::ofstream(tmp / kManifest) << manifest.dump(2) << "\n";
         if (fs::exists(out_abs, ec))

@@ -27,6 +27,12 @@ std::mutex& registry_mutex() {
 
 }  // namespace
 
+void Model::cast_weights_for_storage(torch::Dtype dtype) {
+    if (dtype != torch::kFloat32)
+        fail("model '{}' stores its weights in float32 only; pack it with --weights-dtype float32",
+             name());
+}
+
 void register_model(const std::string& name, const std::string& summary, ModelFactory factory) {
     if (name.empty() || !factory)
         fail("register_model: a model needs a name and a factory");

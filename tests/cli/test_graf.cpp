@@ -186,5 +186,44 @@ TEST_F(GrafCli, AShippedModelPredictsWithoutARunAndRefusesDamagedFiles) {
                          {"shipped/graf-test", "--overwrite"});
 }
 
+// Weights shipped in float16: half the file, loaded back into float32, and spectra within
+// float16's rounding of the float32 package's.
+TEST_F(GrafCli, AShippedModelInFloat16IsHalfTheSizeAndPredictsTheSame) {
+    ASSERT_EQ(run({"-q", "pack-model", "run", "--name", "graf-f32", "--out", "shipped/graf-f32"})
+                  .exit_code,
+              0);
+    const auto half = run({"-q", "pack-model", "run", "--name", "graf-f16", "--out",
+                           "shipped/graf-f16", "--weights-dtype", "float16"});
+    ASSERT_EQ(half.exit_code, 0) << half.output();
+    const auto f32 = std::filesystem::file_size(path("shipped/graf-f32/checkpoint.pt"));
+    const auto f16 = std::filesystem::file_size(path("shipped/graf-f16/checkpoint.pt"));
+    EXPECT_LT(f16, f32 * 3 / 4) << f16 << " vs " << f32;  // half the numbers, plus the archive
+    {
+        std::ifstream in(path("shipped/graf-f16/manifest.json"));
+        EXPECT_EQ(nlohmann::json::parse(in).at("weights_dtype"), "float16");
+    }
+    setenv("RADIOFIELD_PRETRAINED", path("shipped").c_str(), 1);
+    struct Unset {
+        ~Unset() { unsetenv("RADIOFIELD_PRETRAINED"); }
+    } unset;
+    for (const char* name : {"graf-f32", "graf-f16"})
+        expect_success({"-q", "--device", "cpu", "predict", "--model", name, "--data", "unseen.h5",
+                        "--at", "2,2,1.2", "--out", std::string(name) + ".h5"},
+                       {std::string(name) + ".h5"});
+    const auto a = data::read_dataset(path("graf-f32.h5")).spectra;
+    const auto b = data::read_dataset(path("graf-f16.h5")).spectra;
+    ASSERT_EQ(a.size(), b.size());
+    EXPECT_NE(a, b);  // the weights were rounded
+    double scale = 0, diff = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        scale = std::max(scale, double(std::abs(a[i])));
+        diff = std::max(diff, double(std::abs(a[i] - b[i])));
+    }
+    EXPECT_LT(diff, 0.02 * scale);
+    expect_clean_failure({"pack-model", "run", "--name", "graf-x", "--out", "shipped/graf-x",
+                          "--weights-dtype", "int8"},
+                         {"--weights-dtype"});
+}
+
 }  // namespace
 }  // namespace radiofield::test

@@ -169,6 +169,7 @@ public:
     void set_device(torch::Device device) override;
     void save(torch::serialize::OutputArchive& archive) const override;
     void load(torch::serialize::InputArchive& archive) override;
+    void cast_weights_for_storage(torch::Dtype dtype) override;
 
     // Predicted spectrum values of rays: pixels [B, R] int64 of the query's grid, for the
     // query's targets; differentiable, on the model's device.
@@ -208,6 +209,8 @@ private:
 
     GrafConfig m_config;
     GrafNet m_net;
+    torch::Dtype m_storage_dtype =
+        torch::kFloat32;  // what save() writes (cast_weights_for_storage)
     torch::Device m_device = torch::kCPU;
     torch::Tensor m_net_scale = torch::ones({1}, torch::kFloat64);  // ℓ, saved
     torch::Tensor m_far = torch::full({1}, 5.0, torch::kFloat64);   // saved

@@ -111,6 +111,10 @@ public:
     virtual void set_device(torch::Device device) {}
     virtual void save(torch::serialize::OutputArchive& archive) const {}
     virtual void load(torch::serialize::InputArchive& archive) {}
+    // Casts the floating-point weights to `dtype` before save() writes them (pack-model
+    // --weights-dtype float16 halves a shipped model); load() must bring weights stored in
+    // any floating type back to the model's own. Models that cannot throw Error (the default).
+    virtual void cast_weights_for_storage(torch::Dtype dtype);
 };
 
 using ModelFactory = std::function<std::unique_ptr<Model>(const nlohmann::json& config)>;

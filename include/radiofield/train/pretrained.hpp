@@ -46,6 +46,9 @@ struct PackOptions {
     std::string name, description;
     nlohmann::json produced_by = nlohmann::json::object();
     bool overwrite = false;
+    // float32, or float16 / bfloat16 to halve the file (the model computes in float32 after
+    // loading; models that cannot store reduced precision refuse).
+    std::string weights_dtype = "float32";
 };
 // Writes RUN's weights (no optimiser state), its config and a manifest with checksums into
 // `out` (written beside it under a temporary name, then renamed).

@@ -12,6 +12,7 @@
 #include "radiofield/models/graf.hpp"
 #include "radiofield/models/nerf2.hpp"
 #include "radiofield/nn/encoding.hpp"
+#include "radiofield/nn/module.hpp"
 
 namespace radiofield::models {
 namespace {
@@ -61,17 +62,38 @@ void GrafModel::set_device(torch::Device device) {
         at::globalContext().setAllowTF32CuBLAS(m_config.tf32);
 }
 
+// Weights are stored in float32, or in float16 by pack-model --weights-dtype float16; the
+// archive says which ("graf_weights_dtype", absent in float32 checkpoints of older runs).
 void GrafModel::save(torch::serialize::OutputArchive& archive) const {
     m_net->save(archive);
+    if (m_storage_dtype != torch::kFloat32)
+        archive.write("graf_weights_dtype",
+                      torch::tensor(static_cast<std::int64_t>(m_storage_dtype)));
     archive.write("graf_length_scale", m_net_scale);
     archive.write("graf_far", m_far);
 }
 
 void GrafModel::load(torch::serialize::InputArchive& archive) {
+    torch::Tensor stored;
+    if (archive.try_read("graf_weights_dtype", stored)) {
+        const auto dtype = static_cast<torch::Dtype>(stored.item<std::int64_t>());
+        if (dtype != torch::kFloat16 && dtype != torch::kBFloat16)
+            fail("graf: the checkpoint stores its weights in an unknown type ({})",
+                 stored.item<std::int64_t>());
+        nn::cast_floating(*m_net, dtype);  // loading into tensors of the stored type
+    }
     m_net->load(archive);
+    nn::cast_floating(*m_net, torch::kFloat32);  // computed in float32 whatever was stored
     archive.read("graf_length_scale", m_net_scale);
     archive.read("graf_far", m_far);
     m_net->to(m_device);
+}
+
+void GrafModel::cast_weights_for_storage(torch::Dtype dtype) {
+    if (dtype != torch::kFloat32 && dtype != torch::kFloat16 && dtype != torch::kBFloat16)
+        fail("graf: weights can be stored in float32, float16 or bfloat16");
+    nn::cast_floating(*m_net, dtype);
+    m_storage_dtype = dtype;
 }
 
 const torch::Tensor& GrafModel::directions(const train::SceneContext& context) {
