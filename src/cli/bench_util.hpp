@@ -34,6 +34,22 @@ double median_ms(torch::Device device, int warmup, int n, Fn&& fn) {
     return ms[ms.size() / 2];
 }
 
+// Mean milliseconds of `fn` over `n` timed runs after `warmup` untimed ones, the device
+// synchronised before the clock starts and after it stops.
+template <typename Fn>
+double mean_ms(torch::Device device, int warmup, int n, Fn&& fn) {
+    for (int i = 0; i < warmup; ++i)
+        fn();
+    sync(device);
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < n; ++i)
+        fn();
+    sync(device);
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+               .count() /
+           n;
+}
+
 void reset_peak(torch::Device device);
 std::string peak_memory(torch::Device device);  // "123 MiB", or "n/a (CPU)"
 

@@ -28,6 +28,7 @@ void add_bench_rt_command(CLI::App& bench, GlobalOptions& global);
 void add_bench_nerf2_command(CLI::App& bench, GlobalOptions& global);
 void add_bench_graf_command(CLI::App& bench, GlobalOptions& global);
 void add_bench_genert_command(CLI::App& bench, GlobalOptions& global);
+void add_bench_rf3dgs_command(CLI::App& bench, GlobalOptions& global);
 void print_version();
 
 }  // namespace radiofield::cli

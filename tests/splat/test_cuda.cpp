@@ -5,6 +5,7 @@
 
 #include "radiofield/nn/device.hpp"
 #include "radiofield/splat/render.hpp"
+#include "reference_check.hpp"
 #include "scenes.hpp"
 
 namespace {
@@ -58,6 +59,32 @@ TEST(Cuda, SplattingFloat64MatchesTheCpuKernels) {
     splat::EquirectCamera cam;
     cam.width = 120, cam.height = 30, cam.az_step_deg = cam.el_step_deg = 3;
     expect_cuda_matches_cpu(scene, cam);
+}
+
+// The CUDA kernels against the dense reference run on the GPU too (cuBLAS and a parallel
+// cumulative product sum in other orders than the CPU): float32 rounding, and a rare threshold
+// flip, so ten times the CPU tests' tolerances.
+TEST(Cuda, SplattingPinholeMatchesTheDenseReference) {
+    if (!nn::cuda_available()) {
+        GTEST_SKIP() << "no CUDA device (or built without CUDA)";
+    }
+    torch::manual_seed(51);
+    const auto in = test::random_inputs(300, torch::tensor({0.0, 0.0, 5.0}), 2.0, 0.08, 3);
+    const auto cam =
+        splat::PinholeCamera::look_at({0.3, -0.2, 0}, {0, 0, 5}, {0, -1, 0}, 60, 64, 48);
+    test::expect_op_matches_reference(in, cam, torch::Device(torch::kCUDA), 1e-4, 1e-3);
+}
+
+TEST(Cuda, SplattingEquirectMatchesTheDenseReference) {
+    if (!nn::cuda_available()) {
+        GTEST_SKIP() << "no CUDA device (or built without CUDA)";
+    }
+    torch::manual_seed(52);
+    const auto in = test::random_inputs(300, torch::tensor({0.0, 0.0, 0.0}), 4.0, 0.15, 2);
+    splat::EquirectCamera cam;
+    cam.width = 72, cam.height = 36, cam.az_step_deg = cam.el_step_deg = 5;
+    cam.az0_deg = 2.5, cam.el0_deg = -87.5;
+    test::expect_op_matches_reference(in, cam, torch::Device(torch::kCUDA), 1e-4, 1e-3);
 }
 
 }  // namespace
