@@ -72,14 +72,7 @@ void run_import(const ImportArgs& a) {
 }
 
 void run_export(const ExportArgs& a) {
-    if (fs::exists(a.dir) && !a.overwrite) {
-        fail("'{}' already exists; pass --overwrite to replace it or choose another name", a.dir);
-    }
-    const fs::path parent =
-        fs::path(a.dir).has_parent_path() ? fs::path(a.dir).parent_path() : fs::path(".");
-    if (!fs::is_directory(parent))
-        fail("cannot export to '{}': folder '{}' does not exist; create it first", a.dir,
-             parent.string());
+    check_output_folder(a.dir, a.overwrite, {a.dataset});  // before reading anything
     const data::Dataset d = data::read_dataset(a.dataset);
     const InterruptScope interrupt;  // from here Ctrl-C / SIGTERM stop the write, leaving nothing
     data::export_nerf2(d, a.dir, data::Nerf2ExportOptions{a.overwrite, a.convert});

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <charconv>
@@ -142,6 +143,41 @@ void check_output_path(const fs::path& target,
         fail("'{}' already exists; pass --overwrite to replace it or choose another name",
              target.string());
     }
+}
+
+void check_output_folder(const fs::path& target,
+                         bool overwrite,
+                         const std::vector<fs::path>& inputs) {
+    if (target.empty())
+        fail("output folder is empty: give a folder name");
+    std::error_code ec;
+    const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
+        fail("cannot write '{}': '{}' is a file, not a folder; choose another output path",
+             target.string(), dir.string());
+    if (!fs::is_directory(dir, ec))
+        fail("cannot write '{}': folder '{}' does not exist; create it first", target.string(),
+             dir.string());
+    if (const std::string why = cannot_create_in(dir); !why.empty())
+        fail("cannot write '{}': folder '{}' is not writable ({}); choose another output path",
+             target.string(), dir.string(), why);
+    if (!fs::exists(target, ec))
+        return;
+    if (!fs::is_directory(target, ec))
+        fail("cannot write '{}': it is a file; give a folder name", target.string());
+    const fs::path folder = fs::weakly_canonical(target, ec);
+    for (const auto& input : inputs) {
+        const fs::path in = fs::weakly_canonical(input, ec);
+        const auto [f, i] = std::mismatch(folder.begin(), folder.end(), in.begin(), in.end());
+        if (f == folder.end())  // the input is the folder or lies inside it
+            fail(
+                "'{}' holds '{}', one of this command's inputs; write the output elsewhere "
+                "(--overwrite never replaces an input)",
+                target.string(), input.string());
+    }
+    if (!overwrite)
+        fail("'{}' already exists; pass --overwrite to replace it or choose another name",
+             target.string());
 }
 
 AtomicOutput::AtomicOutput(fs::path target, bool overwrite) : m_target(std::move(target)) {

@@ -334,14 +334,7 @@ void export_nerf2(const Dataset& d, const fs::path& dir, const Nerf2ExportOption
             "dataset moves the rx",
             where);
     }
-    const fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
-    if (!fs::is_directory(parent))
-        fail("{}: folder '{}' does not exist; create it first", where, parent.string());
-    if (fs::exists(dir) && !overwrite)
-        fail("'{}' already exists; pass --overwrite to replace it or choose another name",
-             dir.string());
-    if (fs::exists(dir) && !fs::is_directory(dir))
-        fail("{}: it is a file; give a folder name", where);
+    check_output_folder(dir, overwrite);
 
     // Everything goes into a sibling temporary folder first, removed on any error or
     // interruption (one left by a killed run is removed here, by the next export to `dir`).

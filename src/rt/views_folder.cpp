@@ -15,17 +15,7 @@ namespace fs = std::filesystem;
 std::vector<scene::ViewCamera> write_views_folder(const scene::Scene& scene,
                                                   const fs::path& dir,
                                                   const ViewsFolderOptions& options) {
-    if (dir.empty())
-        fail("output folder is empty: give a folder name");
-    const fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
-    if (!fs::is_directory(parent))
-        fail("cannot write '{}': folder '{}' does not exist; create it first", dir.string(),
-             parent.string());
-    if (fs::exists(dir) && !fs::is_directory(dir))
-        fail("cannot write '{}': it is a file; give a folder name", dir.string());
-    if (fs::exists(dir) && !options.overwrite)
-        fail("'{}' already exists; pass --overwrite to replace it or choose another name",
-             dir.string());
+    check_output_folder(dir, options.overwrite);
 
     const EmbreeScene embree(scene);
     const auto cameras = view_poses(embree, options.poses);

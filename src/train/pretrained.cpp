@@ -216,16 +216,10 @@ PretrainedInfo pack_pretrained(const fs::path& run_dir,
     auto run = load_run(run_dir, torch::kCPU);
     const auto out_abs = fs::absolute(out).lexically_normal();
     std::error_code ec;
-    if (fs::exists(out_abs, ec)) {
-        if (!options.overwrite)
-            fail("'{}' exists; choose another folder or pass --overwrite to replace it",
-                 out.string());
-        if (fs::equivalent(out_abs, run_dir, ec))
-            fail("'{}' is the run being packed; write the package elsewhere", out.string());
-    }
     fs::create_directories(out_abs.parent_path(), ec);
     if (!fs::is_directory(out_abs.parent_path()))
         fail("cannot create folder '{}': {}", out_abs.parent_path().string(), ec.message());
+    check_output_folder(out_abs, options.overwrite, {run_dir});
     remove_stale_temps(out_abs);
     const fs::path tmp = temp_path_for(out_abs);
     fs::create_directories(tmp);

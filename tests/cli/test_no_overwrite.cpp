@@ -119,6 +119,15 @@ TEST_F(NoOverwrite, ExportNerf2KeepsAnExistingFolderUnlessAsked) {
     const auto r = run({"-q", "export", "nerf2", "full.h5", "rfid", "--overwrite"});
     EXPECT_EQ(r.exit_code, 0) << r.output();
     EXPECT_TRUE(std::filesystem::is_regular_file(path("rfid/gateway_info.yml")));
+    // A folder that holds the command's own input is never replaced, even when asked.
+    std::filesystem::create_directories(path("survey"));
+    std::filesystem::copy_file(path("full.h5"), path("survey/full.h5"));
+    expect_clean_failure({"export", "nerf2", "survey/full.h5", "survey", "--overwrite"},
+                         {"'survey' holds 'survey/full.h5'", "inputs"});
+    // A file where the folder should go.
+    write("afile", "mine");
+    expect_clean_failure({"export", "nerf2", "full.h5", "afile", "--overwrite"},
+                         {"'afile'", "a file", "folder name"});
 }
 
 TEST_F(NoOverwrite, EvalRefreshesTheRunsOwnMetricsWithoutBeingAsked) {

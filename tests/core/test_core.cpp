@@ -222,6 +222,43 @@ TEST(CheckOutputPath, RefusesExistingFileWithoutOverwriteAndMissingFolder) {
     fs::remove_all(dir);
 }
 
+TEST(CheckOutputFolder, SameRulesForFoldersAndNeverAFolderHoldingAnInput) {
+    const fs::path dir = temp_folder("check_folder");
+    const auto message = [](const auto& call) {
+        try {
+            call();
+        } catch (const Error& e) {
+            return std::string(e.what());
+        }
+        return std::string("accepted");
+    };
+    EXPECT_NO_THROW(check_output_folder(dir / "new", false));
+    fs::create_directories(dir / "run" / "sub");
+    std::ofstream(dir / "run" / "sub" / "data.h5") << "x";
+    EXPECT_NE(message([&] { check_output_folder(dir / "run", false); }).find("--overwrite"),
+              std::string::npos);
+    EXPECT_NO_THROW(check_output_folder(dir / "run", true));
+    EXPECT_NO_THROW(check_output_folder(dir / "run", true, {dir / "other.h5"}));
+    // The input inside it (two levels down) or the folder itself: refused even when asked.
+    EXPECT_NE(message([&] {
+                  check_output_folder(dir / "run", true, {dir / "run/sub/data.h5"});
+              }).find("inputs"),
+              std::string::npos);
+    EXPECT_NE(
+        message([&] { check_output_folder(dir / "run", true, {dir / "run"}); }).find("inputs"),
+        std::string::npos);
+    // A sibling whose name starts the same is not inside.
+    EXPECT_NO_THROW(check_output_folder(dir / "run", true, {dir / "run2/data.h5"}));
+    std::ofstream(dir / "afile") << "x";
+    EXPECT_NE(message([&] { check_output_folder(dir / "afile", true); }).find("folder name"),
+              std::string::npos);
+    EXPECT_NE(
+        message([&] { check_output_folder(dir / "missing" / "run", true); }).find("does not exist"),
+        std::string::npos);
+    EXPECT_THROW(check_output_folder("", true), Error);
+    fs::remove_all(dir);
+}
+
 TEST(CheckOutputPath, NamesAParentThatIsAFileOrTakesNoNewFilesAndLeavesNothingBehind) {
     const fs::path dir = temp_folder("check_parent");
     const fs::path file = dir / "notes.txt";

@@ -39,6 +39,13 @@ void check_output_path(const std::filesystem::path& target,
                        bool overwrite,
                        const std::vector<std::filesystem::path>& inputs = {});
 
+// The same for an output folder (a run, a package, an export, a views folder): its parent
+// must exist and be writable; an existing file there is refused; an existing folder is
+// replaced only with `overwrite`, and never when it is, or holds, one of the `inputs`.
+void check_output_folder(const std::filesystem::path& target,
+                         bool overwrite,
+                         const std::vector<std::filesystem::path>& inputs = {});
+
 // A new temporary name for `target` (file or folder) in its folder, of this process.
 std::filesystem::path temp_path_for(const std::filesystem::path& target);
 
