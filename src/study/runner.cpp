@@ -262,10 +262,9 @@ private:
                                : train::DataView::Spectra};
             needs.mixed_conventions = train::TrainConfig::from_json(r.train).mixed_conventions;
             // A shipped model learnt from its own data: its config keeps those contexts.
-            const train::SceneContext trained =
-                r.pretrained.empty()
-                    ? context(r.data.front())
-                    : shipped_context(train::find_pretrained(r.pretrained), r.name);
+            const train::SceneContext trained = r.pretrained.empty()
+                                                    ? context(r.data.front())
+                                                    : shipped_context(shipped(r), r.name);
             for (const auto& d : e.data) {
                 train::SceneContext c = context(d);
                 if (train::differ_in_azimuth_origin_only(c.grid, trained.grid))
@@ -278,6 +277,14 @@ private:
                                 r.name, r.model, e.label, m_study.file.string()));
             }
         }
+    }
+
+    // The package of a shipped-model run, looked up once per name.
+    const train::PretrainedInfo& shipped(const RunSpec& r) {
+        auto it = m_shipped.find(r.pretrained);
+        if (it == m_shipped.end())
+            it = m_shipped.emplace(r.pretrained, train::find_pretrained(r.pretrained)).first;
+        return it->second;
     }
 
     train::SceneContext shipped_context(const train::PretrainedInfo& info,
@@ -617,7 +624,7 @@ private:
     void shipped_run(const RunSpec& r) {
         const fs::path dir = m_out / "runs" / r.name;
         const fs::path sidecar = dir / "study.spec.json";
-        const train::PretrainedInfo info = train::find_pretrained(r.pretrained);
+        const train::PretrainedInfo& info = shipped(r);
         const json spec = {{"pretrained", r.pretrained}, {"files", info.files}};
         m_spec["run:" + r.name] = spec;
         const json saved = read_json(sidecar);
@@ -689,6 +696,7 @@ private:
     std::map<std::string, train::OutputKind> m_kinds;
     std::map<std::string, bool> m_trainable;
     std::map<std::string, json> m_spec;  // dataset name / "run:NAME" → the spec that makes it
+    std::map<std::string, train::PretrainedInfo> m_shipped;  // by shipped-model name
     torch::Device m_device = torch::kCPU;
     std::size_t m_step = 0, m_total = 0;
     std::mutex m_mutex;  // the shared state of datasets made side by side, and the output
