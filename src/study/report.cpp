@@ -155,9 +155,12 @@ private:
                                    d.settings.at("from").get<std::string>(),
                                    d.settings.at("seed").dump());
             } else {
-                from = fmt::format("simulated: {} at {:.4g} GHz, {} spectra",
-                                   d.settings.value("scene", ""), h.frequency_hz / 1e9,
-                                   h.spectrum_convention);
+                const std::string what =
+                    r.has_spectra() ? h.spectrum_convention + " spectra" : std::string();
+                const std::string paths = r.has_paths() ? "path sets (CIRs)" : std::string();
+                from = fmt::format("simulated: {} at {:.4g} GHz, {}{}{}",
+                                   d.settings.value("scene", ""), h.frequency_hz / 1e9, what,
+                                   what.empty() || paths.empty() ? "" : " and ", paths);
             }
             t.rows.push_back(
                 {d.name, from, std::to_string(h.size()), std::to_string(h.split.train.size()),
