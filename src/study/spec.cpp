@@ -266,8 +266,18 @@ RunSpec read_run(const std::string& name, const ojson& e, const std::string& whe
     return r;
 }
 
+// A table's or line plot's "summary": which of the evaluations' summaries it shows.
+void check_summary(const ojson& item, const std::string& where) {
+    if (!item.contains("summary"))
+        return;
+    const auto& v = item.at("summary");
+    if (!v.is_string() || (v != "mean" && v != "median" && v != "pooled"))
+        fail("{}: \"summary\" must be mean, median or pooled (got {})", where, v.dump());
+}
+
 void check_table(const ojson& item, const std::string& where) {
-    check_keys(item, {"table", "metrics", "title"}, where + " (a table)");
+    check_keys(item, {"table", "metrics", "summary", "title"}, where + " (a table)");
+    check_summary(item, where);
     if (item.contains("metrics"))
         string_list(item.at("metrics"), where + ".metrics");
 }
@@ -285,8 +295,11 @@ void check_item(const ojson& item, const std::string& where) {
     } else if (item.contains("plot")) {
         const std::string kind = get_or<std::string>(item, "plot", "", where);
         if (kind == "line") {
-            check_keys(item, {"plot", "x", "y", "series", "title", "x_label", "y_label", "log_x"},
-                       where + " (a line plot)");
+            check_summary(item, where);
+            check_keys(
+                item,
+                {"plot", "x", "y", "series", "summary", "title", "x_label", "y_label", "log_x"},
+                where + " (a line plot)");
             required_string(item, "x", where);
             required_string(item, "y", where);
             if (!item.contains("series") || !item.at("series").is_array() ||

@@ -137,6 +137,15 @@ TEST(StudySpec, InitNamesAnEarlierRunOfTheSameModel) {
     EXPECT_NE(e.find("a run of model 'knn'; this run is of 'knn_dl'"), std::string::npos) << e;
 }
 
+TEST(StudySpec, ATableShowsTheMeanMedianOrPooledSummary) {
+    json d = minimal();
+    d["report"][0]["items"][0]["summary"] = "pooled";
+    EXPECT_EQ(error_of(d), "");
+    d["report"][0]["items"][0]["summary"] = "total";
+    const std::string e = error_of(d);
+    EXPECT_NE(e.find("\"summary\" must be mean, median or pooled"), std::string::npos) << e;
+}
+
 TEST(StudySpec, SweepsExpandNamesAndValues) {
     json d = minimal();
     d["datasets"]["a_${n}_s${seed}"] = {{"for", {{"n", {5, 10}}, {"seed", {0, 1}}}},
