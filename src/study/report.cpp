@@ -155,9 +155,12 @@ private:
                                    d.settings.at("from").get<std::string>(),
                                    d.settings.at("seed").dump());
             } else {
-                from = fmt::format("simulated: {} at {:.4g} GHz, {} spectra",
-                                   d.settings.value("scene", ""), h.frequency_hz / 1e9,
-                                   h.spectrum_convention);
+                const std::string what =
+                    r.has_spectra() ? h.spectrum_convention + " spectra" : std::string();
+                const std::string paths = r.has_paths() ? "path sets (CIRs)" : std::string();
+                from = fmt::format("simulated: {} at {:.4g} GHz, {}{}{}",
+                                   d.settings.value("scene", ""), h.frequency_hz / 1e9, what,
+                                   what.empty() || paths.empty() ? "" : " and ", paths);
             }
             t.rows.push_back(
                 {d.name, from, std::to_string(h.size()), std::to_string(h.split.train.size()),
@@ -259,6 +262,7 @@ private:
 
     void table(const json& item) {
         const auto evals = docs(item["table"]);
+        const std::string summary = item.value("summary", "mean");
         std::vector<std::string> metrics;
         if (item.contains("metrics")) {
             for (const auto& m :
@@ -295,10 +299,9 @@ private:
             std::vector<std::string> row = {(*d)["label"].get<std::string>(),
                                             (*d)["info"].value("model", ""),
                                             data_names((*d)["label"].get<std::string>())};
-            for (const auto& m : metrics) {
-                const json& mean = (*d)["summary"]["mean"];
-                row.push_back(mean.contains(m) ? value_text(mean[m]) : "n/a");
-            }
+            const json& values = (*d)["summary"].value(summary, json::object());
+            for (const auto& m : metrics)
+                row.push_back(values.contains(m) ? value_text(values[m]) : "n/a");
             t.rows.push_back(std::move(row));
         }
         // The evaluators' notes (conventions, metrics that were unavailable), each once.
@@ -314,7 +317,10 @@ private:
         m_html += t.html();
         if (!note_text.empty())
             m_html += "<p class=\"note\">" + esc(note_text) + "</p>\n";
-        m_md += "Mean over the evaluated samples.\n\n" + t.markdown();
+        m_md += (summary == "pooled"   ? "Pooled over the evaluated samples.\n\n"
+                 : summary == "median" ? "Median over the evaluated samples.\n\n"
+                                       : "Mean over the evaluated samples.\n\n") +
+                t.markdown();
         if (!note_text.empty())
             m_md += note_text + "\n\n";
     }
@@ -403,7 +409,8 @@ private:
             const std::string tmpl = s["evals"].get<std::string>();
             std::map<double, std::vector<double>> points;
             for (const EvalSpec* e : m_study.evals(tmpl)) {
-                const json& mean = m_in.evals.at(e->label)["summary"]["mean"];
+                const json& mean = m_in.evals.at(e->label)["summary"].value(
+                    item.value("summary", "mean"), json::object());
                 if (mean.contains(y) && mean[y].is_number())
                     points[e->vars.at(x).get<double>()].push_back(mean[y].get<double>());
             }

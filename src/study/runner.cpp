@@ -555,6 +555,8 @@ private:
             spec["data"].push_back(m_spec.at(d));
         if (!r.views.empty())
             spec["views"] = m_spec.at("views:" + r.views);
+        if (!r.init.empty())
+            spec["init"] = m_spec.at("run:" + r.init);
         m_spec["run:" + r.name] = spec;
         const json saved = read_json(sidecar);
         const bool same = saved.is_object() && saved.value("spec", json()) == spec;
@@ -588,11 +590,14 @@ private:
                 prior = 0;
             fs::create_directories(dir);
             write_json(sidecar, {{"spec", spec}, {"complete", false}, {"train_seconds", prior}});
-            const auto result = train::train_run(rc, dir,
-                                                 {.restart = !resume,
-                                                  .stop_after = m_options.stop_after,
-                                                  .handle_sigint = m_options.handle_sigint,
-                                                  .final_eval = false});
+            train::TrainOptions options;
+            options.restart = !resume;
+            options.stop_after = m_options.stop_after;
+            options.handle_sigint = m_options.handle_sigint;
+            options.final_eval = false;
+            if (!r.init.empty())
+                options.init_from = m_out / "runs" / r.init / "checkpoint.pt";
+            const auto result = train::train_run(rc, dir, options);
             prior += seconds_since(t0);
             write_json(
                 sidecar,

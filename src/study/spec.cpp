@@ -244,9 +244,11 @@ RunSpec read_run(const std::string& name, const ojson& e, const std::string& whe
         r.pretrained = required_string(e, "pretrained", where);
         return r;
     }
-    check_keys(e, {"model", "data", "views", "model_config", "train"}, where);
+    check_keys(e, {"model", "data", "views", "init", "model_config", "train"}, where);
     if (e.contains("views"))
         r.views = required_string(e, "views", where);
+    if (e.contains("init"))
+        r.init = required_string(e, "init", where);
     r.model = required_string(e, "model", where);
     if (!e.contains("data"))
         fail("{}: \"data\" (the training datasets' names) is required", where);
@@ -264,8 +266,18 @@ RunSpec read_run(const std::string& name, const ojson& e, const std::string& whe
     return r;
 }
 
+// A table's or line plot's "summary": which of the evaluations' summaries it shows.
+void check_summary(const ojson& item, const std::string& where) {
+    if (!item.contains("summary"))
+        return;
+    const auto& v = item.at("summary");
+    if (!v.is_string() || (v != "mean" && v != "median" && v != "pooled"))
+        fail("{}: \"summary\" must be mean, median or pooled (got {})", where, v.dump());
+}
+
 void check_table(const ojson& item, const std::string& where) {
-    check_keys(item, {"table", "metrics", "title"}, where + " (a table)");
+    check_keys(item, {"table", "metrics", "summary", "title"}, where + " (a table)");
+    check_summary(item, where);
     if (item.contains("metrics"))
         string_list(item.at("metrics"), where + ".metrics");
 }
@@ -283,8 +295,11 @@ void check_item(const ojson& item, const std::string& where) {
     } else if (item.contains("plot")) {
         const std::string kind = get_or<std::string>(item, "plot", "", where);
         if (kind == "line") {
-            check_keys(item, {"plot", "x", "y", "series", "title", "x_label", "y_label", "log_x"},
-                       where + " (a line plot)");
+            check_summary(item, where);
+            check_keys(
+                item,
+                {"plot", "x", "y", "series", "summary", "title", "x_label", "y_label", "log_x"},
+                where + " (a line plot)");
             required_string(item, "x", where);
             required_string(item, "y", where);
             if (!item.contains("series") || !item.at("series").is_array() ||
@@ -488,6 +503,26 @@ Study parse_study(const ojson& doc, const fs::path& file, const std::string& pro
                 known.push_back(x.name);
             fail("{}: runs.{}: \"views\" names an unknown views entry '{}'; known: {}", f, name, v,
                  known.empty() ? "none (add a \"views\" section)" : join(known));
+        }
+        if (const std::string& init = s.runs.back().init; !init.empty()) {
+            // Fine-tuning: the run starts from the weights of a run trained before it.
+            const auto before = std::find_if(s.runs.begin(), s.runs.end() - 1,
+                                             [&](const RunSpec& x) { return x.name == init; });
+            if (before == s.runs.end() - 1) {
+                std::vector<std::string> known;
+                for (auto it = s.runs.begin(); it != s.runs.end() - 1; ++it)
+                    known.push_back(it->name);
+                fail(
+                    "{}: runs.{}: \"init\" names '{}', which is not a run before it (a run "
+                    "starts from the weights of one listed earlier); known: {}",
+                    f, name, init, known.empty() ? "none" : join(known));
+            }
+            if (!before->pretrained.empty() || before->model != s.runs.back().model)
+                fail("{}: runs.{}: \"init\" names '{}', a run of {}; this run is of '{}'", f, name,
+                     init,
+                     before->pretrained.empty() ? "model '" + before->model + "'"
+                                                : "the shipped model '" + before->pretrained + "'",
+                     s.runs.back().model);
         }
         s.runs.back().data =
             expand_data_names(s.runs.back().data, s.datasets, f + ": runs." + name + ".data");

@@ -133,6 +133,32 @@ TEST(StudyRunner, ReportTableHoldsTheEvaluationsMeansAndRerunsReuseOrRemakeByThe
     EXPECT_EQ(fourth.names("run", Outcome::Reused), (Names{"knn", "dl"}));
 }
 
+// Fine-tuning: a run with "init" starts from an earlier run's weights. With no step of its
+// own it scores exactly as that run; retraining the earlier run remakes it.
+TEST(StudyRunner, ARunWithInitStartsFromTheWeightsOfAnEarlierRun) {
+    test::TorchTempDir dir;
+    nlohmann::ordered_json doc = tiny_study(dir);
+    doc["runs"]["dl_ft"] = {{"model", "knn_dl"},
+                            {"data", {"b_20"}},
+                            {"init", "dl"},
+                            {"model_config", doc["runs"]["dl"]["model_config"]},
+                            {"train", {{"steps", 0}, {"checkpoint_every", 100}}}};
+    doc["evaluations"].push_back({{"label", "dl_ft_b"}, {"run", "dl_ft"}, {"data", {"b"}}});
+    const StudyResult first = run(doc, dir);
+    ASSERT_FALSE(first.interrupted);
+    EXPECT_EQ(first.names("run", Outcome::Made), (Names{"knn", "dl", "dl_ft"}));
+    const auto mse = [&](const std::string& label) {
+        return json::parse(
+                   read_text(dir / "out" / "evals" / (label + ".json")))["summary"]["mean"]["mse"]
+            .get<double>();
+    };
+    EXPECT_EQ(mse("dl_ft_b"), mse("dl_b"));
+    doc["runs"]["dl"]["train"]["steps"] = 4;
+    const StudyResult second = run(doc, dir);
+    EXPECT_EQ(second.names("run", Outcome::Remade), (Names{"dl", "dl_ft"}));
+    EXPECT_EQ(mse("dl_ft_b"), mse("dl_b"));
+}
+
 TEST(StudyRunner, AnInterruptedTrainingResumesFromItsCheckpointOnTheNextCall) {
     test::TorchTempDir dir;
     nlohmann::ordered_json doc = tiny_study(dir);

@@ -122,6 +122,30 @@ TEST(StudySpec, SideBySideSpectraOfDifferentDatasetsAreAnError) {
     EXPECT_NE(e.find("knn_b"), std::string::npos) << e;
 }
 
+TEST(StudySpec, InitNamesAnEarlierRunOfTheSameModel) {
+    json d = minimal();
+    d["runs"]["knn2"] = {{"model", "knn"}, {"data", {"a"}}, {"init", "knn"}};
+    EXPECT_EQ(parse_study(d, "t.json", "quick").run("knn2").init, "knn");
+    d["runs"]["knn2"]["init"] = "later";
+    std::string e = error_of(d);
+    EXPECT_NE(e.find("runs.knn2: \"init\" names 'later', which is not a run before it"),
+              std::string::npos)
+        << e;
+    EXPECT_NE(e.find("known: knn"), std::string::npos) << e;
+    d["runs"]["knn2"] = {{"model", "knn_dl"}, {"data", {"a"}}, {"init", "knn"}};
+    e = error_of(d);
+    EXPECT_NE(e.find("a run of model 'knn'; this run is of 'knn_dl'"), std::string::npos) << e;
+}
+
+TEST(StudySpec, ATableShowsTheMeanMedianOrPooledSummary) {
+    json d = minimal();
+    d["report"][0]["items"][0]["summary"] = "pooled";
+    EXPECT_EQ(error_of(d), "");
+    d["report"][0]["items"][0]["summary"] = "total";
+    const std::string e = error_of(d);
+    EXPECT_NE(e.find("\"summary\" must be mean, median or pooled"), std::string::npos) << e;
+}
+
 TEST(StudySpec, SweepsExpandNamesAndValues) {
     json d = minimal();
     d["datasets"]["a_${n}_s${seed}"] = {{"for", {{"n", {5, 10}}, {"seed", {0, 1}}}},

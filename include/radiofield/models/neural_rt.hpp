@@ -54,11 +54,26 @@ struct NeuralRtSettings {
     genert::EngineOptions engine_options(double frequency_hz) const;
 };
 
+// The semantic class of a material (what the networks' class index stands for): its material
+// family, so that classes mean the same thing across scenes of one family and across humidity
+// variants. ITU materials: their ITU type, with the ground types (very_dry_ground,
+// medium_dry_ground, wet_ground) one class "ground"; custom materials: their name.
+std::string material_class(const scene::Material& material);
+
+// Scene material index → class index under `classes` (the model's class names, extended with
+// the scene's new classes when `extend`). Error naming the source when the scene has a class
+// the model does not know (and `extend` is false) or two materials of one class.
+std::vector<std::int64_t> class_indices(const scene::Scene& scene,
+                                        std::vector<std::string>& classes,
+                                        bool extend,
+                                        std::string_view model,
+                                        std::string_view source);
+
 // One reflection of a true path, as the CIR records it: the incidence angle, the material,
 // the exact TE/TM coefficients, and the geometry rebuilt from the path's vertices.
 struct InteractionRecords {
     torch::Tensor theta;               // [N] float32 incidence angle, rad
-    torch::Tensor classes;             // [N] int64 material index
+    torch::Tensor classes;             // [N] int64 semantic class (material_class)
     torch::Tensor psi;                 // [N] float32 polarisation offset (engine convention)
     torch::Tensor r_perp;              // [N] complex64 R_⊥ = c_te
     torch::Tensor r_par;               // [N] complex64 R_∥ = c_tm
@@ -86,8 +101,9 @@ public:
     train::Prediction predict(const train::Query& query) override;
     void set_device(torch::Device device) override;
 
-    // The engine of a dataset's scene (read from the dataset file once and kept). Error when
-    // the file embeds no scene, or its materials differ from the training scenes'.
+    // The engine of a dataset's scene (read from the dataset file once and kept), its faces'
+    // classes mapped to the model's (material_class). Error when the file embeds no scene, or
+    // its scene has a material class the training scenes lacked.
     const genert::Engine& engine_for(const train::SceneData& scene);
     // The model's interaction for rays in `engine`'s scene.
     virtual genert::InteractionFn interaction(const genert::Engine& engine) = 0;
@@ -107,8 +123,9 @@ public:
 
     const NeuralRtSettings& settings() const { return m_settings; }
     torch::Device device() const { return m_device; }
-    // Material names the model was trained with (class i = material i); saved with it.
-    const std::vector<std::string>& materials() const { return m_materials; }
+    // The semantic classes the model was trained with (class i = classes()[i], a
+    // material_class); saved with it.
+    const std::vector<std::string>& classes() const { return m_classes; }
 
 protected:
     // True when a phase with steps fits from the records (prepare() then checks there are some).
@@ -118,10 +135,12 @@ protected:
 
     NeuralRtSettings m_settings;
     torch::Device m_device = torch::kCPU;
-    std::vector<std::string> m_materials;
+    std::vector<std::string> m_classes;
 
 private:
+    scene::Scene scene_of(const train::SceneData& data) const;
     std::map<std::string, std::unique_ptr<genert::Engine>> m_engines;  // by dataset source
+    std::map<std::string, std::vector<std::int64_t>> m_class_of;  // by source: material → class
     std::unique_ptr<InteractionRecords> m_records;
 };
 

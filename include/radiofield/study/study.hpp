@@ -43,6 +43,7 @@ struct RunSpec {
     std::string model;
     std::vector<std::string> data;  // dataset names
     std::string views;              // a views entry: its folder becomes model_config "views"
+    std::string init;  // an earlier run of the study whose weights this one starts from
     nlohmann::json model_config = nlohmann::json::object();
     nlohmann::json train = nlohmann::json::object();  // TrainConfig keys
 };

@@ -115,8 +115,14 @@ genert::EngineOptions NeuralRtSettings::engine_options(double frequency_hz) cons
 void NeuralRtModel::prepare(const std::vector<train::SceneContext>&, const train::DataList* data) {
     if (!data)
         return;  // a loaded run: the materials come with the checkpoint
+    // The classes: every training scene's material families, in order of appearance.
+    m_classes.clear();
+    m_engines.clear();
+    m_records.reset();
     for (const auto& d : *data)
-        engine_for(*d);  // every scene readable and of one family, before any work
+        class_indices(scene_of(*d), m_classes, true, name(), d->source());
+    for (const auto& d : *data)
+        engine_for(*d);  // every scene readable, before any work
     if (needs_records())
         records(*data);  // Error when the data holds none
 }
@@ -129,10 +135,56 @@ void NeuralRtModel::set_device(torch::Device device) {
     m_records.reset();
 }
 
-const genert::Engine& NeuralRtModel::engine_for(const train::SceneData& data) {
+std::string material_class(const scene::Material& material) {
+    const std::string& t = material.itu_type;
+    if (t.empty())
+        return material.name;
+    const std::string ground = "_ground";
+    if (t.size() > ground.size() && t.compare(t.size() - ground.size(), ground.size(), ground) == 0)
+        return "ground";  // the humidity variants' ground types are one class
+    return t;
+}
+
+std::vector<std::int64_t> class_indices(const scene::Scene& scene,
+                                        std::vector<std::string>& classes,
+                                        bool extend,
+                                        std::string_view model,
+                                        std::string_view source) {
+    std::vector<std::int64_t> out;
+    std::vector<std::string> unknown;
+    for (const auto& m : scene.materials) {
+        const std::string c = material_class(m);
+        auto it = std::find(classes.begin(), classes.end(), c);
+        if (it == classes.end() && extend) {
+            classes.push_back(c);
+            it = classes.end() - 1;
+        }
+        if (it == classes.end()) {
+            unknown.push_back(m.name + " (" + c + ")");
+            out.push_back(-1);
+            continue;
+        }
+        const auto k = static_cast<std::int64_t>(it - classes.begin());
+        if (const auto dup = std::find(out.begin(), out.end(), k); dup != out.end())
+            fail(
+                "{}: the scene of '{}' has two materials of the class '{}' ({} and {}); the "
+                "model's semantic classes are material families, one material each per scene",
+                model, source, c, scene.materials[static_cast<std::size_t>(dup - out.begin())].name,
+                m.name);
+        out.push_back(k);
+    }
+    if (!unknown.empty())
+        fail(
+            "{}: the scene of '{}' has materials of classes the model was not trained on: [{}]; "
+            "it knows [{}] (material families: the ITU type, every ground type one class "
+            "'ground', a custom material's name): use a scene of those materials, or train a "
+            "model on this one",
+            model, source, joined(unknown), joined(classes));
+    return out;
+}
+
+scene::Scene NeuralRtModel::scene_of(const train::SceneData& data) const {
     const auto& source = data.source();
-    if (const auto it = m_engines.find(source); it != m_engines.end())
-        return *it->second;
     std::string json;
     try {
         json = data::DatasetReader(source).header().scene_json;
@@ -147,20 +199,27 @@ const genert::Engine& NeuralRtModel::engine_for(const train::SceneData& data) {
             "{}: '{}' embeds no scene, and the model traces rays in the dataset's scene; make "
             "the data with radiofield simulate --kind cir (it embeds the scene)",
             name(), source);
-    const scene::Scene s = scene::scene_from_json_string(json, source);
-    std::vector<std::string> names;
-    for (const auto& m : s.materials)
-        names.push_back(m.name);
-    if (m_materials.empty()) {
-        m_materials = names;
-    } else if (names != m_materials) {
-        fail(
-            "{}: the scene of '{}' has the materials [{}], but the model was trained with [{}]; "
-            "its semantic classes are material indices, so it only applies to scenes of the "
-            "same family (the same materials in the same order): use such a scene, or train a "
-            "model on this one",
-            name(), source, joined(names), joined(m_materials));
-    }
+    return scene::scene_from_json_string(json, source);
+}
+
+const genert::Engine& NeuralRtModel::engine_for(const train::SceneData& data) {
+    const auto& source = data.source();
+    if (const auto it = m_engines.find(source); it != m_engines.end())
+        return *it->second;
+    scene::Scene s = scene_of(data);
+    // The engine's scene has one material per class, in the model's class order, so that its
+    // face classes are the network's; classes the scene lacks get a placeholder no face uses.
+    const auto class_of = class_indices(s, m_classes, m_classes.empty(), name(), source);
+    std::vector<scene::Material> by_class;
+    for (const auto& c : m_classes)
+        by_class.push_back(scene::custom_material("unused_class_" + c, 1.0, 0.0));
+    for (std::size_t i = 0; i < s.materials.size(); ++i)
+        by_class[static_cast<std::size_t>(class_of[i])] = s.materials[i];
+    s.materials = std::move(by_class);
+    for (auto& mesh : s.meshes)
+        for (auto& m : mesh.material)
+            m = static_cast<std::uint32_t>(class_of[m]);
+    m_class_of[source] = class_of;
     auto engine = std::make_unique<genert::Engine>(
         s, m_settings.engine_options(data.context.frequency_hz), m_device);
     return *m_engines.emplace(source, std::move(engine)).first->second;
@@ -232,6 +291,7 @@ const InteractionRecords& NeuralRtModel::records(const train::DataList& data) {
     for (const auto& d : data) {
         const auto& engine = engine_for(*d);
         const auto& st = engine.scene_tensors();
+        const auto& class_of = m_class_of.at(d->source());
         // Face row of (object, primitive): faces are in mesh order, then triangle order.
         std::vector<std::int64_t> first;
         for (std::size_t f = 0; f < st.object.size(); ++f)
@@ -265,7 +325,10 @@ const InteractionRecords& NeuralRtModel::records(const train::DataList& data) {
                     if (dot(din, n) > 0)
                         n = -1.0 * n;
                     theta.push_back(it.incidence_angle);
-                    classes.push_back(it.material);
+                    if (it.material >= class_of.size())
+                        fail("{}: '{}' records a reflection on material {}, which its scene lacks",
+                             name(), d->source(), it.material);
+                    classes.push_back(class_of[it.material]);
                     faces.push_back(f);
                     te_re.push_back(it.c_te.real()), te_im.push_back(it.c_te.imag());
                     tm_re.push_back(it.c_tm.real()), tm_im.push_back(it.c_tm.imag());
@@ -350,23 +413,38 @@ torch::Tensor NeuralRtModel::zero_through(const std::vector<torch::Tensor>& para
 
 void NeuralRtModel::save_common(torch::serialize::OutputArchive& archive) const {
     std::string names;
-    for (const auto& m : m_materials)
-        names += m + "\n";
-    archive.write("materials", c10::IValue(names));
+    for (const auto& c : m_classes)
+        names += c + "\n";
+    archive.write("classes", c10::IValue(names));
 }
 
 void NeuralRtModel::load_common(torch::serialize::InputArchive& archive) {
+    // Runs saved before the classes were material families hold the material names
+    // ("materials"); an ITU name there becomes its class.
     c10::IValue v;
-    archive.read("materials", v);
+    const bool legacy = !archive.try_read("classes", v);
+    if (legacy)
+        archive.read("materials", v);
     const auto names = v.toStringRef();
-    m_materials.clear();
+    m_classes.clear();
     std::size_t start = 0;
     for (std::size_t i = 0; i < names.size(); ++i)
         if (names[i] == '\n') {
-            m_materials.push_back(names.substr(start, i - start));
+            std::string c = names.substr(start, i - start);
+            if (legacy && c.rfind("itu_", 0) == 0) {
+                try {
+                    c = material_class(scene::itu_material(c));
+                } catch (const Error&) {
+                }
+            }
+            m_classes.push_back(c);
             start = i + 1;
         }
-    m_engines.clear();  // engines are rebuilt and their scenes checked against these
+    // Engines and records are rebuilt with these classes (fine-tuning loads them after
+    // prepare() built its own from the new training data).
+    m_engines.clear();
+    m_class_of.clear();
+    m_records.reset();
 }
 
 void register_neural_rt() {
