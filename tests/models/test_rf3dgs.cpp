@@ -275,7 +275,7 @@ TEST(Rf3dgsStage2, BothVariantsCutTheirSpectrumLossOnFrozenGaussians) {
                      test1 = full_loss(model, data, "test");
         std::cout << model.name() << ": train MSE " << train0 << " → " << train1 << ", test MSE "
                   << test0 << " → " << test1 << "\n";
-        // measured: rf3dgs_plus train 7.6×, test 3.4×; rf3dgs train 8.7×, test 1.8×
+        // measured: rf3dgs_plus train 10.6×, test 3.0×; rf3dgs train 8.7×, test 1.8×
         EXPECT_LT(train1, train0 / 4) << model.name();
         EXPECT_LT(test1, test0 / 1.5) << model.name();
         EXPECT_TRUE(torch::equal(model.field().geometry.means, means)) << "geometry is frozen";
@@ -316,6 +316,91 @@ TEST(Rf3dgsPlus, PseudoSurfacePathLengthSetsTheFreeSpaceFactor) {
     EXPECT_NEAR(b / a, (la * la) / (lb * lb), 0.02);
 }
 
+namespace {
+
+// A single-bounce scene of known scatterers: 160 opaque Gaussians on shells 2–6 m around the
+// station, each with an isotropic gain drawn log-uniform over 10^±1.5 (rough concrete, wood
+// and metal differ by decades), and 64 moving-end positions 0.3–1.8 m from the station. The
+// spectrum of a position is, per pixel, Σ_k α_k T_k g_k / (l_vd + l_prev)² through the pixel's
+// top Gaussian, min–max normalised — rendered here with the splatting op itself, not the model.
+struct ScatterScene {
+    train::DataList data;
+    torch::Tensor means, log_scales, quats, opacity_logits;  // [N, …]
+};
+
+ScatterScene scatter_scene() {
+    ScatterScene s;
+    test::SceneSpec spec;
+    spec.grid = {.n_el = 12, .n_az = 24, .el0_deg = -82.5, .az0_deg = 7.5, .step_deg = 15};
+    const int n = 160, m = 64;
+    auto gen = at::detail::createCPUGenerator(5);
+    auto dir = torch::randn({n, 3}, gen, torch::kFloat32);
+    dir = dir / dir.norm(2, 1, true);
+    const auto radius = 2 + 4 * torch::rand({n, 1}, gen, torch::kFloat32);
+    s.means = dir * radius;
+    s.log_scales = torch::log(0.3 * radius).repeat({1, 3});
+    s.quats = torch::tensor({1.0f, 0.0f, 0.0f, 0.0f}).repeat({n, 1});
+    s.opacity_logits = torch::full({n}, 4.0f);
+    const auto gains = torch::pow(10.0, 3 * torch::rand({n, 1}, gen, torch::kFloat32) - 1.5);
+    auto pos = torch::randn({m, 3}, gen, torch::kFloat32);
+    pos = pos / pos.norm(2, 1, true) * (0.3 + 1.5 * torch::rand({m, 1}, gen, torch::kFloat32));
+
+    const auto cam =
+        splat::EquirectCamera::for_grid(spec.grid, spec.orientation.to_matrix(), spec.station);
+    const auto proj = splat::project(s.means, torch::exp(s.log_scales), s.quats, cam);
+    const auto raster =
+        splat::rasterize(proj.means2d, proj.conics, gains, torch::sigmoid(s.opacity_logits),
+                         proj.radii, proj.depths, cam);
+    const auto top = raster.top_gaussian;  // [H, W]
+    const auto surface = s.means.index_select(0, top.clamp_min(0).flatten()).view({12, 24, 3});
+    const auto l = surface.norm(2, -1).unsqueeze(0) +
+                   (surface.unsqueeze(0) - pos.view({m, 1, 1, 3})).norm(2, -1);  // [M, H, W]
+    auto spectra = raster.image.squeeze(-1).unsqueeze(0) / (l * l) * (top >= 0).unsqueeze(0);
+    const auto flat = spectra.view({m, -1});
+    const auto lo = std::get<0>(flat.min(1)).view({m, 1, 1}),
+               hi = std::get<0>(flat.max(1)).view({m, 1, 1});
+    spectra = (spectra - lo) / (hi - lo);
+    data::Split split;
+    for (int i = 0; i < m; ++i)
+        (i < 48 ? split.train : split.test).push_back(i);
+    s.data = {test::scene_from(spectra, pos, split, spec)};
+    return s;
+}
+
+}  // namespace
+
+TEST(Rf3dgsPlus, LearnsScatterersWhoseGainsSpanDecadesBetterThanRf3dgs) {
+    // Regression (RF-3DGS+ below RF-3DGS on the lobby, barely better with more receivers):
+    // the gain was softplus(SH) from 0 at rf_lr, which in the quick profile's 200 steps moves
+    // a gain by tens of percent, not the decades between a lobby's scatterers; with the
+    // free-space factor in front, the spectra stayed the seeded geometry's (1/l² of the
+    // nearest surfaces). With the model's defaults, RF-3DGS+ must fit held-out positions of a
+    // scene it can represent exactly far better than where it starts and than RF-3DGS.
+    test::SingleThread one;
+    const auto scene = scatter_scene();
+    const auto& data = scene.data;
+    double test_mse[2] = {0, 0};
+    for (const bool plus : {true, false}) {
+        Rf3dgsModel model(
+            Rf3dgsConfig::from_json({{"geometry_steps", 0}, {"random_points", 160}}, plus));
+        model.prepare(train::contexts(data), &data);
+        auto& g = model.field().geometry;
+        g.means = scene.means.clone(), g.log_scales = scene.log_scales.clone();
+        g.quats = scene.quats.clone(), g.opacity_logits = scene.opacity_logits.clone();
+        const double test0 = full_loss(model, data, "test");
+        run_phase(model, data, "radiance", 200, 4);
+        const double train1 = full_loss(model, data, "train");
+        test_mse[plus ? 0 : 1] = full_loss(model, data, "test");
+        std::cout << model.name() << ": test MSE " << test0 << " → " << test_mse[plus ? 0 : 1]
+                  << " (train " << train1 << ")\n";
+        if (plus)
+            EXPECT_LT(test_mse[0], test0 / 50) << "RF-3DGS+ stays near its seeded gains";
+    }
+    // measured (one thread): RF-3DGS+ 0.198 → 0.0012 (softplus gain at rf_lr 5e-3: → 0.0132),
+    // RF-3DGS 0.140 → 0.0080
+    EXPECT_LT(test_mse[0], test_mse[1] / 2) << "RF-3DGS+ no better than RF-3DGS where the "
+                                               "spectra follow the path length";
+}
 namespace {
 
 // The message of the Error `f` throws (empty when it throws none).

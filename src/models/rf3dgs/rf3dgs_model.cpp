@@ -13,6 +13,7 @@ namespace radiofield::models {
 namespace {
 
 constexpr double kShC0 = 0.28209479177387814;  // Y_00
+constexpr double kPlusRfLr = 5e-2;             // RF-3DGS+'s default rf_lr
 
 // Mean distance of each point to its 3 nearest others, [P] (3DGS's initial scale).
 torch::Tensor nearest3(const torch::Tensor& points) {
@@ -59,7 +60,9 @@ Rf3dgsConfig Rf3dgsConfig::from_json(const nlohmann::json& j, bool plus) {
     c.quats_lr = get_or(j, "quats_lr", c.quats_lr, where);
     c.opacity_lr = get_or(j, "opacity_lr", c.opacity_lr, where);
     c.colour_lr = get_or(j, "colour_lr", c.colour_lr, where);
-    c.rf_lr = get_or(j, "rf_lr", c.rf_lr, where);
+    // RF-3DGS+'s SH are a log-gain: Adam moves it by about rf_lr per step, and the quick
+    // study's 200 stage-2 steps must span decades of gain (rf3dgs_radiance.cpp).
+    c.rf_lr = get_or(j, "rf_lr", plus ? kPlusRfLr : c.rf_lr, where);
     c.batch = get_or(j, "batch", c.batch, where);
     if (j.is_object() && j.contains("densify"))
         c.densify = DensifyConfig::from_json(j.at("densify"));

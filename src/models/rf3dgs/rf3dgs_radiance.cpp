@@ -80,8 +80,13 @@ torch::Tensor Rf3dgsModel::render_spectra(const torch::Tensor& positions) {  // 
     const auto sh = m_field.rf_sh.unsqueeze(1).expand({n, b, k, 1}).reshape({n * b, k, 1});
     const auto value =
         splat::eval_sh(sh, dirs.reshape({n * b, 3}), m_config.rf_sh_degree).view({n, b});
-    const auto features =
-        m_config.plus ? torch::nn::functional::softplus(value) : torch::clamp_min(value + 0.5, 0.0);
+    // RF-3DGS+: the SH give the final directional gain on a log scale, A_N = exp(SH(d)) (a
+    // gain of 1 where they are 0). Scatterers' gains differ by decades (the lobby's rough
+    // concrete, wood and metal), and behind the free-space factor the rendered spectrum is
+    // dominated by whichever gain is too large; a linear or softplus gain moves by a fixed
+    // amount per Adam step and stays near its start (docs/models.md). RF-3DGS: 3DGS's colour.
+    const auto features = m_config.plus ? torch::exp(torch::clamp(value, -30.0, 30.0))
+                                        : torch::clamp_min(value + 0.5, 0.0);
     const auto cam = station_camera(m_grid, m_station, m_orientation);
     auto image = splat::rasterize(m_proj->means2d, m_proj->conics, features, m_opacity,
                                   m_proj->radii, m_proj->depths, cam)
