@@ -146,7 +146,7 @@ TopViewLayout top_view_layout(const Scene& scene, const TopViewOptions& options)
         const double floor_z = floor_level(scene);
         l.cut_height = is_indoor(scene, floor_z) ? floor_z + kIndoorCut : b.hi.z + 1.0;
     }
-    l.height = l.map_top + l.map_height + legend::panel_height(scene, l.map_width);
+    l.height = l.map_top + l.map_height + legend::panel_height(scene, options, l.map_width);
     return l;
 }
 
@@ -220,6 +220,25 @@ Image render_top_view(const Scene& scene, const TopViewOptions& options) {
         }
     }
 
+    // Cells (a map of values over positions) blended over the plan, under the outlines.
+    const double alpha = std::clamp(options.cell_opacity, 0.0, 1.0);
+    for (const Cell& c : options.cells) {
+        const int x0 = static_cast<int>(std::floor(px(c.centre) - 0.5 * c.size_x * ppm));
+        const int x1 = static_cast<int>(std::ceil(px(c.centre) + 0.5 * c.size_x * ppm));
+        const int y0 = static_cast<int>(std::floor(py(c.centre) - 0.5 * c.size_y * ppm));
+        const int y1 = static_cast<int>(std::ceil(py(c.centre) + 0.5 * c.size_y * ppm));
+        for (int y = std::max(0, y0); y < std::min(h, std::max(y1, y0 + 1)); ++y) {
+            for (int x = std::max(0, x0); x < std::min(w, std::max(x1, x0 + 1)); ++x) {
+                const draw::Rgb under = draw::get(image, l.map_left + x, l.map_top + y);
+                draw::Rgb out;
+                for (int k = 0; k < 3; ++k)
+                    out[k] = static_cast<std::uint8_t>(
+                        std::lround(alpha * c.colour[k] + (1 - alpha) * under[k]));
+                draw::set(image, l.map_left + x, l.map_top + y, out);
+            }
+        }
+    }
+
     // Outlines: vertical faces reaching at least the visible surface at their pixels. On
     // city-scale maps facades are drawn 3 px wide in their own colour, so brick and glass
     // walls show around the roofs.
@@ -271,17 +290,30 @@ Image render_top_view(const Scene& scene, const TopViewOptions& options) {
     draw::outline_rect(image, l.map_left - 1, l.map_top - 1, l.map_left + w + 1, l.map_top + h + 1,
                        draw::kBlack);
 
+    for (const Polyline& line : options.lines) {
+        const int r = std::max(0, (line.width_px - 1) / 2);
+        for (std::size_t k = 1; k < line.points.size(); ++k) {
+            const Vec3 &a = line.points[k - 1], &b = line.points[k];
+            draw::line_pixels(px(a), py(a), px(b), py(b), [&](int cx, int cy) {
+                for (int y = cy - r; y <= cy + r; ++y)
+                    for (int x = cx - r; x <= cx + r; ++x)
+                        if (x >= 0 && y >= 0 && x < w && y < h)
+                            draw::set(image, l.map_left + x, l.map_top + y, line.colour);
+            });
+        }
+    }
     for (const Device& d : scene.transmitters)
         legend::device_marker(image, l.to_pixel(d.position), true);
     for (const Device& d : scene.receivers)
         legend::device_marker(image, l.to_pixel(d.position), false);
     for (const Marker& m : options.markers) {
         const auto p = l.to_pixel(m.position);
-        draw::fill_circle(image, p[0], p[1], m.radius_px + 1, draw::kBlack);
+        if (m.outline)
+            draw::fill_circle(image, p[0], p[1], m.radius_px + 1, draw::kBlack);
         draw::fill_circle(image, p[0], p[1], m.radius_px, m.colour);
     }
     legend::draw_title(image, options.title.empty() ? scene.name : options.title, l);
-    legend::draw_panel(image, scene, l);
+    legend::draw_panel(image, scene, options, l);
     return image;
 }
 

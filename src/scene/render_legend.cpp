@@ -12,17 +12,18 @@ namespace {
 constexpr int kScale = 2;  // text scale (stb_easy_font is 7 px tall)
 constexpr int kSwatch = 18;
 constexpr int kRow = 28;
-constexpr int kScaleBar = 44;  // height of the scale bar block
+constexpr int kScaleBar = 44;   // height of the scale bar block
+constexpr int kColourBar = 84;  // height of the colour bar block
 constexpr draw::Rgb kTxColour{220, 30, 30};
 constexpr draw::Rgb kRxColour{30, 170, 60};
 
 struct Entry {
     std::string label;
     draw::Rgb colour;
-    int device = 0;  // 0: material swatch, 1: transmitter, 2: receiver
+    int device = 0;  // 0: material swatch, 1: transmitter, 2: receiver, 3: line, 4: dot
 };
 
-std::vector<Entry> entries(const Scene& scene) {
+std::vector<Entry> entries(const Scene& scene, const TopViewOptions& options) {
     std::vector<Entry> out;
     const auto counts = scene.triangles_per_material();
     for (std::size_t i = 0; i < scene.materials.size(); ++i) {
@@ -34,6 +35,8 @@ std::vector<Entry> entries(const Scene& scene) {
         out.push_back({"transmitter", kTxColour, 1});
     if (!scene.receivers.empty())
         out.push_back({"receiver", kRxColour, 2});
+    for (const LegendEntry& e : options.legend)
+        out.push_back({e.label, e.colour, e.dot ? 4 : 3});
     return out;
 }
 
@@ -67,11 +70,11 @@ int title_height() {
     return kMargin + draw::text_height(kScale) + 14;
 }
 
-int panel_height(const Scene& scene, int map_width) {
-    const auto list = entries(scene);
+int panel_height(const Scene& scene, const TopViewOptions& options, int map_width) {
+    const auto list = entries(scene, options);
     const int cols = columns(list, map_width);
     const int rows = (static_cast<int>(list.size()) + cols - 1) / cols;
-    return 16 + rows * kRow + kScaleBar + kMargin;
+    return 16 + rows * kRow + kScaleBar + (options.colour_bar ? kColourBar : 0) + kMargin;
 }
 
 void device_marker(Image& image, std::array<int, 2> p, bool transmitter) {
@@ -88,15 +91,24 @@ void draw_title(Image& image, const std::string& title, const TopViewLayout& l) 
     }
 }
 
-void draw_panel(Image& image, const Scene& scene, const TopViewLayout& l) {
-    const auto list = entries(scene);
+void draw_panel(Image& image,
+                const Scene& scene,
+                const TopViewOptions& options,
+                const TopViewLayout& l) {
+    const auto list = entries(scene, options);
     const int cols = columns(list, l.map_width), col_w = column_width(list);
     const int top = l.map_top + l.map_height + 16;
     for (std::size_t i = 0; i < list.size(); ++i) {
         const int x = l.map_left + static_cast<int>(i) % cols * col_w;
         const int y = top + static_cast<int>(i) / cols * kRow;
         const Entry& e = list[i];
-        if (e.device == 0) {
+        if (e.device == 4) {
+            draw::fill_circle(image, x + kSwatch / 2, y + kSwatch / 2, 7, draw::kBlack);
+            draw::fill_circle(image, x + kSwatch / 2, y + kSwatch / 2, 6, e.colour);
+        } else if (e.device == 3) {
+            draw::fill_rect(image, x, y + kSwatch / 2 - 2, x + kSwatch, y + kSwatch / 2 + 2,
+                            e.colour);
+        } else if (e.device == 0) {
             draw::fill_rect(image, x, y, x + kSwatch, y + kSwatch, e.colour);
             draw::outline_rect(image, x - 1, y - 1, x + kSwatch + 1, y + kSwatch + 1, draw::kBlack);
         } else {
@@ -117,6 +129,24 @@ void draw_panel(Image& image, const Scene& scene, const TopViewLayout& l) {
     const std::string label = fmt::format("{:g} m", metres);
     draw::text(image, x + len - draw::text_width(label, kScale) / 2, y + 16, label, draw::kBlack,
                kScale);
+    if (options.colour_bar && !options.colour_bar->colours.empty()) {
+        // Colour bar: its label, then the ramp left to right over half the map with the end
+        // values under its ends.
+        const ColourBar& bar = *options.colour_bar;
+        draw::text(image, x, y + kScaleBar, bar.label, draw::kBlack, kScale);
+        const int by = y + kScaleBar + draw::text_height(kScale) + 8;
+        const int bw = std::max(100, l.map_width / 2), bh = 14;
+        const auto n = static_cast<int>(bar.colours.size());
+        for (int i = 0; i < bw; ++i) {
+            const int k = std::min(n - 1, i * n / bw);
+            draw::fill_rect(image, x + i, by, x + i + 1, by + bh, bar.colours[k]);
+        }
+        draw::outline_rect(image, x - 1, by - 1, x + bw + 1, by + bh + 1, draw::kBlack);
+        const std::string lo = fmt::format("{:.3g}", bar.lo), hi = fmt::format("{:.3g}", bar.hi);
+        draw::text(image, x, by + bh + 6, lo, draw::kBlack, kScale);
+        draw::text(image, x + bw - draw::text_width(hi, kScale), by + bh + 6, hi, draw::kBlack,
+                   kScale);
+    }
 }
 
 }  // namespace radiofield::scene::legend

@@ -12,11 +12,14 @@ namespace radiofield::scene::legend {
 constexpr int kMargin = 16;
 
 int title_height();
-// Height of the legend and scale bar under a map `map_width` pixels wide.
-int panel_height(const Scene& scene, int map_width);
+// Height of the legend, scale bar and colour bar under a map `map_width` pixels wide.
+int panel_height(const Scene& scene, const TopViewOptions& options, int map_width);
 // Transmitters: red diamond; receivers: green diamond.
 void device_marker(Image& image, std::array<int, 2> pixel, bool transmitter);
 void draw_title(Image& image, const std::string& title, const TopViewLayout& layout);
-void draw_panel(Image& image, const Scene& scene, const TopViewLayout& layout);
+void draw_panel(Image& image,
+                const Scene& scene,
+                const TopViewOptions& options,
+                const TopViewLayout& layout);
 
 }  // namespace radiofield::scene::legend

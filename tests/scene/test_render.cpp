@@ -163,6 +163,54 @@ TEST(Render, MarkersAppearAtTheirPixel) {
     }
 }
 
+// Overlays: cells blend their colour over the plan where they lie (and only there), walls
+// stay drawn over them, polylines run through their points, legend entries and a colour bar
+// add to the panel under the map.
+TEST(Render, CellsLinesAndAColourBarLandWhereTheyBelong) {
+    const Scene s = test_room();
+    TopViewOptions plain;
+    TopViewOptions o;
+    o.cell_opacity = 1;
+    o.cells.push_back({{7.5, 7.5, 1}, 1.0, 1.0, {250, 0, 0}});  // over the floor
+    o.cells.push_back({{0.5, 5, 1}, 2.0, 2.0, {0, 250, 0}});    // over the wall
+    o.lines.push_back({{{2, 2, 1}, {8, 2, 1}, {8, 5, 1}}, {0, 0, 250}, 3});
+    o.legend.push_back({"a line", {0, 0, 250}});
+    o.colour_bar = ColourBar{"power", -40, 0, {{10, 20, 30}, {200, 100, 50}}};
+    const Image im = render_top_view(s, o);
+    const TopViewLayout l = top_view_layout(s, o);
+    EXPECT_GT(l.height, top_view_layout(s, plain).height);  // the colour bar and the entry
+    EXPECT_EQ(im.height, l.height);
+    const auto at = [&](double x, double y) {
+        const auto p = l.to_pixel({x, y, 0});
+        return pixel(im, p[0], p[1]);
+    };
+    EXPECT_EQ(at(7.5, 7.5), (Rgb{250, 0, 0}));
+    EXPECT_EQ(at(7.9, 7.1), (Rgb{250, 0, 0}));
+    EXPECT_NE(at(8.3, 7.5), (Rgb{250, 0, 0}));  // outside the 1 m cell
+    EXPECT_NE(at(7.5, 6.7), (Rgb{250, 0, 0}));
+    EXPECT_EQ(at(5, 2), (Rgb{0, 0, 250}));    // on the first segment
+    EXPECT_EQ(at(8, 3.5), (Rgb{0, 0, 250}));  // on the second
+    EXPECT_NE(at(5, 3.5), (Rgb{0, 0, 250}));
+    // Half-transparent cells mix with the plan under them.
+    o.cell_opacity = 0.5;
+    const Image half = render_top_view(s, o);
+    const auto p = l.to_pixel({7.5, 7.5, 0});
+    const Rgb under = pixel(render_top_view(s, plain), p[0], p[1]);
+    EXPECT_NEAR(pixel(half, p[0], p[1])[0], std::lround(0.5 * 250 + 0.5 * under[0]), 1);
+    // The colour bar's two colours appear under the map, the low one left of the high one.
+    int low_x = -1, high_x = -1;
+    for (int y = l.map_top + l.map_height; y < im.height; ++y)
+        for (int x = 0; x < im.width; ++x) {
+            if (pixel(im, x, y) == Rgb{10, 20, 30} && low_x < 0)
+                low_x = x;
+            if (pixel(im, x, y) == Rgb{200, 100, 50})
+                high_x = std::max(high_x, x);
+        }
+    EXPECT_GE(low_x, 0);
+    EXPECT_GT(high_x, low_x);
+    EXPECT_FALSE(contains_colour(render_top_view(s, plain), {200, 100, 50}));
+}
+
 TEST(Render, WritePngWritesAPngAndRejectsAMissingFolder) {
     const auto dir = std::filesystem::temp_directory_path() / "radiofield_test_render";
     std::filesystem::create_directories(dir);
