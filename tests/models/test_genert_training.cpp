@@ -425,5 +425,63 @@ TEST_F(NeuralRtTraining, LwdtLearnsDirectionsAndCoefficients) {
     baseline_learns("lwdt", *s_dir / "lwdt", s_train, s_other);
 }
 
+// Without the coefficient pre-training (the paper's ablation) the end-to-end phase trains
+// every module when asked (end_to_end_trains = "all"); by default it trains the fusion module
+// alone and the trunk keeps its weights. The outgoing-angle module is pre-trained either way:
+// untrained, it steers every reflected ray away from the receivers (an untrained GeNeRT finds
+// the line-of-sight path only), leaving end-to-end training nothing to match. Each run stops
+// after the first end-to-end step, then resumes to the end.
+TEST_F(NeuralRtTraining, EndToEndTrainsEveryModuleOnlyWhenAsked) {
+    test::SingleThread one;
+    const auto change = [&](const std::string& trains) {
+        auto cfg = small_rt();
+        cfg.update({{"pretrain_te_steps", 0},
+                    {"pretrain_tm_steps", 0},
+                    {"pretrain_angle_steps", 300},
+                    {"pretrain_lr", 3e-3},
+                    {"end_to_end_steps", 6},
+                    {"end_to_end_trains", trains}});
+        auto rc = run_config("genert", cfg, s_train);
+        rc.train.lr = 1e-2;
+        train::TrainOptions opts;
+        opts.final_eval = false;
+        opts.stop_after = 301;
+        const auto dir = *s_dir / ("e2e_" + trains);
+        const auto weights = [&](const char* module) {
+            auto run = train::load_run(dir, torch::kCPU);
+            auto& m = dynamic_cast<models::GenertModel&>(*run.model);
+            std::vector<torch::Tensor> out;
+            for (const auto& t : m.net()->module_parameters(module))
+                out.push_back(t.detach().clone());
+            return out;
+        };
+        const auto moved = [](const std::vector<torch::Tensor>& a,
+                              const std::vector<torch::Tensor>& b) {
+            double d = 0;
+            for (std::size_t i = 0; i < a.size(); ++i)
+                d += (a[i] - b[i]).abs().max().item<double>();
+            return d;
+        };
+        train::train_run(rc, dir, opts);
+        const auto latent1 = weights("latent"), r_perp1 = weights("r_perp"),
+                   fusion1 = weights("fusion");
+        opts.stop_after = -1;
+        train::train_run(rc, dir, opts);
+        return std::array<double, 3>{moved(latent1, weights("latent")),
+                                     moved(r_perp1, weights("r_perp")),
+                                     moved(fusion1, weights("fusion"))};
+    };
+    const auto fusion = change("fusion");
+    EXPECT_EQ(fusion[0], 0.0);
+    EXPECT_EQ(fusion[1], 0.0);
+    EXPECT_GT(fusion[2], 0.0);
+    const auto all = change("all");
+    EXPECT_GT(all[0], 0.0);
+    EXPECT_GT(all[1], 0.0);
+    EXPECT_GT(all[2], 0.0);
+    const auto what = error_of([] { train::make_model("genert", {{"end_to_end_trains", "te"}}); });
+    EXPECT_NE(what.find("end_to_end_trains"), std::string::npos) << what;
+}
+
 }  // namespace
 }  // namespace radiofield

@@ -153,6 +153,11 @@ struct GenertConfig {
     std::int64_t pretrain_te_steps = 2000, pretrain_tm_steps = 2000, pretrain_angle_steps = 1000;
     std::int64_t end_to_end_steps = -1;
     double pretrain_lr = 1e-3;  // learning rate of the pre-trained modules
+    // What the end-to-end phase trains: "fusion" (the paper's second stage, on top of the
+    // pre-trained modules) or "all" (every module; with pretrain_te/tm_steps = 0 the paper's
+    // "without pre-training"; the angle module gets no gradient, as ray directions are not
+    // differentiable, so it needs its own pre-training for any reflected path to be found).
+    std::string end_to_end_trains = "fusion";
     static GenertConfig from_json(const nlohmann::json& j);
     nlohmann::json to_json() const;
 };
@@ -163,7 +168,8 @@ struct GenertConfig {
 //   pretrain_tm    r_par (trunk frozen)          NMSE of R_∥ against the records' c_tm
 //   pretrain_angle angle (trunk frozen)          MSE of (cos θₒ, sin θₒ) against the records'
 //                                                outgoing angle
-//   end_to_end     fusion                        NMSE of the matched path coefficients
+//   end_to_end     fusion (end_to_end_trains = "all": every module)
+//                                                NMSE of the matched path coefficients
 class GenertModel final : public NeuralRtModel {
 public:
     explicit GenertModel(GenertConfig config);

@@ -1,6 +1,7 @@
 // "genert": GeNeRT's two-stage training as phases of the learning core (paper §III-C,
 // DESIGN.md §6.5): module-wise pre-training on the CIRs' per-interaction records, then
-// end-to-end on the CIRs with only the fusion module learning.
+// end-to-end on the CIRs with only the fusion module learning (or every module: the paper's
+// "without pre-training" ablation).
 #include <algorithm>
 
 #include "radiofield/core/error.hpp"
@@ -18,7 +19,7 @@ GenertConfig GenertConfig::from_json(const nlohmann::json& j) {
     GenertConfig c;
     c.rt.read(j,
               {"num_classes", "residual", "pretrain_te_steps", "pretrain_tm_steps",
-               "pretrain_angle_steps", "end_to_end_steps", "pretrain_lr"},
+               "pretrain_angle_steps", "end_to_end_steps", "pretrain_lr", "end_to_end_trains"},
               kWhere);
     c.net.num_classes = get_or(j, "num_classes", c.net.num_classes, kWhere);
     c.net.residual = get_or(j, "residual", c.net.residual, kWhere);
@@ -27,6 +28,12 @@ GenertConfig GenertConfig::from_json(const nlohmann::json& j) {
     c.pretrain_angle_steps = get_or(j, "pretrain_angle_steps", c.pretrain_angle_steps, kWhere);
     c.end_to_end_steps = get_or(j, "end_to_end_steps", c.end_to_end_steps, kWhere);
     c.pretrain_lr = get_or(j, "pretrain_lr", c.pretrain_lr, kWhere);
+    c.end_to_end_trains = get_or(j, "end_to_end_trains", c.end_to_end_trains, kWhere);
+    if (c.end_to_end_trains != "fusion" && c.end_to_end_trains != "all")
+        fail(
+            "{}: end_to_end_trains must be \"fusion\" (after pre-training) or \"all\" (every "
+            "module, as without pre-training), got '{}'",
+            kWhere, c.end_to_end_trains);
     if (c.net.num_classes < 1)
         fail("{}: num_classes must be at least 1, got {}", kWhere, c.net.num_classes);
     for (const auto s :
@@ -45,7 +52,8 @@ nlohmann::json GenertConfig::to_json() const {
                         {"pretrain_tm_steps", pretrain_tm_steps},
                         {"pretrain_angle_steps", pretrain_angle_steps},
                         {"end_to_end_steps", end_to_end_steps},
-                        {"pretrain_lr", pretrain_lr}};
+                        {"pretrain_lr", pretrain_lr},
+                        {"end_to_end_trains", end_to_end_trains}};
     rt.write(j);
     return j;
 }
@@ -70,10 +78,16 @@ std::vector<train::ParamGroup> GenertModel::parameter_groups() {
 
 std::vector<train::Phase> GenertModel::phases() const {
     const auto paths = train::DataView::Paths;
+    std::vector<std::string> end_to_end{"fusion"};
+    if (m_config.end_to_end_trains == "all") {
+        end_to_end.clear();
+        for (const auto name : genert::OutgoingRayNetImpl::module_names())
+            end_to_end.emplace_back(name);
+    }
     return {{"pretrain_te", m_config.pretrain_te_steps, {"embedding", "latent", "r_perp"}, paths},
             {"pretrain_tm", m_config.pretrain_tm_steps, {"r_par"}, paths},
             {"pretrain_angle", m_config.pretrain_angle_steps, {"angle"}, paths},
-            {"end_to_end", m_config.end_to_end_steps, {"fusion"}, paths}};
+            {"end_to_end", m_config.end_to_end_steps, end_to_end, paths}};
 }
 
 namespace {
@@ -113,7 +127,7 @@ torch::Tensor GenertModel::training_loss(const train::DataList& data,
                                          torch::Generator& gen) {
     if (phase.name == "end_to_end") {
         auto loss = end_to_end_loss(data, gen);
-        return loss.defined() ? loss : zero_through(m_net->module_parameters("fusion"));
+        return loss.defined() ? loss : zero_through(m_net->parameters());
     }
     const auto& r = records(data);
     const auto index = draw_records(data, gen);
