@@ -14,6 +14,7 @@
 
 #include "commands.hpp"
 #include "parse.hpp"
+#include "power_map.hpp"
 #include "radiofield/core/atomic_file.hpp"
 #include "radiofield/core/error.hpp"
 #include "radiofield/core/interrupt.hpp"
@@ -61,6 +62,7 @@ struct PackArgs {
 
 struct PredictArgs {
     std::string run, pretrained, data, at, grid, out;
+    std::vector<std::string> power_map;
     int batch = 16;
     std::int64_t fine_tune = 0;
     bool overwrite = false;
@@ -458,13 +460,18 @@ void run_predict(const PredictArgs& a, const GlobalOptions& global) {
         fail("predict needs exactly one of --at x,y,z or --grid X,Y,Z (positions)");
     std::array<int, 3> counts{1, 1, 1};
     std::vector<Vec3> at;
+    PowerMapOutput maps;
     if (a.grid.empty()) {
+        if (!a.power_map.empty())
+            fail("--power-map maps a grid of positions: give --grid X,Y,Z instead of --at");
         at = {parse_vec3(a.at, "--at")};
     } else {
-        const auto axes = parse_position_grid(a.grid, counts);
+        maps.axes = parse_position_grid(a.grid, counts);
         check_grid_memory(a, counts);
-        at = grid_positions(axes);
+        at = grid_positions(maps.axes);
     }
+    maps.paths = a.power_map, maps.overwrite = a.overwrite;
+    check_power_map_paths(maps);
     const torch::Device device = nn::resolve_device(nn::parse_device(global.device));
     const auto shipped_info = shipped_model(a.run, a.pretrained, "predict");
     const std::string run_dir = shipped_info ? shipped_info->dir.string() : a.run;
@@ -476,13 +483,21 @@ void run_predict(const PredictArgs& a, const GlobalOptions& global) {
             fail("--out must end in .png or .h5 for a spectrum, got '{}'", a.out);
         if (!spectra && ext != ".json")
             fail("--out must end in .json for a path set, got '{}'", a.out);
-        auto inputs = run_files(run_dir);
-        inputs.push_back(a.data);
-        check_output_path(a.out, a.overwrite, inputs);
     }
+    auto inputs = run_files(run_dir);
+    inputs.push_back(a.data);
+    for (const auto& out : a.power_map) {
+        if (!a.out.empty() && fs::path(out) == fs::path(a.out))
+            fail("--power-map '{}' is also --out; give each output its own file", out);
+        check_output_path(out, a.overwrite, inputs);
+    }
+    if (!a.out.empty())
+        check_output_path(a.out, a.overwrite, inputs);
     if (!spectra && at.size() != 1)
         fail("--grid predicts spectra; '{}' predicts path sets: ask one position with --at",
              run.config.model);
+    maps.model = run.config.model;
+    maps.source = a.run.empty() ? "shipped model " + a.pretrained : a.run;
     const train::DataList data = run.load_data({a.data});
     std::vector<float> xyz;
     for (const auto& p : at)
@@ -492,24 +507,44 @@ void run_predict(const PredictArgs& a, const GlobalOptions& global) {
     if (!spectra) {
         write_paths(run.model->predict(train::Query::at(*data.front(), pos)), a);
     } else {
-        std::vector<torch::Tensor> parts;
+        std::vector<torch::Tensor> parts, power;
         std::optional<Progress> progress;
         if (at.size() >= 64 && !global.quiet)
             progress.emplace("predict", static_cast<std::int64_t>(at.size()), "spectra");
         for (std::int64_t i = 0; i < pos.size(0); i += a.batch) {
             const auto n = std::min<std::int64_t>(a.batch, pos.size(0) - i);
-            parts.push_back(run.model->predict(train::Query::at(*data.front(), pos.narrow(0, i, n)))
-                                .spectra.to(torch::kCPU, torch::kFloat32));
+            auto query = train::Query::at(*data.front(), pos.narrow(0, i, n));
+            query.power = !maps.paths.empty();
+            const auto pred = run.model->predict(query);
+            if (query.power && !pred.power.defined())
+                fail(
+                    "--power-map: '{}' predicts normalised spectra only, so no received power; "
+                    "a power map needs a model that keeps the path loss (rf3dgs_plus) and a "
+                    "dataset of linear spectra",
+                    run.config.model);
+            parts.push_back(pred.spectra.to(torch::kCPU, torch::kFloat32));
+            if (query.power)
+                power.push_back(pred.power.to(torch::kCPU, torch::kFloat64));
             if (progress)
                 progress->advance(n);
         }
         if (progress)
             progress->finish();
+        if (!power.empty()) {
+            const auto p = torch::cat(power);
+            const auto dbm = 10 * p.clamp_min(1e-300).log10() + 30;
+            fmt::print("received power (spectrum mean) {:.1f} .. {:.1f} dBm over the grid\n",
+                       dbm.min().item<double>(), dbm.max().item<double>());
+        }
         const InterruptScope interrupt;  // Ctrl-C / SIGTERM stop the write, leaving nothing
         write_spectra(torch::cat(parts), *data.front(), at, counts, run.config.model, a);
+        if (!power.empty())
+            write_power_maps(maps, torch::cat(power), *data.front());
     }
     if (!a.out.empty())
         log::info("wrote {}", a.out);
+    for (const auto& p : a.power_map)
+        log::info("wrote {}", p);
 }
 
 void run_pack(const PackArgs& a) {
@@ -609,6 +644,10 @@ void add_train_commands(CLI::App& app, GlobalOptions& global) {
     pr->add_option("-o,--out", p.out,
                    "Output: .png (a picture; a sheet of thumbnails for --grid) or .h5 (a dataset "
                    "of the predicted spectra); .json for paths");
+    pr->add_option("--power-map", p.power_map,
+                   "With --grid, a model that keeps the path loss (rf3dgs_plus) and linear "
+                   "spectra: the received-power map, .png (over the scene's top view, one "
+                   "height) and/or .h5; repeat for both");
     pr->callback([&global] { global.action = [&global] { run_predict(p, global); }; });
 
     auto* models = app.add_subcommand("models", "List the models radiofield train can build");

@@ -108,7 +108,10 @@ std::shared_ptr<const SceneData> SceneData::from(data::Dataset d,
         }
         // [N, n_el, n_az]; from_blob does not own the memory, so clone.
         auto s = torch::from_blob(d.spectra.data(), {n, g.n_el, g.n_az}, torch::kFloat32).clone();
-        out->spectra = d.power_unit != "normalized" && n > 0 ? nn::minmax_normalize(s) : s;
+        const bool linear = d.power_unit != "normalized" && n > 0;
+        if (linear)
+            out->power = s.to(torch::kFloat64).mean({1, 2});
+        out->spectra = linear ? nn::minmax_normalize(s) : s;
     }
     if (wants(DataView::Paths) && data::has_paths(d.kind)) {
         out->paths.reserve(d.paths.size());

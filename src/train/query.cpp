@@ -58,8 +58,12 @@ std::int64_t Prediction::size() const {
 Prediction Prediction::sample(std::int64_t i) const {
     if (i < 0 || i >= size())
         fail("prediction sample {} out of range (0..{})", i, size());
-    if (kind == OutputKind::Spectrum)
-        return of_spectra(spectra.narrow(0, i, 1));
+    if (kind == OutputKind::Spectrum) {
+        Prediction p = of_spectra(spectra.narrow(0, i, 1));
+        if (power.defined())
+            p.power = power.narrow(0, i, 1);
+        return p;
+    }
     return of_paths({paths[static_cast<std::size_t>(i)]});
 }
 

@@ -18,9 +18,12 @@ struct SceneSpec {
     Quat orientation{};
     double frequency_hz = 1e9;
     data::SpectrumGrid grid{};  // n_el/n_az are taken from the spectra
+    // "normalized": the spectra are kept as they are; "linear": powers in W, min–max
+    // normalised on load with SceneData::power kept (as a simulated dataset).
+    std::string power_unit = "normalized";
 };
 
-// spectra [N, H, W] in [0, 1] (kept as they are), positions [N, 3].
+// spectra [N, H, W] (in [0, 1] unless spec.power_unit is "linear"), positions [N, 3].
 inline std::shared_ptr<const train::SceneData> scene_from(const torch::Tensor& spectra,
                                                           const torch::Tensor& positions,
                                                           data::Split split,
@@ -32,7 +35,7 @@ inline std::shared_ptr<const train::SceneData> scene_from(const torch::Tensor& s
     d.grid = spec.grid;
     d.grid.n_el = static_cast<int>(spectra.size(1));
     d.grid.n_az = static_cast<int>(spectra.size(2));
-    d.power_unit = "normalized";
+    d.power_unit = spec.power_unit;
     const auto s = spectra.to(torch::kFloat32).contiguous();
     d.spectra.assign(s.data_ptr<float>(), s.data_ptr<float>() + s.numel());
     const auto p = positions.to(torch::kFloat64).contiguous();

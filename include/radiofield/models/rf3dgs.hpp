@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "radiofield/scene/render.hpp"
 #include "radiofield/splat/camera.hpp"
 #include "radiofield/splat/render.hpp"
 #include "radiofield/train/model.hpp"
@@ -160,8 +161,21 @@ public:
     const std::vector<std::int64_t>& train_views() const { return m_train_views; }
     const std::vector<std::int64_t>& held_out_views() const { return m_test_views; }
     // Stage 2: spectra [B, n_el, n_az] at moving-end positions [B, 3] (B ≤ batch), graph kept.
-    torch::Tensor render_spectra(const torch::Tensor& positions);
-    torch::Tensor predict_positions(const torch::Tensor& positions);  // no grad, any B
+    // RF-3DGS+ with `raw_mean`: each spectrum's mean before the min–max, [B] (the rendered
+    // gain-weighted free-space power, up to one constant).
+    torch::Tensor render_spectra(const torch::Tensor& positions, torch::Tensor* raw_mean = nullptr);
+    torch::Tensor predict_positions(const torch::Tensor& positions,
+                                    torch::Tensor* raw_mean = nullptr);  // no grad, any B
+    // RF-3DGS+: the mean of the station's linear spectrum at `positions` [B, 3] as [B] float64
+    // in `scene`'s unit (W): the rendered raw mean times one constant, the median over (up to
+    // 64 of) the scene's training receivers of measured / rendered. Error for RF-3DGS (its
+    // spectra keep no path loss) and for a scene of normalised spectra.
+    torch::Tensor predict_power(const torch::Tensor& positions, const train::SceneData& scene);
+    // A top view of `scene` with the Gaussians (opacity ≥ 0.1, at most 50,000) drawn over it,
+    // coloured by the power each sends towards the moving end on average (RF-3DGS+: opacity ×
+    // direction-mean gain / l_vd², RF-3DGS: opacity × direction-mean value; dB below the
+    // strongest), the highest drawn last; the station marked.
+    scene::Image gaussians_top_view(const scene::Scene& scene, int width_px = 900);
     GaussianField& field() { return m_field; }
     const splat::DensifyStats& densify_stats() const { return m_stats; }
     double extent() const { return m_extent; }
@@ -172,6 +186,7 @@ private:
     splat::RenderOptions image_options(std::int64_t phase_step) const;
     void radiance_cache();
     torch::Tensor radiance_loss(const train::DataList& data, torch::Generator& gen);
+    double power_scale(const train::SceneData& scene);  // predict_power's constant, cached
 
     Rf3dgsConfig m_config;
     GaussianField m_field;
@@ -201,6 +216,10 @@ private:
     torch::Tensor m_l_vd;     // [H, W] |x_station − x*|
     const void* m_data_key = nullptr;
     torch::Tensor m_spectra, m_positions, m_train;
+    // power_scale's constant and what it was fitted for: the scene, the geometry and rf_sh
+    const void* m_scale_scene = nullptr;
+    std::vector<std::int64_t> m_scale_key;
+    double m_scale = 0;
 };
 
 void register_rf3dgs();  // "rf3dgs_plus" and "rf3dgs"

@@ -48,6 +48,9 @@ public:
     data::Split split;
     torch::Tensor spectra;  // [N, n_el, n_az] float32 in [0,1] (per-sample min–max); undefined
                             // without the view
+    // [N] float64: each spectrum's mean before the min–max, in the dataset's unit (W) — what
+    // a received-power map is calibrated on; undefined for already normalised datasets.
+    torch::Tensor power;
     std::vector<PathSet> paths;  // [N] path sets; empty without the view
     std::vector<rt::Paths>
         traced;  // [N] the paths with their per-interaction records (TE/TM coefficients)

@@ -42,6 +42,8 @@ struct Query {
     torch::Tensor positions;              // [B, 3] float32, metres
     const SupportSet* support = nullptr;  // what the prediction may condition on
     torch::Tensor exclude;                // [B] int64: the query's own sample in `scene`, or −1
+    // Ask for Prediction::power too (models that keep the path loss fill it; others ignore it).
+    bool power = false;
 
     std::int64_t size() const { return positions.size(0); }
     // Free positions in `scene`, conditioned on its training split.

@@ -65,7 +65,8 @@ void Rf3dgsModel::radiance_cache() {
     m_l_vd = (m_surface - m_station_t).norm(2, -1);  // [H, W]
 }
 
-torch::Tensor Rf3dgsModel::render_spectra(const torch::Tensor& positions) {  // [B, 3]
+torch::Tensor Rf3dgsModel::render_spectra(const torch::Tensor& positions,  // [B, 3]
+                                          torch::Tensor* raw_mean) {
     radiance_cache();
     const auto& g = m_field.geometry;
     const auto n = g.size(), b = positions.size(0);
@@ -99,6 +100,8 @@ torch::Tensor Rf3dgsModel::render_spectra(const torch::Tensor& positions) {  // 
         const auto l = torch::clamp_min(m_l_vd.unsqueeze(2) + l_prev, 1e-3);
         image = image * torch::where(m_hit.unsqueeze(2), 1.0 / (l * l), torch::zeros_like(l));
         const auto flat = image.reshape({-1, b});
+        if (raw_mean != nullptr)
+            *raw_mean = flat.mean(0);
         const auto lo = std::get<0>(flat.min(0)), hi = std::get<0>(flat.max(0));
         image = (image - lo) / torch::clamp_min(hi - lo, 1e-30);
     }
@@ -135,15 +138,76 @@ torch::Tensor Rf3dgsModel::radiance_loss(const train::DataList& data, torch::Gen
     return torch::mse_loss(pred, m_spectra.index_select(0, sample));
 }
 
-torch::Tensor Rf3dgsModel::predict_positions(const torch::Tensor& positions) {
+torch::Tensor Rf3dgsModel::predict_positions(const torch::Tensor& positions,
+                                             torch::Tensor* raw_mean) {
     torch::NoGradGuard no_grad;
-    std::vector<torch::Tensor> out;
+    std::vector<torch::Tensor> out, raw;
     const auto n = positions.size(0);
-    for (std::int64_t i = 0; i < n; i += 16)
-        out.push_back(render_spectra(positions.narrow(0, i, std::min<std::int64_t>(16, n - i))));
-    if (out.empty())
+    for (std::int64_t i = 0; i < n; i += 16) {
+        torch::Tensor r;
+        out.push_back(render_spectra(positions.narrow(0, i, std::min<std::int64_t>(16, n - i)),
+                                     raw_mean != nullptr ? &r : nullptr));
+        if (raw_mean != nullptr)
+            raw.push_back(r.to(torch::kCPU, torch::kFloat64));
+    }
+    if (out.empty()) {
+        if (raw_mean != nullptr)
+            *raw_mean = torch::zeros({0}, torch::kFloat64);
         return torch::zeros({0, m_grid.n_el, m_grid.n_az}, torch::kFloat32);
+    }
+    if (raw_mean != nullptr)
+        *raw_mean = torch::cat(raw);
     return torch::cat(out).clamp(0, 1).cpu();
+}
+
+double Rf3dgsModel::power_scale(const train::SceneData& scene) {
+    if (!m_config.plus)
+        fail(
+            "rf3dgs: its spectra keep no path loss (the spherical harmonics give each value "
+            "directly), so it predicts no received power; train rf3dgs_plus for a power map");
+    if (!scene.power.defined())
+        fail(
+            "{}: '{}' holds normalised spectra, so there is no measured power to calibrate a "
+            "power map on; use a dataset of linear spectra (radiofield simulate writes them)",
+            name(), scene.source());
+    radiance_cache();
+    // Refitted when the scene, the geometry or the radio SH (a step, a load) changed.
+    auto key = m_cache_key;
+    key.push_back(reinterpret_cast<std::intptr_t>(m_field.rf_sh.unsafeGetTensorImpl()));
+    key.push_back(static_cast<std::int64_t>(m_field.rf_sh._version()));
+    if (m_scale_scene != static_cast<const void*>(&scene) || m_scale_key != key) {
+        // One constant, fitted in dB: the median over the training receivers (up to 64, evenly
+        // spread) of measured / rendered power. The spectra were fitted after a per-sample
+        // min–max, so the model fixes each power only up to this common factor.
+        const auto& train = scene.split.train;
+        if (train.empty())
+            fail("{}: '{}' has no training receivers to calibrate the power map on", name(),
+                 scene.source());
+        std::vector<std::int64_t> pick;
+        const auto m = std::min<std::size_t>(64, train.size());
+        for (std::size_t k = 0; k < m; ++k)
+            pick.push_back(train[k * train.size() / m]);
+        const auto index = torch::tensor(pick, torch::kLong);
+        torch::Tensor raw;
+        predict_positions(scene.positions.index_select(0, index), &raw);
+        const auto measured = scene.power.index_select(0, index).to(torch::kFloat64);
+        const auto ok = (raw > 0).logical_and(measured > 0);
+        if (ok.sum().item<std::int64_t>() == 0)
+            fail("{}: no training receiver of '{}' has a positive measured and rendered power",
+                 name(), scene.source());
+        const auto log_ratio = (measured.index({ok}).log() - raw.index({ok}).log());
+        m_scale = std::exp(log_ratio.median().item<double>());
+        m_scale_scene = &scene, m_scale_key = key;
+    }
+    return m_scale;
+}
+
+torch::Tensor Rf3dgsModel::predict_power(const torch::Tensor& positions,
+                                         const train::SceneData& scene) {
+    const double scale = power_scale(scene);
+    torch::Tensor raw;
+    predict_positions(positions, &raw);
+    return raw * scale;
 }
 
 train::Prediction Rf3dgsModel::predict(const train::Query& query) {
@@ -152,6 +216,12 @@ train::Prediction Rf3dgsModel::predict(const train::Query& query) {
             fail("{}: '{}' has another spectrum grid than the trained one", name(),
                  query.scene->source());
         check_scene(query.scene->context);
+    }
+    if (query.power && m_config.plus && query.scene != nullptr && query.scene->power.defined()) {
+        torch::Tensor raw;
+        auto p = train::Prediction::of_spectra(predict_positions(query.positions, &raw));
+        p.power = raw * power_scale(*query.scene);
+        return p;
     }
     return train::Prediction::of_spectra(predict_positions(query.positions));
 }
