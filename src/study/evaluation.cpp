@@ -9,6 +9,9 @@
 #include "radiofield/core/atomic_file.hpp"
 #include "radiofield/core/error.hpp"
 #include "radiofield/data/dataset.hpp"
+#include "radiofield/models/rf3dgs.hpp"
+#include "radiofield/scene/render.hpp"
+#include "radiofield/scene/scene_io.hpp"
 #include "radiofield/study/aoa.hpp"
 #include "radiofield/train/evaluate.hpp"
 #include "radiofield/train/loop.hpp"
@@ -36,11 +39,19 @@ public:
     train::DataNeeds needs() const override { return m_inner.needs(); }
     train::Prediction predict(const train::Query& q) override {
         train::Prediction p = m_inner.predict(q);
-        if (p.kind != train::OutputKind::Spectrum || !q.exclude.defined())
+        if (!q.exclude.defined())
             return p;
         const auto index = q.exclude.to(torch::kCPU).to(torch::kInt64);
         const bool first = m_first == nullptr || m_first == q.scene;
         m_first = m_first ? m_first : q.scene;
+        if (p.kind == train::OutputKind::PathSet) {
+            for (std::int64_t b = 0; b < q.size(); ++b) {
+                const std::int64_t i = index[b].item<std::int64_t>();
+                if (first && m_keep.count(i))
+                    kept_paths[i] = p.paths[static_cast<std::size_t>(b)];
+            }
+            return p;
+        }
         torch::Tensor peaks;
         if (m_aoa)
             peaks = p.spectra.flatten(1).argmax(1).to(torch::kCPU);
@@ -56,6 +67,7 @@ public:
 
     std::map<std::pair<const train::SceneData*, std::int64_t>, std::int64_t> peak;
     std::map<std::int64_t, torch::Tensor> kept;  // sample of the first dataset → [n_el, n_az]
+    std::map<std::int64_t, train::PathSet> kept_paths;  // the same, for path sets
 
 private:
     train::Model& m_inner;
@@ -63,6 +75,53 @@ private:
     std::map<std::int64_t, std::size_t> m_keep;
     const train::SceneData* m_first = nullptr;
 };
+
+// The scene the dataset file embeds; Error naming the file when it embeds none.
+scene::Scene embedded_scene(const std::string& file, const std::string& label) {
+    const std::string json = data::DatasetReader(file).header().scene_json;
+    if (json.empty())
+        fail(
+            "evaluation '{}': \"picture\" draws over the scene, and '{}' embeds none; make the "
+            "data with radiofield simulate",
+            label, file);
+    return scene::scene_from_json_string(json, file);
+}
+
+// The true (dark, wide) and the predicted (orange) paths of one link over the top view.
+scene::Image paths_picture(const scene::Scene& s,
+                           const train::SceneData& data,
+                           std::int64_t sample,
+                           const train::PathSet& predicted,
+                           const std::string& label) {
+    const auto& c = data.context;
+    const auto p = data.positions[sample];
+    const Vec3 moving{p[0].item<double>(), p[1].item<double>(), p[2].item<double>()};
+    const bool tx_moves = c.moving == "tx";
+    const Vec3 tx = tx_moves ? moving : c.station_position;
+    const Vec3 rx = tx_moves ? c.station_position : moving;
+    scene::TopViewOptions o;
+    o.title = fmt::format("{}: sample {}, {} true and {} predicted paths", label, sample,
+                          data.paths[static_cast<std::size_t>(sample)].size(), predicted.size());
+    const scene::Rgb truth{40, 40, 40}, pred{240, 120, 0};
+    const auto add = [&](const train::PathSet& set, scene::Rgb colour, int width) {
+        for (std::size_t k = 0; k < set.size(); ++k) {
+            scene::Polyline line{{tx}, colour, width};
+            if (set.has_points())
+                line.points.insert(line.points.end(), set.points[k].begin(), set.points[k].end());
+            line.points.push_back(rx);
+            o.lines.push_back(std::move(line));
+        }
+    };
+    add(data.paths[static_cast<std::size_t>(sample)], truth, 5);
+    add(predicted, pred, 1);
+    o.markers.push_back({tx, {220, 30, 30}, 6, true});
+    o.markers.push_back({rx, {30, 170, 60}, 6, true});
+    o.legend = {{"true paths", truth},
+                {"predicted paths", pred},
+                {"Tx", {220, 30, 30}, true},
+                {"Rx", {30, 170, 60}, true}};
+    return scene::render_top_view(s, o);
+}
 
 }  // namespace
 
@@ -162,6 +221,20 @@ json run_evaluation(const EvalJob& job) {
                    {"dataset", files.front()}};
         data::write_dataset(d, path.parent_path() / (e.label + ".spectra.h5"), true);
         doc["figure_samples"] = indices;
+    }
+    if (e.picture) {
+        const scene::Scene s = embedded_scene(files.front(), e.label);
+        const fs::path png = path.parent_path() / (e.label + ".picture.png");
+        if (auto* rf = dynamic_cast<models::Rf3dgsModel*>(run.model.get())) {
+            scene::write_png(rf->gaussians_top_view(s), png);
+        } else if (!rec.kept_paths.empty()) {
+            const auto& [sample, predicted] = *rec.kept_paths.begin();
+            scene::write_png(paths_picture(s, *data.front(), sample, predicted, e.label), png);
+        } else {
+            fail("evaluation '{}': nothing to draw (no path set kept from '{}')", e.label,
+                 files.front());
+        }
+        doc["picture"] = png.filename().string();
     }
     write_json(path, doc);
     return doc;

@@ -243,6 +243,8 @@ private:
                 table(item);
             } else if (item.contains("spectra")) {
                 spectra(item, id);
+            } else if (item.contains("picture")) {
+                pictures(item);
             } else if (item.value("plot", "") == "line") {
                 line_plot(item, id);
             } else {
@@ -396,6 +398,28 @@ private:
                                      bytes.size()),
                 esc(truth_file.filename().string()));
             m_md += fmt::format("![sample {}](figures/{})\n\n", sample, png.filename().string());
+        }
+    }
+
+    // The evaluations' pictures over the scene's top view, as the evaluation drew them.
+    void pictures(const json& item) {
+        for (const json* d : docs(item["picture"])) {
+            const std::string label = (*d)["label"].get<std::string>();
+            const fs::path png = m_in.out / "evals" / d->value("picture", std::string());
+            if (!d->contains("picture") || !fs::exists(png)) {
+                m_html += "<p class=\"note\">no picture for " + esc(label) + "</p>\n";
+                continue;
+            }
+            std::ifstream f(png, std::ios::binary);
+            const std::string bytes((std::istreambuf_iterator<char>(f)),
+                                    std::istreambuf_iterator<char>());
+            m_html += fmt::format(
+                "<figure><img alt=\"{0}\" src=\"data:image/png;base64,{1}\"><figcaption>{0}"
+                "</figcaption></figure>\n",
+                esc(label),
+                train::base64_encode(reinterpret_cast<const std::uint8_t*>(bytes.data()),
+                                     bytes.size()));
+            m_md += fmt::format("![{}](evals/{})\n\n", label, png.filename().string());
         }
     }
 

@@ -181,6 +181,13 @@ private:
             if (e.aoa && m_kinds.at(e.run) != train::OutputKind::Spectrum)
                 fail("{}: evaluation '{}': \"aoa\" needs a model that predicts spectra",
                      m_study.file.string(), e.label);
+            const std::string& model = m_study.run(e.run).model;
+            if (e.picture && m_kinds.at(e.run) != train::OutputKind::PathSet && model != "rf3dgs" &&
+                model != "rf3dgs_plus")
+                fail(
+                    "{}: evaluation '{}': \"picture\" draws path sets or RF-3DGS's Gaussians; "
+                    "'{}' is neither",
+                    m_study.file.string(), e.label, model);
         }
         m_device = nn::resolve_device(nn::parse_device(m_options.device));
     }
@@ -665,6 +672,8 @@ private:
                      {"split", e.split},
                      {"aoa", e.aoa},
                      {"lpips", !m_options.lpips_weights.empty()}};
+        if (e.picture)  // only then: earlier evaluations stay reusable
+            spec["picture"] = true;
         for (const auto& d : e.data)
             spec["data"].push_back(m_spec.at(d));
         const json saved = read_json(path);

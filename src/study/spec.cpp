@@ -284,7 +284,7 @@ void check_table(const ojson& item, const std::string& where) {
 
 void check_item(const ojson& item, const std::string& where) {
     if (!item.is_object())
-        fail("{}: expected an object with \"table\", \"spectra\" or \"plot\"", where);
+        fail("{}: expected an object with \"table\", \"spectra\", \"plot\" or \"picture\"", where);
     if (item.contains("table")) {
         check_table(item, where);
     } else if (item.contains("spectra")) {
@@ -292,6 +292,9 @@ void check_item(const ojson& item, const std::string& where) {
         const int n = get_or<int>(item, "samples", 3, where);
         if (n < 1 || n > 20)
             fail("{}: \"samples\" must be 1..20 (got {})", where, n);
+    } else if (item.contains("picture")) {
+        check_keys(item, {"picture", "title"}, where + " (pictures over the scene)");
+        string_list(item.at("picture"), where + ".picture");
     } else if (item.contains("plot")) {
         const std::string kind = get_or<std::string>(item, "plot", "", where);
         if (kind == "line") {
@@ -316,7 +319,7 @@ void check_item(const ojson& item, const std::string& where) {
             fail("{}: \"plot\" must be \"line\" or \"cdf\" (got '{}')", where, kind);
         }
     } else {
-        fail("{}: an item needs one of \"table\", \"spectra\" or \"plot\"", where);
+        fail("{}: an item needs one of \"table\", \"spectra\", \"plot\" or \"picture\"", where);
     }
 }
 
@@ -538,7 +541,7 @@ Study parse_study(const ojson& doc, const fs::path& file, const std::string& pro
     for (std::size_t i = 0; i < raw_evals.size(); ++i) {
         const std::string where = fmt::format("{}: evaluations[{}]", f, i);
         const ojson& raw = raw_evals[i];
-        check_keys(raw, {"label", "run", "data", "split", "aoa", "batch", "for"}, where);
+        check_keys(raw, {"label", "run", "data", "split", "aoa", "picture", "batch", "for"}, where);
         for (const ojson& vars : sweep(raw, where)) {
             ojson e = expand_vars_o(raw, vars);
             e.erase("for");
@@ -555,6 +558,7 @@ Study parse_study(const ojson& doc, const fs::path& file, const std::string& pro
             if (ev.split != "train" && ev.split != "val" && ev.split != "test" && ev.split != "all")
                 fail("{}: \"split\" must be train, val, test or all (got '{}')", where, ev.split);
             ev.aoa = get_or<bool>(e, "aoa", false, where);
+            ev.picture = get_or<bool>(e, "picture", false, where);
             ev.batch = get_or<int>(e, "batch", 16, where);
             if (ev.label.find_first_of("/\\") != std::string::npos || ev.label.starts_with("."))
                 fail("{}: the label '{}' must be usable as a file name", where, ev.label);
@@ -585,11 +589,20 @@ Study parse_study(const ojson& doc, const fs::path& file, const std::string& pro
             const std::string at = fmt::format("{}.items[{}]", where, k);
             check_item(items[k], at);
             const ojson& it = items[k];
-            for (const char* key : {"table", "spectra", "aoa"}) {
+            for (const char* key : {"table", "spectra", "aoa", "picture"}) {
                 if (it.contains(key)) {
                     for (const auto& ref : string_list(it.at(key), at + "." + key))
                         s.evals(ref);
                 }
+            }
+            if (it.contains("picture")) {
+                for (const auto& ref : string_list(it.at("picture"), at + ".picture"))
+                    for (const EvalSpec* e : s.evals(ref))
+                        if (!e->picture)
+                            fail(
+                                "{}: the evaluation '{}' makes no picture; give it \"picture\": "
+                                "true",
+                                at, e->label);
             }
             if (it.contains("series")) {
                 for (const auto& series : it.at("series")) {

@@ -16,6 +16,12 @@ void PathSet::push_back(const rt::Path& path) {
     theta_t.push_back(path.theta_t), phi_t.push_back(path.phi_t);
     theta_r.push_back(path.theta_r), phi_r.push_back(path.phi_r);
     depth.push_back(path.depth());
+    if (points.size() + 1 == tau.size()) {  // kept only while every path has them
+        std::vector<Vec3> at;
+        for (const auto& i : path.interactions)
+            at.push_back(i.point);
+        points.push_back(std::move(at));
+    }
 }
 
 PathSet PathSet::from(const rt::Paths& paths) {

@@ -414,5 +414,73 @@ TEST(StudyRunner, ViewsAreRenderedOnceAndGivenToTheRunsThatNameThem) {
     }
 }
 
+// Pictures over the scene's top view: the trained Gaussians of an RF-3DGS+ run and the true
+// and predicted paths of a path-set model, drawn by their evaluations and embedded in the
+// report; a picture asked of a model that has none is refused before any work.
+TEST(StudyRunner, PicturesDrawTheGaussiansAndThePathsOverTheScene) {
+    test::TorchTempDir dir;
+    nlohmann::ordered_json doc = nlohmann::ordered_json::parse(R"({
+      "name": "pictures", "title": "Pictures", "description": "pictures over the scene",
+      "datasets": {
+        "lobby": {"scene": "lobby", "moving": "rx", "z_range": [1.0, 1.6], "max_depth": 1,
+                  "count": 16, "samples": 4000, "seed": 0},
+        "room": {"scene": "meeting_room_v1", "kind": "cir", "moving": "rx",
+                 "station": [3.5, 2.5, 2.6], "max_depth": 1, "count": 20, "samples": 4000,
+                 "seed": 1}
+      },
+      "runs": {
+        "gs": {"model": "rf3dgs_plus", "data": ["lobby"],
+               "model_config": {"geometry_steps": 0, "random_points": 300},
+               "train": {"steps": 2}},
+        "nn": {"model": "knn_paths", "data": ["room"]}
+      },
+      "evaluations": [
+        {"label": "gs_lobby", "run": "gs", "data": ["lobby"], "picture": true},
+        {"label": "nn_room", "run": "nn", "data": ["room"], "picture": true}
+      ],
+      "report": [{"title": "Pictures", "items": [{"picture": ["gs_lobby", "nn_room"]}]}]
+    })");
+    StudyOptions o;
+    o.out = dir / "out";
+    o.device = "cpu";
+    o.handle_sigint = false;
+    o.quiet = true;
+    run_study(parse_study(doc, dir / "pictures.json", "quick"), o);
+    for (const char* label : {"gs_lobby", "nn_room"}) {
+        const auto png = dir / "out" / "evals" / (std::string(label) + ".picture.png");
+        ASSERT_TRUE(std::filesystem::exists(png)) << png;
+        EXPECT_GT(std::filesystem::file_size(png), 5000u);
+        const json eval =
+            json::parse(read_text(dir / "out" / "evals" / (std::string(label) + ".json")));
+        EXPECT_EQ(eval["picture"], std::string(label) + ".picture.png");
+    }
+    const std::string html = read_text(dir / "out" / "report.html");
+    EXPECT_NE(html.find("<img alt=\"gs_lobby\" src=\"data:image/png;base64,"), std::string::npos);
+    EXPECT_NE(html.find("<img alt=\"nn_room\" src=\"data:image/png;base64,"), std::string::npos);
+
+    // A picture of a model that draws none, and a picture item naming an evaluation that
+    // makes none, are refused.
+    doc["runs"]["k"] = {{"model", "knn"}, {"data", {"lobby"}}};
+    doc["evaluations"].push_back(
+        {{"label", "k_lobby"}, {"run", "k"}, {"data", {"lobby"}}, {"picture", true}});
+    o.out = dir / "out2";
+    try {
+        run_study(parse_study(doc, dir / "pictures.json", "quick"), o);
+        ADD_FAILURE() << "expected an Error";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("k_lobby"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("picture"), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(std::filesystem::exists(dir / "out2" / "datasets"));
+    doc["evaluations"][2]["picture"] = false;
+    doc["report"][0]["items"][0]["picture"].push_back("k_lobby");
+    try {
+        parse_study(doc, dir / "pictures.json", "quick");
+        ADD_FAILURE() << "expected an Error";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("makes no picture"), std::string::npos) << e.what();
+    }
+}
+
 }  // namespace
 }  // namespace radiofield::study

@@ -56,13 +56,16 @@ struct EvalSpec {
     std::vector<std::string> data;  // dataset names; each one's train split is the support set
     std::string split = "test";
     bool aoa = false;  // per-sample angle-of-arrival error of the strongest direction
+    // A picture over the scene's top view: path sets, the true and the predicted paths of a
+    // figure sample; RF-3DGS / RF-3DGS+, the trained Gaussians (evals/LABEL.picture.png).
+    bool picture = false;
     int batch = 16;
 };
 
 struct ReportSection {
     std::string title;
     std::string text;
-    std::vector<nlohmann::json> items;  // checked {"table"}, {"spectra"}, {"plot"} objects
+    std::vector<nlohmann::json> items;  // checked {"table"}, {"spectra"}, {"plot"}, {"picture"}
 };
 
 struct Study {

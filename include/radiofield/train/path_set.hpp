@@ -21,6 +21,9 @@ struct PathSet {
     std::vector<double> theta_t, phi_t;  // [K] departure (zenith, azimuth), rad
     std::vector<double> theta_r, phi_r;  // [K] arrival, rad
     std::vector<int> depth;              // [K] interactions (0 = line of sight)
+    // [K] interaction points from Tx to Rx (the endpoints excluded), for pictures; either
+    // empty (unknown) or one list per path.
+    std::vector<std::vector<Vec3>> points;
     int tx_ports = 1, rx_ports = 1;
 
     std::size_t size() const { return tau.size(); }
@@ -28,7 +31,8 @@ struct PathSet {
     // Element index e ∈ [0, elements()) → slot in a[k] (rx_port * 2 + tx_port).
     int slot(int e) const { return (e / tx_ports) * 2 + (e % tx_ports); }
     double power(std::size_t k) const;     // Σ_e |a_e|²
-    void push_back(const rt::Path& path);  // appends one traced path
+    void push_back(const rt::Path& path);  // appends one traced path (with its points)
+    bool has_points() const { return !tau.empty() && points.size() == tau.size(); }
 
     static PathSet from(const rt::Paths& paths);
 };
