@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 [ $# -eq 1 ] || { echo "usage: $0 OUT.tar.gz" >&2; exit 2; }
 files=$(find out/studies \( -name 'report.html' -o -name 'report.md' -o -name '*.log' \
   -o -path '*/evals/*.json' -o -path '*/runs/*/config.json' -o -path '*/runs/*/metrics.json' -o -path '*/runs/*/log.jsonl' \
-  -o -path '*/figures/*' \) -type f 2>/dev/null | sort)
+  -o -path '*/figures/*' -o -path '*/evals/*.png' \) -type f 2>/dev/null | sort)
 [ -n "$files" ] || { echo "nothing under out/studies yet" >&2; exit 1; }
 tmp="$1.tmp-$$"
 # Studies may still be writing: a file that changes while it is read is packed as it was.
