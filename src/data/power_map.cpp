@@ -15,8 +15,7 @@ constexpr std::int64_t kVersion = 1;
 
 void check(const PowerMap& m, const std::string& where) {
     if (m.x.empty() || m.y.empty() || m.z.empty())
-        fail("{}: the map has an empty axis ({}x{}x{})", where, m.x.size(), m.y.size(),
-             m.z.size());
+        fail("{}: the map has an empty axis ({}x{}x{})", where, m.x.size(), m.y.size(), m.z.size());
     if (m.power_w.size() != m.size())
         fail("{}: {} powers for a {}x{}x{} grid", where, m.power_w.size(), m.x.size(), m.y.size(),
              m.z.size());
@@ -39,9 +38,9 @@ void write_power_map(const PowerMap& m, const std::filesystem::path& path, bool 
         h5::write_attr(file, "format", std::string(kFormat));
         h5::write_attr(file, "version", kVersion);
         h5::write_attr(file, "frequency_hz", m.frequency_hz);
-        h5::write_attr(file, "station_position",
-                       std::vector<double>{m.station_position.x, m.station_position.y,
-                                           m.station_position.z});
+        h5::write_attr(
+            file, "station_position",
+            std::vector<double>{m.station_position.x, m.station_position.y, m.station_position.z});
         h5::write_attr(file, "quantity", m.quantity);
         h5::write_attr(file, "attrs", m.attrs.empty() ? std::string("{}") : m.attrs);
         h5::write_array(file, "x", {m.x.size()}, m.x);

@@ -14,23 +14,23 @@ protected:
     void SetUp() override {
         CliTest::SetUp();
         const auto sim = run({"-q", "simulate", "--scene", "meeting_room_v1", "--out", "rx.h5",
-                              "--moving", "rx", "--station", "3.5,2.5,2.6", "--count", "40", "--samples", "3000", "--grid",
-                              "9x36", "--seed", "3"});
+                              "--moving", "rx", "--station", "3.5,2.5,2.6", "--count", "40",
+                              "--samples", "3000", "--grid", "9x36", "--seed", "3"});
         ASSERT_EQ(sim.exit_code, 0) << sim.output();
     }
     void train(const std::string& model, const std::string& out) {
-        const auto r = run({"-q", "--device", "cpu", "train", "--model", model, "--data",
-                            "rx.h5", "--out", out, "--steps", "20", "--set",
-                            "geometry_steps=0", "--set", "random_points=400"});
+        const auto r =
+            run({"-q", "--device", "cpu", "train", "--model", model, "--data", "rx.h5", "--out",
+                 out, "--steps", "20", "--set", "geometry_steps=0", "--set", "random_points=400"});
         ASSERT_EQ(r.exit_code, 0) << r.output();
     }
 };
 
 TEST_F(PowerMap, Rf3dgsPlusMapsReceivedPowerAsAPictureAndAsHdf5) {
     train("rf3dgs_plus", "plus");
-    const auto r = run({"-q", "--device", "cpu", "predict", "--run", "plus", "--data", "rx.h5",
-                        "--grid", "1:6:6,1:4:5,1.2", "--power-map", "map.png", "--power-map",
-                        "map.h5"});
+    const auto r =
+        run({"-q", "--device", "cpu", "predict", "--run", "plus", "--data", "rx.h5", "--grid",
+             "1:6:6,1:4:5,1.2", "--power-map", "map.png", "--power-map", "map.h5"});
     ASSERT_EQ(r.exit_code, 0) << r.output();
     EXPECT_NE(r.output().find("dBm over the grid"), std::string::npos) << r.output();
     EXPECT_GT(std::filesystem::file_size(path("map.png")), 2000u);
@@ -61,8 +61,8 @@ TEST_F(PowerMap, ModelsAndRequestsThatCannotGiveAMapAreRefused) {
     expect_clean_failure({"--device", "cpu", "predict", "--run", "plain", "--data", "rx.h5",
                           "--grid", "1:6:3,1:4:3,1.2", "--power-map", "map.h5"},
                          {"rf3dgs", "path loss", "rf3dgs_plus"});
-    expect_clean_failure({"--device", "cpu", "predict", "--run", "plain", "--data", "rx.h5",
-                          "--at", "2,2,1.2", "--power-map", "map.h5"},
+    expect_clean_failure({"--device", "cpu", "predict", "--run", "plain", "--data", "rx.h5", "--at",
+                          "2,2,1.2", "--power-map", "map.h5"},
                          {"--power-map", "--grid"});
     expect_clean_failure({"--device", "cpu", "predict", "--run", "plain", "--data", "rx.h5",
                           "--grid", "1:6:3,1:4:3,1.2", "--power-map", "map.txt"},
