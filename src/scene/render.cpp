@@ -308,6 +308,10 @@ Image render_top_view(const Scene& scene, const TopViewOptions& options) {
         legend::device_marker(image, l.to_pixel(d.position), false);
     for (const Marker& m : options.markers) {
         const auto p = l.to_pixel(m.position);
+        // Outside the plan a marker would land on the title or the legend: it is left out.
+        if (p[0] < l.map_left || p[1] < l.map_top || p[0] >= l.map_left + w ||
+            p[1] >= l.map_top + h)
+            continue;
         if (m.outline)
             draw::fill_circle(image, p[0], p[1], m.radius_px + 1, draw::kBlack);
         draw::fill_circle(image, p[0], p[1], m.radius_px, m.colour);

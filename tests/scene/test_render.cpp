@@ -211,6 +211,27 @@ TEST(Render, CellsLinesAndAColourBarLandWhereTheyBelong) {
     EXPECT_FALSE(contains_colour(render_top_view(s, plain), {200, 100, 50}));
 }
 
+TEST(Render, MarkersOutsideThePlanAreLeftOut) {
+    const Scene s = test_room();
+    TopViewOptions o;
+    o.markers.push_back({{5, 5, 1}, {0, 250, 250}, 3, false});
+    const Image inside = render_top_view(s, o);
+    EXPECT_TRUE(contains_colour(inside, {0, 250, 250}));
+    // Just outside the plan, on the title above it and on the legend below it: drawn, they
+    // would cover them.
+    const TopViewLayout l = top_view_layout(s, o);
+    const double metres = 1 / l.pixels_per_metre;
+    o.markers.clear();
+    for (const Vec3 p : {Vec3{5, l.y_max + 6 * metres, 1},
+                         Vec3{5, l.y_max - (l.map_height + 20) * metres, 1}}) {
+        const auto px = l.to_pixel(p);
+        ASSERT_TRUE(px[1] >= 0 && px[1] < l.height) << "not on the image: " << px[1];
+        ASSERT_TRUE(px[1] < l.map_top || px[1] >= l.map_top + l.map_height) << px[1];
+        o.markers.push_back({p, {250, 0, 250}, 3, false});
+    }
+    EXPECT_FALSE(contains_colour(render_top_view(s, o), {250, 0, 250}));
+}
+
 TEST(Render, WritePngWritesAPngAndRejectsAMissingFolder) {
     const auto dir = std::filesystem::temp_directory_path() / "radiofield_test_render";
     std::filesystem::create_directories(dir);

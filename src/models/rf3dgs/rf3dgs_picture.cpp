@@ -14,7 +14,7 @@ namespace {
 
 constexpr double kMinOpacity = 0.1;
 constexpr std::int64_t kMaxDrawn = 50000;
-constexpr double kRangeDb = 40;  // the colour scale spans this far below the strongest
+constexpr double kRangeDb = 40;               // the colour scale spans this far below the strongest
 constexpr double kY00 = 0.28209479177387814;  // the degree-0 real SH, 1 / (2√π)
 
 }  // namespace
@@ -25,17 +25,15 @@ scene::Image Rf3dgsModel::gaussians_top_view(const scene::Scene& scene, int widt
     torch::NoGradGuard no_grad;
     const auto& g = m_field.geometry;
     const auto means = g.means.detach().to(torch::kCPU, torch::kFloat64);  // [N, 3]
-    const auto opacity = torch::sigmoid(g.opacity_logits.detach()).to(torch::kCPU,
-                                                                        torch::kFloat64);
+    const auto opacity = torch::sigmoid(g.opacity_logits.detach()).to(torch::kCPU, torch::kFloat64);
     // The SH's mean over directions is its degree-0 term: a log-gain for RF-3DGS+, the value
     // itself (before the + ½ and the clamp) for RF-3DGS.
-    const auto dc = m_field.rf_sh.detach().select(1, 0).select(1, 0).to(torch::kCPU,
-                                                                           torch::kFloat64) *
-                    kY00;
+    const auto dc =
+        m_field.rf_sh.detach().select(1, 0).select(1, 0).to(torch::kCPU, torch::kFloat64) * kY00;
     torch::Tensor power;
     if (m_config.plus) {
-        const auto station = torch::tensor({m_station.x, m_station.y, m_station.z},
-                                           torch::kFloat64);
+        const auto station =
+            torch::tensor({m_station.x, m_station.y, m_station.z}, torch::kFloat64);
         const auto l_vd = (means - station).norm(2, 1).clamp_min(1e-3);
         power = opacity.view({-1}) * torch::exp(dc.clamp(-30, 30)) / (l_vd * l_vd);
     } else {
@@ -57,13 +55,15 @@ scene::Image Rf3dgsModel::gaussians_top_view(const scene::Scene& scene, int widt
     double strongest = 0;
     for (auto i : keep)
         strongest = std::max(strongest, pw[i]);
-    // Lowest first: what is higher in the room covers what is below, as seen from above.
-    std::sort(keep.begin(), keep.end(), [&](auto a, auto b) { return xyz[a][2] < xyz[b][2]; });
+    // Those more than the colour scale below the strongest would all be its darkest colour
+    // and hide the rest; they are left out. Weakest first, so the strong ones stay on top.
+    std::erase_if(keep, [&](auto i) { return pw[i] < strongest * std::pow(10, -kRangeDb / 10); });
+    std::sort(keep.begin(), keep.end(), [&](auto a, auto b) { return pw[a] < pw[b]; });
     scene::TopViewOptions o;
     o.width_px = width_px;
-    // The plan at the usual cut (walls and furniture); every Gaussian is drawn over it.
-    o.title = fmt::format("{}: {} Gaussians (opacity >= {:g}) by the power they send", name(),
-                          keep.size(), kMinOpacity);
+    // The plan at the usual cut (walls and furniture); the Gaussians are drawn over it.
+    o.title = fmt::format("{}: {} Gaussians (opacity >= {:g}, within {:g} dB of the strongest)",
+                          name(), keep.size(), kMinOpacity, kRangeDb);
     const double lo_db = -kRangeDb;
     for (auto i : keep) {
         const double db = 10 * std::log10(pw[i] / strongest);
