@@ -7,12 +7,14 @@
 // depth. The network is freshly initialised: its weights do not change the work it does, only
 // which rays end early under the power threshold, so the engine is also timed with exact
 // Fresnel (physics mode), the upper bound of the work. Reported, never asserted.
+// `--tracers physics|neural` times one side only: the physics tracer on a machine's CPU cores
+// (e.g. under `taskset -c 0,1`, the two cores) apart from the engine's GPU run.
 #include <fmt/format.h>
+#include <tbb/task_arena.h>
 #include <torch/torch.h>
 
 #include <chrono>
 #include <sstream>
-#include <thread>
 
 #include "bench_util.hpp"
 #include "commands.hpp"
@@ -32,8 +34,9 @@ struct BenchGenertArgs {
     std::int64_t pairs = -1;  // −1: 2,352 on CUDA, 8 on the CPU
     std::int64_t rays = -1;   // −1: 100,000 on CUDA, 20,000 on the CPU
     int depth = 2;
-    int repeats = -1;         // −1: 3 on CUDA, 1 on the CPU
-    double frequency_hz = 0;  // 0: the scene's own
+    int repeats = -1;              // −1: 3 on CUDA, 1 on the CPU
+    double frequency_hz = 0;       // 0: the scene's own
+    std::string tracers = "both";  // both | physics | neural: which side is timed
 };
 
 struct Layout {
@@ -71,6 +74,7 @@ void run_bench_genert(BenchGenertArgs a, const std::string& device_name) {
     if (a.repeats < 0)
         a.repeats = gpu ? 3 : 1;
     const auto layouts = parse_layouts(a.layouts);
+    const bool time_physics = a.tracers != "neural", time_neural = a.tracers != "physics";
     for (const Layout& l : layouts) {
         if (a.pairs % (l.tx * l.rx) != 0)
             fail("--pairs {} is not a whole number of {}x{} groups; use a multiple of {}", a.pairs,
@@ -108,7 +112,7 @@ void run_bench_genert(BenchGenertArgs a, const std::string& device_name) {
         "depth {}, {:.4g} GHz; physics tracer on {} CPU threads, neural engine on {}{}; mean "
         "of {} run(s)\n",
         a.scene, engine.scene_tensors().size(), a.pairs, a.rays, a.depth, a.frequency_hz / 1e9,
-        std::thread::hardware_concurrency(), device.str(),
+        tbb::this_task_arena::max_concurrency(), device.str(),
         gpu ? " (" + nn::cuda_device_name() + ")" : "", a.repeats);
     fmt::print("{:>6} {:>7} {:>12} {:>12} {:>12} {:>9} {:>12} {:>12}\n", "layout", "groups",
                "physics s", "neural s", "fresnel s", "ratio", "paths/link", "neural/link");
@@ -132,7 +136,7 @@ void run_bench_genert(BenchGenertArgs a, const std::string& device_name) {
         for (int rep = 0; rep < a.repeats; ++rep) {
             physics_paths = neural_paths = 0;
             auto t0 = std::chrono::steady_clock::now();
-            for (std::int64_t g = 0; g < groups; ++g) {
+            for (std::int64_t g = 0; time_physics && g < groups; ++g) {
                 const auto [tx, rx] = group(g);
                 for (const Vec3& p : tx) {
                     scene::Device source = prototype;
@@ -142,6 +146,8 @@ void run_bench_genert(BenchGenertArgs a, const std::string& device_name) {
                 }
             }
             physics += seconds_since(t0);
+            if (!time_neural)
+                continue;
 
             torch::NoGradGuard no_grad;
             bench::sync(device);
@@ -163,10 +169,15 @@ void run_bench_genert(BenchGenertArgs a, const std::string& device_name) {
             fresnel += seconds_since(t0);
         }
         physics /= a.repeats, neural /= a.repeats, fresnel /= a.repeats;
-        fmt::print("{:>6} {:>7} {:>12.3f} {:>12.3f} {:>12.3f} {:>8.2f}x {:>12.2f} {:>12.2f}\n",
-                   fmt::format("{}x{}", l.tx, l.rx), groups, physics, neural, fresnel,
-                   physics / neural, static_cast<double>(physics_paths) / a.pairs,
-                   static_cast<double>(neural_paths) / a.pairs);
+        const auto cell = [](bool timed, double value, const char* spec) {
+            return timed ? fmt::format(fmt::runtime(spec), value) : std::string("-");
+        };
+        fmt::print("{:>6} {:>7} {:>12} {:>12} {:>12} {:>9} {:>12} {:>12}\n",
+                   fmt::format("{}x{}", l.tx, l.rx), groups, cell(time_physics, physics, "{:.3f}"),
+                   cell(time_neural, neural, "{:.3f}"), cell(time_neural, fresnel, "{:.3f}"),
+                   cell(time_physics && time_neural, physics / neural, "{:.2f}x"),
+                   cell(time_physics, static_cast<double>(physics_paths) / a.pairs, "{:.2f}"),
+                   cell(time_neural, static_cast<double>(neural_paths) / a.pairs, "{:.2f}"));
         std::fflush(stdout);
     }
     fmt::print(
@@ -195,6 +206,10 @@ void add_bench_genert_command(CLI::App& bench, GlobalOptions& global) {
         ->check(CLI::PositiveNumber);
     cmd->add_option("--repeats", a.repeats, "Timed runs to average (default CUDA 3, CPU 1)")
         ->check(CLI::Range(1, 1000));
+    cmd->add_option("--tracers", a.tracers,
+                    "Which side to time: both, physics (the CPU tracer alone) or neural")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"both", "physics", "neural"}));
     cmd->callback([&global] { global.action = [&global] { run_bench_genert(a, global.device); }; });
 }
 

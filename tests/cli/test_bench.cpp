@@ -1,5 +1,8 @@
 // The benchmarks through the real program at tiny sizes: they run on the CPU, print every row
 // of their table, and leave nothing behind.
+#include <iterator>
+#include <sstream>
+
 #include "cli_harness.hpp"
 
 namespace radiofield::test {
@@ -44,6 +47,55 @@ TEST_F(CliTest, BenchRf3dgsRunsOnTheCpuAtTinySizesAndPrintsEveryRow) {
           "pinhole fwd+bwd, reference / op", "n/a (CPU)"}) {
         EXPECT_NE(r.out.find(row), std::string::npos) << "missing '" << row << "' in\n" << r.out;
     }
+    EXPECT_TRUE(snapshot(work()).empty());
+}
+
+TEST_F(CliTest, BenchGenertTimesBothTracersOrOneOfThem) {
+    const std::vector<std::string> tiny = {"--device", "cpu",     "bench",   "genert",    "--scene",
+                                           "campus_b", "--pairs", "4",       "--layouts", "1x2,2x2",
+                                           "--rays",   "400",     "--depth", "1"};
+    const auto row = [](const std::string& out, const std::string& layout) {
+        std::istringstream lines(out);
+        std::string line;
+        while (std::getline(lines, line)) {
+            std::istringstream words(line);
+            std::string first;
+            words >> first;
+            if (first == layout)
+                return line;
+        }
+        return std::string();
+    };
+    const auto both = run(tiny);
+    ASSERT_EQ(both.exit_code, 0) << both.output();
+    const auto cells_of = [](const std::string& line) {
+        std::istringstream words(line);
+        return std::vector<std::string>{std::istream_iterator<std::string>(words), {}};
+    };
+    for (const char* layout : {"1x2", "2x2"}) {
+        const auto cells = cells_of(row(both.out, layout));
+        ASSERT_EQ(cells.size(), 8u) << "no row " << layout << " in\n" << both.out;
+        for (int k = 2; k < 5; ++k)
+            EXPECT_GT(std::stod(cells[k]), 0) << layout << ": " << cells[k];  // seconds
+        EXPECT_EQ(cells[5].back(), 'x') << cells[5];                          // physics / neural
+    }
+    auto physics = tiny;
+    physics.insert(physics.end(), {"--tracers", "physics"});
+    const auto p = run(physics);
+    ASSERT_EQ(p.exit_code, 0) << p.output();
+    const auto cells = cells_of(row(p.out, "2x2"));
+    ASSERT_EQ(cells.size(), 8u) << p.out;
+    EXPECT_GT(std::stod(cells[2]), 0);  // physics seconds
+    EXPECT_EQ(cells[3], "-");           // neural, Fresnel, ratio and neural paths: not timed
+    EXPECT_EQ(cells[4], "-");
+    EXPECT_EQ(cells[5], "-");
+    EXPECT_NE(cells[6], "-");
+    EXPECT_EQ(cells[7], "-");
+    auto bad = tiny;
+    bad.insert(bad.end(), {"--tracers", "gpu"});
+    const auto b = run(bad);
+    EXPECT_NE(b.exit_code, 0);
+    EXPECT_NE(b.output().find("--tracers"), std::string::npos) << b.output();
     EXPECT_TRUE(snapshot(work()).empty());
 }
 

@@ -222,8 +222,8 @@ TEST(Render, MarkersOutsideThePlanAreLeftOut) {
     const TopViewLayout l = top_view_layout(s, o);
     const double metres = 1 / l.pixels_per_metre;
     o.markers.clear();
-    for (const Vec3 p : {Vec3{5, l.y_max + 6 * metres, 1},
-                         Vec3{5, l.y_max - (l.map_height + 20) * metres, 1}}) {
+    for (const Vec3 p :
+         {Vec3{5, l.y_max + 6 * metres, 1}, Vec3{5, l.y_max - (l.map_height + 20) * metres, 1}}) {
         const auto px = l.to_pixel(p);
         ASSERT_TRUE(px[1] >= 0 && px[1] < l.height) << "not on the image: " << px[1];
         ASSERT_TRUE(px[1] < l.map_top || px[1] >= l.map_top + l.map_height) << px[1];
