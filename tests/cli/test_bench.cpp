@@ -75,9 +75,11 @@ TEST_F(CliTest, BenchGenertTimesBothTracersOrOneOfThem) {
     for (const char* layout : {"1x2", "2x2"}) {
         const auto cells = cells_of(row(both.out, layout));
         ASSERT_EQ(cells.size(), 8u) << "no row " << layout << " in\n" << both.out;
+        // Seconds (printed to the millisecond: tiny work may show 0.000), then the ratio.
         for (int k = 2; k < 5; ++k)
-            EXPECT_GT(std::stod(cells[k]), 0) << layout << ": " << cells[k];  // seconds
-        EXPECT_EQ(cells[5].back(), 'x') << cells[5];                          // physics / neural
+            EXPECT_GE(std::stod(cells[k]), 0) << layout << ": " << cells[k];
+        EXPECT_EQ(cells[5].back(), 'x') << cells[5];  // physics / neural
+        EXPECT_GT(std::stod(cells[6]), 0) << layout << ": the physics tracer found no path";
     }
     auto physics = tiny;
     physics.insert(physics.end(), {"--tracers", "physics"});
@@ -85,11 +87,11 @@ TEST_F(CliTest, BenchGenertTimesBothTracersOrOneOfThem) {
     ASSERT_EQ(p.exit_code, 0) << p.output();
     const auto cells = cells_of(row(p.out, "2x2"));
     ASSERT_EQ(cells.size(), 8u) << p.out;
-    EXPECT_GT(std::stod(cells[2]), 0);  // physics seconds
+    EXPECT_GE(std::stod(cells[2]), 0);  // physics seconds
     EXPECT_EQ(cells[3], "-");           // neural, Fresnel, ratio and neural paths: not timed
     EXPECT_EQ(cells[4], "-");
     EXPECT_EQ(cells[5], "-");
-    EXPECT_NE(cells[6], "-");
+    EXPECT_GT(std::stod(cells[6]), 0);  // physics paths per link
     EXPECT_EQ(cells[7], "-");
     auto bad = tiny;
     bad.insert(bad.end(), {"--tracers", "gpu"});
