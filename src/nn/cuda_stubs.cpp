@@ -19,6 +19,15 @@ std::pair<torch::Tensor, torch::Tensor> relu_bias_backward_cuda(const torch::Ten
     fail_unsupported_device("relu_bias_backward", g.device());
 }
 
+torch::Tensor fused_mlp_cuda(const torch::Tensor& x,
+                             const torch::Tensor&,
+                             const torch::Tensor&,
+                             const std::vector<std::pair<torch::Tensor, torch::Tensor>>&,
+                             const torch::Tensor&,
+                             const torch::Tensor&) {
+    fail_unsupported_device("fused_mlp", x.device());
+}
+
 torch::Tensor positional_encoding_cuda(const torch::Tensor& x, int) {
     fail_unsupported_device("positional_encoding", x.device());
 }

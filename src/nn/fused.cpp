@@ -1,6 +1,7 @@
 // linear_relu as a LibTorch autograd function, and the dispatch of relu_bias_backward.
 #include "radiofield/nn/fused.hpp"
 
+#include <fmt/format.h>
 #include <torch/torch.h>
 
 #include "radiofield/core/error.hpp"
@@ -66,7 +67,65 @@ std::pair<torch::Tensor, torch::Tensor> relu_bias_backward(const torch::Tensor& 
         g, y);
 }
 
+bool fused_mlp_fits(std::int64_t k, std::int64_t n, std::int64_t o, std::size_t hidden) {
+    return n == 128 && k >= 1 && k <= 128 && o >= 1 && o <= 16 && hidden <= 3;
+}
+
+torch::Tensor fused_mlp(const torch::Tensor& x,
+                        const torch::Tensor& w1,
+                        const torch::Tensor& b1,
+                        const std::vector<std::pair<torch::Tensor, torch::Tensor>>& hidden,
+                        const torch::Tensor& w_out,
+                        const torch::Tensor& b_out) {
+    const auto shapes = [&] {
+        std::string s = fmt::format("x {}, w1 {}, b1 {}", c10::str(x.sizes()), c10::str(w1.sizes()),
+                                    c10::str(b1.sizes()));
+        for (const auto& [w, b] : hidden)
+            s += fmt::format(", hidden {} {}", c10::str(w.sizes()), c10::str(b.sizes()));
+        return s + fmt::format(", w_out {}, b_out {}", c10::str(w_out.sizes()),
+                               c10::str(b_out.sizes()));
+    };
+    if (x.dim() != 2 || w1.dim() != 3 || b1.dim() != 2 || w1.size(2) != x.size(1) ||
+        b1.size(0) != w1.size(0) || b1.size(1) != w1.size(1) || w_out.dim() != 2 ||
+        b_out.dim() != 1 || w_out.size(1) != w1.size(1) || b_out.size(0) != w_out.size(0))
+        fail(
+            "fused_mlp: expected x [M, K], w1 [T, N, K], b1 [T, N], w_out [O, N], b_out [O]; got "
+            "{}",
+            shapes());
+    for (const auto& [w, b] : hidden)
+        if (w.dim() != 2 || w.size(0) != w1.size(1) || w.size(1) != w1.size(1) || b.dim() != 1 ||
+            b.size(0) != w1.size(1))
+            fail("fused_mlp: hidden layers must be w [N, N], b [N] with N = {}; got {}", w1.size(1),
+                 shapes());
+    const bool fits = fused_mlp_fits(x.size(1), w1.size(1), w_out.size(0), hidden.size());
+    return dispatch(
+        "fused_mlp", x, detail::fused_mlp_reference,
+        [fits](const torch::Tensor& x_, const torch::Tensor& w1_, const torch::Tensor& b1_,
+               const std::vector<std::pair<torch::Tensor, torch::Tensor>>& h_,
+               const torch::Tensor& wo_, const torch::Tensor& bo_) {
+            return fits ? detail::fused_mlp_cuda(x_, w1_, b1_, h_, wo_, bo_)
+                        : detail::fused_mlp_reference(x_, w1_, b1_, h_, wo_, bo_)
+                              .to(torch::kFloat32);
+        },
+        x, w1, b1, hidden, w_out, b_out);
+}
+
 namespace detail {
+
+torch::Tensor fused_mlp_reference(
+    const torch::Tensor& x,
+    const torch::Tensor& w1,
+    const torch::Tensor& b1,
+    const std::vector<std::pair<torch::Tensor, torch::Tensor>>& hidden,
+    const torch::Tensor& w_out,
+    const torch::Tensor& b_out) {
+    const auto dt = x.scalar_type();
+    auto h = torch::relu(torch::matmul(x.unsqueeze(0), w1.to(dt).transpose(1, 2)) +
+                         b1.to(dt).unsqueeze(1));  // [T, M, N]
+    for (const auto& [w, b] : hidden)
+        h = torch::relu(torch::matmul(h, w.to(dt).t()) + b.to(dt));
+    return torch::matmul(h, w_out.to(dt).t()) + b_out.to(dt);  // [T, M, O]
+}
 
 std::pair<torch::Tensor, torch::Tensor> relu_bias_backward_reference(const torch::Tensor& g,
                                                                      const torch::Tensor& y) {
