@@ -40,6 +40,7 @@ void run_bench_graf(BenchGrafArgs a, const std::string& device_name) {
     auto cfg = models::GrafConfig::for_profile(a.profile);
     cfg.tf32 = a.precision != "fp32";
     cfg.bf16_inference = a.precision == "bf16";
+    cfg.fused_inference = a.precision == "fp16";
     const int n = std::max(64, a.many + cfg.neighbours + 1);
     const auto data = bench::synthetic_data(grid, n);
     const auto& scene = *data.front();
@@ -56,9 +57,10 @@ void run_bench_graf(BenchGrafArgs a, const std::string& device_name) {
         "L = {} neighbours, S = {} samples/ray, spectrum {}x{}, matmul {}\n",
         gpu ? nn::cuda_device_name() : "CPU", device.str(), nn::torch_version(), a.profile,
         n_params, n_trunk, cfg.neighbours, cfg.samples, grid.n_el, grid.n_az,
-        gpu ? (cfg.bf16_inference ? "TF32, bf16 ray MLP for spectra"
-               : cfg.tf32         ? "TF32"
-                                  : "fp32")
+        gpu ? (cfg.fused_inference  ? "TF32, fused fp16 ray MLP (fp32 accumulation) for spectra"
+               : cfg.bf16_inference ? "TF32, bf16 ray MLP for spectra"
+               : cfg.tf32           ? "TF32"
+                                    : "fp32")
             : "fp32");
 
     torch::optim::Adam adam(model.net()->parameters(), torch::optim::AdamOptions(cfg.lr));
@@ -86,6 +88,9 @@ void run_bench_graf(BenchGrafArgs a, const std::string& device_name) {
         "one spectrum (neighbours + transformer + {} rays):   {:9.2f} ms median of {}   "
         "peak {}\n",
         grid.size(), one_ms, a.repeats, bench::peak_memory(device));
+    const double latent_ms = bench::median_ms(device, 1, a.repeats, [&] { model.latent(one); });
+    fmt::print("  of which neighbours + transformer (the latent Z):   {:9.2f} ms median of {}\n",
+               latent_ms, a.repeats);
     const double plain_ms =
         bench::median_ms(device, 1, a.repeats, [&] { model.render_full(one, /*fast=*/false); });
     fmt::print(
@@ -100,11 +105,15 @@ void run_bench_graf(BenchGrafArgs a, const std::string& device_name) {
         "{} spectra at once:                                   {:9.2f} ms = {:.0f} "
         "spectra/s   peak {}\n",
         a.many, many_ms, a.many * 1e3 / many_ms, bench::peak_memory(device));
+    const double many_latent_ms =
+        bench::median_ms(device, 1, std::max(1, a.repeats / 4), [&] { model.latent(many); });
+    fmt::print("  of which neighbours + transformer (the latent Z):   {:9.2f} ms\n",
+               many_latent_ms);
 
     if (gpu && cfg.tf32) {  // the same weights in strict fp32: how far these spectra are
         const auto fast = model.predict(many).spectra;
         auto strict_cfg = cfg;
-        strict_cfg.tf32 = strict_cfg.bf16_inference = false;
+        strict_cfg.tf32 = strict_cfg.bf16_inference = strict_cfg.fused_inference = false;
         models::GrafModel strict(strict_cfg);
         strict.prepare(train::contexts(data), &data);
         {
@@ -140,8 +149,9 @@ void add_bench_graf_command(CLI::App& bench, GlobalOptions& global) {
         ->check(CLI::IsMember({"quick", "full"}));
     cmd->add_option("--precision", a.precision,
                     "Matmul precision on CUDA: tf32 (the default), fp32 (strict), bf16 (TF32, and "
-                    "the ray MLP of spectra in bf16)")
-        ->check(CLI::IsMember({"fp32", "tf32", "bf16"}))
+                    "the ray MLP of spectra in bf16), fp16 (TF32, and the ray MLP of spectra as "
+                    "one fused kernel: fp16 tensor cores, fp32 accumulation)")
+        ->check(CLI::IsMember({"fp32", "tf32", "bf16", "fp16"}))
         ->capture_default_str();
     cmd->add_option("--steps", a.steps, "Timed training steps (default CUDA 20, CPU 3)")
         ->check(CLI::Range(1, 100000));

@@ -164,6 +164,13 @@ TEST(Graf, LatentFieldShapesAndAttentionOverTheNeighbours) {
         const auto z2 = net->latent(spectra, offsets, target);
         EXPECT_TRUE(torch::equal(z1[0], z2[0])) << attention;
         EXPECT_FALSE(torch::allclose(z1[1], z2[1])) << attention;
+        // Shared neighbours through the trunk once (index into the distinct ones): the same Z.
+        const auto distinct = torch::rand({4, 8, 16});
+        const auto index = torch::tensor({0, 2, 1, 2, 3, 0}, torch::kLong).view({2, 3});
+        const auto gathered = distinct.index_select(0, index.flatten()).view({2, 3, 8, 16});
+        EXPECT_TRUE(torch::allclose(net->latent(distinct, offsets, target, index),
+                                    net->latent(gathered, offsets, target), 1e-5, 1e-6))
+            << attention;
     }
 }
 
@@ -355,6 +362,40 @@ TEST(Graf, BadInputIsRefusedWithTheFix) {
     const auto full = GrafConfig::from_json({{"profile", "full"}, {"samples", 40}});
     EXPECT_EQ(full.trunk_width, 64);
     EXPECT_EQ(full.samples, 40);
+}
+
+TEST(Graf, CudaFusedRayNetworkMatchesTheMatmulPath) {
+    test::SingleThread one_thread;
+    if (!torch::cuda::is_available())
+        GTEST_SKIP() << "no CUDA device";
+    const auto data = tiny_data();
+    auto c = tiny_config();
+    c.tf32 = false;
+    c.voxel_width = 128;  // the fused kernel's width
+    c.voxel_depth = 3;
+    c.freqs_point = 10;  // 63 + 15 = 78 features, padded to 80
+    auto model = prepared(c, data);
+    model->set_device(torch::kCUDA);
+    const auto query = train::Query::samples(*data.front(), {20, 21, 22, 23});
+    const auto fused = model->predict(query).spectra.cpu();
+    c.fused_inference = false;
+    auto plain = prepared(c, data);
+    {
+        torch::NoGradGuard g;
+        auto src = model->net()->parameters(), dst = plain->net()->parameters();
+        for (std::size_t i = 0; i < src.size(); ++i)
+            dst[i].copy_(src[i]);
+    }
+    plain->set_device(torch::kCUDA);
+    const auto want = plain->predict(query).spectra.cpu();
+    const double norm = want.norm().item<double>();
+    ASSERT_GT(norm, 1e-6);  // spectra with something in them (this small model's are faint)
+    // fp16 operands, fp32 sums: about 1e-3 of the spectra, far inside what training resolves.
+    EXPECT_LT((fused - want).norm().item<double>() / norm, 5e-3)
+        << "max |diff| " << (fused - want).abs().max().item<double>() << " of max "
+        << want.max().item<double>();
+    model->set_device(torch::kCPU);
+    plain->set_device(torch::kCPU);
 }
 
 TEST(Graf, CudaAndCpuForwardPassesAgree) {

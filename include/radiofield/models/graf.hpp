@@ -86,6 +86,11 @@ struct GrafConfig {
     // activations; fp32 accumulation); the neighbour encoding and the aggregation stay fp32. `bench
     // graf --precision bf16` measures its distance from fp32's spectra. Off by default.
     bool bf16_inference = false;
+    // CUDA inference: the ray MLP of full spectra as one fused kernel (nn::fused_mlp: fp16
+    // tensor cores, fp32 accumulation, activations kept on chip) where its sizes fit (voxel
+    // width 128, as the full profile); `bench graf --precision fp16` measures it against fp32.
+    // Takes precedence over bf16_inference.
+    bool fused_inference = true;
 
     static GrafConfig for_profile(const std::string& profile);  // Error on an unknown one
     static GrafConfig from_json(const nlohmann::json& j);       // unknown keys → Error
@@ -111,10 +116,13 @@ struct GrafNetImpl : torch::nn::Module {
     explicit GrafNetImpl(const GrafConfig& config);
 
     // Z for targets: neighbour spectra [B, L, H, W], neighbour offsets (P_i − P)/ℓ [B, L, 3],
-    // target offsets (P − R)/ℓ [B, 3] → [B, latent]
+    // target offsets (P − R)/ℓ [B, 3] → [B, latent]. With `index` [B, L] (int64), spectra
+    // are the distinct neighbours [U, H, W] and index says which of them each target's l-th
+    // neighbour is: each spectrum goes through the trunk once, however many targets share it.
     torch::Tensor latent(const torch::Tensor& spectra,
                          const torch::Tensor& offsets,
-                         const torch::Tensor& target);
+                         const torch::Tensor& target,
+                         const torch::Tensor& index = {});
     // The attention weights of the last latent() over the neighbours, [B, L] (mean over heads
     // and blocks; for the report's "who was listened to").
     torch::Tensor last_attention() const { return m_last_attention; }
@@ -181,6 +189,9 @@ public:
     // target (cached per grid), and all targets' first layers are one GEMM. Exact up to float
     // rounding; fast = false renders through voxels() as training does.
     torch::Tensor render_full(const train::Query& query, bool fast = true);
+    // The latent Z [B, latent] of the query's targets: their neighbours gathered, encoded by
+    // the trunk and attended to (no grad) — the part of a prediction before any ray.
+    torch::Tensor latent(const train::Query& query);
 
     GrafNet& net() { return m_net; }
     double length_scale() const { return m_net_scale.item<double>(); }
@@ -194,9 +205,10 @@ private:
     };
     // The network's inputs for a query: its L nearest measured spectra and their offsets.
     struct Inputs {
-        torch::Tensor neighbours;  // [B, L, H, W] on the device
+        torch::Tensor neighbours;  // [B, L, H, W] on the device, or [U, H, W] with index
         torch::Tensor offsets;     // [B, L, 3] (P_i − P) / scale, station frame, on the device
         torch::Tensor target_m;    // [B, 3] P − R, metres, station frame, on the device
+        torch::Tensor index = {};  // undefined, or [B, L] into the U distinct neighbours
     };
     Inputs gather(const train::Query& query);
     Conditioning condition(const Inputs& inputs);
@@ -220,9 +232,16 @@ private:
     torch::Tensor m_encoded;
     // [P, S, E + D]: γ(u) of every sample point u = x − R (in units of ℓ) beside γ of its
     // ray's direction, for the full-spectrum fast path; cached per grid, device and dtype.
+    // `columns` > 0: zero-padded to that many features (the fused kernel's multiple of 16).
     const torch::Tensor& encoded_points(const train::SceneContext& context,
-                                        torch::ScalarType dtype);
+                                        torch::ScalarType dtype,
+                                        std::int64_t columns = 0);
     torch::Tensor render_full_fast(const train::Query& query);
+    // The fast path's ray MLP as nn::fused_mlp (CUDA, fused_inference): w_target [B, w, E]
+    // and bias [B, w] are the per-target first layer render_full_fast derives.
+    torch::Tensor render_full_fused(const train::Query& query,
+                                    const torch::Tensor& w_target,
+                                    const torch::Tensor& bias);
     std::vector<double> m_train_frequencies;
     std::set<std::string> m_warned;  // datasets already warned about
 };

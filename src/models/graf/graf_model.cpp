@@ -12,6 +12,7 @@
 #include "radiofield/models/graf.hpp"
 #include "radiofield/models/nerf2.hpp"
 #include "radiofield/nn/encoding.hpp"
+#include "radiofield/nn/fused.hpp"
 #include "radiofield/nn/module.hpp"
 
 namespace radiofield::models {
@@ -156,8 +157,19 @@ GrafModel::Inputs GrafModel::gather(const train::Query& query) {
     const auto target_m =
         torch::matmul(target - position_tensor(query.scene->context.station_position), rot);
     Inputs in;
-    in.neighbours = pool.index_select(0, found.index.flatten().to(m_device))
-                        .view({b, l, pool.size(1), pool.size(2)});
+    if (m_net->is_training()) {
+        // Every (target, neighbour) image, as a batch: the trunk's batch norm sees what it
+        // saw in every earlier step.
+        in.neighbours = pool.index_select(0, found.index.flatten().to(m_device))
+                            .view({b, l, pool.size(1), pool.size(2)});
+    } else {
+        // Targets close together share neighbours (a grid of positions shares most): each
+        // distinct measured spectrum goes through the trunk once.
+        const auto [distinct, inverse] =
+            at::_unique(found.index.flatten(), /*sorted=*/true, /*return_inverse=*/true);
+        in.neighbours = pool.index_select(0, distinct.to(m_device));
+        in.index = inverse.view({b, l}).to(m_device);
+    }
     in.offsets = offsets.to(m_device);
     in.target_m = target_m.to(torch::kFloat32).to(m_device);
     return in;
@@ -166,8 +178,14 @@ GrafModel::Inputs GrafModel::gather(const train::Query& query) {
 GrafModel::Conditioning GrafModel::condition(const Inputs& in) {
     Conditioning c;
     c.target_m = in.target_m;
-    c.z = m_net->latent(in.neighbours, in.offsets, in.target_m / length_scale());
+    c.z = m_net->latent(in.neighbours, in.offsets, in.target_m / length_scale(), in.index);
     return c;
+}
+
+torch::Tensor GrafModel::latent(const train::Query& query) {
+    torch::NoGradGuard no_grad;
+    m_net->eval();
+    return condition(query).z;
 }
 
 torch::Tensor GrafModel::spectrum_from_voxels(const torch::Tensor& raw,  // [B, R, S, 4]
@@ -207,11 +225,12 @@ torch::Tensor GrafModel::render(const train::Query& query, const torch::Tensor& 
 }
 
 const torch::Tensor& GrafModel::encoded_points(const train::SceneContext& context,
-                                               torch::ScalarType dtype) {
+                                               torch::ScalarType dtype,
+                                               std::int64_t columns) {
     const auto& dirs = directions(context);  // [P, 3]
-    const std::string key =
-        context.describe(train::ContextField::Grid) +
-        fmt::format(" {} {} {} {}", length_scale(), far(), m_device.str(), c10::toString(dtype));
+    const std::string key = context.describe(train::ContextField::Grid) +
+                            fmt::format(" {} {} {} {} {}", length_scale(), far(), m_device.str(),
+                                        c10::toString(dtype), columns);
     if (key == m_encoded_key && m_encoded.defined())
         return m_encoded;
     m_encoded = torch::Tensor();  // free the old one first: it can be hundreds of MB
@@ -220,9 +239,10 @@ const torch::Tensor& GrafModel::encoded_points(const train::SceneContext& contex
     const auto enc =
         nn::positional_encoding(u.reshape({-1, 3}), m_config.freqs_point).view({p, s, -1});
     const auto dir_enc = nn::positional_encoding(dirs, m_config.freqs_dir);  // [P, D]
-    m_encoded = torch::cat({enc, dir_enc.unsqueeze(1).expand({p, s, dir_enc.size(1)})}, 2)
-                    .to(dtype)
-                    .contiguous();
+    auto all = torch::cat({enc, dir_enc.unsqueeze(1).expand({p, s, dir_enc.size(1)})}, 2);
+    if (columns > all.size(2))
+        all = torch::constant_pad_nd(all, {0, columns - all.size(2)});
+    m_encoded = all.to(dtype).contiguous();
     m_encoded_key = key;
     return m_encoded;
 }
@@ -231,13 +251,17 @@ torch::Tensor GrafModel::render_full_fast(const train::Query& query) {
     torch::NoGradGuard no_grad;
     const auto cond = condition(query);
     const auto& ctx = query.scene->context;
-    const bool bf16 = m_config.bf16_inference && m_device.is_cuda();
-    const auto dtype = bf16 ? torch::kBFloat16 : torch::kFloat32;
-    const auto& points = encoded_points(ctx, dtype);  // [P, S, E + D]: γ(u), γ(direction)
     auto& net = *m_net;
-    const auto b = query.size(), p = points.size(0), s = points.size(1);
     const auto w = static_cast<std::int64_t>(m_config.voxel_width);
     const auto e = nn::positional_encoding_dims(3, m_config.freqs_point);  // 3(1 + 2K)
+    const auto d = nn::positional_encoding_dims(3, m_config.freqs_dir);
+    const bool fused = m_config.fused_inference && m_device.is_cuda() &&
+                       nn::fused_mlp_fits(e + d, w, 4, net.voxel_hidden->size());
+    const bool bf16 = m_config.bf16_inference && m_device.is_cuda() && !fused;
+    const auto dtype = bf16 ? torch::kBFloat16 : torch::kFloat32;
+    const auto& points = encoded_points(ctx, fused ? torch::kHalf : dtype,
+                                        fused ? (e + d + 15) / 16 * 16 : 0);  // [P, S, ·]
+    const auto b = query.size(), p = points.size(0), s = points.size(1);
     const int k_freqs = m_config.freqs_point;
     const double scale = length_scale();
 
@@ -246,19 +270,26 @@ torch::Tensor GrafModel::render_full_fast(const train::Query& query) {
     const auto w_r = weight.narrow(1, 0, e), w_p = weight.narrow(1, e, e);
     const auto q = cond.target_m / scale;  // [B, 3]
     const auto lin = w_p.narrow(1, 0, 3);  // [w, 3]
-    std::vector<torch::Tensor> blocks{lin.unsqueeze(0).expand({b, w, 3})};
-    for (int k = 0; k < k_freqs; ++k) {
-        const auto ws = w_p.narrow(1, 3 + 6 * k, 3).unsqueeze(0);  // [1, w, 3] (sin columns)
-        const auto wc = w_p.narrow(1, 6 + 6 * k, 3).unsqueeze(0);  // [1, w, 3] (cos columns)
-        const auto arg = (q * std::ldexp(1.0, k)).unsqueeze(1);    // [B, 1, 3]
-        const auto cq = torch::cos(arg), sq = torch::sin(arg);
-        blocks.push_back(ws * cq + wc * sq);  // multiplies sin(2^k u)
-        blocks.push_back(wc * cq - ws * sq);  // multiplies cos(2^k u)
-    }
+    // Every frequency at once: the sin and cos columns of 2^k are w_p[:, 3 + 6k : 9 + 6k].
+    const auto trig = w_p.narrow(1, 3, 6 * k_freqs).reshape({1, w, k_freqs, 2, 3});
+    const auto ws = trig.select(3, 0), wc = trig.select(3, 1);  // [1, w, K, 3]
+    std::vector<double> scales(k_freqs);
+    for (int k = 0; k < k_freqs; ++k)
+        scales[k] = std::ldexp(1.0, k);  // exact
+    const auto pow2 = torch::tensor(scales, torch::kFloat64).to(q.options());
+    const auto arg = (q.unsqueeze(1) * pow2.view({1, -1, 1})).unsqueeze(1);  // [B, 1, K, 3]
+    const auto cq = torch::cos(arg), sq = torch::sin(arg);
+    const auto rotated = torch::stack({ws * cq + wc * sq,   // multiplies sin(2^k u)
+                                       wc * cq - ws * sq},  // multiplies cos(2^k u)
+                                      3)
+                             .reshape({b, w, 6 * k_freqs});
+    const std::vector<torch::Tensor> blocks{lin.unsqueeze(0).expand({b, w, 3}), rotated};
     const auto w_target = torch::cat(blocks, 2) + w_r.unsqueeze(0);  // [B, w, E]
-    const auto bias = (net.voxel_point->bias.unsqueeze(0) - torch::matmul(q, lin.t()) +
-                       net.voxel_latent->forward(cond.z))
-                          .to(dtype);                             // [B, w]
+    const auto bias_f32 = net.voxel_point->bias.unsqueeze(0) - torch::matmul(q, lin.t()) +
+                          net.voxel_latent->forward(cond.z);  // [B, w]
+    if (fused)
+        return render_full_fused(query, w_target, bias_f32);
+    const auto bias = bias_f32.to(dtype);                         // [B, w]
     const auto w_dir = net.voxel_dir->weight.t().to(dtype);       // [D, w], the same for all
     const auto w_first = w_target.permute({2, 0, 1}).to(dtype);   // [E, B, w]
     std::vector<std::pair<torch::Tensor, torch::Tensor>> hidden;  // (Wᵀ, b) in dtype
@@ -293,6 +324,40 @@ torch::Tensor GrafModel::render_full_fast(const train::Query& query) {
             const auto raw = at::addmm(b_out, h, w_out).view({r, s, n, 4}).permute({2, 0, 1, 3});
             out.narrow(0, i, n).narrow(1, j, r).copy_(spectrum_from_voxels(raw, ctx.frequency_hz));
         }
+    }
+    return out.view({b, ctx.grid.n_el, ctx.grid.n_az});
+}
+
+torch::Tensor GrafModel::render_full_fused(const train::Query& query,
+                                           const torch::Tensor& w_target,  // [B, w, E]
+                                           const torch::Tensor& bias) {    // [B, w]
+    auto& net = *m_net;
+    const auto& ctx = query.scene->context;
+    const auto b = w_target.size(0), w = w_target.size(1);
+    const auto& dir_w = net.voxel_dir->weight;  // [w, D]
+    const auto k = w_target.size(2) + dir_w.size(1), kp = (k + 15) / 16 * 16;
+    const auto& points = encoded_points(ctx, torch::kHalf, kp);  // the same cache entry
+    const auto p = points.size(0), s = points.size(1);
+    // [B, w, kp]: each target's weights on γ(u), the shared ones on γ(direction), zeros.
+    const auto w1 = torch::constant_pad_nd(
+        torch::cat({w_target, dir_w.unsqueeze(0).expand({b, w, dir_w.size(1)})}, 2), {0, kp - k});
+    std::vector<std::pair<torch::Tensor, torch::Tensor>> hidden;
+    for (const auto& m : *net.voxel_hidden) {
+        const auto* lin = m->as<torch::nn::LinearImpl>();
+        hidden.emplace_back(lin->weight, lin->bias);
+    }
+    // Targets per kernel call: its output and the aggregation's temporaries take about 100
+    // bytes per voxel, so about 3 GB at 2^25 voxels.
+    const auto voxels = p * s;
+    const std::int64_t group = std::clamp<std::int64_t>((1LL << 25) / voxels, 1, b);
+    const auto x = points.view({voxels, kp});
+    auto out = torch::empty({b, p}, torch::TensorOptions().device(m_device));
+    for (std::int64_t i = 0; i < b; i += group) {
+        const auto n = std::min(group, b - i);
+        const auto raw = nn::fused_mlp(x, w1.narrow(0, i, n), bias.narrow(0, i, n), hidden,
+                                       net.voxel_out->weight, net.voxel_out->bias)
+                             .view({n, p, s, 4});
+        out.narrow(0, i, n).copy_(spectrum_from_voxels(raw, ctx.frequency_hz));
     }
     return out.view({b, ctx.grid.n_el, ctx.grid.n_az});
 }

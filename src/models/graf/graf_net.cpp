@@ -38,13 +38,33 @@ GrafConfig GrafConfig::for_profile(const std::string& profile) {
 
 GrafConfig GrafConfig::from_json(const nlohmann::json& j) {
     constexpr std::string_view where = "graf config";
-    check_keys(j, {"profile",       "neighbours",  "trunk_width",   "trunk_downsample",
-                   "trunk_cells",   "dim",         "heads",         "blocks",
-                   "latent",        "attention",   "freqs_offset",  "ray_tracing",
-                   "samples",       "voxel_width", "voxel_depth",   "freqs_point",
-                   "freqs_dir",     "near",        "far",           "rays",
-                   "batch",         "lr",          "chunk_samples", "tf32",
-                   "bf16_inference"},
+    check_keys(j,
+               {"profile",
+                "neighbours",
+                "trunk_width",
+                "trunk_downsample",
+                "trunk_cells",
+                "dim",
+                "heads",
+                "blocks",
+                "latent",
+                "attention",
+                "freqs_offset",
+                "ray_tracing",
+                "samples",
+                "voxel_width",
+                "voxel_depth",
+                "freqs_point",
+                "freqs_dir",
+                "near",
+                "far",
+                "rays",
+                "batch",
+                "lr",
+                "chunk_samples",
+                "tf32",
+                "bf16_inference",
+                "fused_inference"},
                where);
     GrafConfig c = for_profile(get_or<std::string>(j, "profile", "quick", where));
     c.neighbours = get_or(j, "neighbours", c.neighbours, where);
@@ -71,6 +91,7 @@ GrafConfig GrafConfig::from_json(const nlohmann::json& j) {
     c.chunk_samples = get_or(j, "chunk_samples", c.chunk_samples, where);
     c.tf32 = get_or(j, "tf32", c.tf32, where);
     c.bf16_inference = get_or(j, "bf16_inference", c.bf16_inference, where);
+    c.fused_inference = get_or(j, "fused_inference", c.fused_inference, where);
     c.validate();
     return c;
 }
@@ -100,7 +121,8 @@ nlohmann::json GrafConfig::to_json() const {
             {"lr", lr},
             {"chunk_samples", chunk_samples},
             {"tf32", tf32},
-            {"bf16_inference", bf16_inference}};
+            {"bf16_inference", bf16_inference},
+            {"fused_inference", fused_inference}};
 }
 
 void GrafConfig::validate() const {
@@ -237,17 +259,22 @@ GrafNetImpl::GrafNetImpl(const GrafConfig& c) : config(c) {
     }
 }
 
-torch::Tensor GrafNetImpl::latent(const torch::Tensor& spectra,   // [B, L, H, W]
-                                  const torch::Tensor& offsets,   // [B, L, 3]
-                                  const torch::Tensor& target) {  // [B, 3]
-    const auto b = spectra.size(0), l = spectra.size(1);
-    auto images = spectra.reshape({b * l, 1, spectra.size(2), spectra.size(3)});
+torch::Tensor GrafNetImpl::latent(const torch::Tensor& spectra,  // [B, L, H, W] or [U, H, W]
+                                  const torch::Tensor& offsets,  // [B, L, 3]
+                                  const torch::Tensor& target,   // [B, 3]
+                                  const torch::Tensor& index) {  // undefined or [B, L]
+    const auto b = offsets.size(0), l = offsets.size(1);
+    const auto h = spectra.size(-2), w = spectra.size(-1);
+    auto images = spectra.reshape({-1, 1, h, w});
     if (config.trunk_downsample > 1)
         images = torch::avg_pool2d(images, config.trunk_downsample, config.trunk_downsample, 0,
                                    /*ceil_mode=*/true);
     const auto cells = torch::adaptive_avg_pool2d(
         trunk->feature_map(images), {config.trunk_cells.at(0), config.trunk_cells.at(1)});
-    const auto feat = trunk_proj(cells.flatten(1)).view({b, l, config.dim});
+    auto feat = trunk_proj(cells.flatten(1));  // [B·L or U, dim]
+    if (index.defined())
+        feat = feat.index_select(0, index.flatten());
+    feat = feat.view({b, l, config.dim});
     const auto geo =
         geometry->forward(nn::positional_encoding(offsets.reshape({b * l, 3}), config.freqs_offset))
             .view({b, l, config.dim});
