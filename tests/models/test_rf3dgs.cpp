@@ -288,6 +288,32 @@ TEST(Rf3dgsStage2, BothVariantsCutTheirSpectrumLossOnFrozenGaussians) {
     }
 }
 
+TEST(Rf3dgsStage2, TheLinearOperatorDrawsWhatTheRasteriserDraws) {
+    test::SingleThread one;
+    const auto data = lobe_data();
+    for (const bool plus : {true, false}) {
+        Rf3dgsModel model(
+            Rf3dgsConfig::from_json({{"geometry_steps", 0}, {"random_points", 200}}, plus));
+        model.prepare(train::contexts(data), &data);
+        run_phase(model, data, "radiance", 20, 3);                   // SH away from their start
+        const auto positions = data[0]->positions.narrow(0, 0, 40);  // more than 16 at once
+        torch::Tensor raw_r, raw_o;
+        model.set_inference("raster");
+        const auto raster = model.predict_positions(positions, plus ? &raw_r : nullptr);
+        model.set_inference("operator");
+        const auto op = model.predict_positions(positions, plus ? &raw_o : nullptr);
+        ASSERT_EQ(op.sizes(), raster.sizes());
+        ASSERT_GT(raster.std().item<double>(), 0.01) << model.name();  // spectra with structure
+        EXPECT_TRUE(torch::allclose(op, raster, 1e-4, 1e-5))
+            << model.name() << ": max |diff| " << (op - raster).abs().max().item<double>();
+        if (plus)
+            EXPECT_TRUE(torch::allclose(raw_o, raw_r, 1e-4, 1e-12));
+        torch::NoGradGuard no_grad;  // one call draws all 40 through the operator
+        EXPECT_EQ(model.render_spectra(positions).size(0), 40);
+        EXPECT_ANY_THROW(model.set_inference("fast"));
+    }
+}
+
 TEST(Rf3dgsPlus, PseudoSurfacePathLengthSetsTheFreeSpaceFactor) {
     // One opaque Gaussian straight ahead of the station at 2 m: every pixel it covers has
     // l_vd = 2 m; moving the other end from 1 m to 3 m behind the point changes nothing after

@@ -119,6 +119,13 @@ struct Rf3dgsConfig {
     double means_lr = 1.6e-4, scales_lr = 5e-3, quats_lr = 1e-3, opacity_lr = 5e-2,
            colour_lr = 2.5e-3, rf_lr = 5e-3;  // from_json: rf_lr 5e-2 for RF-3DGS+
     int batch = 16;  // spectra per stage-2 step (≤ 16: one rasterisation, one channel each)
+    // How spectra are drawn without gradients (evaluation, predict, power maps): "operator" —
+    // frozen geometry and a fixed camera make each pixel a fixed weighted sum of the Gaussians'
+    // features, so the weights are extracted once (a sparse [pixels, Gaussians] matrix) and
+    // each spectrum is one sparse product; "raster" — a rasterisation per 16 spectra, as
+    // training draws them; "auto" — operator on CUDA, and on the CPU for 256 or more spectra
+    // at once (below that, extracting the weights costs more than it saves there).
+    std::string inference = "auto";
     DensifyConfig densify;
 
     static Rf3dgsConfig from_json(const nlohmann::json& j, bool plus);  // unknown keys → Error
@@ -160,7 +167,8 @@ public:
     const ViewSet& views() const { return m_views; }
     const std::vector<std::int64_t>& train_views() const { return m_train_views; }
     const std::vector<std::int64_t>& held_out_views() const { return m_test_views; }
-    // Stage 2: spectra [B, n_el, n_az] at moving-end positions [B, 3] (B ≤ batch), graph kept.
+    // Stage 2: spectra [B, n_el, n_az] at moving-end positions [B, 3] (B ≤ 16 when rasterised,
+    // any B through the operator), graph kept.
     // RF-3DGS+ with `raw_mean`: each spectrum's mean before the min–max, [B] (the rendered
     // gain-weighted free-space power, up to one constant).
     torch::Tensor render_spectra(const torch::Tensor& positions, torch::Tensor* raw_mean = nullptr);
@@ -176,6 +184,9 @@ public:
     // direction-mean gain / l_vd², RF-3DGS: opacity × direction-mean value; dB below the
     // strongest), the highest drawn last; the station marked.
     scene::Image gaussians_top_view(const scene::Scene& scene, int width_px = 900);
+    // Rf3dgsConfig::inference ("auto", "operator" or "raster") for the spectra drawn from now
+    // on (bench and tests compare the two in one run).
+    void set_inference(const std::string& how);
     GaussianField& field() { return m_field; }
     const splat::DensifyStats& densify_stats() const { return m_stats; }
     double extent() const { return m_extent; }
@@ -185,6 +196,15 @@ private:
     void check_scene(const train::SceneContext& context) const;
     splat::RenderOptions image_options(std::int64_t phase_step) const;
     void radiance_cache();
+    // The sparse CSR [H·W, N] weights α_k·T_k of the frozen rasterisation (rebuilt with the
+    // cache), and whether drawing `count` spectra now (no grad) goes through it.
+    const torch::Tensor& radiance_operator();
+    bool use_operator(std::int64_t count) const;
+    // The raw image [H, W, B] of per-Gaussian features [N, B]: the operator or a rasterisation.
+    torch::Tensor draw(const torch::Tensor& features, bool linear);
+    torch::Tensor render_spectra(const torch::Tensor& positions,
+                                 torch::Tensor* raw_mean,
+                                 bool linear);
     torch::Tensor radiance_loss(const train::DataList& data, torch::Generator& gen);
     double power_scale(const train::SceneData& scene);  // predict_power's constant, cached
 
@@ -211,9 +231,11 @@ private:
     std::optional<splat::Projection> m_proj;
     std::vector<std::int64_t> m_cache_key;  // the geometry tensors (identity, version) it is of
     torch::Tensor m_opacity;                // [N] detached
-    torch::Tensor m_surface;  // [H, W, 3] pseudo-surface point per pixel (zeros where none)
-    torch::Tensor m_hit;      // [H, W] bool: a Gaussian covers the pixel
-    torch::Tensor m_l_vd;     // [H, W] |x_station − x*|
+    torch::Tensor m_surface;   // [H, W, 3] pseudo-surface point per pixel (zeros where none)
+    torch::Tensor m_hit;       // [H, W] bool: a Gaussian covers the pixel
+    torch::Tensor m_l_vd;      // [H, W] |x_station − x*|
+    torch::Tensor m_operator;  // radiance_operator(), or undefined
+    std::vector<std::int64_t> m_operator_key;  // the cache key it was built for
     const void* m_data_key = nullptr;
     torch::Tensor m_spectra, m_positions, m_train;
     // power_scale's constant and what it was fitted for: the scene, the geometry and rf_sh

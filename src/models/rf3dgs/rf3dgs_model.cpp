@@ -39,7 +39,8 @@ Rf3dgsConfig Rf3dgsConfig::from_json(const nlohmann::json& j, bool plus) {
         j, {"views",         "downscale",       "holdout_every", "geometry_steps", "radiance_steps",
             "random_points", "max_seed_points", "sh_degree",     "sh_every",       "rf_sh_degree",
             "ssim_weight",   "background",      "means_lr",      "scales_lr",      "quats_lr",
-            "opacity_lr",    "colour_lr",       "rf_lr",         "batch",          "densify"},
+            "opacity_lr",    "colour_lr",       "rf_lr",         "batch",          "densify",
+            "inference"},
         where);
     Rf3dgsConfig c;
     c.plus = plus;
@@ -64,6 +65,9 @@ Rf3dgsConfig Rf3dgsConfig::from_json(const nlohmann::json& j, bool plus) {
     // study's 200 stage-2 steps must span decades of gain (rf3dgs_radiance.cpp).
     c.rf_lr = get_or(j, "rf_lr", plus ? kPlusRfLr : c.rf_lr, where);
     c.batch = get_or(j, "batch", c.batch, where);
+    c.inference = get_or(j, "inference", c.inference, where);
+    if (c.inference != "auto" && c.inference != "operator" && c.inference != "raster")
+        fail("{}: inference must be auto, operator or raster, got '{}'", where, c.inference);
     if (j.is_object() && j.contains("densify"))
         c.densify = DensifyConfig::from_json(j.at("densify"));
     if (c.sh_degree < 0 || c.sh_degree > 3 || c.rf_sh_degree < 0 || c.rf_sh_degree > 3)
@@ -101,6 +105,7 @@ nlohmann::json Rf3dgsConfig::to_json() const {
             {"colour_lr", colour_lr},
             {"rf_lr", rf_lr},
             {"batch", batch},
+            {"inference", inference},
             {"densify", densify.to_json()}};
 }
 
