@@ -21,12 +21,12 @@
 namespace radiofield::nn::detail {
 namespace {
 
-constexpr int kWidth = 128;                  // N, the hidden width
-constexpr int kTiles = kWidth / 8;           // n8 tiles across a layer
-constexpr int kChunkRows = 1024;             // rows per chunk of work
-constexpr int kOut = 16;                     // output columns, padded (two n8 tiles)
-constexpr int kPad = 8;                      // halves of padding per shared row (no bank clash)
-constexpr int kStride = kWidth + kPad;       // halves per row of the hidden and output weights
+constexpr int kWidth = 128;             // N, the hidden width
+constexpr int kTiles = kWidth / 8;      // n8 tiles across a layer
+constexpr int kChunkRows = 1024;        // rows per chunk of work
+constexpr int kOut = 16;                // output columns, padded (two n8 tiles)
+constexpr int kPad = 8;                 // halves of padding per shared row (no bank clash)
+constexpr int kStride = kWidth + kPad;  // halves per row of the hidden and output weights
 constexpr int kMaxK = 128;
 
 struct Params {
@@ -48,7 +48,10 @@ struct Params {
 
 // D = A·B + D for one 16×8 tile, k = 16: A 16×16 row-major fp16 (4 registers of half2),
 // B 16×8 column-major fp16 (2), D fp32 (4). Fragment layouts: PTX ISA, "mma.m16n8k16".
-__device__ __forceinline__ void mma(float (&d)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
+__device__ __forceinline__ void mma(float (&d)[4],
+                                    const uint32_t (&a)[4],
+                                    uint32_t b0,
+                                    uint32_t b1) {
     asm volatile(
         "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, "
         "{%8, %9}, {%0, %1, %2, %3};\n"
@@ -139,14 +142,13 @@ struct Shape {
 
 template <int R>
 __global__ void __launch_bounds__(Shape<R>::kThreads, 1) fused_mlp_kernel(Params p) {
-    constexpr int kWarps = Shape<R>::kWarps, kThreads = Shape<R>::kThreads,
-                  kRows = Shape<R>::kRows;
+    constexpr int kWarps = Shape<R>::kWarps, kThreads = Shape<R>::kThreads, kRows = Shape<R>::kRows;
     extern __shared__ __align__(128) unsigned char smem[];
     const int in_stride = p.kp + kPad;
-    __half* w1 = reinterpret_cast<__half*>(smem);                // [128][kp + 8]
-    __half* wh = w1 + kWidth * in_stride;                        // [hidden][128][136]
-    __half* wo = wh + p.hidden * kWidth * kStride;               // [16][136]
-    __half* xs = wo + kOut * kStride;                            // [warps][rows][kp + 8]
+    __half* w1 = reinterpret_cast<__half*>(smem);   // [128][kp + 8]
+    __half* wh = w1 + kWidth * in_stride;           // [hidden][128][136]
+    __half* wo = wh + p.hidden * kWidth * kStride;  // [16][136]
+    __half* xs = wo + kOut * kStride;               // [warps][rows][kp + 8]
     float* bias = reinterpret_cast<float*>(xs + kWarps * kRows * in_stride);  // b1, hidden, out
 
     const int warp = threadIdx.x / 32, lane = threadIdx.x % 32, g = lane / 4, q = lane % 4;
@@ -170,8 +172,8 @@ __global__ void __launch_bounds__(Shape<R>::kThreads, 1) fused_mlp_kernel(Params
         const int item = static_cast<int>(c / p.chunks_per_item);
         if (item != loaded) {
             __syncthreads();  // every warp is done with the previous item's weights
-            copy_rows<kThreads>(w1, in_stride,
-                                p.w1 + static_cast<int64_t>(item) * kWidth * p.kp, kWidth, p.kp);
+            copy_rows<kThreads>(w1, in_stride, p.w1 + static_cast<int64_t>(item) * kWidth * p.kp,
+                                kWidth, p.kp);
             for (int i = threadIdx.x; i < kWidth; i += kThreads)
                 bias[i] = p.b1[static_cast<int64_t>(item) * kWidth + i];
             __syncthreads();
@@ -249,10 +251,9 @@ __global__ void __launch_bounds__(Shape<R>::kThreads, 1) fused_mlp_kernel(Params
 template <int R>
 void launch(Params p, int64_t items, int64_t kp, int n_hidden) {
     constexpr int kWarps = Shape<R>::kWarps, kRows = Shape<R>::kRows;
-    const size_t smem =
-        sizeof(__half) * (kWidth * (kp + kPad) + n_hidden * kWidth * kStride + kOut * kStride +
-                          kWarps * kRows * (kp + kPad)) +
-        sizeof(float) * ((1 + n_hidden) * kWidth + kOut);
+    const size_t smem = sizeof(__half) * (kWidth * (kp + kPad) + n_hidden * kWidth * kStride +
+                                          kOut * kStride + kWarps * kRows * (kp + kPad)) +
+                        sizeof(float) * ((1 + n_hidden) * kWidth + kOut);
     C10_CUDA_CHECK(cudaFuncSetAttribute(
         fused_mlp_kernel<R>, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(smem)));
     p.chunks_per_item = (p.m + kChunkRows - 1) / kChunkRows;
