@@ -97,6 +97,14 @@ torch::Tensor fused_mlp(const torch::Tensor& x,
             b.size(0) != w1.size(1))
             fail("fused_mlp: hidden layers must be w [N, N], b [N] with N = {}; got {}", w1.size(1),
                  shapes());
+    auto same_device = [&](const torch::Tensor& t) { return t.device() == x.device(); };
+    bool one_device =
+        same_device(w1) && same_device(b1) && same_device(w_out) && same_device(b_out);
+    for (const auto& [w, b] : hidden)
+        one_device = one_device && same_device(w) && same_device(b);
+    if (!one_device)
+        fail("fused_mlp: every tensor must be on x's device ({}); move the weights there first",
+             x.device().str());
     const bool fits = fused_mlp_fits(x.size(1), w1.size(1), w_out.size(0), hidden.size());
     return dispatch(
         "fused_mlp", x, detail::fused_mlp_reference,

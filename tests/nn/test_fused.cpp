@@ -174,6 +174,8 @@ TEST(FusedMlp, RejectsMismatchedShapes) {
     EXPECT_ANY_THROW(fused_mlp(mlp.x, mlp.w1, mlp.b1, {{torch::randn({8, 7}), torch::randn({8})}},
                                mlp.w_out, mlp.b_out));
     EXPECT_ANY_THROW(fused_mlp(mlp.x, mlp.w1, mlp.b1, mlp.hidden, mlp.w_out, torch::randn({2})));
+    if (radiofield::nn::cuda_available())  // weights on another device than x
+        EXPECT_ANY_THROW(fused_mlp(mlp.x, mlp.w1.cuda(), mlp.b1, mlp.hidden, mlp.w_out, mlp.b_out));
     EXPECT_TRUE(radiofield::nn::fused_mlp_fits(90, 128, 4, 2));
     EXPECT_FALSE(radiofield::nn::fused_mlp_fits(90, 64, 4, 2));  // the kernel's width is 128
     EXPECT_FALSE(radiofield::nn::fused_mlp_fits(129, 128, 4, 2));
