@@ -7,6 +7,7 @@
 #include "radiofield/nn/dispatch.hpp"
 #include "radiofield/nn/fused.hpp"
 #include "radiofield/nn/ops.hpp"
+#include "ray_triangle_kernels.hpp"
 
 namespace radiofield::nn::detail {
 
@@ -30,6 +31,15 @@ torch::Tensor fused_mlp_cuda(const torch::Tensor& x,
 
 torch::Tensor positional_encoding_cuda(const torch::Tensor& x, int) {
     fail_unsupported_device("positional_encoding", x.device());
+}
+
+std::pair<torch::Tensor, torch::Tensor> nearest_hit_cuda(const torch::Tensor& origins,
+                                                         const torch::Tensor&,
+                                                         const torch::Tensor&,
+                                                         const torch::Tensor&,
+                                                         double,
+                                                         double) {
+    fail_unsupported_device("intersect_nearest", origins.device());
 }
 
 }  // namespace radiofield::nn::detail

@@ -1,15 +1,20 @@
 // Tensorised ray launching and Möller–Trumbore nearest hit
-// (include/radiofield/nn/ray_triangle.hpp).
+// (include/radiofield/nn/ray_triangle.hpp): the dispatch, the CPU kernel and the plain
+// LibTorch version; the CUDA kernel is ray_triangle_cuda.cu.
 #include "radiofield/nn/ray_triangle.hpp"
 
+#include <ATen/Parallel.h>
 #include <torch/torch.h>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numbers>
+#include <type_traits>
 
 #include "radiofield/core/error.hpp"
+#include "radiofield/nn/dispatch.hpp"
+#include "ray_triangle_kernels.hpp"
 
 namespace radiofield::nn {
 
@@ -28,8 +33,18 @@ TriangleTensors TriangleTensors::from_vertices(const torch::Tensor& vertices) {
     if (vertices.dim() != 3 || vertices.size(1) != 3 || vertices.size(2) != 3)
         fail("TriangleTensors: vertices must be [F, 3, 3], got {} dimensions", vertices.dim());
     const auto v0 = vertices.select(1, 0);
-    return {v0.contiguous(), (vertices.select(1, 1) - v0).contiguous(),
-            (vertices.select(1, 2) - v0).contiguous()};
+    TriangleTensors t{v0.contiguous(),
+                      (vertices.select(1, 1) - v0).contiguous(),
+                      (vertices.select(1, 2) - v0).contiguous(),
+                      {}};
+    t.packed = t.pack();
+    return t;
+}
+
+torch::Tensor TriangleTensors::pack() const {
+    if (packed.defined())
+        return packed;
+    return torch::cat({v0, e1, e2, torch::zeros_like(v0)}, 1).contiguous();  // [F, 12]
 }
 
 torch::Tensor NearestHit::point(const torch::Tensor& origins, const torch::Tensor& dirs) const {
@@ -37,6 +52,16 @@ torch::Tensor NearestHit::point(const torch::Tensor& origins, const torch::Tenso
 }
 
 namespace {
+
+void check_rays(const char* op,
+                const torch::Tensor& origins,
+                const torch::Tensor& dirs,
+                const torch::Tensor& exclude) {
+    if (origins.dim() != 2 || origins.size(1) != 3 || !origins.sizes().equals(dirs.sizes()))
+        fail("{}: origins and dirs must both be [R, 3]", op);
+    if (exclude.defined() && (exclude.dim() != 1 || exclude.size(0) != origins.size(0)))
+        fail("{}: exclude must be [R] (one triangle per ray, −1 for none)", op);
+}
 
 // One chunk: rays [C, 3] against all faces [F, 3]; returns (t [C], face [C]).
 std::pair<torch::Tensor, torch::Tensor> nearest_chunk(const torch::Tensor& o,
@@ -69,13 +94,76 @@ std::pair<torch::Tensor, torch::Tensor> nearest_chunk(const torch::Tensor& o,
 
 }  // namespace
 
+namespace detail {
+
+std::pair<torch::Tensor, torch::Tensor> nearest_hit_cpu(const torch::Tensor& origins,
+                                                        const torch::Tensor& dirs,
+                                                        const torch::Tensor& triangles,
+                                                        const torch::Tensor& exclude,
+                                                        double t_min,
+                                                        double edge_slack) {
+    const auto rays = origins.size(0), faces = triangles.size(0);
+    auto t = torch::empty({rays}, origins.options());
+    auto face = torch::empty({rays}, origins.options().dtype(torch::kInt64));
+    AT_DISPATCH_FLOATING_TYPES(origins.scalar_type(), "nearest_hit_cpu", [&] {
+        const auto* o = origins.data_ptr<scalar_t>();
+        const auto* d = dirs.data_ptr<scalar_t>();
+        const auto* tri = triangles.data_ptr<scalar_t>();
+        const auto* skip = exclude.defined() ? exclude.data_ptr<std::int64_t>() : nullptr;
+        auto* t_out = t.data_ptr<scalar_t>();
+        auto* f_out = face.data_ptr<std::int64_t>();
+        const auto lo = static_cast<scalar_t>(t_min), slack = static_cast<scalar_t>(edge_slack);
+        const scalar_t one_plus_slack = scalar_t(1) + slack;
+        const scalar_t tiny = std::is_same_v<scalar_t, double> ? scalar_t(1e-300) : scalar_t(1e-30);
+        at::parallel_for(0, rays, 64, [&](std::int64_t begin, std::int64_t end) {
+            for (std::int64_t r = begin; r < end; ++r) {
+                scalar_t best = std::numeric_limits<scalar_t>::infinity();
+                std::int64_t best_face = -1;
+                const std::int64_t own = skip != nullptr ? skip[r] : -1;
+                for (std::int64_t f = 0; f < faces; ++f) {
+                    if (f != own &&
+                        moller_trumbore_nearer(o + 3 * r, d + 3 * r, tri + f * kTriangleStride, lo,
+                                               slack, one_plus_slack, tiny, best))
+                        best_face = f;
+                }
+                t_out[r] = best;
+                f_out[r] = best_face;
+            }
+        });
+    });
+    return {t, face};
+}
+
+}  // namespace detail
+
 NearestHit intersect_nearest(const torch::Tensor& origins,
                              const torch::Tensor& dirs,
                              const TriangleTensors& tris,
                              const IntersectOptions& options,
                              const torch::Tensor& exclude) {
-    if (origins.dim() != 2 || origins.size(1) != 3 || !origins.sizes().equals(dirs.sizes()))
-        fail("intersect_nearest: origins and dirs must both be [R, 3]");
+    check_rays("intersect_nearest", origins, dirs, exclude);
+    torch::NoGradGuard no_grad;
+    const auto triangles = tris.pack();
+    if (triangles.device() != origins.device())
+        fail("intersect_nearest: the rays are on {} but the triangles on {}; move one",
+             origins.device().str(), triangles.device().str());
+    const auto type = triangles.scalar_type();
+    const auto o = origins.to(type).contiguous();
+    const auto d = dirs.to(type).contiguous();
+    const auto skip = exclude.defined() ? exclude.to(torch::kInt64).contiguous() : exclude;
+    auto [t, face] =
+        dispatch("intersect_nearest", o, detail::nearest_hit_cpu, detail::nearest_hit_cuda, o, d,
+                 triangles, skip, options.t_min, options.edge_slack);
+    auto hit = face >= 0;
+    return {t, face, hit};
+}
+
+NearestHit intersect_nearest_tensor(const torch::Tensor& origins,
+                                    const torch::Tensor& dirs,
+                                    const TriangleTensors& tris,
+                                    const IntersectOptions& options,
+                                    const torch::Tensor& exclude) {
+    check_rays("intersect_nearest_tensor", origins, dirs, exclude);
     torch::NoGradGuard no_grad;
     const auto r = origins.size(0);
     const auto f = std::max<std::int64_t>(tris.size(), 1);

@@ -163,6 +163,60 @@ TEST(GenertGeometry, MollerTrumboreEqualsEmbreeNearestHitOnRosslyn) {
     }
 }
 
+// intersect_nearest's kernel (on `device`) against the tensorised reference on the CPU, on
+// random rays against rosslyn_like, half of them leaving from a triangle they must not hit.
+void expect_kernel_equals_reference(torch::ScalarType dtype, torch::Device device) {
+    const auto s = scene::make_builtin_scene("rosslyn_like");
+    const auto cpu = SceneTensors::from(s, dtype);
+    const auto dev = SceneTensors::from(s, dtype, device);
+    const auto [o, d] = random_rays(s, 3000, 11);
+    const auto origins = to_tensor(o, dtype), dirs = to_tensor(d, dtype);
+    nn::IntersectOptions options;
+    options.t_min = 1e-3;
+    const auto first = nn::intersect_nearest_tensor(origins, dirs, cpu.tris, options);
+    // Second segments: from each first hit, mirrored about the triangle's plane, excluding it.
+    const auto p = first.point(origins, dirs);
+    const auto n = cpu.normals.index_select(0, first.face.clamp_min(0));
+    const auto mirrored = dirs - 2 * (dirs * n).sum(1, true) * n;
+    const auto exclude = first.face;  // −1 where the first segment hit nothing
+    for (const bool second : {false, true}) {
+        const auto& ro = second ? p : origins;
+        const auto& rd = second ? mirrored : dirs;
+        const auto skip = second ? exclude : torch::Tensor();
+        const auto want = nn::intersect_nearest_tensor(ro, rd, cpu.tris, options, skip);
+        const auto got = nn::intersect_nearest(ro.to(device), rd.to(device), dev.tris, options,
+                                               second ? skip.to(device) : skip);
+        const auto t_want = want.t.to(torch::kFloat64);
+        const auto t_got = got.t.to(torch::kCPU, torch::kFloat64);
+        const auto face_got = got.face.cpu();
+        ASSERT_TRUE(torch::equal(want.hit, got.hit.cpu())) << (second ? "second" : "first");
+        const auto both = want.hit.nonzero().squeeze(1);
+        EXPECT_GT(both.size(0), 500);
+        const auto rel = ((t_got - t_want).abs() / t_want).index_select(0, both);
+        EXPECT_LT(rel.max().item<double>(), dtype == torch::kFloat64 ? 1e-12 : 1e-5);
+        // Same triangle, except where two are nearest at the same distance (a shared edge).
+        const auto other = (face_got != want.face).index_select(0, both);
+        EXPECT_TRUE((rel.index({other}) < 1e-6).all().item<bool>());
+        EXPECT_LE(other.sum().item<std::int64_t>(), both.size(0) / 100);
+        if (second) {
+            const auto own = (face_got == exclude) & (exclude >= 0);
+            EXPECT_FALSE(own.any().item<bool>());
+        }
+    }
+}
+
+TEST(GenertGeometry, KernelEqualsTensorisedReference) {
+    for (const auto dtype : {torch::kFloat64, torch::kFloat32})
+        expect_kernel_equals_reference(dtype, torch::kCPU);
+}
+
+TEST(GenertGeometry, CudaKernelEqualsTensorisedReference) {
+    if (!torch::cuda::is_available())
+        GTEST_SKIP() << "no CUDA device";
+    for (const auto dtype : {torch::kFloat64, torch::kFloat32})
+        expect_kernel_equals_reference(dtype, torch::kCUDA);
+}
+
 TEST(GenertGeometry, FibonacciLatticeIsUnitAndBalanced) {
     const auto d = nn::fibonacci_sphere(1001, torch::kFloat64);
     EXPECT_EQ(d.sizes(), (std::vector<std::int64_t>{1001, 3}));
