@@ -144,9 +144,12 @@ NearestHit intersect_nearest(const torch::Tensor& origins,
     check_rays("intersect_nearest", origins, dirs, exclude);
     torch::NoGradGuard no_grad;
     const auto triangles = tris.pack();
-    if (triangles.device() != origins.device())
-        fail("intersect_nearest: the rays are on {} but the triangles on {}; move one",
-             origins.device().str(), triangles.device().str());
+    for (const auto* t : {&dirs, &triangles, &exclude}) {
+        if (t->defined() && t->device() != origins.device())
+            fail("intersect_nearest: the ray origins are on {} but an input is on {}; put the "
+                 "rays, the triangles and exclude on one device",
+                 origins.device().str(), t->device().str());
+    }
     const auto type = triangles.scalar_type();
     const auto o = origins.to(type).contiguous();
     const auto d = dirs.to(type).contiguous();

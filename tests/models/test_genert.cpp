@@ -238,6 +238,12 @@ TEST(GenertGeometry, ExcludedFaceAndTminAreHonoured) {
     nn::IntersectOptions far;
     far.t_min = 6;
     EXPECT_FALSE(nn::intersect_nearest(o, d, tensors.tris, far).hit.any().item<bool>());
+    try {
+        nn::intersect_nearest(o, d, tensors.tris, {}, torch::tensor({f}));
+        ADD_FAILURE() << "an exclude of one entry for two rays was accepted";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("exclude must be [R]"), std::string::npos) << e.what();
+    }
 }
 
 TEST(GenertNetwork, SizesFollowDesign) {
