@@ -15,6 +15,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 #include "bench_util.hpp"
 #include "commands.hpp"
@@ -235,8 +237,10 @@ void run_bench_rf3dgs(BenchRf3dgsArgs a, const std::string& device_name) {
         const auto many = positions.index_select(
             0, torch::arange(a.many, torch::kLong).remainder(positions.size(0)));
         // The operator's weights are read off once per trained model (one rasterisation per 16
-        // Gaussians); then each spectrum is a sparse product. The raster path draws 16 spectra
-        // per rasterisation, as training does.
+        // Gaussians); then each spectrum is a sparse product: on CUDA through the fused
+        // kernels (fused_inference, the default), and through LibTorch ops and cuSPARSE. The
+        // raster path draws 16 spectra per rasterisation, as training does. Each row names
+        // the path its spectra took.
         model->set_inference("operator");
         bench::sync(device);
         const auto t_op = std::chrono::steady_clock::now();
@@ -245,22 +249,31 @@ void run_bench_rf3dgs(BenchRf3dgsArgs a, const std::string& device_name) {
         rows.push_back({"operator extraction (once per trained model)",
                         fmt::format("{:.2f} s", seconds_since(t_op)), "-",
                         bench::peak_memory(device)});
-        for (const std::string how : {"operator", "raster"}) {
+        // {inference, fused_inference}: the fused kernels exist on CUDA only.
+        std::vector<std::pair<std::string, bool>> paths{{"operator", false}, {"raster", false}};
+        if (gpu)
+            paths.insert(paths.begin(), {"operator", true});
+        for (const auto& [how, fused] : paths) {
             model->set_inference(how);
+            model->set_fused_inference(fused);
             bench::reset_peak(device);
             const double one_ms =
                 bench::mean_ms(device, a.warmup, a.repeats, [&] { model->render_spectra(one); });
-            rows.push_back(
-                {fmt::format("one {}x{} spectrum, {} (mean of {})", a.n_az, a.n_el, how, a.repeats),
-                 fmt::format("{:.3f} ms", one_ms), "<= 0.5 ms", bench::peak_memory(device)});
+            const std::string path = model->last_inference();
+            rows.push_back({fmt::format("one {}x{} spectrum, {} (mean of {})", a.n_az, a.n_el, path,
+                                        a.repeats),
+                            fmt::format("{:.3f} ms", one_ms), "<= 0.5 ms",
+                            bench::peak_memory(device)});
             bench::reset_peak(device);
             const double many_ms = bench::mean_ms(device, 1, std::max(1, a.repeats / 10),
                                                   [&] { model->predict_positions(many); });
-            rows.push_back({fmt::format("{} receivers at once, {} (to host)", a.many, how),
-                            fmt::format("{:.0f} spectra/s", a.many * 1e3 / many_ms),
-                            ">= 5000 spectra/s", bench::peak_memory(device)});
+            rows.push_back(
+                {fmt::format("{} receivers at once, {} (to host)", a.many, model->last_inference()),
+                 fmt::format("{:.0f} spectra/s", a.many * 1e3 / many_ms), ">= 5000 spectra/s",
+                 bench::peak_memory(device)});
         }
         model->set_inference("auto");
+        model->set_fused_inference(true);
     }
     model.reset();
 

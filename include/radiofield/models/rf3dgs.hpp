@@ -126,6 +126,11 @@ struct Rf3dgsConfig {
     // training draws them; "auto" — operator on CUDA, and on the CPU for 256 or more spectra
     // at once (below that, extracting the weights costs more than it saves there).
     std::string inference = "auto";
+    // On CUDA, the operator's spectra through fused kernels (rf3dgs/fused_spectra_cuda.cu:
+    // three launches — the features, the sparse product with the free-space factor and each
+    // spectrum's min / max / sum, the min–max) instead of about 35 LibTorch ops and cuSPARSE;
+    // false keeps the LibTorch path, the reference the kernels are tested against.
+    bool fused_inference = true;
     DensifyConfig densify;
 
     static Rf3dgsConfig from_json(const nlohmann::json& j, bool plus);  // unknown keys → Error
@@ -187,6 +192,11 @@ public:
     // Rf3dgsConfig::inference ("auto", "operator" or "raster") for the spectra drawn from now
     // on (bench and tests compare the two in one run).
     void set_inference(const std::string& how);
+    // Rf3dgsConfig::fused_inference for the spectra drawn from now on (bench and tests).
+    void set_fused_inference(bool on) { m_config.fused_inference = on; }
+    // How the last spectra were drawn: "fused" (the CUDA kernels on the operator), "operator"
+    // (LibTorch ops and the sparse product) or "raster"; empty before any.
+    const std::string& last_inference() const { return m_last_inference; }
     GaussianField& field() { return m_field; }
     const splat::DensifyStats& densify_stats() const { return m_stats; }
     double extent() const { return m_extent; }
@@ -205,6 +215,18 @@ private:
     torch::Tensor render_spectra(const torch::Tensor& positions,
                                  torch::Tensor* raw_mean,
                                  bool linear);
+    // The operator as the fused kernels read it (rf3dgs_fused.cpp), rebuilt with the operator.
+    struct FusedOperator {
+        torch::Tensor crow, cols, values;  // [P + 1], [E] int32; [E] float32 (undefined: unfit)
+        torch::Tensor pixels;              // [P, 4] float32: x*, l_vd (−1 where nothing is hit)
+        std::vector<std::int64_t> key;     // the operator key it was built for
+    };
+    const FusedOperator& fused_operator();
+    // Whether `count` spectra drawn through the operator now take the fused kernels: CUDA,
+    // fused_inference, no grad, float32, fewer than 2³¹ weights.
+    bool use_fused(std::int64_t count);
+    torch::Tensor fused_spectra(const torch::Tensor& positions,  // [B, 3] on the device
+                                torch::Tensor* raw_mean);
     torch::Tensor radiance_loss(const train::DataList& data, torch::Generator& gen);
     double power_scale(const train::SceneData& scene);  // predict_power's constant, cached
 
@@ -236,6 +258,8 @@ private:
     torch::Tensor m_l_vd;      // [H, W] |x_station − x*|
     torch::Tensor m_operator;  // radiance_operator(), or undefined
     std::vector<std::int64_t> m_operator_key;  // the cache key it was built for
+    FusedOperator m_fused;
+    std::string m_last_inference;
     const void* m_data_key = nullptr;
     torch::Tensor m_spectra, m_positions, m_train;
     // power_scale's constant and what it was fitted for: the scene, the geometry and rf_sh

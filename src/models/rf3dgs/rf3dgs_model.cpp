@@ -40,7 +40,7 @@ Rf3dgsConfig Rf3dgsConfig::from_json(const nlohmann::json& j, bool plus) {
             "random_points", "max_seed_points", "sh_degree",     "sh_every",       "rf_sh_degree",
             "ssim_weight",   "background",      "means_lr",      "scales_lr",      "quats_lr",
             "opacity_lr",    "colour_lr",       "rf_lr",         "batch",          "densify",
-            "inference"},
+            "inference",     "fused_inference"},
         where);
     Rf3dgsConfig c;
     c.plus = plus;
@@ -66,6 +66,7 @@ Rf3dgsConfig Rf3dgsConfig::from_json(const nlohmann::json& j, bool plus) {
     c.rf_lr = get_or(j, "rf_lr", plus ? kPlusRfLr : c.rf_lr, where);
     c.batch = get_or(j, "batch", c.batch, where);
     c.inference = get_or(j, "inference", c.inference, where);
+    c.fused_inference = get_or(j, "fused_inference", c.fused_inference, where);
     if (c.inference != "auto" && c.inference != "operator" && c.inference != "raster")
         fail("{}: inference must be auto, operator or raster, got '{}'", where, c.inference);
     if (j.is_object() && j.contains("densify"))
@@ -106,6 +107,7 @@ nlohmann::json Rf3dgsConfig::to_json() const {
             {"rf_lr", rf_lr},
             {"batch", batch},
             {"inference", inference},
+            {"fused_inference", fused_inference},
             {"densify", densify.to_json()}};
 }
 

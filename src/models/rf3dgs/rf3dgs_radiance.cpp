@@ -153,6 +153,11 @@ torch::Tensor Rf3dgsModel::render_spectra(const torch::Tensor& positions,
     if (b < 1 || (b > 16 && !linear))
         fail("{}: render_spectra rasterises 1..16 spectra at a time, got {}", name(), b);
     const auto pos = positions.to(m_device, torch::kFloat32);
+    if (linear && use_fused(b)) {
+        m_last_inference = "fused";
+        return fused_spectra(pos, raw_mean);
+    }
+    m_last_inference = linear ? "operator" : "raster";
     const auto means = g.means.detach();
     const auto dirs = torch::nn::functional::normalize(
         pos.unsqueeze(0) - means.unsqueeze(1),

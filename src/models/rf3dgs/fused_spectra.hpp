@@ -1,0 +1,35 @@
+#pragma once
+// The fused CUDA path of RF-3DGS's operator inference (rf3dgs_fused.cpp calls it; kernels in
+// fused_spectra_cuda.cu, a stub for CPU builds in cuda_stubs.cpp). It draws what the LibTorch
+// operator path of rf3dgs_radiance.cpp draws — that path is its reference (tests/models) — in
+// three launches: per-Gaussian features, the CSR product with the free-space factor and the
+// per-spectrum min / max / sum, then the min–max. C++17: nvcc sees this header.
+
+#include <torch/types.h>
+
+#include <cstdint>
+#include <utility>
+
+namespace radiofield::models::detail {
+
+// Most spectra one call takes: 16 per block row of the product, 65,535 block rows.
+constexpr std::int64_t kFusedMaxSpectra = 16 * 65535;
+
+// Every tensor contiguous, on one CUDA device; float32 unless said otherwise.
+struct FusedSpectraInputs {
+    torch::Tensor crow;       // [P + 1] int32: W's row offsets (W [P, N], the operator)
+    torch::Tensor cols;       // [E] int32: W's column (Gaussian) indices
+    torch::Tensor values;     // [E]: W's weights α_k·T_k
+    torch::Tensor pixels;     // [P, 4]: per pixel x* and l_vd, l_vd = −1 where no Gaussian is hit
+    torch::Tensor means;      // [N, 3] Gaussian centres
+    torch::Tensor sh;         // [N, K] radio SH, K ≥ (degree + 1)²
+    torch::Tensor positions;  // [B, 3] moving-end positions, 1 ≤ B ≤ kFusedMaxSpectra
+    int degree = 3;           // 0..3
+    bool plus = true;         // RF-3DGS+ (log-gain, free-space factor, min–max) or RF-3DGS
+};
+
+// {spectra [B, P], raw means [B]}: RF-3DGS+ min–max normalised spectra and each one's mean
+// before the min–max; RF-3DGS the raw spectra and an undefined tensor.
+std::pair<torch::Tensor, torch::Tensor> fused_spectra_cuda(const FusedSpectraInputs& in);
+
+}  // namespace radiofield::models::detail
