@@ -51,6 +51,9 @@ void TraceOptions::validate() const {
         fail(
             "samples_per_source must be positive when specular, transmission or diffuse "
             "paths are requested (or set max_depth to 0)");
+    if (both_orders_up_to_depth < 0)
+        fail("both_orders_up_to_depth ({}) must not be negative (0: never)",
+             both_orders_up_to_depth);
     if (samples_per_source > 0xFFFFFFFFull)
         fail("samples_per_source ({}) must be below 2^32", samples_per_source);
 }
@@ -195,6 +198,14 @@ std::vector<Paths> Tracer::compute_many(const scene::Device& fixed,
             for (auto& chain : own)
                 std::reverse(chain.begin(), chain.end());
             own.insert(own.end(), candidates.begin(), candidates.end());
+            // Short chains in both orders (TraceOptions::both_orders_up_to_depth).
+            const std::size_t n = own.size();
+            own.reserve(2 * n);
+            for (std::size_t k = 0; k < n; ++k) {
+                const std::size_t depth = own[k].size();
+                if (depth > 1 && depth <= static_cast<std::size_t>(options.both_orders_up_to_depth))
+                    own.push_back(reversed(own[k]));
+            }
             std::sort(own.begin(), own.end(), canonical_less);
             own.erase(std::unique(own.begin(), own.end()), own.end());
         }

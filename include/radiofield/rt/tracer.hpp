@@ -36,6 +36,12 @@ struct TraceOptions {
     // wide at the other (long depth-3 paths ending on the ground near a receiver). Costs one
     // search per device, so datasets of many positions keep the one-sided search; 0: never.
     std::size_t both_ends_up_to = 16;
+    // When searching from both ends, also try every chain of at most this many interactions
+    // in reverse order. Rays that enter an inner corner far away bounce between its two
+    // faces in one order or the other, depending on which face they meet first; a face seen
+    // at grazing incidence from both ends may be met first by neither, so that both ends
+    // find only the order the path does not take (docs/sionna-comparison.md §6). 0: never.
+    int both_orders_up_to_depth = 2;
     scene::Extrapolation extrapolation = scene::Extrapolation::Error;  // used by trace()
 
     // Throws Error naming the bad field (depth range, samples > 0 when needed, ...).
