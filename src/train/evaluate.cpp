@@ -45,6 +45,26 @@ EvalResult evaluate(Model& model, const DataList& data, const EvalOptions& optio
     const std::int64_t batch = std::max<std::int64_t>(1, options.batch);
     double predict_seconds = 0;
     std::size_t evaluated = 0;
+    const auto timed_predict = [](Model& m, const Query& q, double& seconds) {
+        const auto t0 = std::chrono::steady_clock::now();
+        Prediction pred = m.predict(q);
+        if (pred.kind == OutputKind::Spectrum && pred.spectra.is_cuda())
+            torch::cuda::synchronize();
+        seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        return pred;
+    };
+    // One untimed batch first, so the time per sample is the steady state a user sees after
+    // the model's one-time work (kernels' first load, operators and caches built on demand).
+    for (const auto& scene : data) {
+        const auto idx = scene->split_indices(options.split);
+        if (idx.empty())
+            continue;
+        const std::vector<std::int64_t> first(
+            idx.begin(), idx.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(
+                                           idx.size(), static_cast<std::size_t>(batch))));
+        timed_predict(model, Query::samples(*scene, first), result.first_call_seconds);
+        break;
+    }
     for (std::size_t d = 0; d < data.size(); ++d) {
         const SceneData& scene = *data[d];
         result.datasets.push_back(scene.source());
@@ -62,12 +82,7 @@ EvalResult evaluate(Model& model, const DataList& data, const EvalOptions& optio
             const std::vector<std::int64_t> part(idx.begin() + static_cast<std::ptrdiff_t>(start),
                                                  idx.begin() + static_cast<std::ptrdiff_t>(end));
             const Query query = Query::samples(scene, part);
-            const auto t0 = std::chrono::steady_clock::now();
-            const Prediction pred = model.predict(query);
-            if (pred.kind == OutputKind::Spectrum && pred.spectra.is_cuda())
-                torch::cuda::synchronize();
-            predict_seconds +=
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            const Prediction pred = timed_predict(model, query, predict_seconds);
             if (pred.kind != result.kind || pred.size() != query.size()) {
                 fail("model '{}' predicted {} {} for {} queries of kind {}", model.name(),
                      pred.size(), to_string(pred.kind), query.size(), to_string(result.kind));
@@ -123,7 +138,8 @@ nlohmann::json EvalResult::summary() const {
             {"ranking", ranking},
             {"notes", notes},
             {"pooled", pooled},
-            {"seconds_per_sample", seconds_per_sample}};
+            {"seconds_per_sample", seconds_per_sample},
+            {"first_call_seconds", first_call_seconds}};
 }
 
 std::vector<std::size_t> EvalResult::best_median_worst() const {

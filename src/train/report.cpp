@@ -155,8 +155,10 @@ void write_report(Model& model,
     html +=
         fmt::format("<tr><th>split</th><td>{} ({} samples, {})</td></tr>", xml_escape(result.split),
                     result.samples.size(), xml_escape(std::string(to_string(result.kind))));
-    html += fmt::format("<tr><th>prediction time</th><td>{:.3g} ms per sample</td></tr>",
-                        result.seconds_per_sample * 1e3);
+    html += fmt::format(
+        "<tr><th>prediction time</th><td>{:.3g} ms per sample (after a first batch of {:.3g} "
+        "s, one-time work included)</td></tr>",
+        result.seconds_per_sample * 1e3, result.first_call_seconds);
     html +=
         "</table>\n<h2>Metrics</h2>\n<table><tr><th>metric</th><th>mean</th><th>median</"
         "th><th>what it is</th></tr>";

@@ -38,11 +38,15 @@ struct EvalResult {
     std::string notes;                  // the evaluator's notes (conventions, unavailable metrics)
     std::vector<std::string> datasets;  // sources, in DataList order
     std::vector<SampleScore> samples;   // in split order, dataset by dataset
-    double seconds_per_sample = 0;      // prediction time only
+    // Prediction time only, after one untimed warm-up batch: steady state. The warm-up's own
+    // time (first kernel loads, RF-3DGS's operator extraction, caches) is first_call_seconds.
+    double seconds_per_sample = 0;
+    double first_call_seconds = 0;
     nlohmann::json pooled = nlohmann::json::object();
 
     // {"split", "kind", "count", "datasets", "mean": {metric: v}, "median": {...},
-    //  "infinite": {metric: n}, "ranking", "notes", "pooled", "seconds_per_sample"};
+    //  "infinite": {metric: n}, "ranking", "notes", "pooled", "seconds_per_sample",
+    //  "first_call_seconds"};
     // metrics with no value are "unavailable", ±∞ are strings.
     nlohmann::json summary() const;
     std::size_t metric(const std::string& name) const;  // index into metrics
