@@ -146,9 +146,10 @@ NearestHit intersect_nearest(const torch::Tensor& origins,
     const auto triangles = tris.pack();
     for (const auto* t : {&dirs, &triangles, &exclude}) {
         if (t->defined() && t->device() != origins.device())
-            fail("intersect_nearest: the ray origins are on {} but an input is on {}; put the "
-                 "rays, the triangles and exclude on one device",
-                 origins.device().str(), t->device().str());
+            fail(
+                "intersect_nearest: the ray origins are on {} but an input is on {}; put the "
+                "rays, the triangles and exclude on one device",
+                origins.device().str(), t->device().str());
     }
     const auto type = triangles.scalar_type();
     const auto o = origins.to(type).contiguous();

@@ -68,9 +68,8 @@ __global__ void __launch_bounds__(kThreads)
         if (!active)
             continue;
         for (int j = 0; j < count; ++j) {
-            if (base + j != skip && moller_trumbore_nearer(o, d, tile + j * kTriangleStride,
-                                                           t_min, slack, one_plus_slack, tiny,
-                                                           best))
+            if (base + j != skip && moller_trumbore_nearer(o, d, tile + j * kTriangleStride, t_min,
+                                                           slack, one_plus_slack, tiny, best))
                 best_face = base + j;
         }
     }
@@ -99,8 +98,8 @@ std::pair<torch::Tensor, torch::Tensor> nearest_hit_cuda(const torch::Tensor& or
     const std::int64_t* skip = exclude.defined() ? exclude.data_ptr<std::int64_t>() : nullptr;
     if (origins.scalar_type() == torch::kFloat64) {
         nearest_hit_kernel<double><<<blocks, kThreads, 0, stream>>>(
-            origins.data_ptr<double>(), dirs.data_ptr<double>(), triangles.data_ptr<double>(),
-            skip, rays, faces, t_min, edge_slack, 1e-300, t.data_ptr<double>(),
+            origins.data_ptr<double>(), dirs.data_ptr<double>(), triangles.data_ptr<double>(), skip,
+            rays, faces, t_min, edge_slack, 1e-300, t.data_ptr<double>(),
             face.data_ptr<std::int64_t>());
     } else {
         nearest_hit_kernel<float><<<blocks, kThreads, 0, stream>>>(
