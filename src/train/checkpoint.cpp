@@ -8,18 +8,25 @@ namespace radiofield::train {
 namespace fs = std::filesystem;
 namespace {
 
-torch::serialize::InputArchive open_archive(const fs::path& path) {
+std::string first_line(const char* text) {
+    const std::string s(text);
+    return s.substr(0, s.find('\n'));
+}
+
+// Tensors come out on `device` whatever device saved them: a run trained on a GPU loads on a
+// machine without one.
+torch::serialize::InputArchive open_archive(const fs::path& path, torch::Device device) {
     if (!fs::exists(path))
         fail("checkpoint '{}' does not exist (train the run first: radiofield train ... --out RUN)",
              path.string());
     torch::serialize::InputArchive archive;
     try {
-        archive.load_from(path.string());
-    } catch (const c10::Error&) {
+        archive.load_from(path.string(), device);
+    } catch (const c10::Error& e) {
         fail(
-            "'{}' is not a radiofield checkpoint (not a LibTorch archive); delete it or train with "
-            "--restart",
-            path.string());
+            "'{}' is not a radiofield checkpoint (not a LibTorch archive: {}); delete it or train "
+            "with --restart",
+            path.string(), first_line(e.what_without_backtrace()));
     }
     return archive;
 }
@@ -98,12 +105,15 @@ void save_checkpoint(const fs::path& path,
 }
 
 CheckpointState read_checkpoint_state(const fs::path& path, const std::string& expected_model) {
-    auto archive = open_archive(path);
+    auto archive = open_archive(path, torch::kCPU);
     return parse_meta(archive, path, expected_model);
 }
 
-CheckpointState load_checkpoint(const fs::path& path, Model& model, torch::Generator* generator) {
-    auto archive = open_archive(path);
+CheckpointState load_checkpoint(const fs::path& path,
+                                Model& model,
+                                torch::Device device,
+                                torch::Generator* generator) {
+    auto archive = open_archive(path, device);
     CheckpointState s = parse_meta(archive, path, model.name());
     try {
         torch::serialize::InputArchive weights;
@@ -113,7 +123,7 @@ CheckpointState load_checkpoint(const fs::path& path, Model& model, torch::Gener
         if (generator) {
             torch::Tensor rng;
             if (archive.try_read("rng", rng))
-                generator->set_state(rng);
+                generator->set_state(rng.cpu());
         }
     } catch (const c10::Error& e) {
         fail(
@@ -125,8 +135,10 @@ CheckpointState load_checkpoint(const fs::path& path, Model& model, torch::Gener
     return s;
 }
 
-void load_optimizer_state(const fs::path& path, torch::optim::Optimizer& optimizer) {
-    auto archive = open_archive(path);
+void load_optimizer_state(const fs::path& path,
+                          torch::optim::Optimizer& optimizer,
+                          torch::Device device) {
+    auto archive = open_archive(path, device);
     try {
         torch::serialize::InputArchive opt;
         if (!archive.try_read("optimizer", opt))

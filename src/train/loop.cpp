@@ -258,7 +258,8 @@ TrainResult train_run(const RunConfig& requested,
     model->set_device(device);
     torch::Generator gen = at::detail::createCPUGenerator(mix_seed(tc.seed, 1));
     if (result.resumed) {
-        state = load_checkpoint(ckpt_path, *model, &gen);  // parameters with their saved shapes
+        state =
+            load_checkpoint(ckpt_path, *model, device, &gen);  // parameters with their saved shapes
         truncate_log(log_path, state.step);
         log::info("resuming '{}' from step {}", run_dir.string(), state.step);
     } else {
@@ -266,7 +267,7 @@ TrainResult train_run(const RunConfig& requested,
             fs::remove(run_dir / f);
         state = {};
         if (!options.init_from.empty()) {
-            load_checkpoint(options.init_from, *model);  // weights only; step 0
+            load_checkpoint(options.init_from, *model, device);  // weights only; step 0
             log::info("starting from the weights in '{}'", options.init_from.string());
         }
     }
@@ -281,7 +282,7 @@ TrainResult train_run(const RunConfig& requested,
             group_names.push_back(g.name);
         optimizer = make_optimizer(groups, tc);  // after the checkpoint's parameters are in place
         if (result.resumed)
-            load_optimizer_state(ckpt_path, *optimizer);
+            load_optimizer_state(ckpt_path, *optimizer, device);
     }
     state.model = config.model;
     state.config = config.to_json();
@@ -490,7 +491,7 @@ LoadedRun load_run(const fs::path& run_dir, torch::Device device) {
     run.model = make_model(run.config.model, run.config.model_config);
     run.model->prepare(run.config.contexts, nullptr);
     run.model->set_device(device);
-    run.step = load_checkpoint(ckpt, *run.model).step;
+    run.step = load_checkpoint(ckpt, *run.model, device).step;
     return run;
 }
 

@@ -253,7 +253,7 @@ TEST_F(TrainLoop, LoadingAForeignFileOrCheckpointOfAnotherModelFailsClearly) {
     const auto data = test::write_synthetic(dir / "d.h5", {.count = 40});
     train_run(small_knn_dl_run(data, 1), dir / "run", {.final_eval = false});
     auto knn = make_model("knn");
-    msg = error_of([&] { load_checkpoint(dir / "run" / "checkpoint.pt", *knn); });
+    msg = error_of([&] { load_checkpoint(dir / "run" / "checkpoint.pt", *knn, torch::kCPU); });
     EXPECT_NE(msg.find("model 'knn_dl', not 'knn'"), std::string::npos) << msg;
 }
 

@@ -98,7 +98,7 @@ public:
 
 std::int64_t atoms_in(const std::filesystem::path& checkpoint) {
     GrowingMixture probe;
-    load_checkpoint(checkpoint, probe);
+    load_checkpoint(checkpoint, probe, torch::kCPU);
     return probe.m_atoms.size(0);
 }
 
@@ -148,7 +148,7 @@ TEST_F(Trainer, ResumingAfterGrowthAtAPhaseBoundaryAndMidPhaseGivesTheSameTrajec
     const auto full = train_run(run(), dir / "full", {.final_eval = false});
     const auto reference = test::logged_losses(dir / "full" / "log.jsonl");
     GrowingMixture whole;
-    load_checkpoint(dir / "full" / "checkpoint.pt", whole);
+    load_checkpoint(dir / "full" / "checkpoint.pt", whole, torch::kCPU);
     for (const std::int64_t stop : {8, 12, 20}) {
         const auto folder = dir / ("split" + std::to_string(stop));
         const auto part = train_run(run(), folder, {.stop_after = stop, .final_eval = false});
@@ -160,7 +160,7 @@ TEST_F(Trainer, ResumingAfterGrowthAtAPhaseBoundaryAndMidPhaseGivesTheSameTrajec
         EXPECT_EQ(rest.step, 24);
         EXPECT_EQ(test::logged_losses(folder / "log.jsonl"), reference) << "stopped at " << stop;
         GrowingMixture resumed;
-        load_checkpoint(folder / "checkpoint.pt", resumed);
+        load_checkpoint(folder / "checkpoint.pt", resumed, torch::kCPU);
         EXPECT_TRUE(torch::equal(resumed.m_atoms, whole.m_atoms)) << "stopped at " << stop;
         EXPECT_TRUE(torch::equal(resumed.m_centres, whole.m_centres)) << "stopped at " << stop;
     }
@@ -221,6 +221,27 @@ TEST_F(Trainer, AnErrorMidTrainingSavesTheLastCompletedStepAndTheSameCommandResu
 
 // The editor keeps Adam's moments with their rows: appended rows start at zero, kept rows
 // keep theirs, a replaced parameter keeps the step count.
+// A run trained on a GPU is read on a machine without one: its tensors come out on the
+// device asked for, not the one that saved them.
+TEST(Checkpoint, WeightsSavedFromCudaLoadOntoTheCpu) {
+    if (!torch::cuda::is_available())
+        GTEST_SKIP() << "no CUDA device";
+    test::TorchTempDir dir;
+    GrowingMixture saved;
+    saved.m_atoms = saved.m_atoms.detach().cuda();
+    saved.m_centres = saved.m_centres.detach().cuda();
+    saved.m_grad_sum = saved.m_grad_sum.cuda();
+    CheckpointState state;
+    state.model = saved.name();
+    const auto path = dir.path() / "checkpoint.pt";
+    save_checkpoint(path, state, saved, nullptr, nullptr);
+    GrowingMixture loaded;
+    load_checkpoint(path, loaded, torch::kCPU);
+    EXPECT_TRUE(loaded.m_atoms.device().is_cpu());
+    EXPECT_TRUE(torch::equal(loaded.m_atoms, saved.m_atoms.cpu()));
+    EXPECT_TRUE(torch::equal(loaded.m_centres, saved.m_centres.cpu()));
+}
+
 TEST(ParameterEditor, AdamMomentsFollowExtendKeepRowsAndReplace) {
     auto p = torch::arange(6, torch::kFloat32).view({3, 2}).requires_grad_();
     torch::optim::Adam adam(std::vector<torch::Tensor>{p}, torch::optim::AdamOptions(0.1));

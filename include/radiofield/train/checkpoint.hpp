@@ -41,12 +41,17 @@ CheckpointState read_checkpoint_state(const std::filesystem::path& path,
                                       const std::string& expected_model = "");
 
 // Restores the model weights and, where given, the generator state; checks as
-// read_checkpoint_state with model.name().
+// read_checkpoint_state with model.name(). `device` is the model's (set_device before): the
+// weights are read onto it, whichever device saved them.
 CheckpointState load_checkpoint(const std::filesystem::path& path,
                                 Model& model,
+                                torch::Device device,
                                 torch::Generator* generator = nullptr);
 // Restores the optimiser state into `optimizer`, which is built after load_checkpoint from
-// the model's parameter groups (so their count and shapes are the checkpoint's).
-void load_optimizer_state(const std::filesystem::path& path, torch::optim::Optimizer& optimizer);
+// the model's parameter groups (so their count and shapes are the checkpoint's), onto
+// `device`, the parameters'.
+void load_optimizer_state(const std::filesystem::path& path,
+                          torch::optim::Optimizer& optimizer,
+                          torch::Device device);
 
 }  // namespace radiofield::train
