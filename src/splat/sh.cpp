@@ -10,19 +10,12 @@
 
 #include "radiofield/core/error.hpp"
 #include "radiofield/splat/ops.hpp"
+#include "radiofield/splat/sh_constants.hpp"
 
 namespace radiofield::splat {
 namespace {
 
-// Y_lm normalisation constants: √((2l+1)/4π·(l−|m|)!/(l+|m|)!), ×√2 for m ≠ 0, times the
-// polynomial's integer factor.
-constexpr double kC0 = 0.28209479177387814;
-constexpr double kC1 = 0.4886025119029199;
-constexpr double kC2[] = {1.0925484305920792, -1.0925484305920792, 0.31539156525252005,
-                          -1.0925484305920792, 0.5462742152960396};
-constexpr double kC3[] = {-0.5900435899266435, 2.890611442640554,   -0.4570457994644658,
-                          0.3731763325901154,  -0.4570457994644658, 1.445305721320277,
-                          -0.5900435899266435};
+using sh::kC0, sh::kC1, sh::kC2, sh::kC3;  // Y_lm normalisations (sh_constants.hpp)
 
 // The monomials' order: 1 | x y z | xx yy zz | xy yz zx | xxx xxy xxz xyy yyy yyz xzz yzz zzz
 // | xyz. Column j of the matrix holds basis function j's coefficients on them.

@@ -21,6 +21,7 @@
 #include <cstdint>
 
 #include "fused_spectra.hpp"
+#include "radiofield/splat/sh_constants.hpp"
 
 namespace radiofield::models::detail {
 namespace {
@@ -32,13 +33,7 @@ constexpr unsigned kFull = 0xffffffffu;
 // splat::eval_sh's basis matrix entries (src/splat/sh.cpp): Y_lm normalisation times the
 // polynomial's integer factor, each rounded to float once, as the float32 copy of its matrix
 // is. (Scalars: device code may read a host constexpr scalar, not an array's element.)
-constexpr double kC0 = 0.28209479177387814;
-constexpr double kC1 = 0.4886025119029199;
-constexpr double kC2[] = {1.0925484305920792, -1.0925484305920792, 0.31539156525252005,
-                          -1.0925484305920792, 0.5462742152960396};
-constexpr double kC3[] = {-0.5900435899266435, 2.890611442640554,   -0.4570457994644658,
-                          0.3731763325901154,  -0.4570457994644658, 1.445305721320277,
-                          -0.5900435899266435};
+using splat::sh::kC0, splat::sh::kC1, splat::sh::kC2, splat::sh::kC3;
 constexpr float kY0 = kC0, kY1 = kC1;
 constexpr float kY4 = kC2[0], kY5 = kC2[1], kY6zz = 2 * kC2[2], kY6 = -kC2[2], kY7 = kC2[3],
                 kY8 = kC2[4];

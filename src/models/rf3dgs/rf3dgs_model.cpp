@@ -8,12 +8,13 @@
 #include "radiofield/core/json_config.hpp"
 #include "radiofield/core/log.hpp"
 #include "radiofield/models/rf3dgs.hpp"
+#include "radiofield/splat/sh_constants.hpp"
 
 namespace radiofield::models {
 namespace {
 
-constexpr double kShC0 = 0.28209479177387814;  // Y_00
-constexpr double kPlusRfLr = 5e-2;             // RF-3DGS+'s default rf_lr
+constexpr double kShC0 = splat::sh::kC0;  // Y_00
+constexpr double kPlusRfLr = 5e-2;        // RF-3DGS+'s default rf_lr
 
 // Mean distance of each point to its 3 nearest others, [P] (3DGS's initial scale).
 torch::Tensor nearest3(const torch::Tensor& points) {

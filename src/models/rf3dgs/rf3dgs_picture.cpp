@@ -8,14 +8,15 @@
 #include "radiofield/core/error.hpp"
 #include "radiofield/data/image.hpp"
 #include "radiofield/models/rf3dgs.hpp"
+#include "radiofield/splat/sh_constants.hpp"
 
 namespace radiofield::models {
 namespace {
 
 constexpr double kMinOpacity = 0.1;
 constexpr std::int64_t kMaxDrawn = 50000;
-constexpr double kRangeDb = 40;               // the colour scale spans this far below the strongest
-constexpr double kY00 = 0.28209479177387814;  // the degree-0 real SH, 1 / (2√π)
+constexpr double kRangeDb = 40;          // the colour scale spans this far below the strongest
+constexpr double kY00 = splat::sh::kC0;  // the degree-0 real SH, 1 / (2√π)
 
 }  // namespace
 
