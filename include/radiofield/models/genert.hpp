@@ -160,7 +160,8 @@ struct EngineOptions {
     double reception_scale = 1.25;
     ReferencePolarisation polarisation = ReferencePolarisation::V;  // ψ's reference (paper eq. 8)
     torch::ScalarType geometry_dtype = torch::kFloat32;
-    std::int64_t pairs_per_chunk = std::int64_t{1} << 22;              // nn::IntersectOptions
+    // Reception test: (ray, receiver) pairs per chunk, bounding its [chunk, Rx] work tensors.
+    std::int64_t pairs_per_chunk = std::int64_t{1} << 22;
     scene::Extrapolation extrapolation = scene::Extrapolation::Error;  // Fresnel mode's η
 
     void validate() const;  // throws Error naming the bad field

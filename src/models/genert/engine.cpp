@@ -299,7 +299,6 @@ EnginePaths Engine::trace_with(const std::vector<Vec3>& tx_pos,
 
     nn::IntersectOptions isect;
     isect.t_min = eps;
-    isect.pairs_per_chunk = o.pairs_per_chunk;
     std::vector<Candidate> candidates;
     std::vector<torch::Tensor> cumulative;  // per receive() call, rows in candidate order
     if (jones)
