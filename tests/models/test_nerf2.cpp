@@ -253,6 +253,31 @@ TEST(NeRF2, SaveThenLoadReproducesPredictionsExactly) {
     EXPECT_DOUBLE_EQ(restored.far(), model.far());
 }
 
+// Resuming or evaluating on a GPU reads the archive onto it: the pose block, read on the
+// host, must not be dereferenced where it lies.
+TEST(NeRF2, ACheckpointReadOntoTheGpuLoadsAndPredictsAsOnTheCpu) {
+    if (!torch::cuda::is_available())
+        GTEST_SKIP() << "no CUDA device";
+    const auto data = tiny_data();
+    NeRF2Model model(tiny_config());
+    prepare(model, data);
+    const auto pos = positions(data).narrow(0, 0, 2);
+    const auto before = model.predict_positions(pos);
+    torch::serialize::OutputArchive out;
+    model.save(out);
+    std::stringstream buffer;
+    out.save_to(buffer);
+    auto config = tiny_config();
+    config.tf32 = false;
+    NeRF2Model restored(config);
+    restored.set_device(torch::kCUDA);
+    torch::serialize::InputArchive in;
+    in.load_from(buffer, torch::Device(torch::kCUDA));
+    restored.load(in);
+    EXPECT_DOUBLE_EQ(restored.far(), model.far());
+    EXPECT_TRUE(torch::allclose(restored.predict_positions(pos.cuda()).cpu(), before, 1e-4, 1e-5));
+}
+
 TEST(NeRF2, LoadRejectsACheckpointOfAnotherWidth) {
     NeRF2Model model(tiny_config());
     torch::serialize::OutputArchive out;

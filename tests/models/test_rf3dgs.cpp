@@ -578,6 +578,32 @@ TEST(Rf3dgsBadInput, ViewsAndDatasetsThatDoNotFitAreClearErrors) {
     }
 }
 
+// Resuming or evaluating on a GPU reads the archive onto it: the scene block, read on the
+// host, must not be dereferenced where it lies.
+TEST(Rf3dgsCheckpoint, AnArchiveReadOntoTheGpuLoadsAndPredictsAsOnTheCpu) {
+    if (!torch::cuda::is_available())
+        GTEST_SKIP() << "no CUDA device";
+    const auto data = lobe_data();
+    const auto config =
+        Rf3dgsConfig::from_json({{"geometry_steps", 0}, {"random_points", 150}}, true);
+    Rf3dgsModel model(config);
+    model.prepare(train::contexts(data), &data);
+    const auto at = torch::tensor({{0.3f, 1.2f, -0.4f}, {-2.0f, 0.1f, 0.5f}});
+    const auto before = model.predict_positions(at);
+    std::stringstream buffer;
+    torch::serialize::OutputArchive out;
+    model.save(out);
+    out.save_to(buffer);
+    Rf3dgsModel loaded(config);
+    loaded.set_device(torch::kCUDA);
+    loaded.prepare(train::contexts(data), nullptr);
+    torch::serialize::InputArchive in;
+    in.load_from(buffer, torch::Device(torch::kCUDA));
+    loaded.load(in);
+    EXPECT_EQ(loaded.field().size(), model.field().size());
+    EXPECT_TRUE(torch::allclose(loaded.predict_positions(at).cpu(), before, 1e-4, 1e-5));
+}
+
 TEST(Rf3dgsCheckpoint, ATrainedRunLoadsWithItsGaussianCountAndPredictsTheSame) {
     test::SingleThread one;
     const auto data = lobe_data();

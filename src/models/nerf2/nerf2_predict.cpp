@@ -135,7 +135,7 @@ void NeRF2Model::load(torch::serialize::InputArchive& archive) {
     m_net->to(m_device);
     torch::Tensor pose;
     if (archive.try_read("nerf2_pose", pose)) {
-        const auto p = pose.to(torch::kFloat64).contiguous();
+        const auto p = pose.to(torch::kCPU, torch::kFloat64).contiguous();  // read on the host
         const double* v = p.data_ptr<double>();
         data::SpectrumGrid g;
         g.n_el = static_cast<int>(v[0]);

@@ -374,6 +374,7 @@ void Rf3dgsModel::load(torch::serialize::InputArchive& archive) {
     }
     torch::Tensor s;
     archive.read("scene", s);
+    s = s.to(torch::kCPU, torch::kFloat64);  // the archive may be read onto a GPU
     const auto a = s.accessor<double, 1>();
     m_lo = {a[0], a[1], a[2]}, m_hi = {a[3], a[4], a[5]};
     m_extent = a[6];
