@@ -3,6 +3,8 @@
 #   scripts/gpu/studies.sh [PROFILE] STUDY.json...      (PROFILE default full)
 # Uses build/gpu/bin/radiofield (scripts/gpu/build.sh) or $RADIOFIELD; outputs under
 # out/studies/<name>/<profile>/ as `radiofield study` writes them; a log per study beside.
+# JOBS=N trains N runs of each study side by side on its GPU (`radiofield study --jobs N`);
+# PER_GPU=M runs M studies at once per GPU (their runs share it too).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PROFILE=full
@@ -17,15 +19,18 @@ declare -a queue=("$@")
 declare -A busy=()
 pids=()
 i=0
+# PER_GPU=N runs N studies at once on each GPU (each with its own --jobs).
+SLOTS=$((GPUS * ${PER_GPU:-1}))
 for study in "${queue[@]}"; do
-  gpu=$((i % GPUS)); i=$((i + 1))
-  # Wait for this GPU's previous study.
-  if [ -n "${busy[$gpu]:-}" ]; then wait "${busy[$gpu]}" || true; fi
+  slot=$((i % SLOTS)); gpu=$((slot % GPUS)); i=$((i + 1))
+  # Wait for this slot's previous study.
+  if [ -n "${busy[$slot]:-}" ]; then wait "${busy[$slot]}" || true; fi
   name=$(basename "$study" .json)
   echo "GPU $gpu: $name ($PROFILE)"
   CUDA_VISIBLE_DEVICES=$gpu "$BIN" -q --device cuda study "$study" --profile "$PROFILE" \
+    --jobs "${JOBS:-1}" \
     > "out/studies/$name.$PROFILE.log" 2>&1 &
-  busy[$gpu]=$!
+  busy[$slot]=$!
   pids+=($!)
 done
 status=0

@@ -16,8 +16,9 @@ namespace radiofield::cli {
 namespace {
 
 struct StudyArgs {
-    std::string file, profile = "quick", out, lpips_weights;
+    std::string file, profile = "quick", out, lpips_weights, only_run;
     bool restart = false, overwrite = false;
+    int jobs = 1;
 };
 
 void run_study_command(const StudyArgs& a, const GlobalOptions& global) {
@@ -29,6 +30,8 @@ void run_study_command(const StudyArgs& a, const GlobalOptions& global) {
     o.device = global.device;
     o.quiet = global.quiet;
     o.lpips_weights = a.lpips_weights;
+    o.jobs = a.jobs;
+    o.only_run = a.only_run;
     const auto t0 = std::chrono::steady_clock::now();
     const study::StudyResult r = study::run_study(s, o);
     const double seconds =
@@ -43,6 +46,11 @@ void run_study_command(const StudyArgs& a, const GlobalOptions& global) {
             s.name, r.out.string());
         log::get().flush();
         std::exit(128 + (interrupt_signal() != 0 ? interrupt_signal() : SIGINT));
+    }
+    if (!a.only_run.empty()) {
+        fmt::print(stderr, "run '{}' of study '{}' ({} profile): done in {:.1f} s\n", a.only_run,
+                   s.name, s.profile, seconds);
+        return;
     }
     fmt::print(stderr, "study '{}' ({} profile): {} made, {} reused, {:.1f} s\n", s.name, s.profile,
                made, reused, seconds);
@@ -67,6 +75,16 @@ void add_study_command(CLI::App& app, GlobalOptions& global) {
     sub->add_flag("--restart", a.restart, "Remake every product, even those that are up to date");
     sub->add_option("--lpips-weights", a.lpips_weights,
                     "LPIPS-alex weights file (else LPIPS is 'unavailable')");
+    sub->add_option("-j,--jobs", a.jobs,
+                    "Training runs made side by side, each in a process of its own (a GPU that "
+                    "one small model leaves idle between kernels does several at once; "
+                    "evaluations stay one at a time)")
+        ->check(CLI::Range(1, 64))
+        ->capture_default_str();
+    sub->add_option("--only-run", a.only_run,
+                    "Make only this training run (what a process of --jobs does); its "
+                    "datasets and views must exist")
+        ->group("");  // internal
     sub->callback([&global] { global.action = [&global] { run_study_command(a, global); }; });
 }
 

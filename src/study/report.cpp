@@ -197,6 +197,7 @@ private:
         t.header = {"run",        "model",         "model config",           "training",
                     "trained on", "training time", "prediction per spectrum"};
         t.numeric = {false, false, false, false, false, true, false};
+        int shared = 1;
         for (const auto& r : m_study.runs) {
             const RunRecord& rec = m_in.runs.at(r.name);
             std::string per_spectrum;
@@ -217,10 +218,22 @@ private:
                                                                : "none (nothing to learn)",
                               !rec.pretrained.empty() ? "its own (shipped)"
                                                       : fmt::format("{}", fmt::join(r.data, ", ")),
-                              rec.trainable ? duration(rec.train_seconds) : "-", per_spectrum});
+                              !rec.trainable         ? "-"
+                              : rec.side_by_side > 1 ? duration(rec.train_seconds) + " †"
+                                                     : duration(rec.train_seconds),
+                              per_spectrum});
+            shared = std::max(shared, rec.trainable ? rec.side_by_side : 1);
         }
         m_html += "<h2>Runs</h2>\n" + t.html();
         m_md += "## Runs\n\n" + t.markdown();
+        if (shared > 1) {
+            const std::string note = fmt::format(
+                "† trained side by side with other runs of the study, up to {} at a time on one "
+                "device (radiofield study --jobs): its wall time is longer than the run's alone.",
+                shared);
+            m_html += "<p>" + esc(note) + "</p>\n";
+            m_md += note + "\n\n";
+        }
     }
 
     void section(const ReportSection& sec, std::size_t index) {

@@ -14,6 +14,7 @@ namespace radiofield::study {
 struct RunRecord {
     nlohmann::json config;     // RUN/config.json (model, effective model config, train, data)
     double train_seconds = 0;  // wall time of its training, resumed parts included
+    int side_by_side = 1;      // training runs that shared the device with it (study --jobs)
     bool trainable = true;
     std::string pretrained;  // a shipped model's name, when the run is one
     nlohmann::json produced_by = nlohmann::json::object();  // its manifest's "produced_by"

@@ -2,9 +2,13 @@
 // by comparing the resolved spec that made it with the one asked for now.
 #include "radiofield/study/runner.hpp"
 
+#include <signal.h>
+
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
+#include <csignal>
 #include <cstring>
 #include <fstream>
 #include <mutex>
@@ -12,6 +16,7 @@
 #include <set>
 #include <thread>
 
+#include "child_process.hpp"
 #include "evaluation.hpp"
 #include "radiofield/core/atomic_file.hpp"
 #include "radiofield/core/error.hpp"
@@ -120,11 +125,20 @@ public:
         InterruptScope interrupt(m_options.handle_sigint);
         try {
             datasets();
-            check_evaluation_data();
+            if (m_options.only_run.empty())
+                check_evaluation_data();  // a child's parent has checked
             for (const auto& v : m_study.views)
                 views(v);
-            for (const auto& r : m_study.runs)
-                run(r);
+            if (!m_options.only_run.empty()) {
+                only_run();
+                return m_result;
+            }
+            if (m_options.jobs > 1)
+                runs_side_by_side();
+            for (const auto& r : m_study.runs) {
+                if (!m_handled.count(r.name))
+                    run(r);
+            }
             for (const auto& e : m_study.evaluations)
                 evaluation(e);
             step_line("report", "report.html");
@@ -547,6 +561,218 @@ private:
         poll();
     }
 
+    // The resolved spec that makes a run (its data's, views' and init run's specs included),
+    // recorded for the runs and evaluations that follow.
+    const json& run_spec(const RunSpec& r) {
+        json spec;
+        if (!r.pretrained.empty()) {
+            spec = {{"pretrained", r.pretrained}, {"files", shipped(r).files}};
+        } else {
+            spec = {{"model", r.model},
+                    {"model_config", r.model_config},
+                    {"train", r.train},
+                    {"data", json::array()}};
+            for (const auto& d : r.data)
+                spec["data"].push_back(m_spec.at(d));
+            if (!r.views.empty())
+                spec["views"] = m_spec.at("views:" + r.views);
+            if (!r.init.empty())
+                spec["init"] = m_spec.at("run:" + r.init);
+        }
+        return m_spec["run:" + r.name] = std::move(spec);
+    }
+
+    // A child of `jobs`: the specs of the runs before it (one may be its init), then the run.
+    void only_run() {
+        for (const auto& r : m_study.runs) {
+            if (r.name != m_options.only_run) {
+                run_spec(r);
+                continue;
+            }
+            if (!r.pretrained.empty() || !m_trainable.at(r.name))
+                fail("{}: runs.{} has nothing to train; --only-run names a training run",
+                     m_study.file.string(), r.name);
+            run(r);
+            return;
+        }
+        fail("{}: no run '{}' in the {} profile", m_study.file.string(), m_options.only_run,
+             m_study.profile);
+    }
+
+    // With jobs > 1: every training run that is to be made or resumed is made by a child
+    // process (`radiofield study FILE --only-run NAME`), up to `jobs` at a time, each after the
+    // run it starts from. The runs with nothing to train are made here first; then every run
+    // passes through run() as usual, those of the children as finished products.
+    void runs_side_by_side() {
+        struct Job {
+            const RunSpec* run = nullptr;
+            Outcome outcome = Outcome::Made;
+            std::ptrdiff_t after = -1;  // the job of the run it starts from, if one is made too
+            enum class State { Waiting, Running, Done, Failed } state = State::Waiting;
+        };
+        std::vector<Job> jobs;
+        std::map<std::string, std::size_t> job_of;
+        for (const auto& r : m_study.runs) {
+            const json& spec = run_spec(r);
+            if (!r.pretrained.empty() || !m_trainable.at(r.name))
+                continue;
+            const fs::path dir = m_out / "runs" / r.name;
+            const json saved = read_json(dir / "study.spec.json");
+            const json saved_spec = saved.is_object() ? saved.value("spec", json()) : json();
+            const bool exists = fs::exists(dir / "checkpoint.pt");
+            if (exists && !m_options.restart && saved_spec == spec &&
+                saved.value("complete", false))
+                continue;  // reused by run()
+            Job job;
+            job.run = &r;
+            job.outcome = decide("run", r.name, exists, saved_spec, spec);
+            if (!r.init.empty() && job_of.count(r.init))
+                job.after = static_cast<std::ptrdiff_t>(job_of.at(r.init));
+            job_of[r.name] = jobs.size();
+            jobs.push_back(job);
+        }
+        if (jobs.size() < 2)
+            return;  // nothing to gain: run() makes it
+        for (const auto& r : m_study.runs) {
+            if (!job_of.count(r.name)) {
+                run(r);
+                m_handled.insert(r.name);
+            }
+        }
+
+        const fs::path program =
+            !m_options.program.empty() ? m_options.program : fs::read_symlink("/proc/self/exe");
+        std::vector<std::pair<std::string, std::string>> env;
+        if (std::getenv("OMP_NUM_THREADS") == nullptr) {  // the cores shared out
+            const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+            env.emplace_back(
+                "OMP_NUM_THREADS",
+                std::to_string(std::max(1u, hw / static_cast<unsigned>(m_options.jobs))));
+        }
+        const auto command = [&](const RunSpec& r) {
+            std::vector<std::string> argv = {program.string(), "--device", m_options.device};
+            if (m_options.quiet)
+                argv.push_back("--quiet");
+            for (const std::string& a :
+                 {std::string("study"), m_study.file.string(), std::string("--profile"),
+                  m_study.profile, std::string("-o"), m_out.string(), std::string("--only-run"),
+                  r.name, std::string("--jobs"), std::to_string(m_options.jobs)})
+                argv.push_back(a);
+            if (m_options.restart)
+                argv.push_back("--restart");
+            return argv;
+        };
+
+        std::mutex mutex;
+        std::condition_variable changed;
+        std::set<pid_t> live;
+        bool stop = false, interrupted = false;
+        std::vector<std::string> failures;
+        std::atomic<int> running_workers{0};
+        const auto worker = [&] {
+            std::unique_lock lock(mutex);
+            for (;;) {
+                std::size_t pick = jobs.size();
+                changed.wait(lock, [&] {
+                    if (stop)
+                        return true;
+                    bool waiting = false;
+                    for (std::size_t i = 0; i < jobs.size(); ++i) {
+                        Job& j = jobs[i];
+                        if (j.state != Job::State::Waiting)
+                            continue;
+                        const Job* dep = j.after >= 0 ? &jobs[j.after] : nullptr;
+                        if (dep && dep->state == Job::State::Failed) {
+                            j.state = Job::State::Failed;  // its init run failed
+                            continue;
+                        }
+                        waiting = true;
+                        if (!dep || dep->state == Job::State::Done) {
+                            pick = i;
+                            return true;
+                        }
+                    }
+                    return !waiting;
+                });
+                if (stop || pick == jobs.size())
+                    return;
+                Job& job = jobs[pick];
+                job.state = Job::State::Running;
+                const RunSpec& r = *job.run;
+                const fs::path dir = m_out / "runs" / r.name;
+                const fs::path log = dir / "study.log";
+                const auto t0 = std::chrono::steady_clock::now();
+                pid_t pid = 0;
+                try {
+                    fs::create_directories(dir);
+                    pid = spawn_logged(command(r), log, env);
+                } catch (const std::exception& e) {
+                    job.state = Job::State::Failed;
+                    failures.push_back(fmt::format("run '{}': {}", r.name, e.what()));
+                    changed.notify_all();
+                    continue;
+                }
+                live.insert(pid);
+                step_line(job.outcome == Outcome::Reused ? "resume" : "train",
+                          fmt::format("{} ({}, {} of {} side by side, log {})", r.name, r.model,
+                                      live.size(), m_options.jobs, log.string()));
+                lock.unlock();
+                const ChildExit exit = wait_for(pid);
+                lock.lock();
+                live.erase(pid);
+                if (exit.ok()) {
+                    job.state = Job::State::Done;
+                    m_made_aside[r.name] = {job.outcome, seconds_since(t0)};
+                    detail(
+                        fmt::format("      trained {} in {:.1f} s\n", r.name, seconds_since(t0)));
+                } else {
+                    job.state = Job::State::Failed;
+                    // Stopped by the signal passed on: by its own handler (the checkpoint is
+                    // saved), or by the signal itself when it came before the child's training
+                    // had started.
+                    if (exit.code == 128 + SIGINT || exit.code == 128 + SIGTERM ||
+                        exit.signal == SIGINT || exit.signal == SIGTERM) {
+                        interrupted = true;
+                    } else {
+                        failures.push_back(fmt::format(
+                            "run '{}' failed in its own process ({}); the end of {}:\n{}", r.name,
+                            exit.signal != 0 ? fmt::format("signal {}", exit.signal)
+                                             : fmt::format("exit status {}", exit.code),
+                            log.string(), tail_lines(log, 12)));
+                    }
+                }
+                changed.notify_all();
+            }
+        };
+        std::vector<std::thread> pool;
+        for (int w = 0; w < m_options.jobs; ++w) {
+            ++running_workers;
+            pool.emplace_back([&] {
+                worker();
+                --running_workers;
+            });
+        }
+        bool passed_on = false;
+        while (running_workers > 0) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            if (interrupt_requested() && !passed_on) {
+                const std::lock_guard lock(mutex);
+                stop = interrupted = passed_on = true;
+                for (const pid_t pid : live)
+                    ::kill(pid, SIGINT);  // each saves its checkpoint and ends
+                changed.notify_all();
+            }
+        }
+        for (auto& t : pool)
+            t.join();
+        if (!failures.empty())
+            fail("{}", fmt::join(failures, "\n"));
+        if (interrupted) {
+            log::warn("interrupted; run the same command again to resume the study");
+            throw StopStudy{};
+        }
+    }
+
     void run(const RunSpec& r) {
         if (!r.pretrained.empty()) {
             shipped_run(r);
@@ -554,20 +780,20 @@ private:
         }
         const fs::path dir = m_out / "runs" / r.name;
         const fs::path sidecar = dir / "study.spec.json";
-        json spec = {{"model", r.model},
-                     {"model_config", r.model_config},
-                     {"train", r.train},
-                     {"data", json::array()}};
-        for (const auto& d : r.data)
-            spec["data"].push_back(m_spec.at(d));
-        if (!r.views.empty())
-            spec["views"] = m_spec.at("views:" + r.views);
-        if (!r.init.empty())
-            spec["init"] = m_spec.at("run:" + r.init);
-        m_spec["run:" + r.name] = spec;
+        const json& spec = run_spec(r);
         const json saved = read_json(sidecar);
         const bool same = saved.is_object() && saved.value("spec", json()) == spec;
         const bool complete = same && saved.value("complete", false);
+        if (const auto it = m_made_aside.find(r.name); it != m_made_aside.end()) {
+            if (!complete)
+                fail(
+                    "run '{}' was trained in its own process from other settings than this "
+                    "call's: was {} changed while the study ran? Run the study again",
+                    r.name, m_study.file.string());
+            record_run(r, saved);
+            m_result.products.push_back({"run", r.name, it->second.outcome, it->second.seconds});
+            return;
+        }
         Outcome o = decide("run", r.name, fs::exists(dir / "checkpoint.pt"),
                            saved.is_object() ? saved.value("spec", json()) : json(), spec);
         double prior = same && !m_options.restart ? saved.value("train_seconds", 0.0) : 0.0;
@@ -596,7 +822,10 @@ private:
             if (!resume)
                 prior = 0;
             fs::create_directories(dir);
-            write_json(sidecar, {{"spec", spec}, {"complete", false}, {"train_seconds", prior}});
+            write_json(sidecar, {{"spec", spec},
+                                 {"complete", false},
+                                 {"train_seconds", prior},
+                                 {"side_by_side", side_by_side()}});
             train::TrainOptions options;
             options.restart = !resume;
             options.stop_after = m_options.stop_after;
@@ -606,9 +835,10 @@ private:
                 options.init_from = m_out / "runs" / r.init / "checkpoint.pt";
             const auto result = train::train_run(rc, dir, options);
             prior += seconds_since(t0);
-            write_json(
-                sidecar,
-                {{"spec", spec}, {"complete", !result.interrupted}, {"train_seconds", prior}});
+            write_json(sidecar, {{"spec", spec},
+                                 {"complete", !result.interrupted},
+                                 {"train_seconds", prior},
+                                 {"side_by_side", side_by_side()}});
             if (result.interrupted) {
                 log::warn(
                     "run '{}' stopped at step {} (checkpoint saved); run the same command "
@@ -623,12 +853,20 @@ private:
             if (resume)
                 o = Outcome::Made;  // finished in this call
         }
+        record_run(r, read_json(sidecar));
+        m_result.products.push_back({"run", r.name, o, seconds_since(t0)});
+    }
+
+    // How many training runs share the device with this one: `jobs` in a child, else 1.
+    int side_by_side() const { return m_options.only_run.empty() ? 1 : m_options.jobs; }
+
+    void record_run(const RunSpec& r, const json& sidecar) {
         RunRecord rec;
-        rec.config = read_json(dir / "config.json");
-        rec.train_seconds = prior;
+        rec.config = read_json(m_out / "runs" / r.name / "config.json");
+        rec.train_seconds = sidecar.is_object() ? sidecar.value("train_seconds", 0.0) : 0.0;
+        rec.side_by_side = sidecar.is_object() ? sidecar.value("side_by_side", 1) : 1;
         rec.trainable = m_trainable.at(r.name);
         m_inputs.runs[r.name] = rec;
-        m_result.products.push_back({"run", r.name, o, seconds_since(t0)});
     }
 
     // A shipped model as a run: its verified config and weights copied into runs/NAME/, so
@@ -637,8 +875,7 @@ private:
         const fs::path dir = m_out / "runs" / r.name;
         const fs::path sidecar = dir / "study.spec.json";
         const train::PretrainedInfo& info = shipped(r);
-        const json spec = {{"pretrained", r.pretrained}, {"files", info.files}};
-        m_spec["run:" + r.name] = spec;
+        const json& spec = run_spec(r);
         const json saved = read_json(sidecar);
         const bool complete = saved.is_object() && saved.value("complete", false);
         const Outcome o = decide("run", r.name, fs::exists(dir / "checkpoint.pt") && complete,
@@ -713,6 +950,12 @@ private:
     std::map<std::string, train::PretrainedInfo> m_shipped;  // by shipped-model name
     torch::Device m_device = torch::kCPU;
     std::size_t m_step = 0, m_total = 0;
+    struct MadeAside {
+        Outcome outcome;
+        double seconds;
+    };
+    std::map<std::string, MadeAside> m_made_aside;  // runs a child process trained
+    std::set<std::string> m_handled;                // runs made before the children started
     std::mutex m_mutex;  // the shared state of datasets made side by side, and the output
 };
 

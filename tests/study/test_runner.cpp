@@ -187,6 +187,106 @@ TEST(StudyRunner, AnInterruptedTrainingResumesFromItsCheckpointOnTheNextCall) {
                     .get<bool>());
 }
 
+// The tiny study with two more training runs (one starting from another), written where the
+// children of --jobs read it.
+nlohmann::ordered_json tiny_study_for_jobs(const test::TorchTempDir& dir) {
+    nlohmann::ordered_json doc = tiny_study(dir);
+    doc["runs"]["dl2"] = doc["runs"]["dl"];
+    doc["runs"]["dl2"]["train"]["seed"] = 7;
+    doc["runs"]["dl_ft"] = {{"model", "knn_dl"},
+                            {"data", {"b_20"}},
+                            {"init", "dl"},
+                            {"model_config", doc["runs"]["dl"]["model_config"]},
+                            {"train", {{"steps", 2}, {"checkpoint_every", 100}}}};
+    doc["evaluations"].push_back({{"label", "dl2_b"}, {"run", "dl2"}, {"data", {"b"}}});
+    doc["evaluations"].push_back({{"label", "dl_ft_b"}, {"run", "dl_ft"}, {"data", {"b"}}});
+    return doc;
+}
+
+void write_text(const std::filesystem::path& p, const std::string& text) {
+    std::ofstream f(p);
+    f << text;
+}
+
+StudyResult run_jobs(const std::filesystem::path& file,
+                     const std::filesystem::path& out,
+                     int jobs) {
+    StudyOptions o;
+    o.out = out;
+    o.device = "cpu";
+    o.handle_sigint = false;
+    o.quiet = true;
+    o.jobs = jobs;
+    o.program = RADIOFIELD_BIN;
+    return run_study(load_study(file, "quick"), o);
+}
+
+TEST(StudyRunner, RunsTrainedSideBySideInChildProcessesScoreAsRunsTrainedInTurn) {
+    test::TorchTempDir dir;
+    const std::filesystem::path file = dir / "tiny.json";
+    write_text(file, tiny_study_for_jobs(dir).dump(2));
+    const StudyResult turn = run_jobs(file, dir / "turn", 1);
+    const StudyResult side = run_jobs(file, dir / "side", 2);
+    ASSERT_FALSE(side.interrupted);
+    // knn has nothing to train (made here, first); the three training runs by children.
+    EXPECT_EQ(side.names("run", Outcome::Made), (Names{"knn", "dl", "dl2", "dl_ft"}));
+    const auto read = [&](const std::filesystem::path& p) { return json::parse(read_text(p)); };
+    for (const std::string run : {"dl", "dl2", "dl_ft"}) {
+        const auto folder = dir / "side" / "runs" / run;
+        EXPECT_EQ(read(folder / "study.spec.json")["side_by_side"], 2) << run;
+        EXPECT_TRUE(read(folder / "study.spec.json")["complete"].get<bool>()) << run;
+        EXPECT_NE(read_text(folder / "study.log").find("done in"), std::string::npos) << run;
+        EXPECT_EQ(read(dir / "turn" / "runs" / run / "study.spec.json")["side_by_side"], 1);
+    }
+    // The same training made in turn and side by side: the same scores (the children have one
+    // thread each, so sums may be ordered differently).
+    for (const std::string label : {"knn_b", "dl_b", "dl2_b", "dl_ft_b"}) {
+        const double a = read(dir / "turn" / "evals" / (label + ".json"))["summary"]["mean"]["mse"];
+        const double b = read(dir / "side" / "evals" / (label + ".json"))["summary"]["mean"]["mse"];
+        EXPECT_NEAR(a, b, 1e-4 * a) << label;
+    }
+    // dl_ft started from dl's finished weights, not from a fresh network or a partial dl.
+    const json ft = read(dir / "side" / "runs" / "dl_ft" / "study.spec.json");
+    EXPECT_EQ(ft["spec"]["init"], read(dir / "side" / "runs" / "dl" / "study.spec.json")["spec"]);
+    EXPECT_NE(read(dir / "side" / "evals" / "dl_ft_b.json")["summary"]["mean"]["mse"],
+              read(dir / "side" / "evals" / "dl2_b.json")["summary"]["mean"]["mse"]);
+    // The report marks the training times of runs that shared the device.
+    EXPECT_NE(read_text(dir / "side" / "report.md").find("side by side"), std::string::npos);
+    EXPECT_EQ(read_text(dir / "turn" / "report.md").find("side by side"), std::string::npos);
+
+    // A rerun starts no child: everything is reused.
+    const StudyResult again = run_jobs(file, dir / "side", 2);
+    EXPECT_EQ(again.names("run", Outcome::Reused), (Names{"knn", "dl", "dl2", "dl_ft"}));
+}
+
+TEST(StudyRunner, ARunThatFailsInItsChildProcessIsNamedWithTheEndOfItsLog) {
+    test::TorchTempDir dir;
+    const std::filesystem::path file = dir / "tiny.json";
+    const nlohmann::ordered_json doc = tiny_study_for_jobs(dir);
+    // The children read the file as it is on disk: there, dl2's network cannot be made.
+    nlohmann::ordered_json broken = doc;
+    broken["runs"]["dl2"]["model_config"]["channels"] = -3;
+    write_text(file, broken.dump(2));
+    StudyOptions o;
+    o.out = dir / "out";
+    o.device = "cpu";
+    o.handle_sigint = false;
+    o.quiet = true;
+    o.jobs = 2;
+    o.program = RADIOFIELD_BIN;
+    try {
+        run_study(parse_study(doc, file, "quick"), o);
+        ADD_FAILURE() << "expected an Error";
+    } catch (const Error& e) {
+        const std::string m = e.what();
+        EXPECT_NE(m.find("run 'dl2' failed in its own process"), std::string::npos) << m;
+        EXPECT_NE(m.find("study.log"), std::string::npos) << m;
+        EXPECT_NE(m.find("channels"), std::string::npos) << m;  // the child's own message
+    }
+    EXPECT_FALSE(std::filesystem::exists(dir / "out" / "report.html"));
+    EXPECT_FALSE(std::filesystem::exists(dir / "out" / "runs" / "dl2" / "checkpoint.pt"));
+}
+
 TEST(StudyRunner, AnEvaluationOnDataTheModelCannotReadFailsBeforeAnyTraining) {
     test::TorchTempDir dir;
     nlohmann::ordered_json doc = tiny_study(dir);

@@ -37,6 +37,17 @@ struct StudyOptions {
     // Simulated datasets made side by side (they depend on nothing): 0 = one per 4 hardware
     // threads (at most 8), 1 = one after the other.
     int parallel_datasets = 0;
+    // Training runs made side by side, each in a process of its own (> 1): a GPU that one small
+    // model leaves mostly idle between its kernels does several runs' work at once. A run waits
+    // for the run it starts from ("init"). Datasets, views, evaluations and the report stay in
+    // this process, one after the other, so inference is timed alone; training times of runs
+    // made side by side are marked as such in the report. Each child's output goes to
+    // OUT/runs/NAME/study.log; Ctrl-C is passed on, and every child saves its checkpoint.
+    int jobs = 1;
+    std::filesystem::path program;  // the radiofield executable for the children; empty = this
+    // Make only this training run, as a child of `jobs` does: the datasets and views it needs
+    // must exist; no other product, no report.
+    std::string only_run;
 };
 
 enum class Outcome { Made, Remade, Reused };
