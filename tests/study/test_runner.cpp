@@ -208,9 +208,7 @@ void write_text(const std::filesystem::path& p, const std::string& text) {
     f << text;
 }
 
-StudyResult run_jobs(const std::filesystem::path& file,
-                     const std::filesystem::path& out,
-                     int jobs) {
+StudyResult run_jobs(const Study& study, const std::filesystem::path& out, int jobs) {
     StudyOptions o;
     o.out = out;
     o.device = "cpu";
@@ -218,15 +216,15 @@ StudyResult run_jobs(const std::filesystem::path& file,
     o.quiet = true;
     o.jobs = jobs;
     o.program = RADIOFIELD_BIN;
-    return run_study(load_study(file, "quick"), o);
+    return run_study(study, o);
 }
 
 TEST(StudyRunner, RunsTrainedSideBySideInChildProcessesScoreAsRunsTrainedInTurn) {
     test::TorchTempDir dir;
     const std::filesystem::path file = dir / "tiny.json";
     write_text(file, tiny_study_for_jobs(dir).dump(2));
-    const StudyResult turn = run_jobs(file, dir / "turn", 1);
-    const StudyResult side = run_jobs(file, dir / "side", 2);
+    const StudyResult turn = run_jobs(load_study(file, "quick"), dir / "turn", 1);
+    const StudyResult side = run_jobs(load_study(file, "quick"), dir / "side", 2);
     ASSERT_FALSE(side.interrupted);
     // knn has nothing to train (made here, first); the three training runs by children.
     EXPECT_EQ(side.names("run", Outcome::Made), (Names{"knn", "dl", "dl2", "dl_ft"}));
@@ -255,7 +253,7 @@ TEST(StudyRunner, RunsTrainedSideBySideInChildProcessesScoreAsRunsTrainedInTurn)
     EXPECT_EQ(read_text(dir / "turn" / "report.md").find("side by side"), std::string::npos);
 
     // A rerun starts no child: everything is reused.
-    const StudyResult again = run_jobs(file, dir / "side", 2);
+    const StudyResult again = run_jobs(load_study(file, "quick"), dir / "side", 2);
     EXPECT_EQ(again.names("run", Outcome::Reused), (Names{"knn", "dl", "dl2", "dl_ft"}));
 }
 
@@ -267,15 +265,8 @@ TEST(StudyRunner, ARunThatFailsInItsChildProcessIsNamedWithTheEndOfItsLog) {
     nlohmann::ordered_json broken = doc;
     broken["runs"]["dl2"]["model_config"]["channels"] = -3;
     write_text(file, broken.dump(2));
-    StudyOptions o;
-    o.out = dir / "out";
-    o.device = "cpu";
-    o.handle_sigint = false;
-    o.quiet = true;
-    o.jobs = 2;
-    o.program = RADIOFIELD_BIN;
     try {
-        run_study(parse_study(doc, file, "quick"), o);
+        run_jobs(parse_study(doc, file, "quick"), dir / "out", 2);
         ADD_FAILURE() << "expected an Error";
     } catch (const Error& e) {
         const std::string m = e.what();
