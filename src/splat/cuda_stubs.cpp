@@ -66,6 +66,18 @@ std::vector<Tensor> rasterize_backward_cuda(const Tensor& means2d,
     fail_unsupported_device("splat::rasterize", means2d.device());
 }
 
+std::vector<Tensor> composite_weights_cuda(const Tensor& means2d,
+                                           const Tensor&,
+                                           const Tensor&,
+                                           const Tensor&,
+                                           const Tensor&,
+                                           const Tensor&,
+                                           const Tensor&,
+                                           int64_t,
+                                           const CameraParams&) {
+    fail_unsupported_device("splat::composite_weights", means2d.device());
+}
+
 }  // namespace radiofield::splat::detail
 
 #endif  // RADIOFIELD_WITH_CUDA

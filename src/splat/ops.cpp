@@ -213,4 +213,47 @@ Raster rasterize(const Tensor& means2d,
     return {out[0], out[1], out[2]};
 }
 
+CompositeWeights composite_weights(const Tensor& means2d,
+                                   const Tensor& conics,
+                                   const Tensor& opacities,
+                                   const Tensor& radii,
+                                   const Tensor& depths,
+                                   const Camera& camera) {
+    constexpr std::string_view op = "splat::composite_weights";
+    const int64_t n = means2d.dim() == 2 ? means2d.size(0) : -1;
+    check(means2d, op, "means2d", n, 2);
+    check(conics, op, "conics", n, 3);
+    check(opacities, op, "opacities", n, 0);
+    check(radii, op, "radii", n, 2);
+    check(depths, op, "depths", n, 0);
+    check_floats(op, {means2d, conics, opacities, depths});
+    if (radii.scalar_type() != torch::kInt32) {
+        fail("splat::composite_weights: radii must be int32 (as project returns them)");
+    }
+    torch::NoGradGuard no_grad;
+    const auto cam = detail::camera_params(camera);
+    const auto uv = means2d.detach().contiguous();
+    const auto con = conics.detach().contiguous();
+    const auto opa = opacities.detach().contiguous();
+    const auto bins = bin_tiles(uv, radii.contiguous(), depths.detach().contiguous(), cam);
+    // The forward pass says how many list entries each pixel walks; the weights of exactly
+    // those are then written at the pixel's offset.
+    const auto none = torch::zeros({n, 1}, uv.options());
+    const auto fwd =
+        nn::dispatch(op, uv, detail::rasterize_forward_cpu, detail::rasterize_forward_cuda, uv, con,
+                     none, opa, torch::zeros({1}, uv.options()), bins[0], bins[1], bins[2], cam);
+    const auto walked = fwd[2].contiguous();
+    const auto counts = walked.flatten().to(torch::kInt64);
+    const auto inclusive = counts.cumsum(0);
+    const int64_t total = counts.numel() == 0 ? 0 : inclusive[-1].item<int64_t>();
+    const auto offsets = (inclusive - counts).contiguous();
+    const auto out =
+        nn::dispatch(op, uv, detail::composite_weights_cpu, detail::composite_weights_cuda, uv, con,
+                     opa, bins[0], bins[1], walked, offsets, total, cam);
+    const auto keep = out[0] >= 0;
+    const auto pixel = torch::arange(counts.numel(), counts.options())
+                           .repeat_interleave(counts, /*dim=*/0, /*output_size=*/total);
+    return {pixel.index({keep}), out[0].index({keep}).to(torch::kInt64), out[1].index({keep})};
+}
+
 }  // namespace radiofield::splat

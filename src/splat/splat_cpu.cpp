@@ -207,6 +207,41 @@ std::vector<torch::Tensor> rasterize_forward_cpu(const torch::Tensor& means2d,
     return {image, final_t, walked, top};
 }
 
+std::vector<torch::Tensor> composite_weights_cpu(const torch::Tensor& means2d,
+                                                 const torch::Tensor& conics,
+                                                 const torch::Tensor& opacities,
+                                                 const torch::Tensor& ids,
+                                                 const torch::Tensor& tile_begin,
+                                                 const torch::Tensor& walked,
+                                                 const torch::Tensor& offsets,
+                                                 int64_t total,
+                                                 const CameraParams& cam) {
+    const int64_t w = cam.width;
+    auto out_ids = torch::empty({total}, ids.options());
+    auto out_weights = torch::empty({total}, means2d.options());
+    const int wrap_width = cam.wrap ? cam.width : 0;
+    AT_DISPATCH_FLOATING_TYPES(means2d.scalar_type(), "composite_weights_cpu", [&] {
+        const scalar_t* uv = means2d.data_ptr<scalar_t>();
+        const scalar_t* con = conics.data_ptr<scalar_t>();
+        const scalar_t* op = opacities.data_ptr<scalar_t>();
+        const int32_t* id = ids.data_ptr<int32_t>();
+        const int64_t* tb = tile_begin.data_ptr<int64_t>();
+        const int32_t* wk = walked.data_ptr<int32_t>();
+        const int64_t* off = offsets.data_ptr<int64_t>();
+        int32_t* oid = out_ids.data_ptr<int32_t>();
+        scalar_t* ow = out_weights.data_ptr<scalar_t>();
+        at::parallel_for(0, tile_count(cam), 1, [&](int64_t begin, int64_t end) {
+            for_pixels_of_tiles(cam, begin, end, [&](int64_t r, int64_t c, int64_t tile) {
+                const int64_t pix = r * w + c;
+                composite_pixel_weights<scalar_t, int32_t>(scalar_t(c), scalar_t(r), id, tb[tile],
+                                                           wk[pix], uv, con, op, wrap_width,
+                                                           oid + off[pix], ow + off[pix]);
+            });
+        });
+    });
+    return {out_ids, out_weights};
+}
+
 std::vector<torch::Tensor> rasterize_backward_cpu(const torch::Tensor& means2d,
                                                   const torch::Tensor& conics,
                                                   const torch::Tensor& features,

@@ -179,6 +179,29 @@ __global__ void rasterize_backward_kernel(CameraParams cam,
                                          gi + pix * n_ch, g_uv, g_con, g_feat, g_op, AtomicAdd{});
 }
 
+template <typename T>
+__global__ void composite_weights_kernel(CameraParams cam,
+                                         const T* __restrict__ uv,
+                                         const T* __restrict__ con,
+                                         const T* __restrict__ op,
+                                         const int32_t* __restrict__ ids,
+                                         const int64_t* __restrict__ tb,
+                                         const int32_t* __restrict__ walked,
+                                         const int64_t* __restrict__ offsets,
+                                         int32_t* __restrict__ out_ids,
+                                         T* __restrict__ out_weights) {
+    const int c = blockIdx.x * kTileSize + threadIdx.x;
+    const int r = blockIdx.y * kTileSize + threadIdx.y;
+    if (c >= cam.width || r >= cam.height) {
+        return;
+    }
+    const int64_t tile = static_cast<int64_t>(blockIdx.y) * gridDim.x + blockIdx.x;
+    const int64_t pix = static_cast<int64_t>(r) * cam.width + c;
+    composite_pixel_weights<T, int32_t>(T(c), T(r), ids, tb[tile], walked[pix], uv, con, op,
+                                        cam.wrap ? cam.width : 0, out_ids + offsets[pix],
+                                        out_weights + offsets[pix]);
+}
+
 dim3 tile_grid(const CameraParams& cam) {
     return dim3(static_cast<unsigned>((cam.width + kTileSize - 1) / kTileSize),
                 static_cast<unsigned>((cam.height + kTileSize - 1) / kTileSize));
@@ -338,6 +361,34 @@ std::vector<torch::Tensor> rasterize_backward_cuda(const torch::Tensor& means2d,
         C10_CUDA_KERNEL_LAUNCH_CHECK();
     });
     return {g_uv, g_con, g_feat, g_op};
+}
+
+std::vector<torch::Tensor> composite_weights_cuda(const torch::Tensor& means2d,
+                                                  const torch::Tensor& conics,
+                                                  const torch::Tensor& opacities,
+                                                  const torch::Tensor& ids,
+                                                  const torch::Tensor& tile_begin,
+                                                  const torch::Tensor& walked,
+                                                  const torch::Tensor& offsets,
+                                                  int64_t total,
+                                                  const CameraParams& cam) {
+    const c10::cuda::CUDAGuard guard(means2d.device());
+    auto out_ids = torch::empty({total}, ids.options());
+    auto out_weights = torch::empty({total}, means2d.options());
+    if (total == 0) {
+        return {out_ids, out_weights};
+    }
+    auto stream = at::cuda::getCurrentCUDAStream();
+    const dim3 block(kTileSize, kTileSize);
+    AT_DISPATCH_FLOATING_TYPES(means2d.scalar_type(), "composite_weights_cuda", [&] {
+        composite_weights_kernel<scalar_t><<<tile_grid(cam), block, 0, stream>>>(
+            cam, means2d.data_ptr<scalar_t>(), conics.data_ptr<scalar_t>(),
+            opacities.data_ptr<scalar_t>(), ids.data_ptr<int32_t>(), tile_begin.data_ptr<int64_t>(),
+            walked.data_ptr<int32_t>(), offsets.data_ptr<int64_t>(), out_ids.data_ptr<int32_t>(),
+            out_weights.data_ptr<scalar_t>());
+        C10_CUDA_KERNEL_LAUNCH_CHECK();
+    });
+    return {out_ids, out_weights};
 }
 
 }  // namespace radiofield::splat::detail

@@ -87,6 +87,28 @@ std::vector<torch::Tensor> rasterize_forward_cuda(const torch::Tensor& means2d,
                                                   const torch::Tensor& tile_end,
                                                   const CameraParams& cam);
 
+// The compositing weights of every entry the forward walked: pixel p's walked[p] entries at
+// offsets[p] (int64, exclusive prefix sum of walked) of the `total` outputs.
+// → {ids [total] int32 (−1: skipped entry), weights [total]}.
+std::vector<torch::Tensor> composite_weights_cpu(const torch::Tensor& means2d,
+                                                 const torch::Tensor& conics,
+                                                 const torch::Tensor& opacities,
+                                                 const torch::Tensor& ids,
+                                                 const torch::Tensor& tile_begin,
+                                                 const torch::Tensor& walked,
+                                                 const torch::Tensor& offsets,
+                                                 int64_t total,
+                                                 const CameraParams& cam);
+std::vector<torch::Tensor> composite_weights_cuda(const torch::Tensor& means2d,
+                                                  const torch::Tensor& conics,
+                                                  const torch::Tensor& opacities,
+                                                  const torch::Tensor& ids,
+                                                  const torch::Tensor& tile_begin,
+                                                  const torch::Tensor& walked,
+                                                  const torch::Tensor& offsets,
+                                                  int64_t total,
+                                                  const CameraParams& cam);
+
 // → {grad means2d [N, 2], grad conics [N, 3], grad features [N, C], grad opacities [N]}.
 std::vector<torch::Tensor> rasterize_backward_cpu(const torch::Tensor& means2d,
                                                   const torch::Tensor& conics,

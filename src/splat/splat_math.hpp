@@ -454,6 +454,40 @@ RADIOFIELD_HD void composite_pixel(T px,
     *top = best_id;
 }
 
+// The weights α_k·T_k of the n_walked list entries composite_pixel walked at (px, py), in
+// its order: out_ids[j] = the Gaussian and out_weights[j] its weight, or −1 and 0 for an entry
+// it skipped (α below kAlphaMin). Σ_j f(out_ids[j])·out_weights[j] is its colour before the
+// background.
+template <typename T, typename Index>
+RADIOFIELD_HD void composite_pixel_weights(T px,
+                                           T py,
+                                           const Index* ids,
+                                           int64_t begin,
+                                           int32_t n_walked,
+                                           const T* means2d,
+                                           const T* conics,
+                                           const T* opacities,
+                                           int wrap_width,
+                                           int32_t* out_ids,
+                                           T* out_weights) {
+    T t = T(1);
+    for (int32_t j = 0; j < n_walked; ++j) {
+        const int64_t id = ids[begin + j];
+        T dx, dy, g = T(0);
+        bool clamped = false;
+        pixel_offset(px, py, means2d[2 * id], means2d[2 * id + 1], wrap_width, &dx, &dy);
+        const T alpha = gaussian_alpha(conics + 3 * id, opacities[id], dx, dy, &g, &clamped);
+        if (alpha == T(0)) {
+            out_ids[j] = -1;
+            out_weights[j] = T(0);
+            continue;
+        }
+        out_ids[j] = static_cast<int32_t>(id);
+        out_weights[j] = alpha * t;
+        t = t * (T(1) - alpha);
+    }
+}
+
 // Gradients of one pixel's colour (upstream grad_color) back through composite_pixel, walking
 // the same entries back to front: ∂C/∂f_k = α_k T_k, ∂C/∂α_k = T_k (f_k − R_k) with R_k the
 // colour behind k over T_{k+1} (R = background behind the last one; R_{k−1} = α_k f_k +

@@ -314,6 +314,48 @@ TEST(Rf3dgsStage2, TheLinearOperatorDrawsWhatTheRasteriserDraws) {
     }
 }
 
+// Stage 2 trains through the extracted weights (W·f, gradient Wᵀ·∂): the loss and the radio
+// SH's gradient of one batch must be the rasteriser's, forward and backward, on `device`.
+void expect_operator_training_matches_raster(torch::Device device) {
+    const auto data = lobe_data();
+    for (const bool plus : {true, false}) {
+        Rf3dgsModel model(
+            Rf3dgsConfig::from_json({{"geometry_steps", 0}, {"random_points", 200}}, plus));
+        model.prepare(train::contexts(data), &data);
+        run_phase(model, data, "radiance", 10, 3);  // SH away from their start
+        model.set_device(device);
+        const auto positions = data[0]->positions.narrow(0, 0, 12);
+        const auto target = data[0]->spectra.narrow(0, 0, 12).to(device, torch::kFloat32);
+        std::vector<torch::Tensor> losses, grads;
+        for (const char* how : {"raster", "operator"}) {
+            model.set_inference(how);
+            auto& sh = model.field().rf_sh;
+            sh.mutable_grad() = torch::Tensor();
+            const auto loss = torch::mse_loss(model.render_spectra(positions), target);
+            loss.backward();
+            ASSERT_TRUE(sh.grad().defined()) << how;
+            losses.push_back(loss.detach().cpu());
+            grads.push_back(sh.grad().cpu().clone());
+        }
+        EXPECT_EQ(model.last_inference(), "operator");
+        ASSERT_GT(grads[0].abs().max().item<double>(), 0) << model.name();
+        EXPECT_TRUE(torch::allclose(losses[1], losses[0], 1e-5, 1e-9)) << model.name();
+        const double scale = grads[0].abs().max().item<double>();
+        EXPECT_LT((grads[1] - grads[0]).abs().max().item<double>(), 1e-4 * scale) << model.name();
+    }
+}
+
+TEST(Rf3dgsStage2, TrainingThroughTheOperatorTakesTheRasterisersGradient) {
+    test::SingleThread one;
+    expect_operator_training_matches_raster(torch::kCPU);
+}
+
+TEST(Rf3dgsStage2, CudaTrainingThroughTheOperatorTakesTheRasterisersGradient) {
+    if (!torch::cuda::is_available())
+        GTEST_SKIP() << "no CUDA device";
+    expect_operator_training_matches_raster(torch::Device(torch::kCUDA));
+}
+
 TEST(Rf3dgsPlus, PseudoSurfacePathLengthSetsTheFreeSpaceFactor) {
     // One opaque Gaussian straight ahead of the station at 2 m: every pixel it covers has
     // l_vd = 2 m; moving the other end from 1 m to 3 m behind the point changes nothing after

@@ -119,12 +119,13 @@ struct Rf3dgsConfig {
     double means_lr = 1.6e-4, scales_lr = 5e-3, quats_lr = 1e-3, opacity_lr = 5e-2,
            colour_lr = 2.5e-3, rf_lr = 5e-3;  // from_json: rf_lr 5e-2 for RF-3DGS+
     int batch = 16;  // spectra per stage-2 step (≤ 16: one rasterisation, one channel each)
-    // How spectra are drawn without gradients (evaluation, predict, power maps): "operator" —
-    // frozen geometry and a fixed camera make each pixel a fixed weighted sum of the Gaussians'
-    // features, so the weights are extracted once (a sparse [pixels, Gaussians] matrix) and
-    // each spectrum is one sparse product; "raster" — a rasterisation per 16 spectra, as
-    // training draws them; "auto" — operator on CUDA, and on the CPU for 256 or more spectra
-    // at once (below that, extracting the weights costs more than it saves there).
+    // How stage 2 draws spectra, in training and without gradients alike: "operator" — frozen
+    // geometry and a fixed camera make each pixel a fixed weighted sum of the Gaussians'
+    // features, so the weights are extracted once per geometry (a sparse [pixels, Gaussians]
+    // matrix, one rasterisation pass: splat::composite_weights) and a batch of spectra is one
+    // sparse product (its gradient the transposed product); "raster" — a rasterisation per 16
+    // spectra, forward and backward through the splatting op (the reference the operator is
+    // tested against); "auto" — the operator.
     std::string inference = "auto";
     // On CUDA, the operator's spectra through fused kernels (rf3dgs/fused_spectra_cuda.cu:
     // three launches — the features, the sparse product with the free-space factor and each
@@ -207,9 +208,16 @@ private:
     splat::RenderOptions image_options(std::int64_t phase_step) const;
     void radiance_cache();
     // The sparse CSR [H·W, N] weights α_k·T_k of the frozen rasterisation (rebuilt with the
-    // cache), and whether drawing `count` spectra now (no grad) goes through it.
+    // cache; what the fused kernels read), and whether spectra are drawn through it now.
     const torch::Tensor& radiance_operator();
-    bool use_operator(std::int64_t count) const;
+    bool use_operator() const;
+    // The operator on the Gaussians it reaches only (those with a weight somewhere), for
+    // drawing and training: W [H·W, V] and its transpose [V, H·W] (the gradient's product), CSR.
+    struct CompactOperator {
+        torch::Tensor visible;  // [V] int64 Gaussian ids, ascending
+        torch::Tensor w, wt;
+    };
+    const CompactOperator& compact_operator();
     // The raw image [H, W, B] of per-Gaussian features [N, B]: the operator or a rasterisation.
     torch::Tensor draw(const torch::Tensor& features, bool linear);
     torch::Tensor render_spectra(const torch::Tensor& positions,
@@ -258,6 +266,8 @@ private:
     torch::Tensor m_l_vd;      // [H, W] |x_station − x*|
     torch::Tensor m_operator;  // radiance_operator(), or undefined
     std::vector<std::int64_t> m_operator_key;  // the cache key it was built for
+    CompactOperator m_compact;                 // compact_operator(), with the same key
+    splat::CompositeWeights m_weights;         // the extraction both are built from
     FusedOperator m_fused;
     std::string m_last_inference;
     const void* m_data_key = nullptr;

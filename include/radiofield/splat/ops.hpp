@@ -50,6 +50,23 @@ Raster rasterize(const torch::Tensor& means2d,
                  const Camera& camera,
                  const torch::Tensor& background = {});
 
+// The compositing weights of a rasterisation as a sparse operator (no gradient): rasterize's
+// image, flattened to [H·W, C], is W·features + T·background, W [H·W, N] holding α_k·T_k where
+// Gaussian k contributes to pixel p. One forward pass with the op's binning and thresholds;
+// COO entries pixel by pixel (row-major r·W + c), each pixel's front to back. With the
+// geometry frozen, W is all a rasterisation of new features needs (RF-3DGS's stage 2).
+struct CompositeWeights {
+    torch::Tensor pixel;     // [E] int64
+    torch::Tensor gaussian;  // [E] int64
+    torch::Tensor weight;    // [E] α_k·T_k, the dtype of means2d
+};
+CompositeWeights composite_weights(const torch::Tensor& means2d,
+                                   const torch::Tensor& conics,
+                                   const torch::Tensor& opacities,
+                                   const torch::Tensor& radii,
+                                   const torch::Tensor& depths,
+                                   const Camera& camera);
+
 // Coefficients per channel of real spherical harmonics up to `degree`: (degree + 1)².
 constexpr int sh_coefficients(int degree) {
     return (degree + 1) * (degree + 1);

@@ -77,62 +77,86 @@ void Rf3dgsModel::set_inference(const std::string& how) {
     m_config.inference = how;
 }
 
-bool Rf3dgsModel::use_operator(std::int64_t count) const {
-    if (torch::GradMode::is_enabled() || m_config.inference == "raster")
-        return false;
-    // auto: on the CPU the extraction (a rasterisation per 16 Gaussians) pays off only for
-    // many spectra — about 150 at 5,000 Gaussians, where one costs 30 times less after it.
-    return m_config.inference == "operator" || m_device.is_cuda() || count >= 256;
+bool Rf3dgsModel::use_operator() const {
+    return m_config.inference != "raster";
 }
+
+namespace {
+
+// y = W·x for a constant sparse W, with the gradient Wᵀ·∂y: both CSR products (cuSPARSE on
+// CUDA), the transpose given rather than formed on each backward.
+class SparseProduct : public torch::autograd::Function<SparseProduct> {
+public:
+    static torch::autograd::variable_list forward(torch::autograd::AutogradContext* ctx,
+                                                  const torch::Tensor& x,
+                                                  const torch::Tensor& w,
+                                                  const torch::Tensor& wt) {
+        ctx->saved_data["wt"] = wt;
+        return {w.mm(x)};
+    }
+    static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                   torch::autograd::variable_list grads) {
+        const auto wt = ctx->saved_data["wt"].toTensor();
+        return {wt.mm(grads[0].contiguous()), torch::Tensor(), torch::Tensor()};
+    }
+};
+
+torch::Tensor csr(const torch::Tensor& rows,
+                  const torch::Tensor& cols,
+                  const torch::Tensor& values,
+                  std::int64_t n_rows,
+                  std::int64_t n_cols) {
+    const auto coo = torch::sparse_coo_tensor(
+        torch::stack({rows, cols}), values, {n_rows, n_cols},
+        torch::TensorOptions().dtype(values.scalar_type()).device(values.device()));
+    // LibTorch says once per process that its CSR support is "beta"; a user of ours cannot
+    // act on that, so it is not passed on.
+    SilentWarnings silent;
+    const c10::WarningUtils::WarningHandlerGuard guard(&silent);
+    return coo.coalesce().to_sparse_csr();
+}
+
+}  // namespace
 
 const torch::Tensor& Rf3dgsModel::radiance_operator() {
     radiance_cache();
     if (m_operator.defined() && m_operator_key == m_cache_key)
         return m_operator;
     m_operator = torch::Tensor();
+    m_compact = {};
     torch::NoGradGuard no_grad;
     // The image is Σ_k f_k α_k T_k per pixel, and α_k, T_k depend on the frozen geometry only:
-    // rasterising one-hot features, 16 Gaussians a time (the op's channel limit), reads the
-    // weights off column by column. Culled Gaussians (radii 0) have none.
+    // one pass of the compositing writes them out. Culled Gaussians (radii 0) have none.
     const auto cam = station_camera(m_grid, m_station, m_orientation);
-    const auto n = m_field.size();
+    m_weights = splat::composite_weights(m_proj->means2d, m_proj->conics, m_opacity, m_proj->radii,
+                                         m_proj->depths, cam);
     const auto pixels = static_cast<std::int64_t>(m_grid.n_el) * m_grid.n_az;
-    const auto visible =
-        (m_proj->radii > 0).all(1).nonzero().flatten().to(torch::kLong);  // [V] on the device
-    const auto opts = m_opacity.options();
-    std::vector<torch::Tensor> rows, cols, vals;
-    for (std::int64_t i = 0; i < visible.size(0); i += 16) {
-        const auto ids = visible.narrow(0, i, std::min<std::int64_t>(16, visible.size(0) - i));
-        const auto c = ids.size(0);
-        auto features = torch::zeros({n, c}, opts);
-        features.index_put_({ids, torch::arange(c, ids.options())}, 1.0);
-        const auto image = splat::rasterize(m_proj->means2d, m_proj->conics, features, m_opacity,
-                                            m_proj->radii, m_proj->depths, cam)
-                               .image.reshape({pixels, c});
-        const auto nz = image.nonzero();  // [E, 2] (pixel, channel)
-        rows.push_back(nz.select(1, 0));
-        cols.push_back(ids.index_select(0, nz.select(1, 1)));
-        vals.push_back(image.index({nz.select(1, 0), nz.select(1, 1)}));
-    }
-    const auto index = torch::stack({torch::cat(rows), torch::cat(cols)});
-    const auto coo =
-        torch::sparse_coo_tensor(index, torch::cat(vals), {pixels, n},
-                                 torch::TensorOptions().dtype(opts.dtype()).device(opts.device()));
-    {
-        // LibTorch says once per process that its CSR support is "beta"; a user of ours
-        // cannot act on that, so it is not passed on.
-        SilentWarnings silent;
-        const c10::WarningUtils::WarningHandlerGuard guard(&silent);
-        m_operator = coo.coalesce().to_sparse_csr();
-    }
+    m_operator = csr(m_weights.pixel, m_weights.gaussian, m_weights.weight, pixels, m_field.size());
     m_operator_key = m_cache_key;
     return m_operator;
 }
 
-torch::Tensor Rf3dgsModel::draw(const torch::Tensor& features, bool linear) {  // [N, B]
+const Rf3dgsModel::CompactOperator& Rf3dgsModel::compact_operator() {
+    radiance_operator();
+    if (m_compact.w.defined())
+        return m_compact;
+    torch::NoGradGuard no_grad;
+    const auto pixels = static_cast<std::int64_t>(m_grid.n_el) * m_grid.n_az;
+    const auto& wt = m_weights;
+    m_compact.visible = std::get<0>(torch::_unique(wt.gaussian, /*sorted=*/true));
+    const auto col = torch::searchsorted(m_compact.visible, wt.gaussian);
+    const auto v = m_compact.visible.size(0);
+    m_compact.w = csr(wt.pixel, col, wt.weight, pixels, v);
+    m_compact.wt = csr(col, wt.pixel, wt.weight, v, pixels);
+    return m_compact;
+}
+
+torch::Tensor Rf3dgsModel::draw(const torch::Tensor& features, bool linear) {  // [N or V, B]
     const auto b = features.size(1);
-    if (linear)
-        return radiance_operator().mm(features).view({m_grid.n_el, m_grid.n_az, b});
+    if (linear) {
+        const auto& op = compact_operator();
+        return SparseProduct::apply(features, op.w, op.wt)[0].view({m_grid.n_el, m_grid.n_az, b});
+    }
     const auto cam = station_camera(m_grid, m_station, m_orientation);
     return splat::rasterize(m_proj->means2d, m_proj->conics, features, m_opacity, m_proj->radii,
                             m_proj->depths, cam)
@@ -141,7 +165,7 @@ torch::Tensor Rf3dgsModel::draw(const torch::Tensor& features, bool linear) {  /
 
 torch::Tensor Rf3dgsModel::render_spectra(const torch::Tensor& positions,  // [B, 3]
                                           torch::Tensor* raw_mean) {
-    return render_spectra(positions, raw_mean, use_operator(positions.size(0)));
+    return render_spectra(positions, raw_mean, use_operator());
 }
 
 torch::Tensor Rf3dgsModel::render_spectra(const torch::Tensor& positions,
@@ -149,7 +173,7 @@ torch::Tensor Rf3dgsModel::render_spectra(const torch::Tensor& positions,
                                           bool linear) {
     radiance_cache();
     const auto& g = m_field.geometry;
-    const auto n = g.size(), b = positions.size(0);
+    const auto b = positions.size(0);
     if (b < 1 || (b > 16 && !linear))
         fail("{}: render_spectra rasterises 1..16 spectra at a time, got {}", name(), b);
     const auto pos = positions.to(m_device, torch::kFloat32);
@@ -158,14 +182,22 @@ torch::Tensor Rf3dgsModel::render_spectra(const torch::Tensor& positions,
         return fused_spectra(pos, raw_mean);
     }
     m_last_inference = linear ? "operator" : "raster";
-    const auto means = g.means.detach();
+    // Through the operator only the Gaussians it reaches need features (V of N).
+    auto means = g.means.detach();
+    auto rf_sh = m_field.rf_sh;
+    if (linear) {
+        const auto& visible = compact_operator().visible;
+        means = means.index_select(0, visible);
+        rf_sh = rf_sh.index_select(0, visible);
+    }
+    const auto m = means.size(0);
     const auto dirs = torch::nn::functional::normalize(
         pos.unsqueeze(0) - means.unsqueeze(1),
-        torch::nn::functional::NormalizeFuncOptions().dim(-1).eps(1e-12));  // [N, B, 3]
-    const auto k = m_field.rf_sh.size(1);
-    const auto sh = m_field.rf_sh.unsqueeze(1).expand({n, b, k, 1}).reshape({n * b, k, 1});
+        torch::nn::functional::NormalizeFuncOptions().dim(-1).eps(1e-12));  // [M, B, 3]
+    const auto k = rf_sh.size(1);
+    const auto sh = rf_sh.unsqueeze(1).expand({m, b, k, 1}).reshape({m * b, k, 1});
     const auto value =
-        splat::eval_sh(sh, dirs.reshape({n * b, 3}), m_config.rf_sh_degree).view({n, b});
+        splat::eval_sh(sh, dirs.reshape({m * b, 3}), m_config.rf_sh_degree).view({m, b});
     // RF-3DGS+: the SH give the final directional gain on a log scale, A_N = exp(SH(d)) (a
     // gain of 1 where they are 0). Scatterers' gains differ by decades (the lobby's rough
     // concrete, wood and metal), and behind the free-space factor the rendered spectrum is
@@ -229,7 +261,7 @@ torch::Tensor Rf3dgsModel::predict_positions(const torch::Tensor& positions,
     std::vector<torch::Tensor> out, raw;
     const auto n = positions.size(0);
     // The operator takes any count; 256 bounds the [N·B] direction and SH temporaries.
-    const bool linear = use_operator(n);
+    const bool linear = use_operator();
     const std::int64_t per = linear ? 256 : 16;
     for (std::int64_t i = 0; i < n; i += per) {
         torch::Tensor r;
