@@ -41,10 +41,10 @@ TEST_F(CliTest, BenchRf3dgsRunsOnTheCpuAtTinySizesAndPrintsEveryRow) {
     for (const char* row :
          {"rf3dgs bench: CPU", "random targets, not simulated",
           "stage-2 training, 4 spectra, 3000 steps (2 timed)", "s projected",
-          "operator extraction (once per trained model)",
-          "one 36x18 spectrum, operator (mean of 1)", "one 36x18 spectrum, raster (mean of 1)",
-          "<= 0.5 ms", "4 receivers at once, operator", "4 receivers at once, raster", "spectra/s",
-          ">= 5000 spectra/s", "pinhole fwd+bwd, op, 32x24, 200 Gaussians",
+          "operator extraction (once per geometry)", "one 36x18 spectrum, operator (mean of 1)",
+          "one 36x18 spectrum, raster (mean of 1)", "<= 0.5 ms", "4 receivers at once, operator",
+          "4 receivers at once, raster", "spectra/s", ">= 5000 spectra/s",
+          "pinhole fwd+bwd, op, 32x24, 200 Gaussians",
           "pinhole fwd+bwd, dense reference, 32x24, 50 Gaussians",
           "pinhole fwd+bwd, reference / op", "n/a (CPU)"}) {
         EXPECT_NE(r.out.find(row), std::string::npos) << "missing '" << row << "' in\n" << r.out;
