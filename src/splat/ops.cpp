@@ -59,6 +59,26 @@ void check_floats(std::string_view op, std::initializer_list<Tensor> ts) {
     }
 }
 
+// The inputs rasterize and composite_weights take from project: their shapes, float types
+// and device, and int32 radii. Returns the Gaussians' count.
+int64_t check_projected(std::string_view op,
+                        const Tensor& means2d,
+                        const Tensor& conics,
+                        const Tensor& opacities,
+                        const Tensor& radii,
+                        const Tensor& depths) {
+    const int64_t n = means2d.dim() == 2 ? means2d.size(0) : -1;
+    check(means2d, op, "means2d", n, 2);
+    check(conics, op, "conics", n, 3);
+    check(opacities, op, "opacities", n, 0);
+    check(radii, op, "radii", n, 2);
+    check(depths, op, "depths", n, 0);
+    check_floats(op, {means2d, conics, opacities, depths});
+    if (radii.scalar_type() != torch::kInt32)
+        fail("{}: radii must be int32 (as project returns them)", op);
+    return n;
+}
+
 class ProjectFunction : public torch::autograd::Function<ProjectFunction> {
 public:
     static variable_list forward(AutogradContext* ctx,
@@ -184,21 +204,13 @@ Raster rasterize(const Tensor& means2d,
                  const Camera& camera,
                  const Tensor& background) {
     constexpr std::string_view op = "splat::rasterize";
-    const int64_t n = means2d.dim() == 2 ? means2d.size(0) : -1;
-    check(means2d, op, "means2d", n, 2);
-    check(conics, op, "conics", n, 3);
+    const int64_t n = check_projected(op, means2d, conics, opacities, radii, depths);
     if (features.dim() != 2 || features.size(0) != n || features.size(1) < 1 ||
         features.size(1) > detail::kMaxChannels) {
         fail("splat::rasterize: expected features [{}, C] with 1 ≤ C ≤ {}, got {}", n,
              detail::kMaxChannels, c10::str(features.sizes()));
     }
-    check(opacities, op, "opacities", n, 0);
-    check(radii, op, "radii", n, 2);
-    check(depths, op, "depths", n, 0);
-    check_floats(op, {means2d, conics, features, opacities, depths});
-    if (radii.scalar_type() != torch::kInt32) {
-        fail("splat::rasterize: radii must be int32 (as project returns them)");
-    }
+    check_floats(op, {means2d, features});
     const int64_t n_ch = features.size(1);
     auto bg = background.defined() ? background.detach().to(features.options()).contiguous()
                                    : torch::zeros({n_ch}, features.options());
@@ -220,16 +232,7 @@ CompositeWeights composite_weights(const Tensor& means2d,
                                    const Tensor& depths,
                                    const Camera& camera) {
     constexpr std::string_view op = "splat::composite_weights";
-    const int64_t n = means2d.dim() == 2 ? means2d.size(0) : -1;
-    check(means2d, op, "means2d", n, 2);
-    check(conics, op, "conics", n, 3);
-    check(opacities, op, "opacities", n, 0);
-    check(radii, op, "radii", n, 2);
-    check(depths, op, "depths", n, 0);
-    check_floats(op, {means2d, conics, opacities, depths});
-    if (radii.scalar_type() != torch::kInt32) {
-        fail("splat::composite_weights: radii must be int32 (as project returns them)");
-    }
+    const int64_t n = check_projected(op, means2d, conics, opacities, radii, depths);
     torch::NoGradGuard no_grad;
     const auto cam = detail::camera_params(camera);
     const auto uv = means2d.detach().contiguous();
