@@ -336,6 +336,8 @@ void Rf3dgsModel::after_step(train::StepContext& step) {
         reset_opacity(m_field, d.reset_opacity, step.editor);
         m_reset_done = true;
     }
+    if (s == m_config.geometry_steps)
+        log::info("{}: stage 1 ends with {} Gaussians", name(), m_field.size());
 }
 
 void Rf3dgsModel::set_device(torch::Device device) {

@@ -12,6 +12,7 @@
 #include <c10/util/Exception.h>
 
 #include "radiofield/core/error.hpp"
+#include "radiofield/core/log.hpp"
 #include "radiofield/models/rf3dgs.hpp"
 
 namespace radiofield::models {
@@ -247,6 +248,8 @@ torch::Tensor Rf3dgsModel::radiance_loss(const train::DataList& data, torch::Gen
         m_positions = torch::cat(positions).to(m_device, torch::kFloat32);
         m_train = torch::tensor(train, torch::kLong);
         m_data_key = data.data();
+        log::info("{}: stage 2 learns the radio radiance of {} Gaussians from {} spectra", name(),
+                  m_field.size(), m_train.size(0));
     }
     const auto b = std::min<std::int64_t>(m_config.batch, m_train.size(0));
     const auto pick = torch::randperm(m_train.size(0), gen, torch::kLong).narrow(0, 0, b);
