@@ -5,6 +5,8 @@
 # out/studies/<name>/<profile>/ as `radiofield study` writes them; a log per study beside.
 # JOBS=N trains N runs of each study side by side on its GPU (`radiofield study --jobs N`);
 # PER_GPU=M runs M studies at once per GPU (their runs share it too).
+# TIME_LIMIT=T (seconds, or 90m, 2h) stops each study after T with a partial report of what
+# is finished (`radiofield study --time-limit`); the same command again goes on.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PROFILE=full
@@ -28,13 +30,17 @@ for study in "${queue[@]}"; do
   name=$(basename "$study" .json)
   echo "GPU $gpu: $name ($PROFILE)"
   CUDA_VISIBLE_DEVICES=$gpu "$BIN" -q --device cuda study "$study" --profile "$PROFILE" \
-    --jobs "${JOBS:-1}" \
+    --jobs "${JOBS:-1}" ${TIME_LIMIT:+--time-limit "$TIME_LIMIT"} \
     > "out/studies/$name.$PROFILE.log" 2>&1 &
   busy[$slot]=$!
   pids+=($!)
 done
 status=0
-for p in "${pids[@]}"; do wait "$p" || status=1; done
+# 75: stopped at the time limit with a partial report (not a failure).
+for p in "${pids[@]}"; do
+  rc=0; wait "$p" || rc=$?
+  [ "$rc" -eq 0 ] || [ "$rc" -eq 75 ] || status=1
+done
 for study in "${queue[@]}"; do
   name=$(basename "$study" .json)
   tail -n 3 "out/studies/$name.$PROFILE.log"

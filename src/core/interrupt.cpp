@@ -52,6 +52,12 @@ const std::atomic<bool>& interrupt_flag() noexcept {
     return g_requested;
 }
 
+void request_interrupt() noexcept {
+    int none = 0;
+    g_signal.compare_exchange_strong(none, SIGINT);
+    g_requested.store(true);
+}
+
 int interrupt_signal() noexcept {
     return g_signal.load();
 }

@@ -124,6 +124,8 @@ public:
             fmt::format("<p class=\"note\">study <code>{}</code> ({}), profile <b>{}</b></p>\n",
                         esc(s.name), esc(s.file.filename().string()), esc(s.profile));
         m_md += meta + "\n\n";
+        if (m_in.partial)
+            partial_note();
         datasets();
         runs();
         for (std::size_t i = 0; i < s.report.size(); ++i)
@@ -134,11 +136,44 @@ public:
     }
 
 private:
+    // "a, b, c and 12 more".
+    static std::string some_of(const std::vector<std::string>& names) {
+        constexpr std::size_t kShown = 8;
+        std::string s;
+        for (std::size_t i = 0; i < std::min(names.size(), kShown); ++i)
+            s += (i == 0 ? "" : ", ") + names[i];
+        if (names.size() > kShown)
+            s += fmt::format(" and {} more", names.size() - kShown);
+        return s;
+    }
+
+    void partial_note() {
+        const std::size_t evals = m_study.evaluations.size();
+        std::string note = fmt::format(
+            "Partial report (radiofield study --partial): {} of {} evaluations, those of the "
+            "runs finished so far.",
+            evals - m_in.missing_evaluations.size(), evals);
+        if (!m_in.missing_runs.empty())
+            note += fmt::format(" Runs not finished ({} of {}): {}.", m_in.missing_runs.size(),
+                                m_study.runs.size(), some_of(m_in.missing_runs));
+        if (!m_in.missing_evaluations.empty())
+            note += fmt::format(" Evaluations left out: {}.", some_of(m_in.missing_evaluations));
+        note +=
+            " Run the study again without --partial to finish it; it reuses every "
+            "evaluation made here.";
+        m_html += "<p><b>" + esc(note) + "</b></p>\n";
+        m_md += "**" + note + "**\n\n";
+    }
+
     void datasets() {
         Table t;
         t.header = {"dataset", "made from", "samples", "train", "val", "test"};
         t.numeric = {false, false, true, true, true, true};
         for (const auto& d : m_study.datasets) {
+            if (!m_in.data.count(d.name)) {  // a partial report's dataset not made yet
+                t.rows.push_back({d.name, "not made yet", "-", "-", "-", "-"});
+                continue;
+            }
             const data::DatasetReader r(m_in.data.at(d.name));
             const auto& h = r.header();
             std::string from;
@@ -199,6 +234,11 @@ private:
         t.numeric = {false, false, false, false, false, true, false};
         int shared = 1;
         for (const auto& r : m_study.runs) {
+            if (!m_in.runs.count(r.name)) {  // a partial report's run not finished yet
+                t.rows.push_back({r.name, r.model, r.model_config.dump(), "not finished yet",
+                                  fmt::format("{}", fmt::join(r.data, ", ")), "-", ""});
+                continue;
+            }
             const RunRecord& rec = m_in.runs.at(r.name);
             std::string per_spectrum;
             for (const auto& e : m_study.evaluations) {
@@ -269,14 +309,27 @@ private:
     std::vector<const json*> docs(const json& refs) {
         std::vector<const json*> out;
         for (const auto& ref : refs.is_string() ? json::array({refs}) : refs) {
-            for (const EvalSpec* e : m_study.evals(ref.get<std::string>()))
-                out.push_back(&m_in.evals.at(e->label));
+            for (const EvalSpec* e : m_study.evals(ref.get<std::string>())) {
+                if (const auto it = m_in.evals.find(e->label); it != m_in.evals.end())
+                    out.push_back(&it->second);  // a partial report has only some
+            }
         }
         return out;
     }
 
+    // True (with a note written) when a partial report has none of an item's evaluations.
+    bool none_yet(const std::vector<const json*>& evals) {
+        if (!evals.empty())
+            return false;
+        m_html += "<p class=\"note\">none of these evaluations is made yet</p>\n";
+        m_md += "(none of these evaluations is made yet)\n\n";
+        return true;
+    }
+
     void table(const json& item) {
         const auto evals = docs(item["table"]);
+        if (none_yet(evals))
+            return;
         const std::string summary = item.value("summary", "mean");
         std::vector<std::string> metrics;
         if (item.contains("metrics")) {
@@ -351,6 +404,8 @@ private:
     // Ground truth, then each evaluation's prediction, of the same samples.
     void spectra(const json& item, const std::string& id) {
         const auto evals = docs(item["spectra"]);
+        if (none_yet(evals))
+            return;
         const std::size_t n = std::min<std::size_t>(item.value("samples", 3), kFigureSamples);
         const json& first = *evals.front();
         if (!first.contains("figure_samples")) {
@@ -446,6 +501,8 @@ private:
             const std::string tmpl = s["evals"].get<std::string>();
             std::map<double, std::vector<double>> points;
             for (const EvalSpec* e : m_study.evals(tmpl)) {
+                if (!m_in.evals.count(e->label))
+                    continue;  // a partial report's evaluation not made yet
                 const json& mean = m_in.evals.at(e->label)["summary"].value(
                     item.value("summary", "mean"), json::object());
                 if (mean.contains(y) && mean[y].is_number())

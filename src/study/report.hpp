@@ -26,6 +26,10 @@ struct ReportInputs {
     std::map<std::string, RunRecord> runs;              // by run name
     std::map<std::string, nlohmann::json> evals;        // evals/LABEL.json documents, by label
     std::map<std::string, std::filesystem::path> data;  // dataset files, by dataset name
+    // A partial report (study --partial): what is not there yet. Datasets, runs and
+    // evaluations missing from the maps above are shown as such.
+    bool partial = false;
+    std::vector<std::string> missing_runs, missing_evaluations;
 };
 
 // Writes OUT/report.html, OUT/report.md and OUT/figures/* atomically.

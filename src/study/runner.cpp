@@ -118,6 +118,10 @@ public:
 
     StudyResult run() {
         check();
+        if (m_options.partial) {
+            check_partial_folder();
+            m_total -= m_study.views.size();  // read only by training: not looked at
+        }
         claim_out_folder();
         fs::create_directories(m_out / "datasets");
         fs::create_directories(m_out / "runs");
@@ -125,12 +129,20 @@ public:
         InterruptScope interrupt(m_options.handle_sigint);
         try {
             datasets();
-            if (m_options.only_run.empty())
-                check_evaluation_data();  // a child's parent has checked
+            if (m_options.only_run.empty() && !m_options.partial) {
+                std::vector<const EvalSpec*> all;  // a child's parent has checked them
+                for (const auto& e : m_study.evaluations)
+                    all.push_back(&e);
+                check_evaluation_data(all);
+            }
             for (const auto& v : m_study.views)
                 views(v);
             if (!m_options.only_run.empty()) {
                 only_run();
+                return m_result;
+            }
+            if (m_options.partial) {
+                partial();
                 return m_result;
             }
             if (m_options.jobs > 1)
@@ -148,6 +160,10 @@ public:
                 {"report", "report.html", Outcome::Made, seconds_since(t0)});
             m_result.report = m_out / "report.html";
         } catch (const StopStudy&) {
+            m_result.interrupted = true;
+        } catch (const Interrupted&) {
+            // A write that polls the flag itself (a subset, an evaluation's spectra) stopped
+            // and removed its partial file.
             m_result.interrupted = true;
         }
         return m_result;
@@ -260,9 +276,83 @@ private:
         out.commit();
     }
 
+    // --partial reports on a study's folder and makes none: it must hold this study and profile.
+    void check_partial_folder() const {
+        const json mark = read_json(m_out / kStudyMarker);
+        const auto text = [&](const char* key) {
+            return mark.is_object() && mark.contains(key) && mark[key].is_string()
+                       ? mark[key].get<std::string>()
+                       : std::string();
+        };
+        if (text("study") != m_study.name || text("profile") != m_study.profile)
+            fail(
+                "'{}' holds no products of study '{}' ({} profile) to report on; run the study "
+                "first (without --partial), or name the folder it wrote with --out",
+                m_out.string(), m_study.name, m_study.profile);
+    }
+
+    // The report of what is finished (--partial): every run whose training is complete with
+    // this call's settings is evaluated where its evaluations' data exist; the rest is listed.
+    void partial() {
+        for (const auto& r : m_study.runs) {
+            if (!r.pretrained.empty()) {
+                shipped_run(r);
+                continue;
+            }
+            const json& spec = run_spec(r);
+            const fs::path dir = m_out / "runs" / r.name;
+            const json saved = read_json(dir / "study.spec.json");
+            const bool complete = saved.is_object() && saved.value("spec", json()) == spec &&
+                                  saved.value("complete", false) &&
+                                  fs::exists(dir / "checkpoint.pt");
+            if (complete) {
+                step_line("reuse run", r.name);
+                record_run(r, saved);
+                m_result.products.push_back({"run", r.name, Outcome::Reused, 0.0});
+                continue;
+            }
+            bool fit = !m_trainable.at(r.name);  // nothing to learn: made now, in moments
+            for (const auto& d : r.data)
+                fit = fit && m_inputs.data.count(d) > 0;
+            fit = fit && (r.init.empty() || m_inputs.runs.count(r.init) > 0);
+            if (fit) {
+                run(r);
+                continue;
+            }
+            step_line("not finished", fmt::format("run {}", r.name));
+            m_result.missing_runs.push_back(r.name);
+        }
+        std::vector<const EvalSpec*> ready_evals;
+        for (const auto& e : m_study.evaluations) {
+            bool ready = m_inputs.runs.count(e.run) > 0;
+            for (const auto& d : e.data)
+                ready = ready && m_inputs.data.count(d) > 0;
+            if (ready)
+                ready_evals.push_back(&e);
+        }
+        check_evaluation_data(ready_evals);
+        for (const auto& e : m_study.evaluations) {
+            if (std::find(ready_evals.begin(), ready_evals.end(), &e) != ready_evals.end()) {
+                evaluation(e);
+            } else {
+                step_line("left out", fmt::format("evaluation {}", e.label));
+                m_result.missing_evaluations.push_back(e.label);
+            }
+        }
+        // Nothing missing (everything had finished): the study's own report.
+        m_inputs.partial = !m_result.missing_runs.empty() || !m_result.missing_evaluations.empty();
+        step_line("report", m_inputs.partial ? "report.html (partial)" : "report.html");
+        const auto t0 = std::chrono::steady_clock::now();
+        m_inputs.missing_runs = m_result.missing_runs;
+        m_inputs.missing_evaluations = m_result.missing_evaluations;
+        write_study_report(m_inputs);
+        m_result.products.push_back({"report", "report.html", Outcome::Made, seconds_since(t0)});
+        m_result.report = m_out / "report.html";
+    }
+
     // With every dataset made, and before any training: each evaluation's data must agree with
     // its run's training data on what the model requires (station, grid, …).
-    void check_evaluation_data() {
+    void check_evaluation_data(const std::vector<const EvalSpec*>& evals) {
         const auto context = [&](const std::string& name) {
             const data::DatasetReader r(m_inputs.data.at(name));
             const data::Dataset& h = r.header();
@@ -274,8 +364,11 @@ private:
             c.convention = h.spectrum_convention;
             return c;
         };
-        for (const auto& e : m_study.evaluations) {
+        for (const EvalSpec* each : evals) {
+            const EvalSpec& e = *each;
             const RunSpec& r = m_study.run(e.run);
+            if (r.pretrained.empty() && !m_inputs.data.count(r.data.front()))
+                continue;  // --partial: its training data are gone; nothing to compare with
             const auto model = train::make_model(r.model, r.model_config);
             train::DataNeeds needs = model->needs();
             needs.views = {model->output() == train::OutputKind::PathSet
@@ -440,6 +533,12 @@ private:
             m_inputs.data[d.name] = path;
             m_spec[d.name] = spec;
         }
+        if (m_options.partial && (!fs::exists(path) || read_json(sidecar) != spec)) {
+            step_line("not made", fmt::format("dataset {}", d.name));
+            const std::lock_guard lock(m_mutex);
+            m_inputs.data.erase(d.name);  // what reads it is left out
+            return;
+        }
         const Outcome o = decide("dataset", d.name, fs::exists(path), read_json(sidecar), spec);
         const auto t0 = std::chrono::steady_clock::now();
         if (o == Outcome::Reused) {
@@ -528,6 +627,8 @@ private:
         const fs::path sidecar = m_out / "views" / (v.name + ".spec.json");
         const json spec = {{"views", v.settings}};
         m_spec["views:" + v.name] = spec;
+        if (m_options.partial)
+            return;  // read only by training, which --partial does not do
         const Outcome o =
             decide("views", v.name, fs::exists(dir / "sparse"), read_json(sidecar), spec);
         const auto t0 = std::chrono::steady_clock::now();

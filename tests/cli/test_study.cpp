@@ -119,5 +119,52 @@ TEST_F(CliTest, StudyOutFolderOfSomethingElseOrAnotherStudyIsRefusedUnlessOverwr
     expect_same_files(before, after);
 }
 
+// `--time-limit`: a study that runs out of time stops as after Ctrl-C (the run checkpointed),
+// evaluates what is finished and writes a partial report; exit status 75. Its evaluations
+// are the study's own: the next call reuses them.
+TEST_F(CliTest, StudyAtItsTimeLimitCheckpointsAndReportsWhatIsFinished) {
+    // The data made beforehand, so that the limit falls in training however busy the machine.
+    const CliResult sim = run({"-q", "simulate", "--scene", "meeting_room_v1", "-n", "40",
+                               "--samples", "2000", "--grid", "9x36", "-o", "room.h5"});
+    ASSERT_EQ(sim.exit_code, 0) << sim.output();
+    // KNN after a run far too long for the limit; both evaluated and tabled.
+    write("s.json", R"({
+      "name": "clock", "title": "On a clock",
+      "datasets": {"room": {"path": "room.h5"}},
+      "runs": {
+        "dl": {"model": "knn_dl", "data": ["room"],
+               "model_config": {"k": 4, "channels": 4, "layers": 2, "batch": 4},
+               "train": {"steps": 100000000, "checkpoint_every": 1000000}},
+        "knn": {"model": "knn", "data": ["room"], "model_config": {"k": 4}}
+      },
+      "evaluations": [{"label": "DL", "run": "dl", "data": ["room"]},
+                      {"label": "KNN", "run": "knn", "data": ["room"]}],
+      "report": [{"title": "Results", "items": [{"table": ["KNN", "DL"]}]}]
+    })");
+    expect_clean_failure({"study", "s.json", "--time-limit", "5", "--partial"},
+                         {"--time-limit", "--partial"});
+    expect_clean_failure({"study", "s.json", "--time-limit", "5", "--restart"},
+                         {"--time-limit", "--restart"});
+
+    const CliResult first = run({"study", "s.json", "--out", "o", "--time-limit", "3"});
+    ASSERT_EQ(first.exit_code, 75) << first.output();
+    EXPECT_EQ(last_line(first.out), "report: o/report.html (partial)") << first.out;
+    EXPECT_NE(first.err.find("reached its time limit (3 s)"), std::string::npos) << first.err;
+    EXPECT_NE(first.out.find("run      made    knn"), std::string::npos) << first.out;
+    EXPECT_NE(first.out.find("eval     made    KNN"), std::string::npos) << first.out;
+    EXPECT_TRUE(std::filesystem::exists(path("o/runs/dl/checkpoint.pt")));
+    EXPECT_FALSE(std::filesystem::exists(path("o/evals/DL.json")));
+    const std::string md = snapshot(work())["o/report.md"];
+    EXPECT_NE(md.find("Partial report"), std::string::npos) << md;
+    EXPECT_NE(md.find("| KNN | knn |"), std::string::npos) << md;
+    EXPECT_NE(md.find("Runs not finished (1 of 2): dl."), std::string::npos) << md;
+
+    const CliResult report = run({"-q", "study", "s.json", "--out", "o", "--partial"});
+    ASSERT_EQ(report.exit_code, 0) << report.output();
+    EXPECT_NE(report.out.find("eval     reused  KNN"), std::string::npos) << report.out;
+    EXPECT_NE(report.out.find("run      reused  knn"), std::string::npos) << report.out;
+    EXPECT_FALSE(std::filesystem::exists(path("o/evals/DL.json")));
+}
+
 }  // namespace
 }  // namespace radiofield::test

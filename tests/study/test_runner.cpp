@@ -159,6 +159,18 @@ TEST(StudyRunner, ARunWithInitStartsFromTheWeightsOfAnEarlierRun) {
     EXPECT_EQ(mse("dl_ft_b"), mse("dl_b"));
 }
 
+// The training steps a run's log holds, in order.
+std::vector<std::int64_t> logged_steps(const std::filesystem::path& run) {
+    std::ifstream log(run / "log.jsonl");
+    std::vector<std::int64_t> steps;
+    for (std::string line; std::getline(log, line);) {
+        const json j = json::parse(line);
+        if (j.contains("loss"))
+            steps.push_back(j["step"].get<std::int64_t>());
+    }
+    return steps;
+}
+
 TEST(StudyRunner, AnInterruptedTrainingResumesFromItsCheckpointOnTheNextCall) {
     test::TorchTempDir dir;
     nlohmann::ordered_json doc = tiny_study(dir);
@@ -175,16 +187,79 @@ TEST(StudyRunner, AnInterruptedTrainingResumesFromItsCheckpointOnTheNextCall) {
     EXPECT_EQ(second.names("run", Outcome::Made), (Names{"dl"}));  // finished in this call
     EXPECT_EQ(second.names("run", Outcome::Reused), (Names{"knn"}));
     // The log holds steps 1..6 once each: steps 3..6 were appended to the first call's 1..2.
-    std::ifstream log(dir / "out" / "runs" / "dl" / "log.jsonl");
-    std::vector<std::int64_t> steps;
-    for (std::string line; std::getline(log, line);) {
-        const json j = json::parse(line);
-        if (j.contains("loss"))
-            steps.push_back(j["step"].get<std::int64_t>());
-    }
-    EXPECT_EQ(steps, (std::vector<std::int64_t>{1, 2, 3, 4, 5, 6}));
+    EXPECT_EQ(logged_steps(dir / "out" / "runs" / "dl"),
+              (std::vector<std::int64_t>{1, 2, 3, 4, 5, 6}));
     EXPECT_TRUE(json::parse(read_text(dir / "out" / "runs" / "dl" / "study.spec.json"))["complete"]
                     .get<bool>());
+}
+
+StudyResult run_partial(const nlohmann::ordered_json& doc, const test::TorchTempDir& dir) {
+    StudyOptions o;
+    o.out = dir / "out";
+    o.device = "cpu";
+    o.handle_sigint = false;
+    o.quiet = true;
+    o.partial = true;
+    return run_study(parse_study(doc, dir / "tiny.json", "quick"), o);
+}
+
+TEST(StudyRunner, APartialReportEvaluatesTheFinishedRunsAndTheFullStudyReusesItsEvaluations) {
+    test::TorchTempDir dir;
+    nlohmann::ordered_json doc = tiny_study(dir);
+    doc["runs"]["dl"]["train"]["steps"] = 6;
+    ASSERT_TRUE(run(doc, dir, /*stop_after=*/2).interrupted);  // knn fitted, dl at step 2 of 6
+    // As if the study had been stopped before this subset was written.
+    std::filesystem::remove(dir / "out" / "datasets" / "b_20.h5");
+
+    const StudyResult partial = run_partial(doc, dir);
+    ASSERT_FALSE(partial.interrupted);
+    EXPECT_EQ(partial.names("eval", Outcome::Made), (Names{"knn_b"}));
+    EXPECT_TRUE(partial.names("dataset", Outcome::Made).empty());
+    EXPECT_FALSE(std::filesystem::exists(dir / "out" / "datasets" / "b_20.h5"));
+    EXPECT_EQ(partial.missing_runs, (Names{"dl"}));
+    EXPECT_EQ(partial.missing_evaluations, (Names{"dl_b", "knn_b20"}));
+    EXPECT_TRUE(partial.names("run", Outcome::Made).empty());
+    EXPECT_EQ(logged_steps(dir / "out" / "runs" / "dl"), (std::vector<std::int64_t>{1, 2}))
+        << "--partial trained";
+    EXPECT_FALSE(std::filesystem::exists(dir / "out" / "evals" / "dl_b.json"));
+    ASSERT_EQ(partial.report, dir / "out" / "report.html");
+    const std::string md = read_text(dir / "out" / "report.md");
+    EXPECT_NE(md.find("Partial report"), std::string::npos) << md;
+    EXPECT_NE(md.find("Runs not finished (1 of 2): dl."), std::string::npos) << md;
+    EXPECT_NE(md.find("| dl | knn_dl |"), std::string::npos) << md;
+    EXPECT_NE(md.find("not finished yet"), std::string::npos) << md;
+    EXPECT_NE(md.find("| b_20 | not made yet |"), std::string::npos) << md;
+    // The table holds the finished evaluation with its number, and no row for the other.
+    const json knn_b = json::parse(read_text(dir / "out" / "evals" / "knn_b.json"));
+    const std::string psnr = fmt::format("{:.4f}", knn_b["summary"]["mean"]["psnr"].get<double>());
+    EXPECT_NE(md.find("| knn_b | knn |"), std::string::npos) << md;
+    EXPECT_NE(md.find(psnr), std::string::npos) << md;
+    EXPECT_EQ(md.find("| dl_b |"), std::string::npos) << md;
+
+    const StudyResult full = run(doc, dir);
+    ASSERT_FALSE(full.interrupted);
+    EXPECT_EQ(full.names("dataset", Outcome::Made), (Names{"b_20"}));
+    EXPECT_EQ(full.names("eval", Outcome::Reused), (Names{"knn_b"}));
+    EXPECT_EQ(full.names("eval", Outcome::Made), (Names{"dl_b", "knn_b20"}));
+    EXPECT_EQ(logged_steps(dir / "out" / "runs" / "dl"),
+              (std::vector<std::int64_t>{1, 2, 3, 4, 5, 6}));
+    const std::string done = read_text(dir / "out" / "report.md");
+    EXPECT_EQ(done.find("Partial report"), std::string::npos);
+    EXPECT_NE(done.find("| dl_b |"), std::string::npos) << done;
+}
+
+TEST(StudyRunner, APartialReportOfAFolderTheStudyNeverWroteIsRefusedAndMakesNothing) {
+    test::TorchTempDir dir;
+    const nlohmann::ordered_json doc = tiny_study(dir);
+    try {
+        run_partial(doc, dir);
+        FAIL() << "expected an error";
+    } catch (const Error& e) {
+        const std::string what = e.what();
+        EXPECT_NE(what.find("holds no products of study 'tiny'"), std::string::npos) << what;
+        EXPECT_NE(what.find("run the study first"), std::string::npos) << what;
+    }
+    EXPECT_FALSE(std::filesystem::exists(dir / "out"));
 }
 
 // The tiny study with two more training runs (one starting from another), written where the

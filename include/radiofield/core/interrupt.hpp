@@ -39,6 +39,10 @@ const std::atomic<bool>& interrupt_flag() noexcept;
 // The signal that set the flag (SIGINT or SIGTERM), 0 when none; still readable after the
 // scope has ended (for the exit status), until the next outermost scope starts.
 int interrupt_signal() noexcept;
+// Sets the flag as a first SIGINT would, without a signal: for a deadline that stops the work
+// the same way. Call it only while a scope is alive (from any thread); it never ends the
+// program, also when the flag is set already.
+void request_interrupt() noexcept;
 // Throws Interrupted("interrupted (SIGINT): <what>") when interrupt_requested().
 void throw_if_interrupted(const std::string& what);
 

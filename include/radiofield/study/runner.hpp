@@ -48,6 +48,12 @@ struct StudyOptions {
     // Make only this training run, as a child of `jobs` does: the datasets and views it needs
     // must exist; no other product, no report.
     std::string only_run;
+    // Report what is finished so far, as of an interrupted study (or one that ran out of
+    // time): evaluate the runs whose training is complete, on data that exist, and write the
+    // report of those evaluations, saying what is missing. Nothing is simulated, rendered or
+    // trained (a run with nothing to learn is fitted); the evaluations made are those the
+    // full study reuses.
+    bool partial = false;
 };
 
 enum class Outcome { Made, Remade, Reused };
@@ -65,6 +71,9 @@ struct StudyResult {
     std::vector<Product> products;  // in the order they were handled
     std::filesystem::path report;   // report.html (empty when interrupted)
     bool interrupted = false;
+    // With StudyOptions::partial: the runs not finished and the evaluations left out (their
+    // run or one of their datasets is not there yet), by name.
+    std::vector<std::string> missing_runs, missing_evaluations;
 
     // The products of `kind` with `outcome`, by name (for tests and the closing line).
     std::vector<std::string> names(const std::string& kind, Outcome outcome) const;
