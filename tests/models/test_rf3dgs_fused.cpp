@@ -116,12 +116,18 @@ TEST(Rf3dgsFused, CudaKernelsDrawTheSpectraOfTheLibTorchOperatorPath) {
                 EXPECT_TRUE(torch::allclose(raw_fused, raw_ref, 1e-5, 0)) << what;
         }
     }
-    // With gradients the spectra are rasterised, fused_inference or not.
+    // With gradients the fused kernels (forward only) stand aside, fused_inference or not:
+    // the spectra go through the operator's sparse product, or the rasteriser when asked.
     auto owner = seeded_model(data, true, 3, 100, cuda);
     auto& model = *owner;
+    model.set_fused_inference(true);
     const auto pred = model.render_spectra(positions_around(2, 1));
-    EXPECT_EQ(model.last_inference(), "raster");
+    EXPECT_EQ(model.last_inference(), "operator");
     EXPECT_TRUE(pred.requires_grad());
+    model.set_inference("raster");
+    const auto rastered = model.render_spectra(positions_around(2, 1));
+    EXPECT_EQ(model.last_inference(), "raster");
+    EXPECT_TRUE(rastered.requires_grad());
 }
 
 TEST(Rf3dgsFused, TheSwitchIsAConfigValueTheCpuPathIgnores) {
