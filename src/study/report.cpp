@@ -150,8 +150,8 @@ private:
     void partial_note() {
         const std::size_t evals = m_study.evaluations.size();
         std::string note = fmt::format(
-            "Partial report (radiofield study --partial): {} of {} evaluations, those of the "
-            "runs finished so far.",
+            "Partial report (radiofield study --partial, or --time-limit when it ran out): {} "
+            "of {} evaluations, those of the runs finished so far.",
             evals - m_in.missing_evaluations.size(), evals);
         if (!m_in.missing_runs.empty())
             note += fmt::format(" Runs not finished ({} of {}): {}.", m_in.missing_runs.size(),
@@ -159,7 +159,7 @@ private:
         if (!m_in.missing_evaluations.empty())
             note += fmt::format(" Evaluations left out: {}.", some_of(m_in.missing_evaluations));
         note +=
-            " Run the study again without --partial to finish it; it reuses every "
+            " Run the study again (without --partial) to finish it; it reuses every "
             "evaluation made here.";
         m_html += "<p><b>" + esc(note) + "</b></p>\n";
         m_md += "**" + note + "**\n\n";
@@ -217,14 +217,22 @@ private:
     }
 
     // "300 steps, lr 0.0008 (cosine), weight decay 5e-05, batch 512, seed 0".
-    static std::string training(const json& t) {
-        std::string s = fmt::format("{} steps, lr {:g} ({})", t.value("steps", std::int64_t{0}),
+    // `steps`: what the run trains over all its phases (< 0: train.steps).
+    static std::string training(const json& t, std::int64_t steps) {
+        std::string s = fmt::format("{} steps, lr {:g} ({})",
+                                    steps >= 0 ? steps : t.value("steps", std::int64_t{0}),
                                     t.value("lr", 0.0), t.value("schedule", std::string("?")));
         if (t.value("weight_decay", 0.0) > 0)
             s += fmt::format(", weight decay {:g}", t.value("weight_decay", 0.0));
         if (t.value("batch", std::int64_t{0}) > 0)
             s += fmt::format(", batch {}", t.value("batch", std::int64_t{0}));
         return s + fmt::format(", seed {}", t.value("seed", std::uint64_t{0}));
+    }
+
+    // The model settings the study file gives a run; every other one is the model's default
+    // (the run's config.json holds them all).
+    static std::string settings(const json& model_config) {
+        return model_config.empty() ? "defaults" : model_config.dump();
     }
 
     void runs() {
@@ -235,7 +243,7 @@ private:
         int shared = 1;
         for (const auto& r : m_study.runs) {
             if (!m_in.runs.count(r.name)) {  // a partial report's run not finished yet
-                t.rows.push_back({r.name, r.model, r.model_config.dump(), "not finished yet",
+                t.rows.push_back({r.name, r.model, settings(r.model_config), "not finished yet",
                                   fmt::format("{}", fmt::join(r.data, ", ")), "-", ""});
                 continue;
             }
@@ -250,11 +258,9 @@ private:
                                             e.label, sec * 1e3);
             }
             const json& c = rec.config;
-            t.rows.push_back({r.name, r.model,
-                              c.is_object() ? c.value("model_config", json::object()).dump()
-                                            : r.model_config.dump(),
+            t.rows.push_back({r.name, r.model, settings(r.model_config),
                               !rec.pretrained.empty()          ? shipped(rec)
-                              : rec.trainable && c.is_object() ? training(c["train"])
+                              : rec.trainable && c.is_object() ? training(c["train"], rec.steps)
                                                                : "none (nothing to learn)",
                               !rec.pretrained.empty() ? "its own (shipped)"
                                                       : fmt::format("{}", fmt::join(r.data, ", ")),
@@ -264,8 +270,11 @@ private:
                               per_spectrum});
             shared = std::max(shared, rec.trainable ? rec.side_by_side : 1);
         }
-        m_html += "<h2>Runs</h2>\n" + t.html();
-        m_md += "## Runs\n\n" + t.markdown();
+        const std::string where =
+            "model config: the settings the study file gives; every other one is the model's "
+            "default, and each run's runs/NAME/config.json holds them all.";
+        m_html += "<h2>Runs</h2>\n" + t.html() + "<p>" + esc(where) + "</p>\n";
+        m_md += "## Runs\n\n" + t.markdown() + where + "\n\n";
         if (shared > 1) {
             const std::string note = fmt::format(
                 "† trained side by side with other runs of the study, up to {} at a time on one "

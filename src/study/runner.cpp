@@ -202,7 +202,12 @@ private:
                 auto model = train::make_model(r.model, r.model_config);
                 m_kinds[r.name] = model->output();
                 m_trainable[r.name] = model->trainable();
-                train::TrainConfig::from_json(r.train);
+                // The steps it trains: its phases', those that take the run's count from it.
+                const auto tc = train::TrainConfig::from_json(r.train);
+                std::int64_t steps = 0;
+                for (const auto& p : model->phases())
+                    steps += p.steps < 0 ? tc.steps : p.steps;
+                m_steps[r.name] = steps;
             } catch (const Error& e) {
                 fail("{}: {}", where, e.what());
             }
@@ -302,10 +307,7 @@ private:
             const json& spec = run_spec(r);
             const fs::path dir = m_out / "runs" / r.name;
             const json saved = read_json(dir / "study.spec.json");
-            const bool complete = saved.is_object() && saved.value("spec", json()) == spec &&
-                                  saved.value("complete", false) &&
-                                  fs::exists(dir / "checkpoint.pt");
-            if (complete) {
+            if (finished(saved, spec) && fs::exists(dir / "checkpoint.pt")) {
                 step_line("reuse run", r.name);
                 record_run(r, saved);
                 m_result.products.push_back({"run", r.name, Outcome::Reused, 0.0});
@@ -322,23 +324,21 @@ private:
             step_line("not finished", fmt::format("run {}", r.name));
             m_result.missing_runs.push_back(r.name);
         }
-        std::vector<const EvalSpec*> ready_evals;
+        std::vector<const EvalSpec*> ready;
         for (const auto& e : m_study.evaluations) {
-            bool ready = m_inputs.runs.count(e.run) > 0;
+            bool have = m_inputs.runs.count(e.run) > 0;
             for (const auto& d : e.data)
-                ready = ready && m_inputs.data.count(d) > 0;
-            if (ready)
-                ready_evals.push_back(&e);
-        }
-        check_evaluation_data(ready_evals);
-        for (const auto& e : m_study.evaluations) {
-            if (std::find(ready_evals.begin(), ready_evals.end(), &e) != ready_evals.end()) {
-                evaluation(e);
+                have = have && m_inputs.data.count(d) > 0;
+            if (have) {
+                ready.push_back(&e);
             } else {
                 step_line("left out", fmt::format("evaluation {}", e.label));
                 m_result.missing_evaluations.push_back(e.label);
             }
         }
+        check_evaluation_data(ready);
+        for (const EvalSpec* e : ready)
+            evaluation(*e);
         // Nothing missing (everything had finished): the study's own report.
         m_inputs.partial = !m_result.missing_runs.empty() || !m_result.missing_evaluations.empty();
         step_line("report", m_inputs.partial ? "report.html (partial)" : "report.html");
@@ -721,8 +721,7 @@ private:
             const json saved = read_json(dir / "study.spec.json");
             const json saved_spec = saved.is_object() ? saved.value("spec", json()) : json();
             const bool exists = fs::exists(dir / "checkpoint.pt");
-            if (exists && !m_options.restart && saved_spec == spec &&
-                saved.value("complete", false))
+            if (exists && !m_options.restart && finished(saved, spec))
                 continue;  // reused by run()
             Job job;
             job.run = &r;
@@ -884,7 +883,7 @@ private:
         const json& spec = run_spec(r);
         const json saved = read_json(sidecar);
         const bool same = saved.is_object() && saved.value("spec", json()) == spec;
-        const bool complete = same && saved.value("complete", false);
+        const bool complete = finished(saved, spec);
         if (const auto it = m_made_aside.find(r.name); it != m_made_aside.end()) {
             if (!complete)
                 fail(
@@ -914,8 +913,8 @@ private:
             const bool resume = o == Outcome::Reused;  // same spec, training not finished
             if (m_trainable.at(r.name)) {
                 step_line(resume ? "resume" : "train",
-                          fmt::format("{} ({}, {} steps, data {})", r.name, r.model, rc.train.steps,
-                                      fmt::join(r.data, ", ")));
+                          fmt::format("{} ({}, {} steps, data {})", r.name, r.model,
+                                      m_steps.at(r.name), fmt::join(r.data, ", ")));
             } else {
                 step_line("fit", fmt::format("{} ({}, nothing to learn, data {})", r.name, r.model,
                                              fmt::join(r.data, ", ")));
@@ -958,6 +957,12 @@ private:
         m_result.products.push_back({"run", r.name, o, seconds_since(t0)});
     }
 
+    // Whether a run's sidecar (RUN/study.spec.json) says its training with `spec` is complete.
+    static bool finished(const json& saved, const json& spec) {
+        return saved.is_object() && saved.value("spec", json()) == spec &&
+               saved.value("complete", false);
+    }
+
     // How many training runs share the device with this one: `jobs` in a child, else 1.
     int side_by_side() const { return m_options.only_run.empty() ? 1 : m_options.jobs; }
 
@@ -967,6 +972,7 @@ private:
         rec.train_seconds = sidecar.is_object() ? sidecar.value("train_seconds", 0.0) : 0.0;
         rec.side_by_side = sidecar.is_object() ? sidecar.value("side_by_side", 1) : 1;
         rec.trainable = m_trainable.at(r.name);
+        rec.steps = m_steps.at(r.name);
         m_inputs.runs[r.name] = rec;
     }
 
@@ -1047,6 +1053,7 @@ private:
     std::map<std::string, SimulationPlan> m_plans;
     std::map<std::string, train::OutputKind> m_kinds;
     std::map<std::string, bool> m_trainable;
+    std::map<std::string, std::int64_t> m_steps;  // the steps each run trains, all phases
     std::map<std::string, json> m_spec;  // dataset name / "run:NAME" → the spec that makes it
     std::map<std::string, train::PretrainedInfo> m_shipped;  // by shipped-model name
     torch::Device m_device = torch::kCPU;

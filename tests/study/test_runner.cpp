@@ -560,6 +560,14 @@ TEST(StudyRunner, ViewsAreRenderedOnceAndGivenToTheRunsThatNameThem) {
     EXPECT_TRUE(std::filesystem::exists(folder / "sparse" / "0" / "images.txt"));
     const json config = json::parse(read_text(dir / "out" / "runs" / "gs" / "config.json"));
     EXPECT_EQ(config["model_config"]["views"], folder.string());
+    // The report gives the steps the run trains over its phases (3 geometry + 2 radiance, not
+    // train.steps alone) and the model settings the study file gives, not all of them.
+    const std::string md = read_text(dir / "out" / "report.md");
+    EXPECT_NE(md.find("| 5 steps, lr"), std::string::npos) << md;
+    EXPECT_NE(md.find(R"({"geometry_steps":3,"max_seed_points":200,"random_points":200})"),
+              std::string::npos)
+        << md;
+    EXPECT_EQ(md.find("means_lr"), std::string::npos) << md;
 
     const StudyResult second = run_study(parse_study(doc, dir / "views.json", "quick"), o);
     EXPECT_EQ(second.names("views", Outcome::Reused), (Names{"pictures"}));
