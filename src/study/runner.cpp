@@ -202,6 +202,11 @@ private:
                 auto model = train::make_model(r.model, r.model_config);
                 m_kinds[r.name] = model->output();
                 m_trainable[r.name] = model->trainable();
+                if (!r.init.empty() && !model->starts_from(m_study.run(r.init).model))
+                    fail(
+                        "\"init\" names '{}', a run of model '{}'; a '{}' run cannot start from "
+                        "its weights",
+                        r.init, m_study.run(r.init).model, r.model);
                 // The steps it trains: its phases', those that take the run's count from it.
                 const auto tc = train::TrainConfig::from_json(r.train);
                 std::int64_t steps = 0;

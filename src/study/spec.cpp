@@ -520,12 +520,13 @@ Study parse_study(const ojson& doc, const fs::path& file, const std::string& pro
                     "starts from the weights of one listed earlier); known: {}",
                     f, name, init, known.empty() ? "none" : join(known));
             }
-            if (!before->pretrained.empty() || before->model != s.runs.back().model)
-                fail("{}: runs.{}: \"init\" names '{}', a run of {}; this run is of '{}'", f, name,
-                     init,
-                     before->pretrained.empty() ? "model '" + before->model + "'"
-                                                : "the shipped model '" + before->pretrained + "'",
-                     s.runs.back().model);
+            // Whether the model can start from the weights of that run's model is the model's
+            // to say (Model::starts_from); the runner asks before any work.
+            if (!before->pretrained.empty())
+                fail(
+                    "{}: runs.{}: \"init\" names '{}', a run of the shipped model '{}'; this "
+                    "run is of '{}'",
+                    f, name, init, before->pretrained, s.runs.back().model);
         }
         s.runs.back().data =
             expand_data_names(s.runs.back().data, s.datasets, f + ": runs." + name + ".data");

@@ -109,12 +109,12 @@ CheckpointState read_checkpoint_state(const fs::path& path, const std::string& e
     return parse_meta(archive, path, expected_model);
 }
 
-CheckpointState load_checkpoint(const fs::path& path,
-                                Model& model,
-                                torch::Device device,
-                                torch::Generator* generator) {
-    auto archive = open_archive(path, device);
-    CheckpointState s = parse_meta(archive, path, model.name());
+namespace {
+
+void read_weights(torch::serialize::InputArchive& archive,
+                  const fs::path& path,
+                  Model& model,
+                  torch::Generator* generator) {
     try {
         torch::serialize::InputArchive weights;
         if (!archive.try_read("model", weights))
@@ -132,6 +132,29 @@ CheckpointState load_checkpoint(const fs::path& path,
             "with --restart",
             path.string(), model.name(), e.what_without_backtrace());
     }
+}
+
+}  // namespace
+
+CheckpointState load_checkpoint(const fs::path& path,
+                                Model& model,
+                                torch::Device device,
+                                torch::Generator* generator) {
+    auto archive = open_archive(path, device);
+    CheckpointState s = parse_meta(archive, path, model.name());
+    read_weights(archive, path, model, generator);
+    return s;
+}
+
+CheckpointState load_initial_weights(const fs::path& path, Model& model, torch::Device device) {
+    auto archive = open_archive(path, device);
+    CheckpointState s = parse_meta(archive, path, "");
+    if (!model.starts_from(s.model))
+        fail(
+            "'{}' holds the weights of model '{}', which a '{}' run cannot start from; start "
+            "from a run of '{}'",
+            path.string(), s.model, model.name(), model.name());
+    read_weights(archive, path, model, nullptr);
     return s;
 }
 

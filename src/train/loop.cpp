@@ -267,7 +267,7 @@ TrainResult train_run(const RunConfig& requested,
             fs::remove(run_dir / f);
         state = {};
         if (!options.init_from.empty()) {
-            load_checkpoint(options.init_from, *model, device);  // weights only; step 0
+            load_initial_weights(options.init_from, *model, device);  // weights only; step 0
             log::info("starting from the weights in '{}'", options.init_from.string());
         }
     }

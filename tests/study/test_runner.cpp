@@ -11,6 +11,7 @@
 #include "../train/synthetic_data.hpp"
 #include "../train/torch_temp_dir.hpp"
 #include "radiofield/core/error.hpp"
+#include "radiofield/models/rf3dgs.hpp"
 #include "radiofield/study/runner.hpp"
 #include "radiofield/train/loop.hpp"
 #include "radiofield/train/pretrained.hpp"
@@ -372,6 +373,26 @@ TEST(StudyRunner, AnEvaluationOnDataTheModelCannotReadFailsBeforeAnyTraining) {
     EXPECT_FALSE(std::filesystem::exists(dir / "out" / "runs" / "dl" / "checkpoint.pt"));
 }
 
+// A run that starts from the weights of another model's run (Model::starts_from) is refused
+// before any work, naming both.
+TEST(StudyRunner, ARunThatCannotStartFromItsInitRunsWeightsFailsBeforeAnyTraining) {
+    test::TorchTempDir dir;
+    nlohmann::ordered_json doc = tiny_study(dir);
+    doc["runs"]["dl2"] = doc["runs"]["dl"];
+    doc["runs"]["dl2"]["init"] = "knn";
+    try {
+        run(doc, dir);
+        ADD_FAILURE() << "expected an Error";
+    } catch (const Error& e) {
+        const std::string m = e.what();
+        EXPECT_NE(m.find("runs.dl2: \"init\" names 'knn', a run of model 'knn'; a 'knn_dl' run "
+                         "cannot start from its weights"),
+                  std::string::npos)
+            << m;
+    }
+    EXPECT_FALSE(std::filesystem::exists(dir / "out" / "runs"));
+}
+
 TEST(StudyRunner, SubsetKeepsNTrainingPositionsAndEveryTestPosition) {
     test::TorchTempDir dir;
     nlohmann::ordered_json doc = tiny_study(dir);
@@ -545,7 +566,9 @@ TEST(StudyRunner, ViewsAreRenderedOnceAndGivenToTheRunsThatNameThem) {
       "runs": {"gs": {"model": "rf3dgs_plus", "data": ["lobby"], "views": "pictures",
                       "model_config": {"geometry_steps": 3, "random_points": 200,
                                        "max_seed_points": 200},
-                      "train": {"steps": 2}}}
+                      "train": {"steps": 2}},
+               "rf": {"model": "rf3dgs", "data": ["lobby"], "init": "gs",
+                      "model_config": {"geometry_steps": 0}, "train": {"steps": 2}}}
     })");
     StudyOptions o;
     o.out = dir / "out";
@@ -554,7 +577,18 @@ TEST(StudyRunner, ViewsAreRenderedOnceAndGivenToTheRunsThatNameThem) {
     o.quiet = true;
     const StudyResult first = run_study(parse_study(doc, dir / "views.json", "quick"), o);
     EXPECT_EQ(first.names("views", Outcome::Made), (Names{"pictures"}));
-    EXPECT_EQ(first.names("run", Outcome::Made), (Names{"gs"}));
+    EXPECT_EQ(first.names("run", Outcome::Made), (Names{"gs", "rf"}));
+    // RF-3DGS starts from RF-3DGS+'s Gaussians (the variants share stage 1) and keeps them
+    // frozen through its radiance steps.
+    {
+        auto gs = train::load_run(dir / "out" / "runs" / "gs", torch::kCPU);
+        auto rf = train::load_run(dir / "out" / "runs" / "rf", torch::kCPU);
+        auto& g = dynamic_cast<models::Rf3dgsModel&>(*gs.model).field().geometry;
+        auto& f = dynamic_cast<models::Rf3dgsModel&>(*rf.model).field().geometry;
+        ASSERT_GT(g.size(), 0);
+        EXPECT_TRUE(torch::equal(f.means, g.means));
+        EXPECT_TRUE(torch::equal(f.opacity_logits, g.opacity_logits));
+    }
     const auto folder = dir / "out" / "views" / "pictures";
     EXPECT_TRUE(std::filesystem::exists(folder / "images" / "0003.png"));
     EXPECT_TRUE(std::filesystem::exists(folder / "sparse" / "0" / "images.txt"));
@@ -571,12 +605,12 @@ TEST(StudyRunner, ViewsAreRenderedOnceAndGivenToTheRunsThatNameThem) {
 
     const StudyResult second = run_study(parse_study(doc, dir / "views.json", "quick"), o);
     EXPECT_EQ(second.names("views", Outcome::Reused), (Names{"pictures"}));
-    EXPECT_EQ(second.names("run", Outcome::Reused), (Names{"gs"}));
+    EXPECT_EQ(second.names("run", Outcome::Reused), (Names{"gs", "rf"}));
 
     doc["views"]["pictures"]["count"] = 5;
     const StudyResult third = run_study(parse_study(doc, dir / "views.json", "quick"), o);
     EXPECT_EQ(third.names("views", Outcome::Remade), (Names{"pictures"}));
-    EXPECT_EQ(third.names("run", Outcome::Remade), (Names{"gs"}));
+    EXPECT_EQ(third.names("run", Outcome::Remade), (Names{"gs", "rf"}));
 
     // A run naming views that are not there is an Error naming them.
     doc["runs"]["gs"]["views"] = "photos";

@@ -142,6 +142,11 @@ class Rf3dgsModel final : public train::Model {
 public:
     explicit Rf3dgsModel(Rf3dgsConfig config);
     std::string name() const override { return m_config.plus ? "rf3dgs_plus" : "rf3dgs"; }
+    // Both variants hold the same Gaussians: either starts from the other's (the paper's
+    // RF-3DGS and RF-3DGS+ share one stage 1).
+    bool starts_from(const std::string& model) const override {
+        return model == "rf3dgs" || model == "rf3dgs_plus";
+    }
     nlohmann::json config() const override { return m_config.to_json(); }
     nlohmann::json train_defaults() const override {
         return {{"lr", m_config.rf_lr}, {"weight_decay", 0.0}};

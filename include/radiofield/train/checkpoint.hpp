@@ -47,6 +47,11 @@ CheckpointState load_checkpoint(const std::filesystem::path& path,
                                 Model& model,
                                 torch::Device device,
                                 torch::Generator* generator = nullptr);
+// The weights a new run starts from (train --init): as load_checkpoint, but the checkpoint may
+// be of any model that model.starts_from() accepts.
+CheckpointState load_initial_weights(const std::filesystem::path& path,
+                                     Model& model,
+                                     torch::Device device);
 // Restores the optimiser state into `optimizer`, which is built after load_checkpoint from
 // the model's parameter groups (so their count and shapes are the checkpoint's), onto
 // `device`, the parameters'.

@@ -108,6 +108,10 @@ public:
     // TrainConfig keys), used where the run's configuration gives none.
     virtual nlohmann::json train_defaults() const { return nlohmann::json::object(); }
 
+    // Whether a run of this model can start from the weights of a run of `model` (train
+    // --init, a study's "init"): its own, unless models share their weights' layout.
+    virtual bool starts_from(const std::string& model) const { return model == name(); }
+
     virtual void set_device(torch::Device device) {}
     virtual void save(torch::serialize::OutputArchive& archive) const {}
     virtual void load(torch::serialize::InputArchive& archive) {}
