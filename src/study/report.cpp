@@ -217,11 +217,10 @@ private:
     }
 
     // "300 steps, lr 0.0008 (cosine), weight decay 5e-05, batch 512, seed 0".
-    // `steps`: what the run trains over all its phases (< 0: train.steps).
+    // `steps`: what the run trains over all its phases.
     static std::string training(const json& t, std::int64_t steps) {
-        std::string s = fmt::format("{} steps, lr {:g} ({})",
-                                    steps >= 0 ? steps : t.value("steps", std::int64_t{0}),
-                                    t.value("lr", 0.0), t.value("schedule", std::string("?")));
+        std::string s = fmt::format("{} steps, lr {:g} ({})", steps, t.value("lr", 0.0),
+                                    t.value("schedule", std::string("?")));
         if (t.value("weight_decay", 0.0) > 0)
             s += fmt::format(", weight decay {:g}", t.value("weight_decay", 0.0));
         if (t.value("batch", std::int64_t{0}) > 0)
@@ -230,9 +229,11 @@ private:
     }
 
     // The model settings the study file gives a run; every other one is the model's default
-    // (the run's config.json holds them all).
-    static std::string settings(const json& model_config) {
-        return model_config.empty() ? "defaults" : model_config.dump();
+    // (the run's config.json holds them all). A shipped model's are its package's.
+    static std::string settings(const RunSpec& r) {
+        if (!r.pretrained.empty())
+            return "as shipped";
+        return r.model_config.empty() ? "defaults" : r.model_config.dump();
     }
 
     void runs() {
@@ -243,7 +244,7 @@ private:
         int shared = 1;
         for (const auto& r : m_study.runs) {
             if (!m_in.runs.count(r.name)) {  // a partial report's run not finished yet
-                t.rows.push_back({r.name, r.model, settings(r.model_config), "not finished yet",
+                t.rows.push_back({r.name, r.model, settings(r), "not finished yet",
                                   fmt::format("{}", fmt::join(r.data, ", ")), "-", ""});
                 continue;
             }
@@ -258,7 +259,7 @@ private:
                                             e.label, sec * 1e3);
             }
             const json& c = rec.config;
-            t.rows.push_back({r.name, r.model, settings(r.model_config),
+            t.rows.push_back({r.name, r.model, settings(r),
                               !rec.pretrained.empty()          ? shipped(rec)
                               : rec.trainable && c.is_object() ? training(c["train"], rec.steps)
                                                                : "none (nothing to learn)",
@@ -271,8 +272,9 @@ private:
             shared = std::max(shared, rec.trainable ? rec.side_by_side : 1);
         }
         const std::string where =
-            "model config: the settings the study file gives; every other one is the model's "
-            "default, and each run's runs/NAME/config.json holds them all.";
+            "model config: the settings the study file gives (a shipped model's are its "
+            "package's); every other one is the model's default, and each run's "
+            "runs/NAME/config.json holds them all.";
         m_html += "<h2>Runs</h2>\n" + t.html() + "<p>" + esc(where) + "</p>\n";
         m_md += "## Runs\n\n" + t.markdown() + where + "\n\n";
         if (shared > 1) {

@@ -16,8 +16,8 @@ struct RunRecord {
     double train_seconds = 0;  // wall time of its training, resumed parts included
     int side_by_side = 1;      // training runs that shared the device with it (study --jobs)
     bool trainable = true;
-    std::int64_t steps = -1;  // the steps it trains over all its phases; < 0: train.steps
-    std::string pretrained;   // a shipped model's name, when the run is one
+    std::int64_t steps = 0;  // the steps it trains over all its phases (train::total_steps)
+    std::string pretrained;  // a shipped model's name, when the run is one
     nlohmann::json produced_by = nlohmann::json::object();  // its manifest's "produced_by"
 };
 

@@ -202,17 +202,17 @@ private:
                 auto model = train::make_model(r.model, r.model_config);
                 m_kinds[r.name] = model->output();
                 m_trainable[r.name] = model->trainable();
-                if (!r.init.empty() && !model->starts_from(m_study.run(r.init).model))
-                    fail(
-                        "\"init\" names '{}', a run of model '{}'; a '{}' run cannot start from "
-                        "its weights",
-                        r.init, m_study.run(r.init).model, r.model);
-                // The steps it trains: its phases', those that take the run's count from it.
-                const auto tc = train::TrainConfig::from_json(r.train);
-                std::int64_t steps = 0;
-                for (const auto& p : model->phases())
-                    steps += p.steps < 0 ? tc.steps : p.steps;
-                m_steps[r.name] = steps;
+                if (!r.init.empty()) {
+                    const std::string& from = m_study.run(r.init).model;
+                    if (!model->starts_from(from))
+                        fail(
+                            "\"init\" names '{}', a run of model '{}'; a '{}' run cannot start "
+                            "from its weights; name an earlier run of '{}' (or of a model that "
+                            "shares its weights' layout)",
+                            r.init, from, r.model, r.model);
+                }
+                m_steps[r.name] =
+                    train::total_steps(*model, train::TrainConfig::from_json(r.train).steps);
             } catch (const Error& e) {
                 fail("{}: {}", where, e.what());
             }

@@ -524,9 +524,10 @@ Study parse_study(const ojson& doc, const fs::path& file, const std::string& pro
             // to say (Model::starts_from); the runner asks before any work.
             if (!before->pretrained.empty())
                 fail(
-                    "{}: runs.{}: \"init\" names '{}', a run of the shipped model '{}'; this "
-                    "run is of '{}'",
-                    f, name, init, before->pretrained, s.runs.back().model);
+                    "{}: runs.{}: \"init\" names '{}', a run of the shipped model '{}'; a "
+                    "study run starts from an earlier run the study trains, not from a shipped "
+                    "model (radiofield eval/predict --model {} --fine-tune N fine-tunes one)",
+                    f, name, init, before->pretrained, before->pretrained);
         }
         s.runs.back().data =
             expand_data_names(s.runs.back().data, s.datasets, f + ": runs." + name + ".data");

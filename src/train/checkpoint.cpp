@@ -1,6 +1,8 @@
 // Checkpoints: save atomically, validate version and model before touching any weights.
 #include "radiofield/train/checkpoint.hpp"
 
+#include <string_view>
+
 #include "radiofield/core/atomic_file.hpp"
 #include "radiofield/core/error.hpp"
 
@@ -111,14 +113,22 @@ CheckpointState read_checkpoint_state(const fs::path& path, const std::string& e
 
 namespace {
 
+// `advice`: what to do when the weights do not fit the model as configured (LibTorch's
+// reading error, or the model's own check in load()).
 void read_weights(torch::serialize::InputArchive& archive,
                   const fs::path& path,
                   Model& model,
-                  torch::Generator* generator) {
+                  torch::Generator* generator,
+                  std::string_view advice) {
+    torch::serialize::InputArchive weights;
     try {
-        torch::serialize::InputArchive weights;
         if (!archive.try_read("model", weights))
             fail("'{}' holds no model weights", path.string());
+    } catch (const c10::Error& e) {
+        fail("'{}' holds no readable model weights ({})", path.string(),
+             e.what_without_backtrace());
+    }
+    try {
         model.load(weights);
         if (generator) {
             torch::Tensor rng;
@@ -126,11 +136,11 @@ void read_weights(torch::serialize::InputArchive& archive,
                 generator->set_state(rng.cpu());
         }
     } catch (const c10::Error& e) {
-        fail(
-            "'{}' does not fit model '{}' as configured ({}); was the model configuration changed? "
-            "Retrain "
-            "with --restart",
-            path.string(), model.name(), e.what_without_backtrace());
+        fail("'{}' does not fit model '{}' as configured ({}); {}", path.string(), model.name(),
+             e.what_without_backtrace(), advice);
+    } catch (const Error& e) {
+        fail("'{}' does not fit model '{}' as configured ({}); {}", path.string(), model.name(),
+             e.what(), advice);
     }
 }
 
@@ -142,7 +152,8 @@ CheckpointState load_checkpoint(const fs::path& path,
                                 torch::Generator* generator) {
     auto archive = open_archive(path, device);
     CheckpointState s = parse_meta(archive, path, model.name());
-    read_weights(archive, path, model, generator);
+    read_weights(archive, path, model, generator,
+                 "was the model configuration changed? Retrain with --restart");
     return s;
 }
 
@@ -152,9 +163,12 @@ CheckpointState load_initial_weights(const fs::path& path, Model& model, torch::
     if (!model.starts_from(s.model))
         fail(
             "'{}' holds the weights of model '{}', which a '{}' run cannot start from; start "
-            "from a run of '{}'",
+            "from a run of '{}' or of a model that shares its weights' layout",
             path.string(), s.model, model.name(), model.name());
-    read_weights(archive, path, model, nullptr);
+    read_weights(archive, path, model, nullptr,
+                 "give this run the settings that shape the weights as the run it starts from "
+                 "has them (its config.json)");
+    model.initialised_from(s.model);
     return s;
 }
 

@@ -86,6 +86,13 @@ std::vector<Phase> resolve_phases(std::vector<Phase> phases,
     return phases;
 }
 
+std::int64_t sum_steps(const std::vector<Phase>& phases) {
+    std::int64_t total = 0;
+    for (const auto& p : phases)
+        total += p.steps;
+    return total;
+}
+
 // The phase of step `step` (0-based) and its first step; phases.size() when training is done.
 std::pair<std::size_t, std::int64_t> phase_at(const std::vector<Phase>& phases, std::int64_t step) {
     std::int64_t start = 0;
@@ -184,6 +191,10 @@ bool any_split(const DataList& data, const std::string& name) {
 
 }  // namespace
 
+std::int64_t total_steps(const Model& model, std::int64_t run_steps) {
+    return sum_steps(resolve_phases(model.phases(), run_steps, model.name()));
+}
+
 void check_run_folder(const fs::path& run_dir) {
     if (run_dir.empty())
         fail("no run folder given (--out RUN)");
@@ -228,9 +239,7 @@ TrainResult train_run(const RunConfig& requested,
         load_datasets(config.data, needs_of(*model, tc));  // every data check before any work
     config.contexts = contexts(data);
     const std::vector<Phase> phases = resolve_phases(model->phases(), tc.steps, config.model);
-    std::int64_t total = 0;
-    for (const auto& p : phases)
-        total += p.steps;
+    const std::int64_t total = sum_steps(phases);
 
     const fs::path ckpt_path = run_dir / "checkpoint.pt", log_path = run_dir / "log.jsonl";
     TrainResult result;

@@ -79,6 +79,7 @@ using Names = std::vector<std::string>;
 TEST(StudyRunner, ReportTableHoldsTheEvaluationsMeansAndRerunsReuseOrRemakeByTheirSpec) {
     test::TorchTempDir dir;
     nlohmann::ordered_json doc = tiny_study(dir);
+    doc["runs"]["knn"].erase("model_config");  // the model's defaults (k = 8)
     const StudyResult first = run(doc, dir);
     ASSERT_FALSE(first.interrupted);
     EXPECT_EQ(first.names("run", Outcome::Made), (Names{"knn", "dl"}));
@@ -88,6 +89,11 @@ TEST(StudyRunner, ReportTableHoldsTheEvaluationsMeansAndRerunsReuseOrRemakeByThe
     // The table holds each evaluation's mean metrics as written in evals/LABEL.json.
     const std::string html = read_text(dir / "out" / "report.html");
     const std::string md = read_text(dir / "out" / "report.md");
+    // The runs table's model config: what the study file sets, "defaults" where it sets none.
+    EXPECT_NE(md.find("| knn | knn | defaults |"), std::string::npos) << md;
+    EXPECT_NE(md.find(R"(| dl | knn_dl | {"batch":4,"channels":4,"k":4,"layers":2} |)"),
+              std::string::npos)
+        << md;
     for (const std::string label : {"knn_b", "dl_b"}) {
         const json ev = json::parse(read_text(dir / "out" / "evals" / (label + ".json")));
         EXPECT_EQ(ev["label"], label);
@@ -574,9 +580,14 @@ TEST(StudyRunner, ViewsAreRenderedOnceAndGivenToTheRunsThatNameThem) {
     o.out = dir / "out";
     o.device = "cpu";
     o.handle_sigint = false;
-    o.quiet = true;
+    testing::internal::CaptureStderr();
     const StudyResult first = run_study(parse_study(doc, dir / "views.json", "quick"), o);
+    const std::string progress = testing::internal::GetCapturedStderr();
+    o.quiet = true;
     EXPECT_EQ(first.names("views", Outcome::Made), (Names{"pictures"}));
+    // The step line gives the steps of all its phases: 3 geometry + 2 radiance.
+    EXPECT_NE(progress.find("train gs (rf3dgs_plus, 5 steps, data lobby)"), std::string::npos)
+        << progress;
     EXPECT_EQ(first.names("run", Outcome::Made), (Names{"gs", "rf"}));
     // RF-3DGS starts from RF-3DGS+'s Gaussians (the variants share stage 1) and keeps them
     // frozen through its radiance steps.

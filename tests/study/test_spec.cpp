@@ -135,6 +135,16 @@ TEST(StudySpec, InitNamesAnEarlierRunThatIsNotAShippedModel) {
     // Another model's run is the model's to accept or refuse (StudyRunner's check).
     d["runs"]["knn2"] = {{"model", "knn_dl"}, {"data", {"a"}}, {"init", "knn"}};
     EXPECT_EQ(parse_study(d, "t.json", "quick").run("knn2").init, "knn");
+    // A shipped model's run is not one to start from: fine-tuning is eval/predict's.
+    d["runs"]["gen"] = {{"pretrained", "graf_generalist"}};
+    d["runs"]["tuned"] = {{"model", "graf"}, {"data", {"a"}}, {"init", "gen"}};
+    e = error_of(d);
+    EXPECT_NE(e.find("runs.tuned: \"init\" names 'gen', a run of the shipped model "
+                     "'graf_generalist'; a study run starts from an earlier run the study "
+                     "trains"),
+              std::string::npos)
+        << e;
+    EXPECT_NE(e.find("--model graf_generalist --fine-tune N"), std::string::npos) << e;
 }
 
 TEST(StudySpec, ATableShowsTheMeanMedianOrPooledSummary) {

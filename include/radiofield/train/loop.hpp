@@ -29,8 +29,9 @@ struct TrainOptions {
     std::int64_t stop_after = -1;  // ≥ 0: checkpoint and return after this many steps (tests)
     bool handle_sigint = true;     // Ctrl-C, SIGTERM → checkpoint, return with interrupted = true
     bool final_eval = true;        // evaluate (test split, else val) and write metrics.json
-    // A new run (nothing to resume) starts from these weights (a checkpoint of the same model
-    // and shapes) instead of fresh ones, with a fresh optimiser: fine-tuning.
+    // A new run (nothing to resume) starts from these weights instead of fresh ones, with a
+    // fresh optimiser: a checkpoint of a model this one starts_from(), with its shapes
+    // (load_initial_weights).
     std::filesystem::path init_from;
 };
 
@@ -45,6 +46,10 @@ struct TrainResult {
 // The checks train_run makes before any work, for a run folder: a folder (or nothing yet),
 // creatable; Error naming the path and the fix otherwise.
 void check_run_folder(const std::filesystem::path& run_dir);
+
+// The steps a run of `model` trains over all its phases; a phase without a count of its own
+// takes `run_steps` (train.steps). Error if the model's phases are malformed.
+std::int64_t total_steps(const Model& model, std::int64_t run_steps);
 
 // Validates the data and configuration (Error before any training), then trains.
 TrainResult train_run(const RunConfig& config,

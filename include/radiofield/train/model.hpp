@@ -108,9 +108,12 @@ public:
     // TrainConfig keys), used where the run's configuration gives none.
     virtual nlohmann::json train_defaults() const { return nlohmann::json::object(); }
 
-    // Whether a run of this model can start from the weights of a run of `model` (train
-    // --init, a study's "init"): its own, unless models share their weights' layout.
+    // Whether a run of this model can start from the weights of a run of `model` (a study
+    // run's "init", fine-tuning a shipped model): its own, unless models share their weights'
+    // layout. After such weights are loaded, initialised_from(model) lets the model reset what
+    // means something else in its own (the default keeps everything).
     virtual bool starts_from(const std::string& model) const { return model == name(); }
+    virtual void initialised_from(const std::string& model) {}
 
     virtual void set_device(torch::Device device) {}
     virtual void save(torch::serialize::OutputArchive& archive) const {}
