@@ -41,6 +41,7 @@ struct SimulateArgs {
     double phase_noise = 0;
     std::string snr = "inf";
     double kernel_deg = 2.0;
+    std::string db_range;  // path_gain_db: "LO,HI" dB; empty → from the training split
     std::string array = "4x4";
     double array_spacing = 0;
     int max_depth = 3;
@@ -92,6 +93,10 @@ void run_simulate(const SimulateArgs& a, const std::string& command_line) {
                               : parse_number(a.snr, "--snr");
     config.noise.seed = a.seed;
     config.kernel_deg = a.kernel_deg;
+    if (!a.db_range.empty()) {
+        const auto [lo, hi] = parse_pair(a.db_range, "--db-range");
+        config.db_range = std::array<double, 2>{lo, hi};
+    }
     config.trace.max_depth = a.max_depth;
     config.trace.samples_per_source = a.samples;
     config.trace.diffuse = a.diffuse;
@@ -208,7 +213,9 @@ void add_simulate_command(CLI::App& app, GlobalOptions& global) {
         "|sum_k conj(w_k) x_k|^2/K^2 of the complex element signals, stored linear, min-max per "
         "sample for models; nerf2 = NeRF2's gen_spectrum.py: |sum_k conj(w_k) e^{j arg x_k}|/K "
         "of phase-only signals, min-max, azimuth 0..359 deg; physical = the Bartlett power, "
-        "unnormalised (dB). Default: nerf2 for a built-in RFID room (meeting room, office or lab; "
+        "unnormalised (dB); path_gain_db = the power in dB mapped to 0..1 by one range for every "
+        "sample (--db-range; RF-3DGS+'s path-loss spectra, best with --method binned). Default: "
+        "nerf2 for a built-in RFID room (meeting room, office or lab; "
         "fixed or random) with moving tags at 860-960 MHz, bartlett_power elsewhere");
     sub->add_option("--phase-noise", a.phase_noise,
                     "Per-element phase noise std in radians, before the spectrum (0 = off)")
@@ -219,6 +226,9 @@ void add_simulate_command(CLI::App& app, GlobalOptions& global) {
         ->capture_default_str();
     sub->add_option("--kernel", a.kernel_deg, "Binned spectra: kernel width in degrees")
         ->capture_default_str();
+    sub->add_option("--db-range", a.db_range,
+                    "path_gain_db: LO,HI in dB mapped to 0 and 1 for every sample (default: HI "
+                    "= the training split's strongest cell rounded up to 10 dB, LO = HI - 100)");
     sub->add_option("--array", a.array, "Virtual array rows x cols")->capture_default_str();
     sub->add_option("--array-spacing", a.array_spacing, "Element spacing in metres (0 = λ/2)")
         ->capture_default_str();

@@ -50,6 +50,15 @@ void SimulationConfig::validate() const {
     }
     if (!(kernel_deg > 0))
         fail("--kernel must be positive degrees (got {})", kernel_deg);
+    if (db_range) {
+        const auto [lo, hi] = *db_range;
+        if (!std::isfinite(lo) || !std::isfinite(hi) || !(lo < hi))
+            fail("--db-range must be two finite dB values LO,HI with LO < HI (got {},{})", lo, hi);
+        if (spectrum != "path_gain_db")
+            fail(
+                "--db-range sets the range of --spectrum path_gain_db; drop it or choose that "
+                "convention");
+    }
     if (batch == 0)
         fail("batch size must be at least 1");
     trace.validate();
@@ -106,6 +115,41 @@ void minmax_normalise(std::vector<float>& s) {
     const float scale = range > 0 ? 1.0f / range : 0.0f;
     for (float& v : s)
         v = (v - mn) * scale;
+}
+
+// path_gain_db: each cell's power in dB mapped by one range for all samples, 0 at lo (and
+// below, where no path arrives), 1 at hi (and above). The range is `range`, or one from the
+// training samples' largest cell (`train`: their indices; all samples if empty).
+std::array<double, 2> to_path_gain_db(std::vector<float>& spectra,
+                                      std::size_t cells,
+                                      const std::vector<std::int64_t>& train,
+                                      std::optional<std::array<double, 2>> range) {
+    if (!range) {
+        double peak = 0;
+        const auto scan = [&](std::size_t i) {
+            for (std::size_t c = 0; c < cells; ++c)
+                peak = std::max(peak, static_cast<double>(spectra[i * cells + c]));
+        };
+        if (train.empty()) {
+            for (std::size_t i = 0; i < spectra.size() / cells; ++i)
+                scan(i);
+        } else {
+            for (auto i : train)
+                scan(static_cast<std::size_t>(i));
+        }
+        if (!(peak > 0))
+            fail(
+                "path_gain_db: no path reaches any training position, so there is no level to "
+                "set the dB range from; give --db-range LO,HI or move the station");
+        const double hi = 10 * std::ceil(std::log10(peak));  // 10·log10, rounded up to 10 dB
+        range = std::array<double, 2>{hi - SimulationConfig::kDefaultDbSpan, hi};
+    }
+    const double lo = (*range)[0], span = (*range)[1] - (*range)[0];
+    for (float& v : spectra) {
+        const double db = v > 0 ? 10 * std::log10(static_cast<double>(v)) : lo;
+        v = static_cast<float>(std::clamp((db - lo) / span, 0.0, 1.0));
+    }
+    return *range;
 }
 
 scene::Device station_device(const scene::Scene& scene, const SimulationConfig& config) {
@@ -323,6 +367,13 @@ data::Dataset simulate(const scene::Scene& scene,
     report_zero_samples(ds);
 
     ds.split = data::make_split(n, config.split, config.seed);
+    if (ds.spectrum_convention == "path_gain_db" && data::has_spectra(config.kind)) {
+        const auto range =
+            to_path_gain_db(ds.spectra, ds.grid.size(), ds.split.train, config.db_range);
+        ds.power_unit = "normalized";
+        ds.normalization = "db_range";
+        ds.attrs["db_range"] = {range[0], range[1]};
+    }
     ds.attrs["seed"] = config.seed;
     ds.attrs["scene_name"] = scene.name;
     ds.attrs["spectrum_method"] = config.method == SpectrumMethod::Bartlett ? "bartlett" : "binned";

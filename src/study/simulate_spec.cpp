@@ -120,6 +120,10 @@ SimulationPlan plan_simulation(const json& s, const std::string& where) {
     c.noise.snr_db = get_or<double>(s, "snr", std::numeric_limits<double>::infinity(), where);
     c.noise.seed = p.seed;
     c.kernel_deg = get_or<double>(s, "kernel", 2.0, where);
+    if (s.contains("db_range")) {
+        const auto r = numbers(s, "db_range", 2, where);
+        c.db_range = std::array<double, 2>{r[0], r[1]};
+    }
     c.trace.max_depth = get_or<int>(s, "max_depth", 3, where);
     c.trace.samples_per_source =
         get_or<std::size_t>(s, "samples", rt::TraceOptions{}.samples_per_source, where);

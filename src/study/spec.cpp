@@ -211,22 +211,17 @@ DatasetSpec read_dataset(const std::string& name, const ojson& e, const std::str
     } else {
         d.kind = DatasetSpec::Kind::Simulate;
         // The settings of `radiofield simulate`'s options, by the same names.
-        check_keys(e, {"scene",        "frequency",
-                       "kind",         "moving",
-                       "station",      "station_orientation",
-                       "positions",    "count",
-                       "spacing",      "height",
-                       "region",       "z_range",
-                       "polarization", "clearance",
-                       "grid",         "method",
-                       "spectrum",     "phase_noise",
-                       "snr",          "kernel",
-                       "array",        "array_spacing",
-                       "max_depth",    "samples",
-                       "diffuse",      "transmission",
-                       "no_los",       "slab_reflection",
-                       "seed",         "split",
-                       "extrapolate",  "csv"},
+        check_keys(e, {"scene",        "frequency",       "kind",
+                       "moving",       "station",         "station_orientation",
+                       "positions",    "count",           "spacing",
+                       "height",       "region",          "z_range",
+                       "polarization", "clearance",       "grid",
+                       "method",       "spectrum",        "phase_noise",
+                       "snr",          "kernel",          "db_range",
+                       "array",        "array_spacing",   "max_depth",
+                       "samples",      "diffuse",         "transmission",
+                       "no_los",       "slab_reflection", "seed",
+                       "split",        "extrapolate",     "csv"},
                    where + " (a simulated dataset; the keys of radiofield simulate's options)");
         required_string(e, "scene", where);
     }

@@ -76,6 +76,19 @@ std::shared_ptr<const SceneData> SceneData::from(data::Dataset d,
     c.station_orientation = d.station_orientation;
     c.moving = d.moving;
     c.convention = d.spectrum_convention;
+    if (const auto r = d.attrs.find("db_range"); r != d.attrs.end()) {
+        if (!r->is_array() || r->size() != 2 || !(*r)[0].is_number() || !(*r)[1].is_number() ||
+            !((*r)[0].get<double>() < (*r)[1].get<double>()))
+            fail("'{}': attrs db_range must be [lo, hi] dB with lo < hi, got {}", source,
+                 r->dump());
+        c.db_range = std::array<double, 2>{(*r)[0].get<double>(), (*r)[1].get<double>()};
+    } else if (d.spectrum_convention == "path_gain_db") {
+        fail(
+            "'{}': its spectra are path_gain_db but it holds no attrs db_range [lo, hi] (the dB "
+            "range they were mapped with); re-simulate it with radiofield simulate --spectrum "
+            "path_gain_db",
+            source);
+    }
     const auto n = static_cast<std::int64_t>(d.size());
     auto p = torch::empty({n, 3}, torch::kFloat32);  // [N, 3]
     auto pa = p.accessor<float, 2>();

@@ -65,7 +65,9 @@ std::string SceneContext::describe(ContextField field) const {
         case ContextField::Moving:
             return moving;
         case ContextField::Convention:
-            return convention;
+            return db_range ? fmt::format("{} ({:g} .. {:g} dB)", convention, (*db_range)[0],
+                                          (*db_range)[1])
+                            : convention;
     }
     return "?";
 }
@@ -82,27 +84,30 @@ bool SceneContext::agrees(const SceneContext& other, ContextField field) const {
         case ContextField::Moving:
             return moving == other.moving;
         case ContextField::Convention:
-            return convention == other.convention;
+            return convention == other.convention && db_range == other.db_range;
     }
     return false;
 }
 
 nlohmann::json SceneContext::to_json() const {
     const Quat& q = station_orientation;
-    return {{"source", source},
-            {"frequency_hz", frequency_hz},
-            {"grid",
-             {{"n_el", grid.n_el},
-              {"n_az", grid.n_az},
-              {"el0_deg", grid.el0_deg},
-              {"az0_deg", grid.az0_deg},
-              {"step_deg", grid.step_deg}}},
-            {"station_position", vec_json(station_position)},
-            {"station_orientation", {q.x, q.y, q.z, q.w}},
-            {"moving", moving},
-            {"convention", convention},
-            {"lo", vec_json(lo)},
-            {"hi", vec_json(hi)}};
+    nlohmann::json j = {{"source", source},
+                        {"frequency_hz", frequency_hz},
+                        {"grid",
+                         {{"n_el", grid.n_el},
+                          {"n_az", grid.n_az},
+                          {"el0_deg", grid.el0_deg},
+                          {"az0_deg", grid.az0_deg},
+                          {"step_deg", grid.step_deg}}},
+                        {"station_position", vec_json(station_position)},
+                        {"station_orientation", {q.x, q.y, q.z, q.w}},
+                        {"moving", moving},
+                        {"convention", convention},
+                        {"lo", vec_json(lo)},
+                        {"hi", vec_json(hi)}};
+    if (db_range)
+        j["db_range"] = {(*db_range)[0], (*db_range)[1]};
+    return j;
 }
 
 SceneContext SceneContext::from_json(const nlohmann::json& j) {
@@ -128,6 +133,12 @@ SceneContext SceneContext::from_json(const nlohmann::json& j) {
                                  q[3].get<double>()};
         c.moving = j.at("moving").get<std::string>();
         c.convention = j.value("convention", std::string("bartlett_power"));
+        if (j.contains("db_range")) {
+            const auto& r = j.at("db_range");
+            if (!r.is_array() || r.size() != 2)
+                fail("scene context: db_range must be [lo, hi] in dB");
+            c.db_range = std::array<double, 2>{r[0].get<double>(), r[1].get<double>()};
+        }
         c.lo = vec_from(j, "lo"), c.hi = vec_from(j, "hi");
         return c;
     } catch (const nlohmann::json::exception& e) {

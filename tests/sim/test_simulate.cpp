@@ -175,6 +175,52 @@ TEST(Simulate, ElementNoiseIsOffByDefaultSeededAndRecorded) {
     }
 }
 
+// path_gain_db (RF-3DGS+'s path-loss spectra): each cell's binned path power in dB, mapped by
+// one range for all samples — by default the training samples' strongest cell rounded up to
+// 10 dB and 100 dB below it — and recorded with the data.
+TEST(Simulate, PathGainDbMapsEveryCellsPowerByOneRange) {
+    const auto scene = scene::make_builtin_scene("meeting_room_v1");
+    SimulationConfig config = small_config();
+    config.method = SpectrumMethod::Binned;
+    config.spectrum = "physical";
+    config.split = {0.5, 0.0, 0.5};
+    const Vec3 c = scene.bounds().centre();
+    const std::vector<Vec3> at{c, c + Vec3{0.8, 0.3, 0}, c + Vec3{-0.6, -0.4, 0.2},
+                               c + Vec3{0.2, -0.7, -0.3}};
+    const data::Dataset power = simulate(scene, config, at);
+    config.spectrum = "path_gain_db";
+    const data::Dataset db = simulate(scene, config, at);
+    EXPECT_EQ(db.power_unit, "normalized");
+    EXPECT_EQ(db.normalization, "db_range");
+    ASSERT_EQ(db.split, power.split);
+    ASSERT_EQ(db.spectra.size(), power.spectra.size());
+    const std::size_t cells = db.grid.size();
+    double peak = 0;
+    for (auto i : db.split.train)
+        for (std::size_t k = 0; k < cells; ++k)
+            peak = std::max(peak, double(power.spectra[i * cells + k]));
+    const double hi = 10 * std::ceil(std::log10(peak));
+    ASSERT_EQ(db.attrs["db_range"], nlohmann::json({hi - 100, hi}));
+    std::size_t lit = 0;
+    for (std::size_t k = 0; k < db.spectra.size(); ++k) {
+        const double p = power.spectra[k];
+        const double expected =
+            p > 0 ? std::clamp((10 * std::log10(p) - (hi - 100)) / 100, 0.0, 1.0) : 0.0;
+        ASSERT_NEAR(db.spectra[k], expected, 1e-6) << k;
+        lit += expected > 0;
+    }
+    EXPECT_GT(lit, db.spectra.size() / 100);  // paths arrive: not an all-floor dataset
+
+    // A range given is the one used; it belongs to path_gain_db only.
+    config.db_range = std::array<double, 2>{-120, -40};
+    EXPECT_EQ(simulate(scene, config, at).attrs["db_range"], nlohmann::json({-120, -40}));
+    config.db_range = std::array<double, 2>{-40, -120};
+    EXPECT_THROW(config.validate(), Error);
+    config.db_range = std::array<double, 2>{-120, -40};
+    config.spectrum = "bartlett_power";
+    EXPECT_THROW(config.validate(), Error);
+}
+
 TEST(Simulate, BadConfigurationFailsBeforeWork) {
     const auto scene = scene::make_builtin_scene("meeting_room_v1");
     SimulationConfig config = small_config();

@@ -21,6 +21,8 @@ struct SceneSpec {
     // "normalized": the spectra are kept as they are; "linear": powers in W, min–max
     // normalised on load with SceneData::power kept (as a simulated dataset).
     std::string power_unit = "normalized";
+    std::string convention = "bartlett_power";
+    nlohmann::json db_range;  // path_gain_db: [lo, hi] dB, as attrs["db_range"]
 };
 
 // spectra [N, H, W] (in [0, 1] unless spec.power_unit is "linear"), positions [N, 3].
@@ -36,6 +38,9 @@ inline std::shared_ptr<const train::SceneData> scene_from(const torch::Tensor& s
     d.grid.n_el = static_cast<int>(spectra.size(1));
     d.grid.n_az = static_cast<int>(spectra.size(2));
     d.power_unit = spec.power_unit;
+    d.spectrum_convention = spec.convention;
+    if (!spec.db_range.is_null())
+        d.attrs["db_range"] = spec.db_range;
     const auto s = spectra.to(torch::kFloat32).contiguous();
     d.spectra.assign(s.data_ptr<float>(), s.data_ptr<float>() + s.numel());
     const auto p = positions.to(torch::kFloat64).contiguous();

@@ -194,6 +194,28 @@ TEST_F(TrainLoop, ConfigReadsJsonRejectsUnknownKeysAndRoutesSettings) {
     EXPECT_EQ(RunConfig::from_json(rc.to_json()).to_json(), rc.to_json());
 }
 
+// path_gain_db spectra are one picture only with their dB range: a run records it, and data
+// mapped by another range is another convention.
+TEST(SceneContext, ThePathGainDbRangeIsRecordedAndPartOfTheConvention) {
+    SceneContext a;
+    a.source = "a.h5";
+    a.convention = "path_gain_db";
+    a.db_range = std::array<double, 2>{-180, -80};
+    const SceneContext back = SceneContext::from_json(a.to_json());
+    ASSERT_TRUE(back.db_range.has_value());
+    EXPECT_EQ(*back.db_range, (std::array<double, 2>{-180, -80}));
+    EXPECT_TRUE(back.agrees(a, ContextField::Convention));
+    EXPECT_EQ(a.describe(ContextField::Convention), "path_gain_db (-180 .. -80 dB)");
+    SceneContext b = a;
+    b.db_range = std::array<double, 2>{-170, -70};
+    EXPECT_FALSE(b.agrees(a, ContextField::Convention));
+    SceneContext plain;
+    EXPECT_FALSE(SceneContext::from_json(plain.to_json()).db_range.has_value());
+    auto bad = a.to_json();
+    bad["db_range"] = {-80};
+    EXPECT_THROW(SceneContext::from_json(bad), Error);
+}
+
 TEST_F(TrainLoop, ScheduleCosineStepAndConstantGiveTheDocumentedRates) {
     TrainConfig c;
     c.lr = 1.0, c.steps = 100;

@@ -47,8 +47,11 @@ struct ArrayConfig {
 //   "nerf2"           NeRF2's: Bartlett amplitude of phase-only element signals / K, min–max
 //                     per sample, stored normalised (power_unit "normalized")
 //   "physical"        Bartlett power of the complex element signals, linear, meant unnormalised
-inline constexpr std::array<std::string_view, 3> kSpectrumConventions = {"bartlett_power", "nerf2",
-                                                                         "physical"};
+//   "path_gain_db"    the cell's power (Bartlett or binned per path) in dB, mapped to [0, 1] by
+//                     one range for every sample, attrs["db_range"] = [lo, hi] dB (RF-3DGS+'s
+//                     path-loss spectra); stored normalised (normalization "db_range")
+inline constexpr std::array<std::string_view, 4> kSpectrumConventions = {
+    "bartlett_power", "nerf2", "physical", "path_gain_db"};
 // Throws Error naming `name` and the valid names unless it is one of kSpectrumConventions.
 void check_spectrum_convention(std::string_view name,
                                std::string_view what = "spectrum convention");

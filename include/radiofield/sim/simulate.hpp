@@ -36,6 +36,11 @@ struct SimulationConfig {
     // Spectrum convention (data::kSpectrumConventions, docs/conventions.md); empty → the
     // default for the scene and frequency (default_spectrum_convention).
     std::string spectrum;
+    // path_gain_db: the one range [lo, hi] in dB that maps every spectrum's cells to 0..1
+    // (docs/conventions.md); unset: hi = the training split's largest cell rounded up to 10 dB,
+    // lo = hi − kDefaultDbSpan.
+    std::optional<std::array<double, 2>> db_range;
+    static constexpr double kDefaultDbSpan = 100.0;
     // Measurement noise on the element signals before the spectrum is formed (Bartlett
     // only); off by default. Each sample draws from stream = its index, so results do not
     // depend on the thread count.

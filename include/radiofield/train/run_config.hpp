@@ -4,6 +4,7 @@
 // learning core, with no LibTorch, so that its parser is fuzzed like the others
 // (fuzz/run_config.cpp, docs/fuzzing.md). train/loop.hpp and train/data.hpp include it.
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -33,7 +34,10 @@ struct SceneContext {
     Quat station_orientation;                   // its spectrum frame (x, y, z, w)
     std::string moving = "tx";                  // which end the positions describe
     std::string convention = "bartlett_power";  // how its spectra were formed
-    Vec3 lo, hi;                                // bounds of the positions and the station, m
+    // path_gain_db: the dB range [lo, hi] its spectra map to 0..1 (the dataset's
+    // attrs["db_range"]); unset for the other conventions.
+    std::optional<std::array<double, 2>> db_range;
+    Vec3 lo, hi;  // bounds of the positions and the station, m
 
     std::string describe(ContextField field) const;  // e.g. "915 MHz", "90x360 (…)"
     bool agrees(const SceneContext& other, ContextField field) const;
