@@ -15,6 +15,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
+#include <array>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -88,6 +89,10 @@ struct ViewSet {
     std::vector<std::string> names;             // [V] image file names
     torch::Tensor points;                       // [P, 3] float32 seed points (may be empty)
     torch::Tensor colours;                      // [P, 3] float32 in [0, 1]
+    // [V] × [H, W] float32 metres along the optical axis, 0 = nothing there (render-views'
+    // depth/NAME.npy beside the images, downsampled by taking each block's centre pixel);
+    // an undefined tensor where the folder has none (photographs).
+    std::vector<torch::Tensor> depths;
 };
 // Reads `dir` (sparse model from dir/sparse/0, images from dir/images), every image
 // downsampled by `downscale` (box filter, cameras alike). Errors name the file: a missing or
@@ -147,6 +152,7 @@ public:
     bool starts_from(const std::string& model) const override {
         return model == "rf3dgs" || model == "rf3dgs_plus";
     }
+    void initialised_from(const std::string& model) override;
     nlohmann::json config() const override { return m_config.to_json(); }
     nlohmann::json train_defaults() const override {
         return {{"lr", m_config.rf_lr}, {"weight_decay", 0.0}};
@@ -154,7 +160,7 @@ public:
     train::DataNeeds needs() const override {
         return {{train::DataView::Spectra},
                 {train::ContextField::Grid, train::ContextField::Station,
-                 train::ContextField::Frequency}};
+                 train::ContextField::Frequency, train::ContextField::Convention}};
     }
     void prepare(const std::vector<train::SceneContext>& contexts,
                  const train::DataList* data) override;
@@ -175,6 +181,15 @@ public:
     // Stage 1 pieces (tests): the loss of view `index` and the PSNR (dB) of a view's render.
     torch::Tensor image_loss(std::int64_t index);
     double view_psnr(std::int64_t index);
+    // How far RF-3DGS+'s pseudo-surface (the centre of each ray's top Gaussian) lies from the
+    // true surface in view `index`, over the pixels that see the scene in its depth image:
+    // the median |depth of the top Gaussian − true depth| (m), the share within 0.1 m, and
+    // the share with a top Gaussian at all. Empty when the view has no depth image.
+    struct DepthError {
+        double median_m = 0, within_10cm = 0, covered = 0;
+        std::int64_t pixels = 0;
+    };
+    std::optional<DepthError> view_depth_error(std::int64_t index);
     const ViewSet& views() const { return m_views; }
     const std::vector<std::int64_t>& train_views() const { return m_train_views; }
     const std::vector<std::int64_t>& held_out_views() const { return m_test_views; }
@@ -238,6 +253,7 @@ private:
     // Whether `count` spectra drawn through the operator now take the fused kernels: CUDA,
     // fused_inference, no grad, float32, fewer than 2³¹ weights.
     bool use_fused(std::int64_t count);
+    void log_geometry();
     torch::Tensor fused_spectra(const torch::Tensor& positions,  // [B, 3] on the device
                                 torch::Tensor* raw_mean);
     torch::Tensor radiance_loss(const train::DataList& data, torch::Generator& gen);
@@ -260,6 +276,10 @@ private:
     torch::Generator m_gen = at::detail::createCPUGenerator(3);  // split children's draws
     // stage 2: the station's camera and what frozen geometry fixes
     data::SpectrumGrid m_grid;
+    // path_gain_db training data: their dB range, and RF-3DGS+'s (λ/4π)² (the free-space gain
+    // at 1 m) that sets the rendered path gain's level.
+    std::optional<std::array<double, 2>> m_db_range;
+    double m_free_space_1m = 1.0;
     Vec3 m_station;
     Quat m_orientation;
     torch::Tensor m_station_t;  // [3]

@@ -35,8 +35,11 @@ const Rf3dgsModel::FusedOperator& Rf3dgsModel::fused_operator() {
 
 bool Rf3dgsModel::use_fused(std::int64_t count) {
     const auto& sh = m_field.rf_sh;
-    if (!m_config.fused_inference || !m_device.is_cuda() || !nn::cuda_built() ||
-        torch::GradMode::is_enabled() || count < 1 || count > detail::kFusedMaxSpectra ||
+    // The kernels end in the per-spectrum min–max; RF-3DGS+'s path-gain dB spectra
+    // (path_gain_db) go through the LibTorch operator path.
+    if (!m_config.fused_inference || (m_config.plus && m_db_range) || !m_device.is_cuda() ||
+        !nn::cuda_built() || torch::GradMode::is_enabled() || count < 1 ||
+        count > detail::kFusedMaxSpectra ||
         m_field.geometry.means.scalar_type() != torch::kFloat32 ||
         sh.scalar_type() != torch::kFloat32 || sh.dim() != 3 || sh.size(2) != 1 ||
         sh.size(1) < splat::sh_coefficients(m_config.rf_sh_degree))

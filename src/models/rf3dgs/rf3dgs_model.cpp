@@ -2,11 +2,13 @@
 // images with densification through the core's hooks), checkpoints and registration. Stage 2
 // (the radio radiance) is rf3dgs_radiance.cpp.
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 #include "radiofield/core/error.hpp"
 #include "radiofield/core/json_config.hpp"
 #include "radiofield/core/log.hpp"
+#include "radiofield/core/units.hpp"
 #include "radiofield/models/rf3dgs.hpp"
 #include "radiofield/splat/sh_constants.hpp"
 
@@ -174,6 +176,15 @@ void Rf3dgsModel::prepare(const std::vector<train::SceneContext>& contexts,
     m_station = first.station_position;
     m_orientation = first.station_orientation;
     m_station_t = torch::tensor({m_station.x, m_station.y, m_station.z}, torch::kFloat32);
+    m_db_range.reset();
+    if (first.convention == "path_gain_db") {
+        if (!first.db_range)
+            fail("{}: '{}' holds path_gain_db spectra without their dB range; re-simulate it",
+                 name(), first.source);
+        m_db_range = first.db_range;
+        const double wavelength = kSpeedOfLight / first.frequency_hz;
+        m_free_space_1m = std::pow(wavelength / (4 * kPi), 2);
+    }
     m_proj.reset();
     m_data_key = nullptr;
     m_prepared = true;
@@ -297,6 +308,32 @@ double Rf3dgsModel::view_psnr(std::int64_t index) {
     return -10 * std::log10(std::max(mse, 1e-12));
 }
 
+std::optional<Rf3dgsModel::DepthError> Rf3dgsModel::view_depth_error(std::int64_t index) {
+    const auto i = static_cast<std::size_t>(index);
+    if (i >= m_views.depths.size() || !m_views.depths[i].defined())
+        return std::nullopt;
+    torch::NoGradGuard no_grad;
+    const auto& cam = m_views.cameras.at(i);
+    const auto r = splat::render(m_field.geometry, cam, image_options(m_geometry_step));
+    const auto truth = m_views.depths[i];
+    const auto top = r.top_gaussian.cpu();
+    const auto seen = truth > 0;
+    DepthError e;
+    e.pixels = seen.sum().item<std::int64_t>();
+    if (e.pixels == 0)
+        return e;
+    const auto covered = seen & (top >= 0);
+    e.covered = covered.sum().item<double>() / static_cast<double>(e.pixels);
+    // A seen pixel without a top Gaussian counts as infinitely far from its surface.
+    auto err = torch::full_like(truth, std::numeric_limits<float>::infinity());
+    const auto z = r.depths.cpu().to(torch::kFloat32).index_select(0, top.clamp_min(0).flatten());
+    err = torch::where(covered, (z.view_as(truth) - truth).abs(), err);
+    const auto seen_err = err.masked_select(seen);
+    e.median_m = seen_err.median().item<double>();
+    e.within_10cm = (seen_err <= 0.1f).sum().item<double>() / static_cast<double>(e.pixels);
+    return e;
+}
+
 torch::Tensor Rf3dgsModel::training_loss(const train::DataList& data,
                                          const train::Phase& phase,
                                          torch::Generator& gen) {
@@ -337,7 +374,32 @@ void Rf3dgsModel::after_step(train::StepContext& step) {
         m_reset_done = true;
     }
     if (s == m_config.geometry_steps)
-        log::info("{}: stage 1 ends with {} Gaussians", name(), m_field.size());
+        log_geometry();
+}
+
+// Stage 1's result in the run's log: the Gaussian count, the held-out views' PSNR and, where
+// the views have depth images, how far the pseudo-surface is from the true one.
+void Rf3dgsModel::log_geometry() {
+    std::string held;
+    if (!m_test_views.empty()) {
+        double psnr = 0, median = 0, within = 0, covered = 0;
+        int with_depth = 0;
+        for (auto v : m_test_views) {
+            psnr += view_psnr(v);
+            if (const auto e = view_depth_error(v); e && e->pixels > 0) {
+                median += e->median_m, within += e->within_10cm, covered += e->covered;
+                ++with_depth;
+            }
+        }
+        const auto n = static_cast<double>(m_test_views.size());
+        held = fmt::format("; {} held-out views: PSNR {:.2f} dB", m_test_views.size(), psnr / n);
+        if (with_depth > 0)
+            held += fmt::format(
+                ", pseudo-surface depth error median {:.3f} m, {:.1f} % of pixels within 0.1 m, "
+                "{:.1f} % with a Gaussian",
+                median / with_depth, 100 * within / with_depth, 100 * covered / with_depth);
+    }
+    log::info("{}: stage 1 ends with {} Gaussians{}", name(), m_field.size(), held);
 }
 
 void Rf3dgsModel::set_device(torch::Device device) {
@@ -384,8 +446,34 @@ void Rf3dgsModel::load(torch::serialize::InputArchive& archive) {
     m_reset_done = a[8] != 0;
     if (m_field.size() == 0)
         fail("{}: the checkpoint holds no Gaussian", name());
+    const auto n = m_field.size();
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        if (rows[i]->size(0) != n)
+            fail("{}: the checkpoint's '{}' holds {} Gaussians, its means {}", name(), names[i],
+                 rows[i]->size(0), n);
+    }
+    const auto check_sh = [&](const torch::Tensor& t, const char* what, int degree,
+                              const char* key) {
+        if (t.dim() != 3 || t.size(1) != splat::sh_coefficients(degree))
+            fail(
+                "{}: the checkpoint's {} have {} coefficients per Gaussian, degree {} has {}; set "
+                "{} to the degree the weights were trained with",
+                name(), what, t.dim() == 3 ? t.size(1) : 0, degree, splat::sh_coefficients(degree),
+                key);
+    };
+    check_sh(m_field.geometry.sh, "colour spherical harmonics", m_config.sh_degree, "sh_degree");
+    check_sh(m_field.rf_sh, "radio spherical harmonics", m_config.rf_sh_degree, "rf_sh_degree");
     m_proj.reset();
     m_stats = {};
+}
+
+void Rf3dgsModel::initialised_from(const std::string& model) {
+    // The radio SH mean a log-gain in RF-3DGS+ and an offset value in RF-3DGS: the geometry
+    // carries over between the variants, the radiance starts afresh.
+    if (model != name()) {
+        torch::NoGradGuard no_grad;
+        m_field.rf_sh.zero_();
+    }
 }
 
 void register_rf3dgs() {

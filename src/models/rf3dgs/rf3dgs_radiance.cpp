@@ -209,14 +209,27 @@ torch::Tensor Rf3dgsModel::render_spectra(const torch::Tensor& positions,
     auto image = draw(features, linear);  // [H, W, B]
     if (m_config.plus) {
         // Free-space factor of the single-bounce path through the ray's pseudo-surface point,
-        // (λ/4π(l_prev + l_vd))² relative to its value at 1 m (the min–max below removes it).
+        // (λ/4π(l_prev + l_vd))²: relative to its value at 1 m for min–max spectra (the min–max
+        // removes the constant), whole for path-gain dB spectra, whose level it sets.
         const auto l_prev =
             (m_surface.unsqueeze(2) - pos.view({1, 1, b, 3})).norm(2, -1);  // [H, W, B]
         const auto l = torch::clamp_min(m_l_vd.unsqueeze(2) + l_prev, 1e-3);
-        image = image * torch::where(m_hit.unsqueeze(2), 1.0 / (l * l), torch::zeros_like(l));
+        const double at_1m = m_db_range ? m_free_space_1m : 1.0;
+        image = image * torch::where(m_hit.unsqueeze(2), at_1m / (l * l), torch::zeros_like(l));
         const auto flat = image.reshape({-1, b});
         if (raw_mean != nullptr)
             *raw_mean = flat.mean(0);
+        if (m_db_range) {
+            // path_gain_db: the cell's power in dB by the dataset's one range. Below the range
+            // a training pixel keeps 1 % of its gradient (a clamp would leave a gain that fell
+            // under it there for good); predictions are clamped to 0..1 as the data are.
+            const auto [lo, hi] = *m_db_range;
+            auto v = (10.0 * torch::log10(torch::clamp_min(image, 1e-30)) - lo) / (hi - lo);
+            v = torch::GradMode::is_enabled() ? torch::where(v < 0, 0.01 * v, v)
+                                              : torch::clamp(v, 0.0, 1.0);
+            image = torch::where(m_hit.unsqueeze(2), v, torch::zeros_like(v));
+            return image.permute({2, 0, 1});  // [B, H, W]
+        }
         // aminmax (one pass) has no derivative; training takes min and max.
         const auto [lo, hi] = torch::GradMode::is_enabled()
                                   ? std::tuple{std::get<0>(flat.min(0)), std::get<0>(flat.max(0))}
@@ -288,10 +301,15 @@ double Rf3dgsModel::power_scale(const train::SceneData& scene) {
         fail(
             "rf3dgs: its spectra keep no path loss (the spherical harmonics give each value "
             "directly), so it predicts no received power; train rf3dgs_plus for a power map");
+    // Trained on path-gain spectra (path_gain_db) it renders the path gain itself, (λ/4π)²
+    // included: its mean over the directions needs no calibration.
+    if (m_db_range)
+        return 1.0;
     if (!scene.power.defined())
         fail(
             "{}: '{}' holds normalised spectra, so there is no measured power to calibrate a "
-            "power map on; use a dataset of linear spectra (radiofield simulate writes them)",
+            "power map on; use a dataset of linear spectra or of path_gain_db spectra "
+            "(radiofield simulate writes both)",
             name(), scene.source());
     radiance_cache();
     // Refitted when the scene, the geometry or the radio SH (a step, a load) changed.
@@ -340,7 +358,8 @@ train::Prediction Rf3dgsModel::predict(const train::Query& query) {
                  query.scene->source());
         check_scene(query.scene->context);
     }
-    if (query.power && m_config.plus && query.scene != nullptr && query.scene->power.defined()) {
+    if (query.power && m_config.plus && query.scene != nullptr &&
+        (m_db_range || query.scene->power.defined())) {
         torch::Tensor raw;
         auto p = train::Prediction::of_spectra(predict_positions(query.positions, &raw));
         p.power = raw * power_scale(*query.scene);

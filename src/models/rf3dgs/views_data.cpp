@@ -13,6 +13,7 @@
 #include "radiofield/core/log.hpp"
 #include "radiofield/models/rf3dgs.hpp"
 #include "radiofield/scene/colmap.hpp"
+#include "radiofield/scene/views.hpp"
 
 namespace radiofield::models {
 namespace fs = std::filesystem;
@@ -116,6 +117,26 @@ ViewSet read_view_set(const std::string& dir_name, int downscale) {
             cam.width = w, cam.height = h;
         }
         cam.validate();
+        // render-views' depth image of this view, if the folder has one (photographs do not).
+        const fs::path depth_path =
+            dir / "depth" / (fs::path(model.images[i].name).stem().string() + ".npy");
+        torch::Tensor depth;
+        if (fs::exists(depth_path)) {
+            const scene::DepthMap m = scene::read_depth_npy(depth_path);
+            if (m.height != v.height || m.width != v.width)
+                fail("rf3dgs: '{}' is {}x{} but its view is {}x{}; render the views again",
+                     depth_path.string(), m.width, m.height, v.width, v.height);
+            depth = torch::tensor(m.depth, torch::kFloat32).view({m.height, m.width});
+            if (downscale > 1) {
+                const auto centre = downscale / 2;
+                depth = depth.narrow(0, 0, cam.height * downscale)
+                            .narrow(1, 0, cam.width * downscale)
+                            .slice(0, centre, std::nullopt, downscale)
+                            .slice(1, centre, std::nullopt, downscale)
+                            .contiguous();
+            }
+        }
+        set.depths.push_back(depth);
         set.cameras.push_back(cam);
         set.images.push_back(image);
         set.names.push_back(model.images[i].name);
