@@ -515,6 +515,33 @@ ScatterScene scatter_scene(Spectra kind = Spectra::MinMax) {
     return s;
 }
 
+// A model of either variant at its defaults, prepared on the scene and holding its Gaussians
+// (the radio SH still to learn).
+std::unique_ptr<Rf3dgsModel> on_known_gaussians(const ScatterScene& scene, bool plus) {
+    auto model = std::make_unique<Rf3dgsModel>(
+        Rf3dgsConfig::from_json({{"geometry_steps", 0}, {"random_points", 160}}, plus));
+    model->prepare(train::contexts(scene.data), &scene.data);
+    auto& g = model->field().geometry;
+    g.means = scene.means.clone(), g.log_scales = scene.log_scales.clone();
+    g.quats = scene.quats.clone(), g.opacity_logits = scene.opacity_logits.clone();
+    return model;
+}
+
+// Stage 2 at the defaults on the scene's own Gaussians (200 steps, 4 spectra a step), with the
+// held-out MSE before and after.
+struct Fitted {
+    std::unique_ptr<Rf3dgsModel> model;
+    double test_before = 0, test_after = 0;
+};
+Fitted fit_radiance(const ScatterScene& scene, bool plus) {
+    Fitted f;
+    f.model = on_known_gaussians(scene, plus);
+    f.test_before = full_loss(*f.model, scene.data, "test");
+    run_phase(*f.model, scene.data, "radiance", 200, 4);
+    f.test_after = full_loss(*f.model, scene.data, "test");
+    return f;
+}
+
 }  // namespace
 
 TEST(Rf3dgsPlus, LearnsScatterersWhoseGainsSpanDecadesBetterThanRf3dgs) {
@@ -529,18 +556,11 @@ TEST(Rf3dgsPlus, LearnsScatterersWhoseGainsSpanDecadesBetterThanRf3dgs) {
     const auto& data = scene.data;
     double test_mse[2] = {0, 0};
     for (const bool plus : {true, false}) {
-        Rf3dgsModel model(
-            Rf3dgsConfig::from_json({{"geometry_steps", 0}, {"random_points", 160}}, plus));
-        model.prepare(train::contexts(data), &data);
-        auto& g = model.field().geometry;
-        g.means = scene.means.clone(), g.log_scales = scene.log_scales.clone();
-        g.quats = scene.quats.clone(), g.opacity_logits = scene.opacity_logits.clone();
-        const double test0 = full_loss(model, data, "test");
-        run_phase(model, data, "radiance", 200, 4);
-        const double train1 = full_loss(model, data, "train");
-        test_mse[plus ? 0 : 1] = full_loss(model, data, "test");
-        std::cout << model.name() << ": test MSE " << test0 << " → " << test_mse[plus ? 0 : 1]
-                  << " (train " << train1 << ")\n";
+        const Fitted f = fit_radiance(scene, plus);
+        const double test0 = f.test_before;
+        test_mse[plus ? 0 : 1] = f.test_after;
+        std::cout << f.model->name() << ": test MSE " << test0 << " → " << f.test_after
+                  << " (train " << full_loss(*f.model, data, "train") << ")\n";
         if (plus)
             EXPECT_LT(test_mse[0], test0 / 50) << "RF-3DGS+ stays near its seeded gains";
     }
@@ -559,17 +579,12 @@ TEST(Rf3dgsPlus, LearnsPathGainDbSpectraBetterThanRf3dgs) {
     ASSERT_TRUE(data.front()->context.db_range.has_value());
     double test_mse[2] = {0, 0};
     for (const bool plus : {true, false}) {
-        Rf3dgsModel model(
-            Rf3dgsConfig::from_json({{"geometry_steps", 0}, {"random_points", 160}}, plus));
-        model.prepare(train::contexts(data), &data);
-        auto& g = model.field().geometry;
-        g.means = scene.means.clone(), g.log_scales = scene.log_scales.clone();
-        g.quats = scene.quats.clone(), g.opacity_logits = scene.opacity_logits.clone();
-        const double test0 = full_loss(model, data, "test");
-        run_phase(model, data, "radiance", 200, 4);
-        test_mse[plus ? 0 : 1] = full_loss(model, data, "test");
-        std::cout << model.name() << ": path_gain_db test MSE " << test0 << " → "
-                  << test_mse[plus ? 0 : 1] << "\n";
+        const Fitted f = fit_radiance(scene, plus);
+        Rf3dgsModel& model = *f.model;
+        const double test0 = f.test_before;
+        test_mse[plus ? 0 : 1] = f.test_after;
+        std::cout << model.name() << ": path_gain_db test MSE " << test0 << " → " << f.test_after
+                  << "\n";
         if (plus)
             EXPECT_LT(test_mse[0], test0 / 8) << "RF-3DGS+ stays near its seeded gains";
         const auto pred = model.predict_positions(data[0]->positions.narrow(0, 0, 4));
@@ -602,12 +617,8 @@ TEST(Rf3dgsPlus, PredictsReceivedPowerAtHeldOutPositions) {
     const auto& data = scene.data;
     const auto& d = *data.front();
     ASSERT_TRUE(d.power.defined());
-    Rf3dgsModel model(
-        Rf3dgsConfig::from_json({{"geometry_steps", 0}, {"random_points", 160}}, true));
-    model.prepare(train::contexts(data), &data);
-    auto& g = model.field().geometry;
-    g.means = scene.means.clone(), g.log_scales = scene.log_scales.clone();
-    g.quats = scene.quats.clone(), g.opacity_logits = scene.opacity_logits.clone();
+    auto model_ptr = on_known_gaussians(scene, true);
+    Rf3dgsModel& model = *model_ptr;
     run_phase(model, data, "radiance", 200, 4);
     const auto held = torch::tensor(d.split.test, torch::kLong);
     const auto truth_db = 10 * d.power.index_select(0, held).log10();
