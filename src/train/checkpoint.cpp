@@ -128,6 +128,10 @@ void read_weights(torch::serialize::InputArchive& archive,
         fail("'{}' holds no readable model weights ({})", path.string(),
              e.what_without_backtrace());
     }
+    const auto misfit = [&](const char* why) {
+        fail("'{}' does not fit model '{}' as configured ({}); {}", path.string(), model.name(),
+             why, advice);
+    };
     try {
         model.load(weights);
         if (generator) {
@@ -136,11 +140,9 @@ void read_weights(torch::serialize::InputArchive& archive,
                 generator->set_state(rng.cpu());
         }
     } catch (const c10::Error& e) {
-        fail("'{}' does not fit model '{}' as configured ({}); {}", path.string(), model.name(),
-             e.what_without_backtrace(), advice);
-    } catch (const Error& e) {
-        fail("'{}' does not fit model '{}' as configured ({}); {}", path.string(), model.name(),
-             e.what(), advice);
+        misfit(e.what_without_backtrace());
+    } catch (const Error& e) {  // the model's own check in load()
+        misfit(e.what());
     }
 }
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "context_json.hpp"
 #include "radiofield/core/error.hpp"
 #include "radiofield/core/json_config.hpp"
 #include "radiofield/core/log.hpp"
@@ -77,11 +78,7 @@ std::shared_ptr<const SceneData> SceneData::from(data::Dataset d,
     c.moving = d.moving;
     c.convention = d.spectrum_convention;
     if (const auto r = d.attrs.find("db_range"); r != d.attrs.end()) {
-        if (!r->is_array() || r->size() != 2 || !(*r)[0].is_number() || !(*r)[1].is_number() ||
-            !((*r)[0].get<double>() < (*r)[1].get<double>()))
-            fail("'{}': attrs db_range must be [lo, hi] dB with lo < hi, got {}", source,
-                 r->dump());
-        c.db_range = std::array<double, 2>{(*r)[0].get<double>(), (*r)[1].get<double>()};
+        c.db_range = db_range_from_json(*r, fmt::format("'{}': attrs db_range", source));
     } else if (d.spectrum_convention == "path_gain_db") {
         fail(
             "'{}': its spectra are path_gain_db but it holds no attrs db_range [lo, hi] (the dB "

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "context_json.hpp"
 #include "radiofield/core/error.hpp"
 #include "radiofield/core/json_config.hpp"
 #include "radiofield/train/run_config.hpp"
@@ -110,6 +111,14 @@ nlohmann::json SceneContext::to_json() const {
     return j;
 }
 
+std::array<double, 2> db_range_from_json(const nlohmann::json& j, std::string_view where) {
+    if (!j.is_array() || j.size() != 2 || !j[0].is_number() || !j[1].is_number() ||
+        !std::isfinite(j[0].get<double>()) || !std::isfinite(j[1].get<double>()) ||
+        !(j[0].get<double>() < j[1].get<double>()))
+        fail("{} must be [lo, hi] in dB with lo < hi, got {}", where, j.dump());
+    return {j[0].get<double>(), j[1].get<double>()};
+}
+
 SceneContext SceneContext::from_json(const nlohmann::json& j) {
     try {
         SceneContext c;
@@ -133,12 +142,8 @@ SceneContext SceneContext::from_json(const nlohmann::json& j) {
                                  q[3].get<double>()};
         c.moving = j.at("moving").get<std::string>();
         c.convention = j.value("convention", std::string("bartlett_power"));
-        if (j.contains("db_range")) {
-            const auto& r = j.at("db_range");
-            if (!r.is_array() || r.size() != 2)
-                fail("scene context: db_range must be [lo, hi] in dB");
-            c.db_range = std::array<double, 2>{r[0].get<double>(), r[1].get<double>()};
-        }
+        if (j.contains("db_range"))
+            c.db_range = db_range_from_json(j.at("db_range"), "scene context: db_range");
         c.lo = vec_from(j, "lo"), c.hi = vec_from(j, "hi");
         return c;
     } catch (const nlohmann::json::exception& e) {

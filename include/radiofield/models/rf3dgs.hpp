@@ -254,6 +254,9 @@ private:
     // fused_inference, no grad, float32, fewer than 2³¹ weights.
     bool use_fused(std::int64_t count);
     void log_geometry();
+    // A view's PSNR and depth error from its render (view_psnr, view_depth_error render it).
+    double image_psnr(const torch::Tensor& image, std::size_t view) const;
+    DepthError depth_error(const splat::RenderResult& render, std::size_t view) const;
     torch::Tensor fused_spectra(const torch::Tensor& positions,  // [B, 3] on the device
                                 torch::Tensor* raw_mean);
     torch::Tensor radiance_loss(const train::DataList& data, torch::Generator& gen);

@@ -182,8 +182,7 @@ void Rf3dgsModel::prepare(const std::vector<train::SceneContext>& contexts,
             fail("{}: '{}' holds path_gain_db spectra without their dB range; re-simulate it",
                  name(), first.source);
         m_db_range = first.db_range;
-        const double wavelength = kSpeedOfLight / first.frequency_hz;
-        m_free_space_1m = std::pow(wavelength / (4 * kPi), 2);
+        m_free_space_1m = std::pow(wavelength(first.frequency_hz) / (4 * kPi), 2);
     }
     m_proj.reset();
     m_data_key = nullptr;
@@ -301,9 +300,15 @@ torch::Tensor Rf3dgsModel::image_loss(std::int64_t index) {
 
 double Rf3dgsModel::view_psnr(std::int64_t index) {
     torch::NoGradGuard no_grad;
-    const auto& cam = m_views.cameras.at(static_cast<std::size_t>(index));
-    const auto image = splat::render(m_field.geometry, cam, image_options(m_geometry_step)).image;
-    const auto target = m_views.images[static_cast<std::size_t>(index)].to(m_device);
+    const auto i = static_cast<std::size_t>(index);
+    return image_psnr(
+        splat::render(m_field.geometry, m_views.cameras.at(i), image_options(m_geometry_step))
+            .image,
+        i);
+}
+
+double Rf3dgsModel::image_psnr(const torch::Tensor& image, std::size_t view) const {
+    const auto target = m_views.images[view].to(m_device);
     const double mse = (image.clamp(0, 1) - target).pow(2).mean().item<double>();
     return -10 * std::log10(std::max(mse, 1e-12));
 }
@@ -313,9 +318,13 @@ std::optional<Rf3dgsModel::DepthError> Rf3dgsModel::view_depth_error(std::int64_
     if (i >= m_views.depths.size() || !m_views.depths[i].defined())
         return std::nullopt;
     torch::NoGradGuard no_grad;
-    const auto& cam = m_views.cameras.at(i);
-    const auto r = splat::render(m_field.geometry, cam, image_options(m_geometry_step));
-    const auto truth = m_views.depths[i];
+    return depth_error(
+        splat::render(m_field.geometry, m_views.cameras.at(i), image_options(m_geometry_step)), i);
+}
+
+Rf3dgsModel::DepthError Rf3dgsModel::depth_error(const splat::RenderResult& r,
+                                                 std::size_t view) const {
+    const auto truth = m_views.depths[view];
     const auto top = r.top_gaussian.cpu();
     const auto seen = truth > 0;
     DepthError e;
@@ -384,10 +393,16 @@ void Rf3dgsModel::log_geometry() {
     if (!m_test_views.empty()) {
         double psnr = 0, median = 0, within = 0, covered = 0;
         int with_depth = 0;
-        for (auto v : m_test_views) {
-            psnr += view_psnr(v);
-            if (const auto e = view_depth_error(v); e && e->pixels > 0) {
-                median += e->median_m, within += e->within_10cm, covered += e->covered;
+        torch::NoGradGuard no_grad;
+        for (auto v : m_test_views) {  // one render a view serves both measures
+            const auto i = static_cast<std::size_t>(v);
+            const auto r = splat::render(m_field.geometry, m_views.cameras.at(i),
+                                         image_options(m_geometry_step));
+            psnr += image_psnr(r.image, i);
+            if (!m_views.depths.at(i).defined())
+                continue;
+            if (const auto e = depth_error(r, i); e.pixels > 0) {
+                median += e.median_m, within += e.within_10cm, covered += e.covered;
                 ++with_depth;
             }
         }
