@@ -1,6 +1,6 @@
 // RF-3DGS's fused CUDA inference (src/models/rf3dgs/fused_spectra_cuda.cu) against the LibTorch
-// operator path it stands in for, both variants, one and many spectra; and the switch that
-// turns it off, which the CPU ignores.
+// operator path it stands in for, both variants (RF-3DGS+ on min–max and on path_gain_db
+// spectra), one and many spectra; and the switch that turns it off, which the CPU ignores.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -27,10 +27,16 @@ torch::Tensor positions_around(std::int64_t count, std::uint64_t seed) {
     return dir * (1 + 2 * torch::rand({count, 1}, gen, torch::kFloat32));
 }
 
-// The station at the origin with `grid`, 32 positions around it (no spectra: the test draws).
-train::DataList sphere_data(const data::SpectrumGrid& grid) {
+// The station at the origin with `grid`, 32 positions around it (no spectra: the test draws);
+// with `db` the data say path_gain_db spectra by −80 … −20 dB (the range RF-3DGS+ at 1 GHz
+// draws these Gaussians in: (λ/4π)² is −32 dB, 1/l² at 2–6 m −6 … −16 dB).
+train::DataList sphere_data(const data::SpectrumGrid& grid, bool db = false) {
     test::SceneSpec spec;
     spec.grid = grid;
+    if (db) {
+        spec.convention = "path_gain_db";
+        spec.db_range = {-80.0, -20.0};
+    }
     const auto positions = positions_around(32, 3);
     data::Split split;
     for (int i = 0; i < 32; ++i)
@@ -66,12 +72,15 @@ TEST(Rf3dgsFused, CudaKernelsDrawTheSpectraOfTheLibTorchOperatorPath) {
         GTEST_SKIP() << "no CUDA device (or built without CUDA)";
     }
     const torch::Device cuda(torch::kCUDA);
-    const auto data = sphere_data(data::SpectrumGrid{});  // 90 × 360, the bench's
-    for (const bool plus : {true, false}) {
+    const auto minmax = sphere_data(data::SpectrumGrid{});  // 90 × 360, the bench's
+    const auto db = sphere_data(data::SpectrumGrid{}, true);
+    for (const auto& [plus, data] : {std::pair{true, &minmax}, {true, &db}, {false, &minmax}}) {
+        const bool in_db = data == &db;
         for (const int degree : {3, 1}) {
-            auto owner = seeded_model(data, plus, degree, 600, cuda);
+            auto owner = seeded_model(*data, plus, degree, 600, cuda);
             auto& model = *owner;
-            const std::string what = model.name() + " degree " + std::to_string(degree);
+            const std::string what = model.name() + (in_db ? " (path_gain_db)" : "") + " degree " +
+                                     std::to_string(degree);
             torch::NoGradGuard no_grad;
             for (const std::int64_t b : {1, 7, 300}) {
                 const auto positions = positions_around(b, 100 + b);
@@ -84,6 +93,12 @@ TEST(Rf3dgsFused, CudaKernelsDrawTheSpectraOfTheLibTorchOperatorPath) {
                 ASSERT_EQ(model.last_inference(), "fused");
                 ASSERT_EQ(fused.sizes(), ref.sizes()) << what;
                 ASSERT_GT(ref.std().item<double>(), 1e-3) << what << ": spectra with structure";
+                if (in_db) {  // cells lit, and most of them inside the range, not at its top
+                    const double lit = (ref > 0).sum().item<double>();
+                    const double inside = (ref > 0).logical_and(ref < 1).sum().item<double>();
+                    ASSERT_GT(lit, 0.05 * static_cast<double>(ref.numel())) << what;
+                    ASSERT_GT(inside, 0.5 * lit) << what;
+                }
                 // |fused − reference| ≤ 1e-5·|reference| + 1e-5·(the batch's peak): float32
                 // sums of the same terms in another order (RF-3DGS+'s spectra peak at 1).
                 const double peak = ref.abs().max().item<double>();
@@ -118,7 +133,7 @@ TEST(Rf3dgsFused, CudaKernelsDrawTheSpectraOfTheLibTorchOperatorPath) {
     }
     // With gradients the fused kernels (forward only) stand aside, fused_inference or not:
     // the spectra go through the operator's sparse product, or the rasteriser when asked.
-    auto owner = seeded_model(data, true, 3, 100, cuda);
+    auto owner = seeded_model(minmax, true, 3, 100, cuda);
     auto& model = *owner;
     model.set_fused_inference(true);
     const auto pred = model.render_spectra(positions_around(2, 1));

@@ -6,12 +6,14 @@
 //     threads also reset the per-spectrum min / max / sum.
 //  2. product: one warp per (pixel, chunk of R spectra): the lanes stride over the pixel's CSR
 //     row, each keeping R partial sums, which a butterfly of shuffles adds; lane r then takes
-//     spectrum r — RF-3DGS+: times the free-space factor 1/l², l = max(l_vd + |x* − x|, 1e-3),
-//     0 where no Gaussian is hit — writes it to the image [B, P] and keeps its running min,
-//     max and (double) sum. A block's warps meet in shared memory; one thread per spectrum
-//     then adds the block's share with atomics (min and max as order-preserving integer keys,
-//     so they are exact whatever the order; the sum in double).
-//  3. RF-3DGS+ only: (x − min) / max(max − min, 1e-30) in place, and the raw means.
+//     spectrum r — RF-3DGS+: times the free-space factor at_1m/l², l = max(l_vd + |x* − x|,
+//     1e-3), 0 where no Gaussian is hit — keeps its running min, max and (double) sum, and
+//     writes it to the image [B, P]; on path_gain_db spectra as its dB mapped to 0..1 by the
+//     range, clamped (0 where no Gaussian is hit). A block's warps meet in shared memory; one
+//     thread per spectrum then adds the block's share with atomics (min and max as
+//     order-preserving integer keys, so they are exact whatever the order; the sum in double).
+//  3. RF-3DGS+ only: the raw means, and (x − min) / max(max − min, 1e-30) in place unless the
+//     spectra are in dB.
 // The LibTorch path (rf3dgs_radiance.cpp) is the reference; tests/models compares them.
 #include <ATen/cuda/CUDAContext.h>
 #include <c10/cuda/CUDAException.h>
@@ -124,6 +126,10 @@ __global__ void __launch_bounds__(kThreads)
                    const float* __restrict__ features,   // [N, padded]
                    const float4* __restrict__ pixel,     // [P]: x*, l_vd (< 0: no hit)
                    const float* __restrict__ positions,  // [B, 3]
+                   float at_1m,                          // free-space factor at 1 m
+                   bool db,                              // path_gain_db: dB by the range
+                   float db_lo,
+                   float db_span,
                    float* __restrict__ image,            // [B, P]
                    SpectrumStats* __restrict__ stats) {  // [B] (RF-3DGS+)
     const int lane = static_cast<int>(threadIdx.x) & 31, warp = static_cast<int>(threadIdx.x) >> 5;
@@ -171,14 +177,19 @@ __global__ void __launch_bounds__(kThreads)
             continue;
         if constexpr (kPlus) {
             const float4 p = pixel[row];
+            const bool hit = p.w >= 0.f;
             float factor = 0.f;
-            if (p.w >= 0.f) {
+            if (hit) {
                 const float ex = p.x - px, ey = p.y - py, ez = p.z - pz;
                 const float l = fmaxf(p.w + sqrtf(ex * ex + ey * ey + ez * ez), 1e-3f);
-                factor = 1.f / (l * l);
+                factor = at_1m / (l * l);
             }
             value *= factor;
             lo = fminf(lo, value), hi = fmaxf(hi, value), sum += value;
+            if (db) {
+                const float v = (10.f * log10f(fmaxf(value, 1e-30f)) - db_lo) / db_span;
+                value = hit ? fminf(fmaxf(v, 0.f), 1.f) : 0.f;
+            }
         }
         image[static_cast<int64_t>(mine) * pixels + row] = value;
     }
@@ -209,7 +220,7 @@ __global__ void minmax_kernel(int64_t total,
     const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
     if (i < b)
         raw[i] = static_cast<float>(stats[i].sum / static_cast<double>(pixels));
-    if (i >= total)
+    if (i >= total)  // total 0: the raw means alone (dB spectra are final)
         return;
     const SpectrumStats st = stats[i / pixels];
     const float lo = from_order_key(st.lo), hi = from_order_key(st.hi);
@@ -244,10 +255,12 @@ void launch_product(const FusedSpectraInputs& in,
     if (in.plus) {
         const auto* pixel = reinterpret_cast<const float4*>(in.pixels.data_ptr<float>());
         product_kernel<R, true><<<grid, kThreads, 0, stream>>>(
-            pixels, b, padded, crow, cols, values, features, pixel, positions, image, stats);
+            pixels, b, padded, crow, cols, values, features, pixel, positions, in.at_1m, in.db,
+            in.db_lo, in.db_hi - in.db_lo, image, stats);
     } else {
         product_kernel<R, false><<<grid, kThreads, 0, stream>>>(
-            pixels, b, padded, crow, cols, values, features, nullptr, positions, image, nullptr);
+            pixels, b, padded, crow, cols, values, features, nullptr, positions, 1.f, false, 0.f,
+            1.f, image, nullptr);
     }
     C10_CUDA_KERNEL_LAUNCH_CHECK();
 }
@@ -297,7 +310,7 @@ std::pair<torch::Tensor, torch::Tensor> fused_spectra_cuda(const FusedSpectraInp
             break;
     }
     if (in.plus) {
-        const int64_t total = static_cast<int64_t>(b) * pixels;
+        const int64_t total = in.db ? 0 : static_cast<int64_t>(b) * pixels;
         minmax_kernel<<<blocks_for(std::max<int64_t>(total, b)), kThreads, 0, stream>>>(
             total, pixels, b, st, img, raw.data_ptr<float>());
         C10_CUDA_KERNEL_LAUNCH_CHECK();

@@ -35,11 +35,8 @@ const Rf3dgsModel::FusedOperator& Rf3dgsModel::fused_operator() {
 
 bool Rf3dgsModel::use_fused(std::int64_t count) {
     const auto& sh = m_field.rf_sh;
-    // The kernels end in the per-spectrum min–max; RF-3DGS+'s path-gain dB spectra
-    // (path_gain_db) go through the LibTorch operator path.
-    if (!m_config.fused_inference || (m_config.plus && m_db_range) || !m_device.is_cuda() ||
-        !nn::cuda_built() || torch::GradMode::is_enabled() || count < 1 ||
-        count > detail::kFusedMaxSpectra ||
+    if (!m_config.fused_inference || !m_device.is_cuda() || !nn::cuda_built() ||
+        torch::GradMode::is_enabled() || count < 1 || count > detail::kFusedMaxSpectra ||
         m_field.geometry.means.scalar_type() != torch::kFloat32 ||
         sh.scalar_type() != torch::kFloat32 || sh.dim() != 3 || sh.size(2) != 1 ||
         sh.size(1) < splat::sh_coefficients(m_config.rf_sh_degree))
@@ -58,6 +55,12 @@ torch::Tensor Rf3dgsModel::fused_spectra(const torch::Tensor& positions,  // [B,
     in.positions = positions.contiguous();
     in.degree = m_config.rf_sh_degree;
     in.plus = m_config.plus;
+    if (m_config.plus && m_db_range) {
+        in.db = true;
+        in.at_1m = static_cast<float>(m_free_space_1m);
+        in.db_lo = static_cast<float>((*m_db_range)[0]);
+        in.db_hi = static_cast<float>((*m_db_range)[1]);
+    }
     auto [image, raw] = detail::fused_spectra_cuda(in);  // [B, P], [B]
     if (m_config.plus && raw_mean != nullptr)
         *raw_mean = raw;
