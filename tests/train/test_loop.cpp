@@ -214,6 +214,18 @@ TEST(SceneContext, ThePathGainDbRangeIsRecordedAndPartOfTheConvention) {
     auto bad = a.to_json();
     bad["db_range"] = {-80};
     EXPECT_THROW(SceneContext::from_json(bad), Error);
+
+    // A dataset of such spectra without its range (a NeRF2 folder exported from one carries
+    // none) is refused on load, saying how to get one; a malformed range names the attribute.
+    data::Dataset d;
+    d.spectrum_convention = "path_gain_db";
+    auto msg = error_of([&] { SceneData::from(d, "exported.h5", {}); });
+    EXPECT_NE(msg.find("'exported.h5'"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("holds no attrs db_range"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("--spectrum path_gain_db"), std::string::npos) << msg;
+    d.attrs["db_range"] = {-80.0, -180.0};
+    msg = error_of([&] { SceneData::from(d, "exported.h5", {}); });
+    EXPECT_NE(msg.find("attrs db_range"), std::string::npos) << msg;
 }
 
 TEST_F(TrainLoop, ScheduleCosineStepAndConstantGiveTheDocumentedRates) {
