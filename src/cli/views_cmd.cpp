@@ -14,6 +14,7 @@ void add_render_views_command(CLI::App& app, GlobalOptions& global) {
         std::string scene, out, size = "640x480", placement = "auto";
         int count = 24;
         double fov = 70;
+        double texture = rt::ViewShading{}.texture, texture_scale = rt::ViewShading{}.texture_scale;
         std::size_t points = 20000;
         std::uint64_t seed = 0;
         bool overwrite = false;
@@ -37,6 +38,13 @@ void add_render_views_command(CLI::App& app, GlobalOptions& global) {
     cmd->add_option("--points", a.points, "Surface points written to points3D.txt (default 20000)")
         ->check(finite_range(0, 1e7));
     cmd->add_option("--seed", a.seed, "Seed of the surface points");
+    cmd->add_option("--texture", a.texture,
+                    "Strength of the pattern painted on every surface, albedo x (1 +- S) "
+                    "(default 0.4; 0: flat material colour)")
+        ->check(finite_range(0, 1));
+    cmd->add_option("--texture-scale", a.texture_scale,
+                    "Feature size of that pattern in metres (default 0.25)")
+        ->check(finite_range(1e-3, 1e3));
     cmd->add_flag("--overwrite", a.overwrite, "Replace an existing output folder");
     cmd->callback([&global] {
         global.action = [] {
@@ -50,6 +58,8 @@ void add_render_views_command(CLI::App& app, GlobalOptions& global) {
             options.poses.placement = rt::parse_view_placement(a.placement);
             options.points = a.points;
             options.seed = a.seed;
+            options.shading.texture = a.texture;
+            options.shading.texture_scale = a.texture_scale;
             options.overwrite = a.overwrite;
             const scene::Scene s = scene::resolve_scene(a.scene);
             const auto cameras = rt::write_views_folder(s, a.out, options);

@@ -28,12 +28,62 @@ double deg(double degrees) {
     return degrees * std::numbers::pi / 180.0;
 }
 
+// A uniform value in [0, 1) for an integer lattice point (splitmix64 of its coordinates).
+double lattice_value(std::int64_t x, std::int64_t y, std::int64_t z) {
+    std::uint64_t h = static_cast<std::uint64_t>(x) * 0x9E3779B97F4A7C15ull ^
+                      static_cast<std::uint64_t>(y) * 0xC2B2AE3D27D4EB4Full ^
+                      static_cast<std::uint64_t>(z) * 0x165667B19E3779F9ull;
+    h += 0x9E3779B97F4A7C15ull;
+    h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ull;
+    h = (h ^ (h >> 27)) * 0x94D049BB133111EBull;
+    h ^= h >> 31;
+    return static_cast<double>(h >> 11) * 0x1.0p-53;
+}
+
+// Value noise in [0, 1]: the lattice values around p blended with smoothstep weights.
+double value_noise(const Vec3& p) {
+    const double fx = std::floor(p.x), fy = std::floor(p.y), fz = std::floor(p.z);
+    const auto ix = static_cast<std::int64_t>(fx), iy = static_cast<std::int64_t>(fy),
+               iz = static_cast<std::int64_t>(fz);
+    const auto smooth = [](double t) { return t * t * (3 - 2 * t); };
+    const double u = smooth(p.x - fx), v = smooth(p.y - fy), w = smooth(p.z - fz);
+    double sum = 0;
+    for (int c = 0; c < 8; ++c) {
+        const int dx = c & 1, dy = (c >> 1) & 1, dz = (c >> 2) & 1;
+        sum += (dx ? u : 1 - u) * (dy ? v : 1 - v) * (dz ? w : 1 - w) *
+               lattice_value(ix + dx, iy + dy, iz + dz);
+    }
+    return sum;
+}
+
+}  // namespace
+
+double surface_pattern(const Vec3& p, double scale) {
+    const Vec3 q = p / scale;
+    return 0.6 * value_noise(q) + 0.4 * value_noise(2.0 * q + Vec3{17.3, 5.1, 9.7});
+}
+
+namespace {
+
+// The albedo factor of the painted pattern at p: 1 ± strength.
+double texture_factor(const Vec3& p, const ViewShading& shading) {
+    if (shading.texture <= 0)
+        return 1.0;
+    return 1.0 + shading.texture * (2.0 * surface_pattern(p, shading.texture_scale) - 1.0);
+}
+
 }  // namespace
 
 RenderedView render_view(const EmbreeScene& scene,
                          const scene::ViewCamera& camera,
                          const ViewShading& shading) {
     camera.validate();
+    if (!(shading.texture >= 0 && shading.texture <= 1) || !(shading.texture_scale > 0) ||
+        !std::isfinite(shading.texture_scale))
+        fail(
+            "view shading: texture must lie in [0, 1] and its scale be a positive length, got "
+            "{} and {} m",
+            shading.texture, shading.texture_scale);
     const int w = camera.width, h = camera.height;
     RenderedView out;
     out.rgb.width = out.depth.width = w;
@@ -67,8 +117,9 @@ RenderedView render_view(const EmbreeScene& scene,
                                  shading.fill * std::max(0.0, dot(n, fill)) +
                                  shading.headlight * std::abs(dot(n, d));
             const auto& a = albedo[scene.triangle(hit.object, hit.primitive).material];
+            const double shade = light * texture_factor(eye + hit.t * d, shading);
             for (int c = 0; c < 3; ++c)
-                rgb[c] = to_byte(a[c] * light);
+                rgb[c] = to_byte(a[c] * shade);
         }
     });
     return out;

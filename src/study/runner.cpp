@@ -655,6 +655,9 @@ private:
                 rt::parse_view_placement(get_or<std::string>(e, "placement", "auto", where));
             options.points = get_or<std::size_t>(e, "points", options.points, where);
             options.seed = get_or<std::uint64_t>(e, "seed", options.seed, where);
+            options.shading.texture = get_or<double>(e, "texture", options.shading.texture, where);
+            options.shading.texture_scale =
+                get_or<double>(e, "texture_scale", options.shading.texture_scale, where);
             options.overwrite = true;
             const scene::Scene scene = scene::resolve_scene(e.at("scene").get<std::string>());
             step_line("views", fmt::format("{} ({} views of {}, {})", v.name, options.poses.count,

@@ -481,7 +481,9 @@ Study parse_study(const ojson& doc, const fs::path& file, const std::string& pro
         if (!e.is_object())
             fail("{}: expected an object with \"scene\" (radiofield render-views' settings)",
                  where);
-        check_keys(e, {"scene", "count", "size", "fov", "placement", "points", "seed"},
+        check_keys(e,
+                   {"scene", "count", "size", "fov", "placement", "points", "seed", "texture",
+                    "texture_scale"},
                    where + " (camera images; radiofield render-views' options)");
         required_string(e, "scene", where);
         s.views.push_back({name, e});

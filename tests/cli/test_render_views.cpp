@@ -78,6 +78,12 @@ TEST_F(RenderViews, BadValuesAreNamed) {
         {"--size", "4x4"});
     expect_clean_failure({"render-views", "--scene", "no_such_room", "--out", "views"},
                          {"no_such_room"});
+    expect_clean_failure(
+        {"render-views", "--scene", "meeting_room_v1", "--texture", "2", "--out", "views"},
+        {"--texture"});
+    expect_clean_failure(
+        {"render-views", "--scene", "meeting_room_v1", "--texture-scale", "0", "--out", "views"},
+        {"--texture-scale"});
 }
 
 }  // namespace

@@ -87,6 +87,7 @@ fs::path room_views(const test::TorchTempDir& dir, int count, int width, int hei
     o.poses.count = count;
     o.poses.width = width, o.poses.height = height;
     o.points = static_cast<std::size_t>(points);
+    o.shading.texture = 0;  // tens of pixels a side resolve no pattern: flat colour
     rt::write_views_folder(scene::make_builtin_scene("meeting_room_v1"), dir / "views", o);
     return dir / "views";
 }

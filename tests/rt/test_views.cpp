@@ -37,7 +37,9 @@ TEST(RenderView, WallAppearsInItsColourWhereItProjectsAtItsClosedFormDepth) {
     WallScene w;
     const EmbreeScene embree(w.s);
     const auto cam = scene::ViewCamera::look_at({0, 0, 0}, {5, 0, 0}, {0, 0, 1}, 60, 41, 31);
-    const RenderedView view = render_view(embree, cam);
+    ViewShading flat;
+    flat.texture = 0;
+    const RenderedView view = render_view(embree, cam, flat);
     ASSERT_EQ(view.rgb.width, 41);
     ASSERT_EQ(view.depth.height, 31);
     // The wall's edges (|y|, |z| = 1 at distance 5) project to fx/5 pixels from the centre.
@@ -75,6 +77,43 @@ TEST(RenderView, WallAppearsInItsColourWhereItProjectsAtItsClosedFormDepth) {
         EXPECT_NEAR(centre[c], expected, 1.0) << "channel " << c;
     }
     EXPECT_NEAR(view.depth.depth[15 * 41 + 20], 5.0, 1e-6);
+}
+
+// The painted pattern varies over a plain wall, stays within albedo × (1 ± texture), is fixed
+// to the surface (two cameras see a wall point alike) and is refused out of range.
+TEST(RenderView, TheTextureIsFixedToTheSurfaceAndWithinItsStrength) {
+    WallScene w;
+    const EmbreeScene embree(w.s);
+    ViewShading sh;
+    sh.texture = 0.4, sh.texture_scale = 0.2;
+    ViewShading flat = sh;
+    flat.texture = 0;
+    const auto cam = scene::ViewCamera::look_at({0, 0, 0}, {5, 0, 0}, {0, 0, 1}, 30, 61, 61);
+    const RenderedView view = render_view(embree, cam, sh), plain = render_view(embree, cam, flat);
+    double lo = 1e9, hi = -1e9;
+    for (int r = 20; r <= 40; ++r) {
+        for (int c = 20; c <= 40; ++c) {  // inside the wall
+            const double ratio = std::pow(pixel(view.rgb, r, c)[0] / 255.0, 2.2) /
+                                 std::pow(pixel(plain.rgb, r, c)[0] / 255.0, 2.2);
+            lo = std::min(lo, ratio), hi = std::max(hi, ratio);
+            const Vec3 p = 5.0 / cam.ray_direction(c, r).x * cam.ray_direction(c, r);
+            EXPECT_NEAR(ratio, 1 + 0.4 * (2 * surface_pattern(p, 0.2) - 1), 0.05) << r << "," << c;
+        }
+    }
+    EXPECT_GE(lo, 0.6 - 0.05);
+    EXPECT_LE(hi, 1.4 + 0.05);
+    EXPECT_GT(hi - lo, 0.2) << "a pattern, not a flat colour";
+    // The wall's middle seen from another camera, off to the side and nearer.
+    const auto other = scene::ViewCamera::look_at({1, 1.5, 0.3}, {5, 0, 0}, {0, 0, 1}, 30, 61, 61);
+    const RenderedView side = render_view(embree, other, sh),
+                       side_plain = render_view(embree, other, flat);
+    const double ratio_side = std::pow(pixel(side.rgb, 30, 30)[0] / 255.0, 2.2) /
+                              std::pow(pixel(side_plain.rgb, 30, 30)[0] / 255.0, 2.2);
+    EXPECT_NEAR(ratio_side, 1 + 0.4 * (2 * surface_pattern({5, 0, 0}, 0.2) - 1), 0.05);
+    sh.texture = 1.5;
+    EXPECT_THROW(render_view(embree, cam, sh), Error);
+    sh.texture = 0.4, sh.texture_scale = 0;
+    EXPECT_THROW(render_view(embree, cam, sh), Error);
 }
 
 TEST(RenderView, DepthIsAlongTheOpticalAxisForAnObliqueWall) {

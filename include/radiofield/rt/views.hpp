@@ -24,6 +24,12 @@ struct ViewShading {
     Vec3 fill_light{-0.6, -0.3, 0.35};
     double fill = 0.15;
     double headlight = 0.25;  // light from the camera: faces seen head-on are brighter
+    // A pattern painted on every surface, fixed in the world (value noise of the hit point,
+    // features of texture_scale and half that): albedo × (1 ± texture). Photographs show
+    // texture on walls and floors, which lets multi-view fitting place surfaces; flat colour
+    // leaves a plain wall undetermined in depth. 0: flat material colour.
+    double texture = 0.4;
+    double texture_scale = 0.25;                            // metres
     std::array<float, 3> sky_horizon{0.80f, 0.86f, 0.92f};  // background, sRGB
     std::array<float, 3> sky_zenith{0.45f, 0.62f, 0.85f};
 };
@@ -33,8 +39,14 @@ struct RenderedView {
     scene::DepthMap depth;  // metres along the optical axis, 0 where nothing is hit
 };
 
+// The painted pattern's value in [0, 1] at world point p (ViewShading::texture): two octaves of
+// value noise, features of `scale` metres and half that; a function of p alone, so every view
+// sees a surface point alike.
+double surface_pattern(const Vec3& p, double scale);
+
 // One primary ray per pixel through (u, v) = (column, row), nearest hit via Embree; rows in
-// parallel (TBB), the same result for any thread count.
+// parallel (TBB), the same result for any thread count. Throws Error for a texture outside
+// [0, 1] or a scale that is not a positive length.
 RenderedView render_view(const EmbreeScene& scene,
                          const scene::ViewCamera& camera,
                          const ViewShading& shading = {});
