@@ -8,7 +8,7 @@
 //                 (λ / 4π(l_prev + l_vd))² relative to its value at l_ref = 1 m — with the ray's
 //                 pseudo-surface point x* = centre of its top Gaussian (largest α_k T_k),
 //                 l_vd = |x_station − x*|, l_prev = |x_moving − x*|, A_k(d) = exp(SH_k(d))
-//                 (a log-gain: scatterers' gains span decades; default rf_lr 5e-2);
+//                 (a log-gain: scatterers' gains span decades; default rf_lr 0.2);
 //                 each spectrum then min–max normalised, as the datasets' spectra are.
 // d is the unit direction from a Gaussian's centre to the moving end of the link.
 
@@ -122,7 +122,7 @@ struct Rf3dgsConfig {
     std::vector<double> background{0, 0, 0};
     // learning rates (3DGS's; means × scene extent, cosine-decayed over stage 1)
     double means_lr = 1.6e-4, scales_lr = 5e-3, quats_lr = 1e-3, opacity_lr = 5e-2,
-           colour_lr = 2.5e-3, rf_lr = 5e-3;  // from_json: rf_lr 5e-2 for RF-3DGS+
+           colour_lr = 2.5e-3, rf_lr = 5e-3;  // from_json: rf_lr 0.2 for RF-3DGS+
     int batch = 16;  // spectra per stage-2 step (≤ 16: one rasterisation, one channel each)
     // How stage 2 draws spectra, in training and without gradients alike: "operator" — frozen
     // geometry and a fixed camera make each pixel a fixed weighted sum of the Gaussians'

@@ -16,7 +16,7 @@ namespace radiofield::models {
 namespace {
 
 constexpr double kShC0 = splat::sh::kC0;  // Y_00
-constexpr double kPlusRfLr = 5e-2;        // RF-3DGS+'s default rf_lr
+constexpr double kPlusRfLr = 0.2;         // RF-3DGS+'s default rf_lr (docs/models.md)
 
 // Mean distance of each point to its 3 nearest others, [P] (3DGS's initial scale).
 torch::Tensor nearest3(const torch::Tensor& points) {
