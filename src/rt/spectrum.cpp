@@ -227,6 +227,56 @@ std::vector<float> bartlett_spectrum(const Paths& paths,
         .spectrum(paths, station_rotation, rx_port, tx_port, side);
 }
 
+namespace {
+
+// The columns of `row` that may lie within `reach` (radians) of the unit direction u, in
+// ascending order: a superset of them (the caller tests each cell), found from the spherical
+// law of cosines. The great-circle distance to a cell is at least the difference of
+// elevations, so rows farther than `reach` in elevation have none; within reach, cos Δaz ≥
+// (cos reach − sin el_u sin el_r) / (cos el_u cos el_r) bounds the azimuths. Near a pole,
+// for elevations outside ±90° or a direction that is not unit, every column.
+void kernel_columns(
+    const SpectrumGrid& grid, int row, const Vec3& u, double reach, std::vector<int>& cols) {
+    cols.clear();
+    const auto all = [&] {
+        for (int c = 0; c < grid.n_az; ++c)
+            cols.push_back(c);
+    };
+    constexpr double kMargin = 1e-6;  // radians: rounding in the bounds below
+    const double el_r = deg2rad(grid.elevation_deg(row));
+    const double len = norm(u);
+    if (reach >= kPi || std::abs(el_r) > kPi / 2 || std::abs(len - 1) > 1e-6)
+        return all();
+    const double el_u = std::asin(std::clamp(u.z / len, -1.0, 1.0));
+    if (std::abs(el_r - el_u) > reach + kMargin)
+        return;
+    const double cos_both = std::cos(el_u) * std::cos(el_r);
+    if (cos_both < 1e-9)
+        return all();
+    const double t = (std::cos(reach) - std::sin(el_u) * std::sin(el_r)) / cos_both;
+    if (t <= -1)
+        return all();
+    const double half = std::acos(std::min(t, 1.0)) + kMargin;  // t > 1: only rounding's cells
+    if (half >= kPi)
+        return all();
+    const double az_u = std::atan2(u.y, u.x);
+    const double step = deg2rad(grid.step_deg), az0 = deg2rad(grid.az0_deg);
+    // The window [az_u − half, az_u + half] and its copies a turn away (a window of width
+    // < 2π meets each column's azimuth in at most one of them).
+    for (int turn = -2; turn <= 2; ++turn) {
+        const double centre = az_u + turn * 2 * kPi - az0;
+        const double lo = std::ceil((centre - half) / step),
+                     hi = std::floor((centre + half) / step);
+        const double first = std::max(lo, 0.0), last = std::min(hi, grid.n_az - 1.0);
+        for (double c = first; c <= last; ++c)
+            cols.push_back(static_cast<int>(c));
+    }
+    std::sort(cols.begin(), cols.end());
+    cols.erase(std::unique(cols.begin(), cols.end()), cols.end());
+}
+
+}  // namespace
+
 std::vector<float> binned_spectrum(const Paths& paths,
                                    const SpectrumGrid& grid,
                                    double kernel_width_deg,
@@ -247,27 +297,37 @@ std::vector<float> binned_spectrum(const Paths& paths,
             dirs[static_cast<std::size_t>(row) * grid.n_az + col] = grid.local_direction(row, col);
 
     const double sigma = deg2rad(kernel_width_deg);
-    const double cos_cut = std::cos(std::min(4 * sigma, kPi));
-    std::vector<double> acc(n, 0.0), weight(n);
+    const double reach = std::min(4 * sigma, kPi);  // the kernel's support, radians
+    const double cos_cut = std::cos(reach);
+    // Each arrival weighs the cells within `reach` of it: a few rows, and in each a window of
+    // columns around its azimuth (KernelWindow), instead of all n cells; the cells outside
+    // have weight 0, so the sums (in ascending cell order, as a full scan) are the same.
+    std::vector<double> acc(n, 0.0);
+    std::vector<std::pair<std::size_t, double>> weights;
+    std::vector<int> cols;
     for (const LocalArrival& arr : arrivals) {
         const double power = std::norm(arr.a_b);
         if (power == 0)
             continue;
+        weights.clear();
         double total = 0;
-        for (std::size_t c = 0; c < n; ++c) {
-            const double cos_g = std::clamp(dot(arr.u, dirs[c]), -1.0, 1.0);
-            double w = 0;
-            if (cos_g >= cos_cut) {
+        for (int row = 0; row < grid.n_el; ++row) {
+            kernel_columns(grid, row, arr.u, reach, cols);
+            for (const int col : cols) {
+                const std::size_t c = static_cast<std::size_t>(row) * grid.n_az + col;
+                const double cos_g = std::clamp(dot(arr.u, dirs[c]), -1.0, 1.0);
+                if (cos_g < cos_cut)
+                    continue;
                 const double g = std::acos(cos_g);
-                w = std::exp(-g * g / (2 * sigma * sigma));  // Gaussian angular kernel
+                const double w = std::exp(-g * g / (2 * sigma * sigma));  // Gaussian kernel
+                weights.emplace_back(c, w);
+                total += w;
             }
-            weight[c] = w;
-            total += w;
         }
         if (total == 0)
             continue;  // the kernel misses the grid entirely (path outside its span)
-        for (std::size_t c = 0; c < n; ++c)
-            acc[c] += power * weight[c] / total;
+        for (const auto& [c, w] : weights)
+            acc[c] += power * w / total;
     }
     std::vector<float> out(n);
     for (std::size_t c = 0; c < n; ++c)

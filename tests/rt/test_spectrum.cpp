@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cmath>
 #include <numeric>
+#include <tuple>
+#include <vector>
 
 #include "radiofield/core/error.hpp"
 #include "radiofield/core/units.hpp"
@@ -136,6 +138,61 @@ TEST(Binned, PathBelowArrayPlaneIsMirroredLikeBartlett) {
     const SpectrumGrid grid;
     const auto s = binned_spectrum(paths_of({path_from(-30, 60, {}, 1e-3)}), grid, 1.5, {});
     EXPECT_EQ(argmax(s), cell(grid, 30, 60));
+}
+
+// binned_spectrum weighs only the cells near each arrival; a plain scan of every cell of the
+// grid with the same Gaussian kernel must give the same spectrum: at the poles, across azimuth
+// 0/360, for a grid that spans part of the sphere and for a kernel wider than the grid.
+TEST(Binned, EqualsAFullScanOfTheGridEverywhere) {
+    const auto reference = [](const std::vector<std::tuple<double, double, double>>& arrivals,
+                              const SpectrumGrid& grid, double kernel_deg) {
+        std::vector<double> out(grid.size(), 0.0), w(grid.size());
+        const double sigma = deg2rad(kernel_deg), cut = std::cos(std::min(4 * sigma, kPi));
+        for (const auto& [el_deg, az_deg, power] : arrivals) {
+            const double el = deg2rad(el_deg), az = deg2rad(az_deg);
+            const Vec3 u{std::cos(el) * std::cos(az), std::cos(el) * std::sin(az), std::sin(el)};
+            double total = 0;
+            for (int r = 0; r < grid.n_el; ++r) {
+                for (int c = 0; c < grid.n_az; ++c) {
+                    const auto k = static_cast<std::size_t>(r) * grid.n_az + c;
+                    const double cos_g = std::clamp(dot(u, grid.local_direction(r, c)), -1.0, 1.0);
+                    const double g = std::acos(cos_g);
+                    w[k] = cos_g >= cut ? std::exp(-g * g / (2 * sigma * sigma)) : 0.0;
+                    total += w[k];
+                }
+            }
+            for (std::size_t k = 0; total > 0 && k < w.size(); ++k)
+                out[k] += power * w[k] / total;
+        }
+        return out;
+    };
+    SpectrumGrid part;  // 40° × 100° around azimuth 0/360, half-degree cells
+    part.n_el = 80, part.n_az = 200, part.el0_deg = 20, part.az0_deg = -50, part.step_deg = 0.5;
+    const std::vector<std::tuple<double, double, double>> arrivals = {
+        {0.2, 0.4, 1e-6},    {89.7, 123.0, 2e-6}, {90.0, 0.0, 1e-6},    {45.0, 359.6, 3e-6},
+        {30.0, 0.3, 5e-7},   {60.0, 180.0, 1e-6}, {12.5, 271.25, 4e-6}, {85.0, 359.9, 1e-6},
+        {35.0, -49.8, 2e-6}, {59.9, 49.7, 1e-6},  {5.0, 200.0, 1e-6}};
+    Paths ps;
+    ps.frequency_hz = kFrequency;
+    for (const auto& [el, az, power] : arrivals)
+        ps.paths.push_back(path_from(el, az, {}, std::sqrt(power)));
+    int compared = 0;
+    for (const SpectrumGrid& grid : {SpectrumGrid{}, part}) {
+        for (const double kernel : {0.7, 2.1, 14.3, 60.0}) {  // no cell exactly at 4σ
+            const auto s = binned_spectrum(ps, grid, kernel, {});
+            const auto ref = reference(arrivals, grid, kernel);
+            ASSERT_EQ(s.size(), ref.size());
+            const double peak = *std::max_element(ref.begin(), ref.end());
+            ASSERT_GT(peak, 0.0);
+            for (std::size_t k = 0; k < s.size(); ++k) {
+                ASSERT_NEAR(s[k], ref[k], 1e-5 * peak)
+                    << "cell " << k << " of a " << grid.n_el << "x" << grid.n_az << " grid, kernel "
+                    << kernel << "°";
+                compared += ref[k] > 0;
+            }
+        }
+    }
+    EXPECT_GT(compared, 50000);  // most of it lit by the wide kernels
 }
 
 TEST(Spectrum, RejectsBadGridAndPorts) {
