@@ -167,6 +167,7 @@ CheckpointState load_initial_weights(const fs::path& path, Model& model, torch::
             "'{}' holds the weights of model '{}', which a '{}' run cannot start from; start "
             "from a run of '{}' or of a model that shares its weights' layout",
             path.string(), s.model, model.name(), model.name());
+    model.initialising_from(s.model);
     read_weights(archive, path, model, nullptr,
                  "give this run the settings that shape the weights as the run it starts from "
                  "has them (its config.json)");

@@ -8,7 +8,8 @@
 //                 (λ / 4π(l_prev + l_vd))² relative to its value at l_ref = 1 m — with the ray's
 //                 pseudo-surface point x* = centre of its top Gaussian (largest α_k T_k),
 //                 l_vd = |x_station − x*|, l_prev = |x_moving − x*|, A_k(d) = exp(SH_k(d))
-//                 (a log-gain: scatterers' gains span decades; default rf_lr 0.2);
+//                 (a log-gain: scatterers' gains span decades; default rf_lr 0.2,
+//                 rf_sh_degree 2);
 //                 each spectrum then min–max normalised, as the datasets' spectra are.
 // d is the unit direction from a Gaussian's centre to the moving end of the link.
 
@@ -117,7 +118,7 @@ struct Rf3dgsConfig {
     std::int64_t max_seed_points = 20000;
     int sh_degree = 3;  // stage 1 colour SH (raised by one every sh_every steps)
     std::int64_t sh_every = 1000;
-    int rf_sh_degree = 3;  // stage 2 radio SH
+    int rf_sh_degree = 3;  // stage 2 radio SH; from_json: 2 for RF-3DGS+
     double ssim_weight = 0.2;
     std::vector<double> background{0, 0, 0};
     // learning rates (3DGS's; means × scene extent, cosine-decayed over stage 1)
@@ -152,6 +153,9 @@ public:
     bool starts_from(const std::string& model) const override {
         return model == "rf3dgs" || model == "rf3dgs_plus";
     }
+    // A run starting from another's Gaussians may choose its own rf_sh_degree (load() cuts or
+    // pads the radio SH bands); a resumed run of its own may not.
+    void initialising_from(const std::string&) override { m_initial_load = true; }
     void initialised_from(const std::string& model) override;
     nlohmann::json config() const override { return m_config.to_json(); }
     nlohmann::json train_defaults() const override {
@@ -275,6 +279,7 @@ private:
     std::optional<splat::RenderResult> m_last;
     int m_image_side = 1;
     bool m_reset_done = false;
+    bool m_initial_load = false;       // between initialising_from and initialised_from
     std::int64_t m_geometry_step = 0;  // stage-1 steps done (the SH degree follows it)
     torch::Generator m_gen = at::detail::createCPUGenerator(3);  // split children's draws
     // stage 2: the station's camera and what frozen geometry fixes

@@ -48,8 +48,8 @@ CheckpointState load_checkpoint(const std::filesystem::path& path,
                                 torch::Device device,
                                 torch::Generator* generator = nullptr);
 // The weights a new run starts from (a study run's "init", fine-tuning): as load_checkpoint,
-// but the checkpoint may be of any model that model.starts_from() accepts; then
-// model.initialised_from(its model).
+// but the checkpoint may be of any model that model.starts_from() accepts, read between
+// model.initialising_from(its model) and model.initialised_from(its model).
 CheckpointState load_initial_weights(const std::filesystem::path& path,
                                      Model& model,
                                      torch::Device device);

@@ -110,9 +110,12 @@ public:
 
     // Whether a run of this model can start from the weights of a run of `model` (a study
     // run's "init", fine-tuning a shipped model): its own, unless models share their weights'
-    // layout. After such weights are loaded, initialised_from(model) lets the model reset what
-    // means something else in its own (the default keeps everything).
+    // layout. Before such weights are loaded, initialising_from(model) tells the model where
+    // they come from (so that load() may take a layout its own settings change on purpose);
+    // after, initialised_from(model) lets it reset what means something else in its own (the
+    // defaults keep everything).
     virtual bool starts_from(const std::string& model) const { return model == name(); }
+    virtual void initialising_from(const std::string& model) {}
     virtual void initialised_from(const std::string& model) {}
 
     virtual void set_device(torch::Device device) {}

@@ -17,6 +17,7 @@ namespace {
 
 constexpr double kShC0 = splat::sh::kC0;  // Y_00
 constexpr double kPlusRfLr = 0.2;         // RF-3DGS+'s default rf_lr (docs/models.md)
+constexpr int kPlusRfShDegree = 2;        // and rf_sh_degree (docs/models.md)
 
 // Mean distance of each point to its 3 nearest others, [P] (3DGS's initial scale).
 torch::Tensor nearest3(const torch::Tensor& points) {
@@ -56,7 +57,8 @@ Rf3dgsConfig Rf3dgsConfig::from_json(const nlohmann::json& j, bool plus) {
     c.max_seed_points = get_or(j, "max_seed_points", c.max_seed_points, where);
     c.sh_degree = get_or(j, "sh_degree", c.sh_degree, where);
     c.sh_every = get_or(j, "sh_every", c.sh_every, where);
-    c.rf_sh_degree = get_or(j, "rf_sh_degree", c.rf_sh_degree, where);
+    // exp(SH) of degree 3 fits lobes sharp enough to overfit the training receivers.
+    c.rf_sh_degree = get_or(j, "rf_sh_degree", plus ? kPlusRfShDegree : c.rf_sh_degree, where);
     c.ssim_weight = get_or(j, "ssim_weight", c.ssim_weight, where);
     c.background = get_or(j, "background", c.background, where);
     c.means_lr = get_or(j, "means_lr", c.means_lr, where);
@@ -477,12 +479,24 @@ void Rf3dgsModel::load(torch::serialize::InputArchive& archive) {
                 key);
     };
     check_sh(m_field.geometry.sh, "colour spherical harmonics", m_config.sh_degree, "sh_degree");
-    check_sh(m_field.rf_sh, "radio spherical harmonics", m_config.rf_sh_degree, "rf_sh_degree");
+    const auto k = splat::sh_coefficients(m_config.rf_sh_degree);
+    auto& rf = m_field.rf_sh;
+    if (m_initial_load && rf.dim() == 3 && rf.size(1) != k) {
+        // Starting from another run's Gaussians (a shared stage 1) with another radio SH
+        // degree: the bands are orthogonal, so the higher ones are cut off or start at zero.
+        torch::NoGradGuard no_grad;
+        auto sh = torch::zeros({n, k, rf.size(2)}, rf.options().requires_grad(false));
+        const auto common = std::min<std::int64_t>(k, rf.size(1));
+        sh.narrow(1, 0, common).copy_(rf.narrow(1, 0, common));
+        rf = sh.set_requires_grad(true);
+    }
+    check_sh(rf, "radio spherical harmonics", m_config.rf_sh_degree, "rf_sh_degree");
     m_proj.reset();
     m_stats = {};
 }
 
 void Rf3dgsModel::initialised_from(const std::string& model) {
+    m_initial_load = false;
     // The radio SH mean a log-gain in RF-3DGS+ and an offset value in RF-3DGS: the geometry
     // carries over between the variants, the radiance starts afresh.
     if (model != name()) {
