@@ -29,7 +29,7 @@ for study in "${queue[@]}"; do
   if [ -n "${busy[$slot]:-}" ]; then wait "${busy[$slot]}" || true; fi
   name=$(basename "$study" .json)
   echo "GPU $gpu: $name ($PROFILE)"
-  CUDA_VISIBLE_DEVICES=$gpu "$BIN" -q --device cuda study "$study" --profile "$PROFILE" \
+  CUDA_VISIBLE_DEVICES=$gpu "$BIN" --device cuda study "$study" --profile "$PROFILE" \
     --jobs "${JOBS:-1}" ${TIME_LIMIT:+--time-limit "$TIME_LIMIT"} \
     > "out/studies/$name.$PROFILE.log" 2>&1 &
   busy[$slot]=$!
