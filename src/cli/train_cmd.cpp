@@ -38,6 +38,7 @@ struct TrainArgs {
     std::int64_t steps = -1;
     double lr = -1;
     bool restart = false;
+    std::string final_eval = "test";
 };
 
 struct EvalArgs {
@@ -194,7 +195,11 @@ void run_train(const TrainArgs& a, const GlobalOptions& global) {
         train::apply_setting(rc, s);
     if (global.device != "auto" || a.config.empty())
         rc.train.device = global.device;
-    const auto result = train::train_run(rc, a.out, {.restart = a.restart});
+    train::TrainOptions options;
+    options.restart = a.restart;
+    options.final_eval = a.final_eval != "none";
+    options.final_split = a.final_eval;
+    const auto result = train::train_run(rc, a.out, options);
     if (result.interrupted) {
         log::warn("stopped at step {}; run the same command again to resume", result.step);
         log::get().flush();
@@ -584,6 +589,11 @@ void add_train_commands(CLI::App& app, GlobalOptions& global) {
                    "key=value: a train setting (lr, schedule, seed, batch, ...) or a model "
                    "setting (k, weights, model.KEY=...); repeatable");
     tr->add_flag("--restart", t.restart, "Start over even if RUN holds a checkpoint");
+    tr->add_option("--final-eval", t.final_eval,
+                   "Split scored into RUN/metrics.json at the end: test (else val, the "
+                   "default), val (only; for choosing settings without reading the test "
+                   "split) or none")
+        ->check(CLI::IsMember({"test", "val", "none"}));
     tr->callback([&global] { global.action = [&global] { run_train(t, global); }; });
 
     static EvalArgs e;

@@ -300,7 +300,7 @@ std::vector<float> binned_spectrum(const Paths& paths,
     const double reach = std::min(4 * sigma, kPi);  // the kernel's support, radians
     const double cos_cut = std::cos(reach);
     // Each arrival weighs the cells within `reach` of it: a few rows, and in each a window of
-    // columns around its azimuth (KernelWindow), instead of all n cells; the cells outside
+    // columns around its azimuth (kernel_columns), instead of all n cells; the cells outside
     // have weight 0, so the sums (in ascending cell order, as a full scan) are the same.
     std::vector<double> acc(n, 0.0);
     std::vector<std::pair<std::size_t, double>> weights;

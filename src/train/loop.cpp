@@ -440,10 +440,12 @@ TrainResult train_run(const RunConfig& requested,
     result.step = state.step;
 
     if (options.final_eval) {
+        const bool test_first = options.final_split != "val";
         const std::string split =
-            any_split(data, "test") ? "test" : (any_split(data, "val") ? "val" : "");
+            test_first && any_split(data, "test") ? "test" : (any_split(data, "val") ? "val" : "");
         if (split.empty()) {
-            log::warn("no test or validation samples: metrics.json not written");
+            log::warn("no {}validation samples: metrics.json not written",
+                      test_first ? "test or " : "");
         } else {
             EvalOptions eo;
             eo.split = split, eo.device = device, eo.skip_empty = true;

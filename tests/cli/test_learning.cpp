@@ -86,6 +86,32 @@ TEST_F(CliTest, EvalOnADatasetTheModelNeverSawConditionsOnItsTrainingSplit) {
     EXPECT_TRUE(summary["mean"]["psnr"].is_number());
 }
 
+// Settings are chosen on the validation split: --final-eval val scores that split alone at
+// the end (the test split is never read), none writes no metrics.json.
+TEST_F(CliTest, TrainScoresTheSplitItIsToldToAtTheEnd) {
+    ASSERT_EQ(run(quick_simulate("meeting_room_v1", "mr.h5", {"--split", "0.6,0.3,0.1"})).exit_code,
+              0);
+    const auto train = [&](const std::string& out, const std::string& final_eval) {
+        const auto r = run({"-q", "--device", "cpu", "train", "--model", "knn", "--data", "mr.h5",
+                            "--out", out, "--final-eval", final_eval});
+        EXPECT_EQ(r.exit_code, 0) << r.output();
+    };
+    train("test", "test");
+    train("val", "val");
+    train("none", "none");
+    const auto test = read_json(path("test/metrics.json"))["summary"];
+    const auto val = read_json(path("val/metrics.json"))["summary"];
+    EXPECT_EQ(test["split"], "test");
+    EXPECT_EQ(test["count"], 4);
+    EXPECT_EQ(val["split"], "val");
+    EXPECT_EQ(val["count"], 12);
+    EXPECT_FALSE(std::filesystem::exists(path("none/metrics.json")));
+    EXPECT_TRUE(std::filesystem::exists(path("none/checkpoint.pt")));
+    expect_clean_failure(
+        {"train", "--model", "knn", "--data", "mr.h5", "--out", "bad", "--final-eval", "train"},
+        {"--final-eval"});
+}
+
 TEST_F(CliTest, TrainingOnDatasetsOfAnotherKindIsRefusedBeforeAnyWork) {
     ASSERT_EQ(run(quick_simulate("meeting_room_v1", "spectra.h5")).exit_code, 0);
     ASSERT_EQ(run(quick_simulate("rosslyn_like", "cir.h5", {"--kind", "cir", "--moving", "rx"}))
