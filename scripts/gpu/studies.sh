@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs studies on a GPU machine, one per GPU at a time (round robin), each in its own process:
+# Runs studies on a GPU machine, one per GPU at a time (round robin), each in its own process
+# (a single study uses every GPU, its runs side by side spread over them):
 #   scripts/gpu/studies.sh [PROFILE] STUDY.json...      (PROFILE default full)
 # Uses build/gpu/bin/radiofield (scripts/gpu/build.sh) or $RADIOFIELD; outputs under
 # out/studies/<name>/<profile>/ as `radiofield study` writes them; a log per study beside.
@@ -28,8 +29,11 @@ for study in "${queue[@]}"; do
   # Wait for this slot's previous study.
   if [ -n "${busy[$slot]:-}" ]; then wait "${busy[$slot]}" || true; fi
   name=$(basename "$study" .json)
-  echo "GPU $gpu: $name ($PROFILE)"
-  CUDA_VISIBLE_DEVICES=$gpu "$BIN" --device cuda study "$study" --profile "$PROFILE" \
+  # One study alone sees every GPU: its runs side by side (--jobs) are spread over them.
+  visible=$gpu
+  if [ ${#queue[@]} -eq 1 ]; then visible=${CUDA_VISIBLE_DEVICES-$(seq -s, 0 $((GPUS - 1)))}; fi
+  echo "GPU $visible: $name ($PROFILE)"
+  CUDA_VISIBLE_DEVICES=$visible "$BIN" --device cuda study "$study" --profile "$PROFILE" \
     --jobs "${JOBS:-1}" ${TIME_LIMIT:+--time-limit "$TIME_LIMIT"} \
     > "out/studies/$name.$PROFILE.log" 2>&1 &
   busy[$slot]=$!

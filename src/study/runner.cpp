@@ -3,6 +3,7 @@
 #include "radiofield/study/runner.hpp"
 
 #include <signal.h>
+#include <torch/cuda.h>
 
 #include <atomic>
 #include <cerrno>
@@ -14,6 +15,7 @@
 #include <mutex>
 #include <random>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "child_process.hpp"
@@ -757,6 +759,11 @@ private:
                 "OMP_NUM_THREADS",
                 std::to_string(std::max(1u, hw / static_cast<unsigned>(m_options.jobs))));
         }
+        // Several GPUs: each worker's runs go to one of them, round robin.
+        std::vector<std::string> gpus;
+        if (m_device.is_cuda())
+            gpus = gpus_for_runs(std::getenv("CUDA_VISIBLE_DEVICES"),
+                                 static_cast<int>(torch::cuda::device_count()));
         const auto command = [&](const RunSpec& r) {
             std::vector<std::string> argv = {program.string(), "--device", m_options.device};
             if (m_options.quiet)
@@ -777,7 +784,14 @@ private:
         bool stop = false, interrupted = false;
         std::vector<std::string> failures;
         std::atomic<int> running_workers{0};
-        const auto worker = [&] {
+        const auto worker = [&](int w) {
+            auto own_env = env;
+            std::string where;
+            if (!gpus.empty()) {
+                const auto& gpu = gpus[static_cast<std::size_t>(w) % gpus.size()];
+                own_env.emplace_back("CUDA_VISIBLE_DEVICES", gpu);
+                where = fmt::format(", GPU {}", gpu);
+            }
             std::unique_lock lock(mutex);
             for (;;) {
                 std::size_t pick = jobs.size();
@@ -813,7 +827,7 @@ private:
                 pid_t pid = 0;
                 try {
                     fs::create_directories(dir);
-                    pid = spawn_logged(command(r), log, env);
+                    pid = spawn_logged(command(r), log, own_env);
                 } catch (const std::exception& e) {
                     job.state = Job::State::Failed;
                     failures.push_back(fmt::format("run '{}': {}", r.name, e.what()));
@@ -822,8 +836,8 @@ private:
                 }
                 live.insert(pid);
                 step_line(job.outcome == Outcome::Reused ? "resume" : "train",
-                          fmt::format("{} ({}, {} of {} side by side, log {})", r.name, r.model,
-                                      live.size(), m_options.jobs, log.string()));
+                          fmt::format("{} ({}, {} of {} side by side{}, log {})", r.name, r.model,
+                                      live.size(), m_options.jobs, where, log.string()));
                 lock.unlock();
                 const ChildExit exit = wait_for(pid);
                 lock.lock();
@@ -855,8 +869,8 @@ private:
         std::vector<std::thread> pool;
         for (int w = 0; w < m_options.jobs; ++w) {
             ++running_workers;
-            pool.emplace_back([&] {
-                worker();
+            pool.emplace_back([&, w] {
+                worker(w);
                 --running_workers;
             });
         }
@@ -1104,6 +1118,21 @@ fs::path default_out(const Study& study) {
 
 StudyResult run_study(const Study& study, const StudyOptions& options) {
     return Runner(study, options).run();
+}
+
+std::vector<std::string> gpus_for_runs(const char* visible, int count) {
+    std::vector<std::string> ids;
+    if (visible == nullptr || *visible == '\0') {
+        for (int i = 0; i < count; ++i)
+            ids.push_back(std::to_string(i));
+    } else {
+        std::stringstream list(visible);
+        for (std::string id; static_cast<int>(ids.size()) < count && std::getline(list, id, ',');)
+            ids.push_back(id);
+    }
+    if (ids.size() < 2)
+        ids.clear();
+    return ids;
 }
 
 }  // namespace radiofield::study

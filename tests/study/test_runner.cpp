@@ -703,3 +703,16 @@ TEST(StudyRunner, PicturesDrawTheGaussiansAndThePathsOverTheScene) {
 
 }  // namespace
 }  // namespace radiofield::study
+
+// Training runs side by side on a machine of several GPUs: each worker's runs on one of them.
+TEST(GpusForRuns, SpreadsOverTheGpusThatTheParentSees) {
+    using radiofield::study::gpus_for_runs;
+    EXPECT_TRUE(gpus_for_runs(nullptr, 0).empty());
+    EXPECT_TRUE(gpus_for_runs(nullptr, 1).empty());  // one GPU: nothing to set
+    EXPECT_EQ(gpus_for_runs(nullptr, 2), (std::vector<std::string>{"0", "1"}));
+    EXPECT_EQ(gpus_for_runs("", 3), (std::vector<std::string>{"0", "1", "2"}));
+    // The parent's own selection, as written, not renumbered.
+    EXPECT_EQ(gpus_for_runs("4,6", 2), (std::vector<std::string>{"4", "6"}));
+    EXPECT_EQ(gpus_for_runs("GPU-a1,GPU-b2", 2), (std::vector<std::string>{"GPU-a1", "GPU-b2"}));
+    EXPECT_TRUE(gpus_for_runs("5", 1).empty());
+}

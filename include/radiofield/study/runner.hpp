@@ -86,4 +86,10 @@ std::filesystem::path default_out(const Study& study);
 // settings, simulate settings, existing dataset files), then makes what is missing or stale.
 StudyResult run_study(const Study& study, const StudyOptions& options);
 
+// The GPU each training run side by side (--jobs) is given, by worker: `count` GPUs seen,
+// spread round robin as CUDA_VISIBLE_DEVICES of the run's process. `visible` is the parent's
+// CUDA_VISIBLE_DEVICES (null or empty: every GPU, named 0 … count−1); its entries are kept as
+// written (indices or UUIDs). Empty when fewer than two GPUs: nothing to spread.
+std::vector<std::string> gpus_for_runs(const char* visible, int count);
+
 }  // namespace radiofield::study
