@@ -198,7 +198,7 @@ void run_train(const TrainArgs& a, const GlobalOptions& global) {
     train::TrainOptions options;
     options.restart = a.restart;
     options.final_eval = a.final_eval != "none";
-    options.final_split = a.final_eval;
+    options.final_val_only = a.final_eval == "val";
     const auto result = train::train_run(rc, a.out, options);
     if (result.interrupted) {
         log::warn("stopped at step {}; run the same command again to resume", result.step);

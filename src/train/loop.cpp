@@ -440,7 +440,7 @@ TrainResult train_run(const RunConfig& requested,
     result.step = state.step;
 
     if (options.final_eval) {
-        const bool test_first = options.final_split != "val";
+        const bool test_first = !options.final_val_only;
         const std::string split =
             test_first && any_split(data, "test") ? "test" : (any_split(data, "val") ? "val" : "");
         if (split.empty()) {

@@ -28,10 +28,8 @@ struct TrainOptions {
     bool restart = false;          // ignore (and replace) an existing checkpoint
     std::int64_t stop_after = -1;  // ≥ 0: checkpoint and return after this many steps (tests)
     bool handle_sigint = true;     // Ctrl-C, SIGTERM → checkpoint, return with interrupted = true
-    bool final_eval = true;        // evaluate (final_split) and write metrics.json
-    // "test": the test split, else the validation split; "val": the validation split only
-    // (choosing settings without reading the test split).
-    std::string final_split = "test";
+    bool final_eval = true;        // evaluate (test split, else val) and write metrics.json
+    bool final_val_only = false;  // … the validation split only (choosing settings unseen by test)
     // A new run (nothing to resume) starts from these weights instead of fresh ones, with a
     // fresh optimiser: a checkpoint of a model this one starts_from(), with its shapes
     // (load_initial_weights).
