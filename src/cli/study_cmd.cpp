@@ -10,7 +10,9 @@
 #include <cstdlib>
 #include <map>
 #include <mutex>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "commands.hpp"
 #include "radiofield/core/interrupt.hpp"
@@ -26,6 +28,7 @@ constexpr int kStoppedAtTimeLimit = 75;
 
 struct StudyArgs {
     std::string file, profile = "quick", out, lpips_weights, only_run;
+    std::vector<std::string> runs;  // --runs patterns
     bool restart = false, overwrite = false, partial = false;
     int jobs = 1;
     double time_limit_s = 0;  // 0 = none
@@ -89,6 +92,7 @@ void run_study_command(const StudyArgs& a, const GlobalOptions& global) {
     o.lpips_weights = a.lpips_weights;
     o.jobs = a.jobs;
     o.only_run = a.only_run;
+    o.runs = a.runs;
     o.partial = a.partial;
     const auto t0 = std::chrono::steady_clock::now();
     study::StudyResult r;
@@ -142,6 +146,9 @@ void run_study_command(const StudyArgs& a, const GlobalOptions& global) {
     }
     fmt::print(stderr, "study '{}' ({} profile): {} made, {} reused, {:.1f} s\n", s.name, s.profile,
                made, reused, seconds);
+    if (!r.unselected_runs.empty())
+        fmt::print(stderr, "{} runs not selected (--runs); their {} evaluations left out\n",
+                   r.unselected_runs.size(), r.unselected_evaluations.size());
     if (a.partial || timed_out)
         fmt::print(stderr,
                    "partial report: {} runs not finished, {} of {} evaluations left out; run "
@@ -194,10 +201,17 @@ void add_study_command(CLI::App& app, GlobalOptions& global) {
         ->check(CLI::Range(1e-3, 1e7))
         ->excludes("--partial")
         ->excludes(restart);
+    auto* runs = sub->add_option(
+        "--runs", a.runs,
+        "Make only these runs (comma-separated names or shell patterns, e.g. 'cgan_*,knn') and "
+        "the runs they start from, in this order; the other runs' evaluations are left out and "
+        "the report names them");
+    runs->delimiter(',');
     sub->add_option("--only-run", a.only_run,
                     "Make only this training run (what a process of --jobs does); its "
                     "datasets and views must exist")
-        ->group("");  // internal
+        ->group("")  // internal
+        ->excludes(runs);
     sub->callback([&global] { global.action = [&global] { run_study_command(a, global); }; });
 }
 

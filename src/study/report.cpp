@@ -124,6 +124,8 @@ public:
             fmt::format("<p class=\"note\">study <code>{}</code> ({}), profile <b>{}</b></p>\n",
                         esc(s.name), esc(s.file.filename().string()), esc(s.profile));
         m_md += meta + "\n\n";
+        if (!m_in.unselected_runs.empty())
+            selection_note();
         if (m_in.partial)
             partial_note();
         datasets();
@@ -136,31 +138,33 @@ public:
     }
 
 private:
-    // "a, b, c and 12 more".
-    static std::string some_of(const std::vector<std::string>& names) {
-        constexpr std::size_t kShown = 8;
-        std::string s;
-        for (std::size_t i = 0; i < std::min(names.size(), kShown); ++i)
-            s += (i == 0 ? "" : ", ") + names[i];
-        if (names.size() > kShown)
-            s += fmt::format(" and {} more", names.size() - kShown);
-        return s;
-    }
-
     void partial_note() {
-        const std::size_t evals = m_study.evaluations.size();
+        const std::size_t evals = m_study.evaluations.size() - m_in.unselected_evaluations.size();
         std::string note = fmt::format(
             "Partial report (radiofield study --partial, or --time-limit when it ran out): {} "
             "of {} evaluations, those of the runs finished so far.",
             evals - m_in.missing_evaluations.size(), evals);
         if (!m_in.missing_runs.empty())
             note += fmt::format(" Runs not finished ({} of {}): {}.", m_in.missing_runs.size(),
-                                m_study.runs.size(), some_of(m_in.missing_runs));
+                                m_study.runs.size() - m_in.unselected_runs.size(),
+                                some_of(m_in.missing_runs));
         if (!m_in.missing_evaluations.empty())
             note += fmt::format(" Evaluations left out: {}.", some_of(m_in.missing_evaluations));
         note +=
             " Run the study again (without --partial) to finish it; it reuses every "
             "evaluation made here.";
+        m_html += "<p><b>" + esc(note) + "</b></p>\n";
+        m_md += "**" + note + "**\n\n";
+    }
+
+    void selection_note() {
+        const std::size_t runs = m_study.runs.size();
+        const std::string note = fmt::format(
+            "Runs selected with --runs {}: {} of {}, with the runs they start from. Not "
+            "selected: {}; their evaluations are left out ({}): {}.",
+            fmt::join(m_in.selection, ","), runs - m_in.unselected_runs.size(), runs,
+            some_of(m_in.unselected_runs), m_in.unselected_evaluations.size(),
+            some_of(m_in.unselected_evaluations));
         m_html += "<p><b>" + esc(note) + "</b></p>\n";
         m_md += "**" + note + "**\n\n";
     }
@@ -243,8 +247,12 @@ private:
         t.numeric = {false, false, false, false, false, true, false};
         int shared = 1;
         for (const auto& r : m_study.runs) {
-            if (!m_in.runs.count(r.name)) {  // a partial report's run not finished yet
-                t.rows.push_back({r.name, r.model, settings(r), "not finished yet",
+            if (!m_in.runs.count(r.name)) {  // not selected (--runs), or not finished yet
+                const bool unselected =
+                    std::find(m_in.unselected_runs.begin(), m_in.unselected_runs.end(), r.name) !=
+                    m_in.unselected_runs.end();
+                t.rows.push_back({r.name, r.model, settings(r),
+                                  unselected ? "not selected (--runs)" : "not finished yet",
                                   fmt::format("{}", fmt::join(r.data, ", ")), "-", ""});
                 continue;
             }
@@ -598,6 +606,16 @@ private:
 };
 
 }  // namespace
+
+std::string some_of(const std::vector<std::string>& names) {
+    constexpr std::size_t kShown = 8;
+    std::string s;
+    for (std::size_t i = 0; i < std::min(names.size(), kShown); ++i)
+        s += (i == 0 ? "" : ", ") + names[i];
+    if (names.size() > kShown)
+        s += fmt::format(" and {} more", names.size() - kShown);
+    return s;
+}
 
 std::vector<std::size_t> even_picks(std::size_t size, std::size_t n) {
     std::vector<std::size_t> out;

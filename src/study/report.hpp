@@ -31,10 +31,16 @@ struct ReportInputs {
     // evaluations missing from the maps above are shown as such.
     bool partial = false;
     std::vector<std::string> missing_runs, missing_evaluations;
+    // Runs left out by `study --runs` and their evaluations: shown as not selected.
+    std::vector<std::string> unselected_runs, unselected_evaluations;
+    std::vector<std::string> selection;  // the --runs patterns, as given
 };
 
 // Writes OUT/report.html, OUT/report.md and OUT/figures/* atomically.
 void write_study_report(const ReportInputs& inputs);
+
+// "a, b, c and 12 more": the first eight names and how many others.
+std::string some_of(const std::vector<std::string>& names);
 
 // Evenly spaced picks of `n` out of `size` (0-based positions, ascending, distinct).
 std::vector<std::size_t> even_picks(std::size_t size, std::size_t n);

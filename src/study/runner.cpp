@@ -2,9 +2,11 @@
 // by comparing the resolved spec that made it with the one asked for now.
 #include "radiofield/study/runner.hpp"
 
+#include <fnmatch.h>
 #include <signal.h>
 #include <torch/cuda.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -12,6 +14,7 @@
 #include <csignal>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <random>
 #include <set>
@@ -122,7 +125,8 @@ public:
         check();
         if (m_options.partial) {
             check_partial_folder();
-            m_total -= m_study.views.size();  // read only by training: not looked at
+            for (const auto& v : m_study.views)
+                m_total -= wanted(v) ? 1 : 0;  // read only by training: not looked at
         }
         claim_out_folder();
         fs::create_directories(m_out / "datasets");
@@ -133,12 +137,16 @@ public:
             datasets();
             if (m_options.only_run.empty() && !m_options.partial) {
                 std::vector<const EvalSpec*> all;  // a child's parent has checked them
-                for (const auto& e : m_study.evaluations)
-                    all.push_back(&e);
+                for (const auto& e : m_study.evaluations) {
+                    if (m_selected.count(e.run))
+                        all.push_back(&e);
+                }
                 check_evaluation_data(all);
             }
-            for (const auto& v : m_study.views)
-                views(v);
+            for (const auto& v : m_study.views) {
+                if (wanted(v))
+                    views(v);
+            }
             if (!m_options.only_run.empty()) {
                 only_run();
                 return m_result;
@@ -149,12 +157,14 @@ public:
             }
             if (m_options.jobs > 1)
                 runs_side_by_side();
-            for (const auto& r : m_study.runs) {
-                if (!m_handled.count(r.name))
-                    run(r);
+            for (const RunSpec* r : m_order) {
+                if (!m_handled.count(r->name))
+                    run(*r);
             }
-            for (const auto& e : m_study.evaluations)
-                evaluation(e);
+            for (const auto& e : m_study.evaluations) {
+                if (m_selected.count(e.run))
+                    evaluation(e);
+            }
             step_line("report", "report.html");
             const auto t0 = std::chrono::steady_clock::now();
             write_study_report(m_inputs);
@@ -232,6 +242,66 @@ private:
                     m_study.file.string(), e.label, model);
         }
         m_device = nn::resolve_device(nn::parse_device(m_options.device));
+        select_runs();
+    }
+
+    // The runs this call makes (--runs), each after the run it starts from; the others, and
+    // their evaluations, are listed for the report and left out of the step count.
+    void select_runs() {
+        const std::function<void(const RunSpec&)> add = [&](const RunSpec& r) {
+            if (m_selected.count(r.name))
+                return;
+            if (!r.init.empty())
+                add(m_study.run(r.init));
+            m_selected.insert(r.name);
+            m_order.push_back(&r);
+        };
+        if (m_options.runs.empty() || !m_options.only_run.empty()) {
+            for (const auto& r : m_study.runs)
+                add(r);
+            return;
+        }
+        for (const std::string& pattern : m_options.runs) {
+            bool matched = false;
+            for (const auto& r : m_study.runs) {
+                if (::fnmatch(pattern.c_str(), r.name.c_str(), 0) == 0) {
+                    matched = true;
+                    add(r);
+                }
+            }
+            if (!matched) {
+                std::vector<std::string> names;
+                for (const auto& r : m_study.runs)
+                    names.push_back(r.name);
+                fail(
+                    "--runs '{}' matches no run of {} ({} profile); its runs are {} (shell "
+                    "wildcards: *, ?, [...])",
+                    pattern, m_study.file.string(), m_study.profile, some_of(names));
+            }
+        }
+        for (const auto& r : m_study.runs) {
+            if (!m_selected.count(r.name))
+                m_result.unselected_runs.push_back(r.name);
+        }
+        for (const auto& e : m_study.evaluations) {
+            if (!m_selected.count(e.run))
+                m_result.unselected_evaluations.push_back(e.label);
+        }
+        std::size_t views = 0;
+        for (const auto& v : m_study.views)
+            views += wanted(v) ? 0 : 1;
+        m_total -= views + m_result.unselected_runs.size() + m_result.unselected_evaluations.size();
+        m_inputs.unselected_runs = m_result.unselected_runs;
+        m_inputs.unselected_evaluations = m_result.unselected_evaluations;
+        m_inputs.selection = m_options.runs;
+    }
+
+    // Views are rendered for the runs that read them; all of them when every run is made.
+    bool wanted(const ViewsSpec& v) const {
+        if (m_options.runs.empty())
+            return true;
+        return std::any_of(m_order.begin(), m_order.end(),
+                           [&](const RunSpec* r) { return r->views == v.name; });
     }
 
     // The output folder is ours to write into when it is new, empty, or marked by this study
@@ -306,7 +376,8 @@ private:
     // The report of what is finished (--partial): every run whose training is complete with
     // this call's settings is evaluated where its evaluations' data exist; the rest is listed.
     void partial() {
-        for (const auto& r : m_study.runs) {
+        for (const RunSpec* each : m_order) {
+            const RunSpec& r = *each;
             if (!r.pretrained.empty()) {
                 shipped_run(r);
                 continue;
@@ -333,6 +404,8 @@ private:
         }
         std::vector<const EvalSpec*> ready;
         for (const auto& e : m_study.evaluations) {
+            if (!m_selected.count(e.run))
+                continue;  // not selected (--runs): listed apart
             bool have = m_inputs.runs.count(e.run) > 0;
             for (const auto& d : e.data)
                 have = have && m_inputs.data.count(d) > 0;
@@ -723,7 +796,8 @@ private:
         };
         std::vector<Job> jobs;
         std::map<std::string, std::size_t> job_of;
-        for (const auto& r : m_study.runs) {
+        for (const RunSpec* each : m_order) {
+            const RunSpec& r = *each;
             const json& spec = run_spec(r);
             if (!r.pretrained.empty() || !m_trainable.at(r.name))
                 continue;
@@ -743,10 +817,10 @@ private:
         }
         if (jobs.size() < 2)
             return;  // nothing to gain: run() makes it
-        for (const auto& r : m_study.runs) {
-            if (!job_of.count(r.name)) {
-                run(r);
-                m_handled.insert(r.name);
+        for (const RunSpec* r : m_order) {
+            if (!job_of.count(r->name)) {
+                run(*r);
+                m_handled.insert(r->name);
             }
         }
 
@@ -1086,6 +1160,8 @@ private:
     };
     std::map<std::string, MadeAside> m_made_aside;  // runs a child process trained
     std::set<std::string> m_handled;                // runs made before the children started
+    std::vector<const RunSpec*> m_order;            // the runs this call makes, in turn (--runs)
+    std::set<std::string> m_selected;               // their names
     std::mutex m_mutex;  // the shared state of datasets made side by side, and the output
 };
 

@@ -339,6 +339,66 @@ TEST(StudyRunner, RunsTrainedSideBySideInChildProcessesScoreAsRunsTrainedInTurn)
     EXPECT_EQ(again.names("run", Outcome::Reused), (Names{"knn", "dl", "dl2", "dl_ft"}));
 }
 
+// --runs: the runs that match (with the run they start from) are made, the others and their
+// evaluations left out and named; a later call without it reuses them and makes the rest.
+TEST(StudyRunner, RunsSelectedByPatternAreMadeWithTheRunsTheyStartFromAndTheRestLeftOut) {
+    test::TorchTempDir dir;
+    const std::filesystem::path file = dir / "tiny.json";
+    write_text(file, tiny_study_for_jobs(dir).dump(2));
+    const Study study = load_study(file, "quick");
+    StudyOptions o;
+    o.out = dir / "out";
+    o.device = "cpu";
+    o.handle_sigint = false;
+    o.quiet = true;
+    o.jobs = 2;
+    o.program = RADIOFIELD_BIN;
+    o.runs = {"dl_f?", "no_such_*"};
+    try {
+        run_study(study, o);
+        ADD_FAILURE() << "expected an Error";
+    } catch (const Error& e) {
+        const std::string m = e.what();
+        EXPECT_NE(m.find("--runs 'no_such_*' matches no run"), std::string::npos) << m;
+        EXPECT_NE(m.find("dl_ft"), std::string::npos) << m;  // the runs there are
+    }
+    EXPECT_FALSE(std::filesystem::exists(dir / "out")) << "refused after some work";
+
+    o.runs = {"dl_f?", "kn*"};
+    const StudyResult some = run_study(study, o);
+    ASSERT_FALSE(some.interrupted);
+    // knn has nothing to train (made first, here); dl because dl_ft starts from it.
+    EXPECT_EQ(some.names("run", Outcome::Made), (Names{"knn", "dl", "dl_ft"}));
+    EXPECT_EQ(some.names("eval", Outcome::Made), (Names{"knn_b", "dl_b", "knn_b20", "dl_ft_b"}));
+    EXPECT_EQ(some.unselected_runs, (Names{"dl2"}));
+    EXPECT_EQ(some.unselected_evaluations, (Names{"dl2_b"}));
+    EXPECT_FALSE(std::filesystem::exists(dir / "out" / "runs" / "dl2"));
+    EXPECT_FALSE(std::filesystem::exists(dir / "out" / "evals" / "dl2_b.json"));
+    const auto read = [&](const std::filesystem::path& p) { return json::parse(read_text(p)); };
+    EXPECT_EQ(read(dir / "out" / "runs" / "dl_ft" / "study.spec.json")["spec"]["init"],
+              read(dir / "out" / "runs" / "dl" / "study.spec.json")["spec"]);
+    const std::string md = read_text(dir / "out" / "report.md");
+    EXPECT_NE(md.find("Runs selected with --runs dl_f?,kn*: 3 of 4"), std::string::npos) << md;
+    EXPECT_NE(md.find("Not selected: dl2; their evaluations are left out (1): dl2_b."),
+              std::string::npos)
+        << md;
+    EXPECT_NE(md.find("not selected (--runs)"), std::string::npos) << md;
+    EXPECT_EQ(md.find("Partial report"), std::string::npos) << md;
+    EXPECT_NE(md.find("| dl_b |"), std::string::npos) << md;
+
+    o.runs.clear();
+    o.jobs = 1;
+    const StudyResult rest = run_study(study, o);
+    ASSERT_FALSE(rest.interrupted);
+    EXPECT_EQ(rest.names("run", Outcome::Made), (Names{"dl2"}));
+    EXPECT_EQ(rest.names("run", Outcome::Reused), (Names{"knn", "dl", "dl_ft"}));
+    EXPECT_EQ(rest.names("eval", Outcome::Made), (Names{"dl2_b"}));
+    EXPECT_TRUE(rest.unselected_runs.empty());
+    const std::string done = read_text(dir / "out" / "report.md");
+    EXPECT_EQ(done.find("not selected"), std::string::npos) << done;
+    EXPECT_TRUE(std::filesystem::exists(dir / "out" / "evals" / "dl2_b.json"));
+}
+
 TEST(StudyRunner, ARunThatFailsInItsChildProcessIsNamedWithTheEndOfItsLog) {
     test::TorchTempDir dir;
     const std::filesystem::path file = dir / "tiny.json";

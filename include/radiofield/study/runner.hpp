@@ -48,6 +48,12 @@ struct StudyOptions {
     // Make only this training run, as a child of `jobs` does: the datasets and views it needs
     // must exist; no other product, no report.
     std::string only_run;
+    // Make only the runs whose names match one of these patterns (shell wildcards: *, ?, [...]),
+    // with the runs they start from ("init"), in the patterns' order; empty = every run in the
+    // file's order. Runs not selected are not trained, views no selected run reads are not
+    // rendered, and the evaluations of those runs are left out; the report names them
+    // (StudyResult::unselected_runs). A pattern that matches no run is refused before any work.
+    std::vector<std::string> runs;
     // Report what is finished so far, as of an interrupted study (or one that ran out of
     // time): evaluate the runs whose training is complete, on data that exist, and write the
     // report of those evaluations, saying what is missing. Nothing is simulated, rendered or
@@ -74,6 +80,8 @@ struct StudyResult {
     // With StudyOptions::partial: the runs not finished and the evaluations left out (their
     // run or one of their datasets is not there yet), by name.
     std::vector<std::string> missing_runs, missing_evaluations;
+    // With StudyOptions::runs: the runs not selected and their evaluations, by name.
+    std::vector<std::string> unselected_runs, unselected_evaluations;
 
     // The products of `kind` with `outcome`, by name (for tests and the closing line).
     std::vector<std::string> names(const std::string& kind, Outcome outcome) const;
