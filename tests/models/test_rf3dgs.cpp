@@ -19,6 +19,7 @@
 #include "radiofield/rt/views.hpp"
 #include "radiofield/scene/builtin.hpp"
 #include "radiofield/scene/colmap.hpp"
+#include "radiofield/splat/sh_constants.hpp"
 #include "radiofield/train/checkpoint.hpp"
 
 using namespace radiofield;
@@ -453,7 +454,8 @@ enum class Spectra { MinMax, Linear, PathGainDb };
 // Linear: the spectra in W (× 1e-9, before the min–max), so the data keeps each spectrum's
 // power, and the positions reach out to 12 m. PathGainDb: the path gain with (λ/4π)² at
 // 30 GHz in dB, mapped by one range for all (path_gain_db), positions out to 12 m too.
-ScatterScene scatter_scene(Spectra kind = Spectra::MinMax) {
+// gain_db moves every scatterer's gain by that many decibels.
+ScatterScene scatter_scene(Spectra kind = Spectra::MinMax, double gain_db = 0) {
     const bool linear = kind != Spectra::MinMax;
     ScatterScene s;
     test::SceneSpec spec;
@@ -469,7 +471,8 @@ ScatterScene scatter_scene(Spectra kind = Spectra::MinMax) {
     s.log_scales = torch::log(0.3 * radius).repeat({1, 3});
     s.quats = torch::tensor({1.0f, 0.0f, 0.0f, 0.0f}).repeat({n, 1});
     s.opacity_logits = torch::full({n}, 4.0f);
-    const auto gains = torch::pow(10.0, 3 * torch::rand({n, 1}, gen, torch::kFloat32) - 1.5);
+    const auto gains =
+        torch::pow(10.0, 3 * torch::rand({n, 1}, gen, torch::kFloat32) - 1.5 + gain_db / 10);
     auto pos = torch::randn({m, 3}, gen, torch::kFloat32);
     pos = pos / pos.norm(2, 1, true) * (0.3 + 1.5 * torch::rand({m, 1}, gen, torch::kFloat32));
     if (linear)  // out to 12 m: the powers then span decades
@@ -607,6 +610,72 @@ TEST(Rf3dgsPlus, LearnsPathGainDbSpectraBetterThanRf3dgs) {
     // measured (one thread, rf_lr 0.2, degree 2): RF-3DGS+ 0.0080 → 4.6e-5, RF-3DGS 0.0158 → 0.0033
     EXPECT_LT(test_mse[0], test_mse[1] / 2) << "RF-3DGS+ no better than RF-3DGS on path-loss "
                                                "spectra";
+}
+
+// rf_start_level: where the scatterers send 30 dB less than a mirror (exp(SH) = 1), a fresh
+// stage 2 starts every gain at the training spectra's level, once, and learns the held-out
+// receivers better in the same steps; RF-3DGS, and a stage 2 already under way, are left as
+// they are.
+TEST(Rf3dgsPlus, StartLevelPutsAFreshStage2AtTheTrainingSpectrasLevel) {
+    test::SingleThread one;
+    const auto scene = scatter_scene(Spectra::PathGainDb, -30);
+    const auto& data = scene.data;
+    const auto radiance = [](Rf3dgsModel& m) {
+        for (const auto& p : m.phases()) {
+            if (p.name == "radiance")
+                return p;
+        }
+        return train::Phase{};
+    };
+    const auto start_db = [](Rf3dgsModel& m) {  // the DC band's gain, dB
+        return m.field().rf_sh.select(1, 0).select(1, 0) * splat::sh::kC0 * 10 / std::log(10.0);
+    };
+    auto gen = at::detail::createCPUGenerator(0);
+    double test_after[2] = {0, 0};
+    for (const bool level : {true, false}) {
+        auto model = on_known_gaussians(scene, true);
+        model->set_rf_start_level(level);
+        const double before = full_loss(*model, data, "test");
+        model->training_loss(data, radiance(*model), gen);  // prepares stage 2's data
+        const auto db = start_db(*model);
+        const double after = full_loss(*model, data, "test");
+        std::cout << "start level " << level << ": " << db.mean().item<double>()
+                  << " dB; held-out MSE " << before << " → " << after << "\n";
+        if (level) {
+            EXPECT_NEAR(db.mean().item<double>(), -30, 6);
+            EXPECT_EQ((db - db[0]).abs().max().item<double>(), 0.0) << "one level for all";
+            const auto higher = model->field().rf_sh.narrow(1, 1, model->field().rf_sh.size(1) - 1);
+            EXPECT_EQ(higher.abs().max().item<double>(), 0.0);
+            EXPECT_LT(after, before / 4);
+            // Once: the next call (a resumed run's, too) leaves the gains alone.
+            auto dc = model->field().rf_sh.select(1, 0).select(1, 0);
+            {
+                torch::NoGradGuard no_grad;
+                dc[0] += 0.5;
+            }
+            const auto moved = model->field().rf_sh.detach().clone();
+            model->training_loss(data, radiance(*model), gen);
+            EXPECT_TRUE(torch::equal(model->field().rf_sh.detach(), moved));
+            {
+                torch::NoGradGuard no_grad;
+                dc[0] -= 0.5;
+            }
+        } else {
+            EXPECT_EQ(db.abs().max().item<double>(), 0.0);
+            EXPECT_EQ(after, before);
+        }
+        run_phase(*model, data, "radiance", 60, 4);
+        test_after[level ? 0 : 1] = full_loss(*model, data, "test");
+    }
+    std::cout << "held-out MSE after 60 steps: " << test_after[0] << " with the start level, "
+              << test_after[1] << " without\n";
+    EXPECT_LT(test_after[0], test_after[1]);
+
+    // RF-3DGS learns the mapped values themselves: nothing to start.
+    auto rf3dgs = on_known_gaussians(scene, false);
+    rf3dgs->set_rf_start_level(true);
+    rf3dgs->training_loss(data, radiance(*rf3dgs), gen);
+    EXPECT_EQ(rf3dgs->field().rf_sh.abs().max().item<double>(), 0.0);
 }
 
 // The channel map: RF-3DGS+ keeps the path loss, so one constant fitted on the training

@@ -138,6 +138,11 @@ struct Rf3dgsConfig {
     // spectrum's min / max / sum, the min–max) instead of about 35 LibTorch ops and cuSPARSE;
     // false keeps the LibTorch path, the reference the kernels are tested against.
     bool fused_inference = true;
+    // RF-3DGS+ on path-gain dB spectra: stage 2 starts its radio gains at the training
+    // spectra's level (one log-gain for every Gaussian in the DC coefficient: the median over
+    // the first training receivers' lit cells of measured − rendered dB) instead of exp(SH) = 1,
+    // a mirror of the free-space path. Only a fresh stage 2 (radio SH all zero) is moved.
+    bool rf_start_level = true;
     DensifyConfig densify;
 
     static Rf3dgsConfig from_json(const nlohmann::json& j, bool plus);  // unknown keys → Error
@@ -219,6 +224,8 @@ public:
     void set_inference(const std::string& how);
     // Rf3dgsConfig::fused_inference for the spectra drawn from now on (bench and tests).
     void set_fused_inference(bool on) { m_config.fused_inference = on; }
+    // Rf3dgsConfig::rf_start_level for a stage 2 not started yet (tests).
+    void set_rf_start_level(bool on) { m_config.rf_start_level = on; }
     // How the last spectra were drawn: "fused" (the CUDA kernels on the operator), "operator"
     // (LibTorch ops and the sparse product) or "raster"; empty before any.
     const std::string& last_inference() const { return m_last_inference; }
@@ -264,6 +271,7 @@ private:
     torch::Tensor fused_spectra(const torch::Tensor& positions,  // [B, 3] on the device
                                 torch::Tensor* raw_mean);
     torch::Tensor radiance_loss(const train::DataList& data, torch::Generator& gen);
+    void start_radiance_level();                        // Rf3dgsConfig::rf_start_level
     double power_scale(const train::SceneData& scene);  // predict_power's constant, cached
 
     Rf3dgsConfig m_config;

@@ -44,7 +44,7 @@ Rf3dgsConfig Rf3dgsConfig::from_json(const nlohmann::json& j, bool plus) {
             "random_points", "max_seed_points", "sh_degree",     "sh_every",       "rf_sh_degree",
             "ssim_weight",   "background",      "means_lr",      "scales_lr",      "quats_lr",
             "opacity_lr",    "colour_lr",       "rf_lr",         "batch",          "densify",
-            "inference",     "fused_inference"},
+            "inference",     "fused_inference", "rf_start_level"},
         where);
     Rf3dgsConfig c;
     c.plus = plus;
@@ -72,6 +72,7 @@ Rf3dgsConfig Rf3dgsConfig::from_json(const nlohmann::json& j, bool plus) {
     c.batch = get_or(j, "batch", c.batch, where);
     c.inference = get_or(j, "inference", c.inference, where);
     c.fused_inference = get_or(j, "fused_inference", c.fused_inference, where);
+    c.rf_start_level = get_or(j, "rf_start_level", c.rf_start_level, where);
     if (c.inference != "auto" && c.inference != "operator" && c.inference != "raster")
         fail("{}: inference must be auto, operator or raster, got '{}'", where, c.inference);
     if (j.is_object() && j.contains("densify"))
@@ -113,6 +114,7 @@ nlohmann::json Rf3dgsConfig::to_json() const {
             {"batch", batch},
             {"inference", inference},
             {"fused_inference", fused_inference},
+            {"rf_start_level", rf_start_level},
             {"densify", densify.to_json()}};
 }
 

@@ -11,9 +11,12 @@
 // computed once; a batch of B ≤ 16 spectra is one rasterisation with B channels.
 #include <c10/util/Exception.h>
 
+#include <cmath>
+
 #include "radiofield/core/error.hpp"
 #include "radiofield/core/log.hpp"
 #include "radiofield/models/rf3dgs.hpp"
+#include "radiofield/splat/sh_constants.hpp"
 
 namespace radiofield::models {
 namespace {
@@ -263,12 +266,48 @@ torch::Tensor Rf3dgsModel::radiance_loss(const train::DataList& data, torch::Gen
         m_data_key = data.data();
         log::info("{}: stage 2 learns the radio radiance of {} Gaussians from {} spectra", name(),
                   m_field.size(), m_train.size(0));
+        start_radiance_level();
     }
     const auto b = std::min<std::int64_t>(m_config.batch, m_train.size(0));
     const auto pick = torch::randperm(m_train.size(0), gen, torch::kLong).narrow(0, 0, b);
     const auto sample = m_train.index_select(0, pick).to(m_device);
     const auto pred = render_spectra(m_positions.index_select(0, sample));
     return torch::mse_loss(pred, m_spectra.index_select(0, sample));
+}
+
+void Rf3dgsModel::start_radiance_level() {
+    if (!m_config.plus || !m_config.rf_start_level || !m_db_range)
+        return;
+    auto& rf = m_field.rf_sh;
+    if (rf.abs().max().item<double>() != 0.0)
+        return;  // trained already: resumed, or started from a trained run
+    const auto [lo, hi] = *m_db_range;
+    std::vector<torch::Tensor> gaps;
+    const auto n = std::min<std::int64_t>(m_train.size(0), 4 * m_config.batch);
+    for (std::int64_t i = 0; i < n; i += m_config.batch) {
+        const auto rows =
+            m_train.narrow(0, i, std::min<std::int64_t>(m_config.batch, n - i)).to(m_device);
+        torch::Tensor v;
+        {
+            // With gradients on, the rendered values keep their level above the range and 1 %
+            // of it below (render_spectra); both are undone here.
+            const torch::AutoGradMode on(true);
+            v = render_spectra(m_positions.index_select(0, rows)).detach();
+        }
+        v = torch::where(v < 0, v / 0.01, v);
+        const auto target = m_spectra.index_select(0, rows);
+        const auto lit = m_hit.unsqueeze(0).expand_as(target) & (target > 0);
+        gaps.push_back((target - v).masked_select(lit));
+    }
+    const auto all = torch::cat(gaps);
+    if (all.numel() == 0)
+        return;
+    const double db = all.median().item<double>() * (hi - lo);
+    torch::NoGradGuard no_grad;
+    // exp(SH): a gain of db decibels is a log-gain of db·ln 10 / 10, the DC band times Y_00.
+    rf.select(1, 0).fill_(db * std::log(10.0) / 10.0 / splat::sh::kC0);
+    log::info("{}: stage 2 starts every radio gain at {:+.1f} dB, the training spectra's level",
+              name(), db);
 }
 
 torch::Tensor Rf3dgsModel::predict_positions(const torch::Tensor& positions,
