@@ -279,7 +279,7 @@ void Rf3dgsModel::start_radiance_level() {
     if (!m_config.plus || !m_config.rf_start_level || !m_db_range)
         return;
     auto& rf = m_field.rf_sh;
-    if (rf.abs().max().item<double>() != 0.0)
+    if (rf.numel() == 0 || rf.abs().max().item<double>() != 0.0)
         return;  // trained already: resumed, or started from a trained run
     const auto [lo, hi] = *m_db_range;
     std::vector<torch::Tensor> gaps;
