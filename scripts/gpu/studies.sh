@@ -8,6 +8,7 @@
 # PER_GPU=M runs M studies at once per GPU (their runs share it too).
 # TIME_LIMIT=T (seconds, or 90m, 2h) stops each study after T with a partial report of what
 # is finished (`radiofield study --time-limit`); the same command again goes on.
+# RUNS=PATTERN,... makes only the matching runs (`radiofield study --runs`).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PROFILE=full
@@ -34,7 +35,7 @@ for study in "${queue[@]}"; do
   if [ ${#queue[@]} -eq 1 ]; then visible=${CUDA_VISIBLE_DEVICES-$(seq -s, 0 $((GPUS - 1)))}; fi
   echo "GPU $visible: $name ($PROFILE)"
   CUDA_VISIBLE_DEVICES=$visible "$BIN" --device cuda study "$study" --profile "$PROFILE" \
-    --jobs "${JOBS:-1}" ${TIME_LIMIT:+--time-limit "$TIME_LIMIT"} \
+    --jobs "${JOBS:-1}" ${TIME_LIMIT:+--time-limit "$TIME_LIMIT"} ${RUNS:+--runs "$RUNS"} \
     > "out/studies/$name.$PROFILE.log" 2>&1 &
   busy[$slot]=$!
   pids+=($!)
