@@ -290,7 +290,11 @@ void write_text(const std::filesystem::path& p, const std::string& text) {
     f << text;
 }
 
-StudyResult run_jobs(const Study& study, const std::filesystem::path& out, int jobs) {
+// `radiofield study OUT --jobs JOBS [--runs RUNS]` on the CPU, in the test's own process.
+StudyResult run_jobs(const Study& study,
+                     const std::filesystem::path& out,
+                     int jobs,
+                     std::vector<std::string> runs = {}) {
     StudyOptions o;
     o.out = out;
     o.device = "cpu";
@@ -298,6 +302,7 @@ StudyResult run_jobs(const Study& study, const std::filesystem::path& out, int j
     o.quiet = true;
     o.jobs = jobs;
     o.program = RADIOFIELD_BIN;
+    o.runs = std::move(runs);
     return run_study(study, o);
 }
 
@@ -346,16 +351,8 @@ TEST(StudyRunner, RunsSelectedByPatternAreMadeWithTheRunsTheyStartFromAndTheRest
     const std::filesystem::path file = dir / "tiny.json";
     write_text(file, tiny_study_for_jobs(dir).dump(2));
     const Study study = load_study(file, "quick");
-    StudyOptions o;
-    o.out = dir / "out";
-    o.device = "cpu";
-    o.handle_sigint = false;
-    o.quiet = true;
-    o.jobs = 2;
-    o.program = RADIOFIELD_BIN;
-    o.runs = {"dl_f?", "no_such_*"};
     try {
-        run_study(study, o);
+        run_jobs(study, dir / "out", 2, {"dl_f?", "no_such_*"});
         ADD_FAILURE() << "expected an Error";
     } catch (const Error& e) {
         const std::string m = e.what();
@@ -364,8 +361,7 @@ TEST(StudyRunner, RunsSelectedByPatternAreMadeWithTheRunsTheyStartFromAndTheRest
     }
     EXPECT_FALSE(std::filesystem::exists(dir / "out")) << "refused after some work";
 
-    o.runs = {"dl_f?", "kn*"};
-    const StudyResult some = run_study(study, o);
+    const StudyResult some = run_jobs(study, dir / "out", 2, {"dl_f?", "kn*"});
     ASSERT_FALSE(some.interrupted);
     // knn has nothing to train (made first, here); dl because dl_ft starts from it.
     EXPECT_EQ(some.names("run", Outcome::Made), (Names{"knn", "dl", "dl_ft"}));
@@ -386,9 +382,7 @@ TEST(StudyRunner, RunsSelectedByPatternAreMadeWithTheRunsTheyStartFromAndTheRest
     EXPECT_EQ(md.find("Partial report"), std::string::npos) << md;
     EXPECT_NE(md.find("| dl_b |"), std::string::npos) << md;
 
-    o.runs.clear();
-    o.jobs = 1;
-    const StudyResult rest = run_study(study, o);
+    const StudyResult rest = run_jobs(study, dir / "out", 1);
     ASSERT_FALSE(rest.interrupted);
     EXPECT_EQ(rest.names("run", Outcome::Made), (Names{"dl2"}));
     EXPECT_EQ(rest.names("run", Outcome::Reused), (Names{"knn", "dl", "dl_ft"}));
