@@ -454,8 +454,12 @@ enum class Spectra { MinMax, Linear, PathGainDb };
 // Linear: the spectra in W (× 1e-9, before the min–max), so the data keeps each spectrum's
 // power, and the positions reach out to 12 m. PathGainDb: the path gain with (λ/4π)² at
 // 30 GHz in dB, mapped by one range for all (path_gain_db), positions out to 12 m too.
-// gain_db moves every scatterer's gain by that many decibels.
-ScatterScene scatter_scene(Spectra kind = Spectra::MinMax, double gain_db = 0) {
+// gain_db moves every scatterer's gain by that many decibels. scatter_law: each pixel falls as
+// 1 / l_prev² (diffuse scattering through a pixel, free_space "scatter") instead of
+// 1 / (l_vd + l_prev)².
+ScatterScene scatter_scene(Spectra kind = Spectra::MinMax,
+                           double gain_db = 0,
+                           bool scatter_law = false) {
     const bool linear = kind != Spectra::MinMax;
     ScatterScene s;
     test::SceneSpec spec;
@@ -486,8 +490,10 @@ ScatterScene scatter_scene(Spectra kind = Spectra::MinMax, double gain_db = 0) {
                          proj.radii, proj.depths, cam);
     const auto top = raster.top_gaussian;  // [H, W]
     const auto surface = s.means.index_select(0, top.clamp_min(0).flatten()).view({12, 24, 3});
-    const auto l = surface.norm(2, -1).unsqueeze(0) +
-                   (surface.unsqueeze(0) - pos.view({m, 1, 1, 3})).norm(2, -1);  // [M, H, W]
+    const auto l_first = scatter_law ? torch::zeros({12, 24}) : surface.norm(2, -1);
+    const auto l = torch::clamp_min(
+        l_first.unsqueeze(0) + (surface.unsqueeze(0) - pos.view({m, 1, 1, 3})).norm(2, -1),
+        1e-3);  // [M, H, W]
     auto spectra = raster.image.squeeze(-1).unsqueeze(0) / (l * l) * (top >= 0).unsqueeze(0);
     if (kind == Spectra::PathGainDb) {
         spec.frequency_hz = 30e9;
@@ -521,9 +527,11 @@ ScatterScene scatter_scene(Spectra kind = Spectra::MinMax, double gain_db = 0) {
 
 // A model of either variant at its defaults, prepared on the scene and holding its Gaussians
 // (the radio SH still to learn).
-std::unique_ptr<Rf3dgsModel> on_known_gaussians(const ScatterScene& scene, bool plus) {
-    auto model = std::make_unique<Rf3dgsModel>(
-        Rf3dgsConfig::from_json({{"geometry_steps", 0}, {"random_points", 160}}, plus));
+std::unique_ptr<Rf3dgsModel> on_known_gaussians(const ScatterScene& scene,
+                                                bool plus,
+                                                const std::string& free_space = "path") {
+    auto model = std::make_unique<Rf3dgsModel>(Rf3dgsConfig::from_json(
+        {{"geometry_steps", 0}, {"random_points", 160}, {"free_space", free_space}}, plus));
     model->prepare(train::contexts(scene.data), &scene.data);
     auto& g = model->field().geometry;
     g.means = scene.means.clone(), g.log_scales = scene.log_scales.clone();
@@ -537,9 +545,9 @@ struct Fitted {
     std::unique_ptr<Rf3dgsModel> model;
     double test_before = 0, test_after = 0;
 };
-Fitted fit_radiance(const ScatterScene& scene, bool plus) {
+Fitted fit_radiance(const ScatterScene& scene, bool plus, const std::string& free_space = "path") {
     Fitted f;
-    f.model = on_known_gaussians(scene, plus);
+    f.model = on_known_gaussians(scene, plus, free_space);
     f.test_before = full_loss(*f.model, scene.data, "test");
     run_phase(*f.model, scene.data, "radiance", 200, 4);
     f.test_after = full_loss(*f.model, scene.data, "test");
@@ -610,6 +618,29 @@ TEST(Rf3dgsPlus, LearnsPathGainDbSpectraBetterThanRf3dgs) {
     // measured (one thread, rf_lr 0.2, degree 2): RF-3DGS+ 0.0080 → 4.6e-5, RF-3DGS 0.0158 → 0.0033
     EXPECT_LT(test_mse[0], test_mse[1] / 2) << "RF-3DGS+ no better than RF-3DGS on path-loss "
                                                "spectra";
+}
+
+// free_space: each law fits held-out receivers of a scene that follows it far better than the
+// other law does. The paper's path law is a specular reflection's; diffuse scattering seen
+// through a pixel follows the scatter law, whose l_prev alone moves a pixel by many dB where
+// the path law's l_vd + l_prev moves it by few, a change the direction-only SH cannot make up.
+TEST(Rf3dgsPlus, EachFreeSpaceLawFitsTheScenesThatFollowItBest) {
+    test::SingleThread one;
+    double mse[2][2] = {{0, 0}, {0, 0}};  // [scene's law][model's law], path 0, scatter 1
+    for (const int scene_law : {0, 1}) {
+        const auto scene = scatter_scene(Spectra::PathGainDb, 0, scene_law == 1);
+        for (const int law : {0, 1}) {
+            const Fitted f = fit_radiance(scene, true, law == 0 ? "path" : "scatter");
+            mse[scene_law][law] = f.test_after;
+            EXPECT_EQ(f.model->config()["free_space"], law == 0 ? "path" : "scatter");
+        }
+        std::cout << (scene_law == 0 ? "path" : "scatter") << "-law scene: held-out MSE "
+                  << mse[scene_law][0] << " (path law), " << mse[scene_law][1]
+                  << " (scatter law)\n";
+    }
+    EXPECT_LT(mse[0][0], mse[0][1] / 2) << "the path law no better on its own scene";
+    EXPECT_LT(mse[1][1], mse[1][0] / 2) << "the scatter law no better on its own scene";
+    EXPECT_THROW(Rf3dgsConfig::from_json({{"free_space", "mirror"}}, true), Error);
 }
 
 // rf_start_level: where the scatterers send 30 dB less than a mirror (exp(SH) = 1), a fresh

@@ -1,6 +1,7 @@
 // RF-3DGS's fused CUDA inference (src/models/rf3dgs/fused_spectra_cuda.cu) against the LibTorch
 // operator path it stands in for, both variants (RF-3DGS+ on min–max and on path_gain_db
-// spectra), one and many spectra; and the switch that turns it off, which the CPU ignores.
+// spectra, with either free-space law), one and many spectra; and the switch that turns it off,
+// which the CPU ignores.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -50,12 +51,14 @@ std::unique_ptr<Rf3dgsModel> seeded_model(const train::DataList& data,
                                           bool plus,
                                           int degree,
                                           std::int64_t gaussians,
-                                          torch::Device device) {
+                                          torch::Device device,
+                                          const std::string& free_space = "path") {
     auto model =
         std::make_unique<Rf3dgsModel>(Rf3dgsConfig::from_json({{"geometry_steps", 0},
                                                                {"random_points", gaussians},
                                                                {"rf_sh_degree", degree},
-                                                               {"inference", "operator"}},
+                                                               {"inference", "operator"},
+                                                               {"free_space", free_space}},
                                                               plus));
     model->prepare(train::contexts(data), &data);
     auto& sh = model->field().rf_sh;
@@ -74,13 +77,20 @@ TEST(Rf3dgsFused, CudaKernelsDrawTheSpectraOfTheLibTorchOperatorPath) {
     const torch::Device cuda(torch::kCUDA);
     const auto minmax = sphere_data(data::SpectrumGrid{});  // 90 × 360, the bench's
     const auto db = sphere_data(data::SpectrumGrid{}, true);
-    for (const auto& [plus, data] : {std::pair{true, &minmax}, {true, &db}, {false, &minmax}}) {
+    struct Case {
+        bool plus;
+        const train::DataList* data;
+        std::string free_space;
+    };
+    for (const auto& [plus, data, free_space] :
+         {Case{true, &minmax, "path"}, Case{true, &db, "path"}, Case{true, &db, "scatter"},
+          Case{false, &minmax, "path"}}) {
         const bool in_db = data == &db;
         for (const int degree : {3, 1}) {
-            auto owner = seeded_model(*data, plus, degree, 600, cuda);
+            auto owner = seeded_model(*data, plus, degree, 600, cuda, free_space);
             auto& model = *owner;
             const std::string what = model.name() + (in_db ? " (path_gain_db)" : "") + " degree " +
-                                     std::to_string(degree);
+                                     std::to_string(degree) + ", free_space " + free_space;
             torch::NoGradGuard no_grad;
             for (const std::int64_t b : {1, 7, 300}) {
                 const auto positions = positions_around(b, 100 + b);

@@ -9,7 +9,7 @@
 //                 pseudo-surface point x* = centre of its top Gaussian (largest α_k T_k),
 //                 l_vd = |x_station − x*|, l_prev = |x_moving − x*|, A_k(d) = exp(SH_k(d))
 //                 (a log-gain: scatterers' gains span decades; default rf_lr 0.2,
-//                 rf_sh_degree 2);
+//                 rf_sh_degree 2); free_space "scatter" drops l_vd from the factor;
 //                 each spectrum then min–max normalised, as the datasets' spectra are.
 // d is the unit direction from a Gaussian's centre to the moving end of the link.
 
@@ -143,6 +143,11 @@ struct Rf3dgsConfig {
     // the first training receivers' lit cells of measured − rendered dB) instead of exp(SH) = 1,
     // a mirror of the free-space path. Only a fresh stage 2 (radio SH all zero) is moved.
     bool rf_start_level = true;
+    // RF-3DGS+'s free-space factor: "path" — (λ/4π(l_prev + l_vd))², the unfolded single-bounce
+    // path, as the paper has it (a specular reflection's law); "scatter" — (λ/4π l_prev)², the
+    // law of diffuse scattering seen through a pixel: a surface element scatters ∝ its area /
+    // (l_vd² l_prev²), and the area a pixel sees grows as l_vd², so only l_prev is left.
+    std::string free_space = "path";
     DensifyConfig densify;
 
     static Rf3dgsConfig from_json(const nlohmann::json& j, bool plus);  // unknown keys → Error
@@ -216,8 +221,8 @@ public:
     torch::Tensor predict_power(const torch::Tensor& positions, const train::SceneData& scene);
     // A top view of `scene` with the Gaussians (opacity ≥ 0.1, at most 50,000) drawn over it,
     // coloured by the power each sends towards the moving end on average (RF-3DGS+: opacity ×
-    // direction-mean gain / l_vd², RF-3DGS: opacity × direction-mean value; dB below the
-    // strongest), the highest drawn last; the station marked.
+    // direction-mean gain / l_vd² (free_space "scatter": no l_vd²), RF-3DGS: opacity ×
+    // direction-mean value; dB below the strongest), the highest drawn last; the station marked.
     scene::Image gaussians_top_view(const scene::Scene& scene, int width_px = 900);
     // Rf3dgsConfig::inference ("auto", "operator" or "raster") for the spectra drawn from now
     // on (bench and tests compare the two in one run).
@@ -251,9 +256,12 @@ private:
     const CompactOperator& compact_operator();
     // The raw image [H, W, B] of per-Gaussian features [N, B]: the operator or a rasterisation.
     torch::Tensor draw(const torch::Tensor& features, bool linear);
+    // `unclamped` (RF-3DGS+ on path-gain dB spectra, no fused kernels): each cell's dB by the
+    // dataset's range as it is, below 0 and above 1 too (the start level reads it).
     torch::Tensor render_spectra(const torch::Tensor& positions,
                                  torch::Tensor* raw_mean,
-                                 bool linear);
+                                 bool linear,
+                                 bool unclamped = false);
     // The operator as the fused kernels read it (rf3dgs_fused.cpp), rebuilt with the operator.
     struct FusedOperator {
         torch::Tensor crow, cols, values;  // [P + 1], [E] int32; [E] float32 (undefined: unfit)
@@ -305,6 +313,7 @@ private:
     torch::Tensor m_surface;   // [H, W, 3] pseudo-surface point per pixel (zeros where none)
     torch::Tensor m_hit;       // [H, W] bool: a Gaussian covers the pixel
     torch::Tensor m_l_vd;      // [H, W] |x_station − x*|
+    torch::Tensor m_l_first;   // [H, W] added to l_prev in the free-space factor: l_vd or 0
     torch::Tensor m_operator;  // radiance_operator(), or undefined
     std::vector<std::int64_t> m_operator_key;  // the cache key it was built for
     CompactOperator m_compact;                 // compact_operator(), with the same key

@@ -18,10 +18,12 @@ constexpr std::int64_t kFusedMaxSpectra = 16 * 65535;
 
 // Every tensor contiguous, on one CUDA device; float32 unless said otherwise.
 struct FusedSpectraInputs {
-    torch::Tensor crow;       // [P + 1] int32: W's row offsets (W [P, N], the operator)
-    torch::Tensor cols;       // [E] int32: W's column (Gaussian) indices
-    torch::Tensor values;     // [E]: W's weights α_k·T_k
-    torch::Tensor pixels;     // [P, 4]: per pixel x* and l_vd, l_vd = −1 where no Gaussian is hit
+    torch::Tensor crow;    // [P + 1] int32: W's row offsets (W [P, N], the operator)
+    torch::Tensor cols;    // [E] int32: W's column (Gaussian) indices
+    torch::Tensor values;  // [E]: W's weights α_k·T_k
+    // [P, 4]: per pixel x* and the length added to l_prev (l_vd, or 0 for free_space
+    // "scatter"), −1 where no Gaussian is hit
+    torch::Tensor pixels;
     torch::Tensor means;      // [N, 3] Gaussian centres
     torch::Tensor sh;         // [N, K] radio SH, K ≥ (degree + 1)²
     torch::Tensor positions;  // [B, 3] moving-end positions, 1 ≤ B ≤ kFusedMaxSpectra

@@ -6,12 +6,13 @@
 //     threads also reset the per-spectrum min / max / sum.
 //  2. product: one warp per (pixel, chunk of R spectra): the lanes stride over the pixel's CSR
 //     row, each keeping R partial sums, which a butterfly of shuffles adds; lane r then takes
-//     spectrum r — RF-3DGS+: times the free-space factor at_1m/l², l = max(l_vd + |x* − x|,
-//     1e-3), 0 where no Gaussian is hit — keeps its running min, max and (double) sum, and
-//     writes it to the image [B, P]; on path_gain_db spectra as its dB mapped to 0..1 by the
-//     range, clamped (0 where no Gaussian is hit). A block's warps meet in shared memory; one
-//     thread per spectrum then adds the block's share with atomics (min and max as
-//     order-preserving integer keys, so they are exact whatever the order; the sum in double).
+//     spectrum r — RF-3DGS+: times the free-space factor at_1m/l², l = max(w + |x* − x|,
+//     1e-3) with w the pixel's l_vd (0 for free_space "scatter"), 0 where no Gaussian is
+//     hit — keeps its running min, max and (double) sum, and writes it to the image [B, P];
+//     on path_gain_db spectra as its dB mapped to 0..1 by the range, clamped (0 where no Gaussian
+//     is hit). A block's warps meet in shared memory; one thread per spectrum then adds the block's
+//     share with atomics (min and max as order-preserving integer keys, so they are exact whatever
+//     the order; the sum in double).
 //  3. RF-3DGS+ only: the raw means, and (x − min) / max(max − min, 1e-30) in place unless the
 //     spectra are in dB.
 // The LibTorch path (rf3dgs_radiance.cpp) is the reference; tests/models compares them.

@@ -39,13 +39,13 @@ torch::Tensor nearest3(const torch::Tensor& points) {
 
 Rf3dgsConfig Rf3dgsConfig::from_json(const nlohmann::json& j, bool plus) {
     const std::string where = plus ? "rf3dgs_plus config" : "rf3dgs config";
-    check_keys(
-        j, {"views",         "downscale",       "holdout_every", "geometry_steps", "radiance_steps",
-            "random_points", "max_seed_points", "sh_degree",     "sh_every",       "rf_sh_degree",
-            "ssim_weight",   "background",      "means_lr",      "scales_lr",      "quats_lr",
-            "opacity_lr",    "colour_lr",       "rf_lr",         "batch",          "densify",
-            "inference",     "fused_inference", "rf_start_level"},
-        where);
+    check_keys(j, {"views",          "downscale",       "holdout_every",   "geometry_steps",
+                   "radiance_steps", "random_points",   "max_seed_points", "sh_degree",
+                   "sh_every",       "rf_sh_degree",    "ssim_weight",     "background",
+                   "means_lr",       "scales_lr",       "quats_lr",        "opacity_lr",
+                   "colour_lr",      "rf_lr",           "batch",           "densify",
+                   "inference",      "fused_inference", "rf_start_level",  "free_space"},
+               where);
     Rf3dgsConfig c;
     c.plus = plus;
     c.views = get_or(j, "views", c.views, where);
@@ -73,6 +73,9 @@ Rf3dgsConfig Rf3dgsConfig::from_json(const nlohmann::json& j, bool plus) {
     c.inference = get_or(j, "inference", c.inference, where);
     c.fused_inference = get_or(j, "fused_inference", c.fused_inference, where);
     c.rf_start_level = get_or(j, "rf_start_level", c.rf_start_level, where);
+    c.free_space = get_or(j, "free_space", c.free_space, where);
+    if (c.free_space != "path" && c.free_space != "scatter")
+        fail("{}: free_space must be path or scatter, got '{}'", where, c.free_space);
     if (c.inference != "auto" && c.inference != "operator" && c.inference != "raster")
         fail("{}: inference must be auto, operator or raster, got '{}'", where, c.inference);
     if (j.is_object() && j.contains("densify"))
@@ -115,6 +118,7 @@ nlohmann::json Rf3dgsConfig::to_json() const {
             {"inference", inference},
             {"fused_inference", fused_inference},
             {"rf_start_level", rf_start_level},
+            {"free_space", free_space},
             {"densify", densify.to_json()}};
 }
 

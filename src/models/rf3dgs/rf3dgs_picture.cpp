@@ -35,7 +35,10 @@ scene::Image Rf3dgsModel::gaussians_top_view(const scene::Scene& scene, int widt
     if (m_config.plus) {
         const auto station =
             torch::tensor({m_station.x, m_station.y, m_station.z}, torch::kFloat64);
-        const auto l_vd = (means - station).norm(2, 1).clamp_min(1e-3);
+        // free_space "scatter": a pixel's power does not fall with l_vd (rf3dgs.hpp).
+        const auto l_vd = m_config.free_space == "path"
+                              ? (means - station).norm(2, 1).clamp_min(1e-3)
+                              : torch::ones({g.size()}, torch::kFloat64);
         power = opacity.view({-1}) * torch::exp(dc.clamp(-30, 30)) / (l_vd * l_vd);
     } else {
         power = opacity.view({-1}) * (dc + 0.5).clamp_min(0);
@@ -77,8 +80,9 @@ scene::Image Rf3dgsModel::gaussians_top_view(const scene::Scene& scene, int widt
     o.markers.push_back({m_station, {30, 200, 255}, 7, true});
     o.legend.push_back({"station", {30, 200, 255}, true});
     scene::ColourBar bar;
-    bar.label = m_config.plus ? "opacity x gain / l_vd^2, dB below the strongest"
-                              : "opacity x value, dB below the strongest";
+    bar.label = !m_config.plus                  ? "opacity x value, dB below the strongest"
+                : m_config.free_space == "path" ? "opacity x gain / l_vd^2, dB below the strongest"
+                                                : "opacity x gain, dB below the strongest";
     bar.lo = lo_db, bar.hi = 0;
     for (int k = 0; k < 256; ++k)
         bar.colours.push_back(data::colour_at(data::ColourMap::Magma, k / 255.0));

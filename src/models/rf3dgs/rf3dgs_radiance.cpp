@@ -73,6 +73,7 @@ void Rf3dgsModel::radiance_cache() {
                     .view({top.size(0), top.size(1), 3});  // [H, W, 3]
     m_station_t = m_station_t.to(m_device);
     m_l_vd = (m_surface - m_station_t).norm(2, -1);  // [H, W]
+    m_l_first = m_config.free_space == "path" ? m_l_vd : torch::zeros_like(m_l_vd);
 }
 
 void Rf3dgsModel::set_inference(const std::string& how) {
@@ -174,14 +175,15 @@ torch::Tensor Rf3dgsModel::render_spectra(const torch::Tensor& positions,  // [B
 
 torch::Tensor Rf3dgsModel::render_spectra(const torch::Tensor& positions,
                                           torch::Tensor* raw_mean,
-                                          bool linear) {
+                                          bool linear,
+                                          bool unclamped) {
     radiance_cache();
     const auto& g = m_field.geometry;
     const auto b = positions.size(0);
     if (b < 1 || (b > 16 && !linear))
         fail("{}: render_spectra rasterises 1..16 spectra at a time, got {}", name(), b);
     const auto pos = positions.to(m_device, torch::kFloat32);
-    if (linear && use_fused(b)) {
+    if (linear && !unclamped && use_fused(b)) {
         m_last_inference = "fused";
         return fused_spectra(pos, raw_mean);
     }
@@ -212,11 +214,12 @@ torch::Tensor Rf3dgsModel::render_spectra(const torch::Tensor& positions,
     auto image = draw(features, linear);  // [H, W, B]
     if (m_config.plus) {
         // Free-space factor of the single-bounce path through the ray's pseudo-surface point,
-        // (λ/4π(l_prev + l_vd))²: relative to its value at 1 m for min–max spectra (the min–max
-        // removes the constant), whole for path-gain dB spectra, whose level it sets.
+        // (λ/4π(l_prev + l_vd))² (free_space "scatter": (λ/4π l_prev)²): relative to its value at 1
+        // m for min–max spectra (the min–max removes the constant), whole for path-gain dB spectra,
+        // whose level it sets.
         const auto l_prev =
             (m_surface.unsqueeze(2) - pos.view({1, 1, b, 3})).norm(2, -1);  // [H, W, B]
-        const auto l = torch::clamp_min(m_l_vd.unsqueeze(2) + l_prev, 1e-3);
+        const auto l = torch::clamp_min(m_l_first.unsqueeze(2) + l_prev, 1e-3);
         const double at_1m = m_db_range ? m_free_space_1m : 1.0;
         image = image * torch::where(m_hit.unsqueeze(2), at_1m / (l * l), torch::zeros_like(l));
         const auto flat = image.reshape({-1, b});
@@ -228,8 +231,10 @@ torch::Tensor Rf3dgsModel::render_spectra(const torch::Tensor& positions,
             // under it there for good); predictions are clamped to 0..1 as the data are.
             const auto [lo, hi] = *m_db_range;
             auto v = (10.0 * torch::log10(torch::clamp_min(image, 1e-30)) - lo) / (hi - lo);
-            v = torch::GradMode::is_enabled() ? torch::where(v < 0, 0.01 * v, v)
-                                              : torch::clamp(v, 0.0, 1.0);
+            if (!unclamped) {
+                v = torch::GradMode::is_enabled() ? torch::where(v < 0, 0.01 * v, v)
+                                                  : torch::clamp(v, 0.0, 1.0);
+            }
             image = torch::where(m_hit.unsqueeze(2), v, torch::zeros_like(v));
             return image.permute({2, 0, 1});  // [B, H, W]
         }
@@ -282,19 +287,14 @@ void Rf3dgsModel::start_radiance_level() {
     if (rf.numel() == 0 || rf.abs().max().item<double>() != 0.0)
         return;  // trained already: resumed, or started from a trained run
     const auto [lo, hi] = *m_db_range;
+    torch::NoGradGuard no_grad;
     std::vector<torch::Tensor> gaps;
     const auto n = std::min<std::int64_t>(m_train.size(0), 4 * m_config.batch);
     for (std::int64_t i = 0; i < n; i += m_config.batch) {
         const auto rows =
             m_train.narrow(0, i, std::min<std::int64_t>(m_config.batch, n - i)).to(m_device);
-        torch::Tensor v;
-        {
-            // With gradients on, the rendered values keep their level above the range and 1 %
-            // of it below (render_spectra); both are undone here.
-            const torch::AutoGradMode on(true);
-            v = render_spectra(m_positions.index_select(0, rows)).detach();
-        }
-        v = torch::where(v < 0, v / 0.01, v);
+        const auto v = render_spectra(m_positions.index_select(0, rows), nullptr, use_operator(),
+                                      /*unclamped=*/true);
         const auto target = m_spectra.index_select(0, rows);
         const auto lit = m_hit.unsqueeze(0).expand_as(target) & (target > 0);
         gaps.push_back((target - v).masked_select(lit));
@@ -303,7 +303,6 @@ void Rf3dgsModel::start_radiance_level() {
     if (all.numel() == 0)
         return;
     const double db = all.median().item<double>() * (hi - lo);
-    torch::NoGradGuard no_grad;
     // exp(SH): a gain of db decibels is a log-gain of db·ln 10 / 10, the DC band times Y_00.
     rf.select(1, 0).fill_(db * std::log(10.0) / 10.0 / splat::sh::kC0);
     log::info("{}: stage 2 starts every radio gain at {:+.1f} dB, the training spectra's level",
