@@ -228,6 +228,12 @@ void run_bench_rf3dgs(BenchRf3dgsArgs a, const std::string& device_name) {
         torch::optim::Adam adam({model->field().rf_sh},
                                 torch::optim::AdamOptions(models::Rf3dgsConfig{}.rf_lr));
         auto gen = torch::make_generator<at::CPUGeneratorImpl>(1);
+        {
+            // As the trainer begins stage 2 (the start level, once; untimed like the warm-up).
+            train::ParameterEditor editor(&adam, {"rf"});
+            train::StepContext ctx{0, 0, phase, data, editor};
+            model->begin_phase(ctx);
+        }
         const auto train_step = [&] {
             auto loss = model->training_loss(data, phase, gen);
             adam.zero_grad();

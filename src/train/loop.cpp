@@ -352,6 +352,11 @@ TrainResult train_run(const RunConfig& requested,
             bool stepped = false;
             double value = 0;
             try {
+                if (phase_step == 0) {
+                    ParameterEditor editor(optimizer.get(), group_names);
+                    StepContext ctx{state.step, phase_step, phase, data, editor};
+                    model->begin_phase(ctx);
+                }
                 optimizer->zero_grad();
                 torch::Tensor loss;
                 {

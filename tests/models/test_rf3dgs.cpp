@@ -56,6 +56,11 @@ double run_phase(Rf3dgsModel& model,
     }
     torch::optim::Adam adam(adam_groups, torch::optim::AdamOptions(1e-3));
     auto gen = at::detail::createCPUGenerator(seed);
+    {
+        train::ParameterEditor editor(&adam, names);
+        train::StepContext ctx{0, 0, phase, data, editor};
+        model.begin_phase(ctx);
+    }
     double last = 0;
     for (std::int64_t s = 0; s < steps; ++s) {
         adam.zero_grad();
@@ -661,13 +666,18 @@ TEST(Rf3dgsPlus, StartLevelPutsAFreshStage2AtTheTrainingSpectrasLevel) {
     const auto start_db = [](Rf3dgsModel& m) {  // the DC band's gain, dB
         return m.field().rf_sh.select(1, 0).select(1, 0) * splat::sh::kC0 * 10 / std::log(10.0);
     };
-    auto gen = at::detail::createCPUGenerator(0);
+    const auto begin = [&](Rf3dgsModel& m) {  // what the training loop does as stage 2 begins
+        const train::Phase phase = radiance(m);
+        train::ParameterEditor editor(nullptr, {});
+        train::StepContext ctx{0, 0, phase, data, editor};
+        m.begin_phase(ctx);
+    };
     double test_after[2] = {0, 0};
     for (const bool level : {true, false}) {
         auto model = on_known_gaussians(scene, true);
         model->set_rf_start_level(level);
         const double before = full_loss(*model, data, "test");
-        model->training_loss(data, radiance(*model), gen);  // prepares stage 2's data
+        begin(*model);
         const auto db = start_db(*model);
         const double after = full_loss(*model, data, "test");
         std::cout << "start level " << level << ": " << db.mean().item<double>()
@@ -678,14 +688,14 @@ TEST(Rf3dgsPlus, StartLevelPutsAFreshStage2AtTheTrainingSpectrasLevel) {
             const auto higher = model->field().rf_sh.narrow(1, 1, model->field().rf_sh.size(1) - 1);
             EXPECT_EQ(higher.abs().max().item<double>(), 0.0);
             EXPECT_LT(after, before / 4);
-            // Once: the next call (a resumed run's, too) leaves the gains alone.
+            // Once: a stage 2 that starts from trained gains keeps them.
             auto dc = model->field().rf_sh.select(1, 0).select(1, 0);
             {
                 torch::NoGradGuard no_grad;
                 dc[0] += 0.5;
             }
             const auto moved = model->field().rf_sh.detach().clone();
-            model->training_loss(data, radiance(*model), gen);
+            begin(*model);
             EXPECT_TRUE(torch::equal(model->field().rf_sh.detach(), moved));
             {
                 torch::NoGradGuard no_grad;
@@ -705,7 +715,7 @@ TEST(Rf3dgsPlus, StartLevelPutsAFreshStage2AtTheTrainingSpectrasLevel) {
     // RF-3DGS learns the mapped values themselves: nothing to start.
     auto rf3dgs = on_known_gaussians(scene, false);
     rf3dgs->set_rf_start_level(true);
-    rf3dgs->training_loss(data, radiance(*rf3dgs), gen);
+    begin(*rf3dgs);
     EXPECT_EQ(rf3dgs->field().rf_sh.abs().max().item<double>(), 0.0);
 }
 

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "../data/temp_dir.hpp"
 #include "radiofield/core/error.hpp"
@@ -23,9 +25,11 @@ namespace {
 // Two groups ("atoms", "centres"), two phases (atoms alone, then both), and a growth hook:
 // every 4th step of a phase the atom with the largest accumulated gradient is split in two
 // (two copies with centres moved ±0.25 m in x: extend) and the original removed (keep_rows).
+// Each phase it begins is recorded (begin_phase).
 class GrowingMixture final : public Model {
 public:
     static inline bool s_centres_had_grad_in_first_phase = false;
+    static inline std::vector<std::string> s_begun;  // "phase@step" of each phase begun
 
     GrowingMixture() {
         m_atoms = (0.5 + 0.1 * torch::randn({2, 8 * 16}, torch::kFloat32)).requires_grad_();
@@ -55,6 +59,10 @@ public:
             train.index_select(0, torch::randint(train.size(0), {8}, gen, torch::kInt64));
         const auto target = scene.spectra.index_select(0, pick).view({8, -1});
         return torch::mse_loss(forward(scene.positions.index_select(0, pick)), target);
+    }
+    void begin_phase(StepContext& step) override {
+        s_begun.push_back(step.phase.name + "@" + std::to_string(step.step));
+        EXPECT_EQ(step.phase_step, 0);
     }
     void after_backward(StepContext& step) override {
         if (step.phase.name == "atoms" && m_centres.grad().defined())
@@ -126,8 +134,10 @@ protected:
 
 TEST_F(Trainer, TwoPhasesGrowAndPruneTheMixtureAndTheLossFalls) {
     GrowingMixture::s_centres_had_grad_in_first_phase = false;
+    GrowingMixture::s_begun.clear();
     const auto r = train_run(run(), dir / "full", {.final_eval = false});
     ASSERT_EQ(r.losses.size(), 24u);  // 12 + 12 steps
+    EXPECT_EQ(GrowingMixture::s_begun, (std::vector<std::string>{"atoms@0", "joint@12"}));
     // Six growth steps (every 4th step of each phase), each +2 −1 atoms: 2 → 8.
     EXPECT_EQ(atoms_in(dir / "full" / "checkpoint.pt"), 8);
     EXPECT_FALSE(GrowingMixture::s_centres_had_grad_in_first_phase)
@@ -155,8 +165,14 @@ TEST_F(Trainer, ResumingAfterGrowthAtAPhaseBoundaryAndMidPhaseGivesTheSameTrajec
         ASSERT_TRUE(part.interrupted);
         EXPECT_EQ(read_checkpoint_state(folder / "checkpoint.pt").phase,
                   stop < 12 ? "atoms" : "joint");
+        GrowingMixture::s_begun.clear();
         const auto rest = train_run(run(), folder, {.final_eval = false});
         EXPECT_TRUE(rest.resumed);
+        // A phase begins once: the resumed run begins only the phases it enters at their start
+        // (stopped at 12, the run has made every step of "atoms" and none of "joint").
+        EXPECT_EQ(GrowingMixture::s_begun,
+                  stop <= 12 ? std::vector<std::string>{"joint@12"} : std::vector<std::string>{})
+            << "stopped at " << stop;
         EXPECT_EQ(rest.step, 24);
         EXPECT_EQ(test::logged_losses(folder / "log.jsonl"), reference) << "stopped at " << stop;
         GrowingMixture resumed;

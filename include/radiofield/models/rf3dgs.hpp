@@ -185,6 +185,8 @@ public:
     torch::Tensor training_loss(const train::DataList& data,
                                 const train::Phase& phase,
                                 torch::Generator& gen) override;
+    // "radiance": the start level (Rf3dgsConfig::rf_start_level) from the training spectra.
+    void begin_phase(train::StepContext& step) override;
     void after_backward(train::StepContext& step) override;
     void after_step(train::StepContext& step) override;
     train::Prediction predict(const train::Query& query) override;
@@ -278,6 +280,8 @@ private:
     DepthError depth_error(const splat::RenderResult& render, std::size_t view) const;
     torch::Tensor fused_spectra(const torch::Tensor& positions,  // [B, 3] on the device
                                 torch::Tensor* raw_mean);
+    // Stage 2's training spectra, positions and split from `data` (once per data list).
+    void radiance_data(const train::DataList& data);
     torch::Tensor radiance_loss(const train::DataList& data, torch::Generator& gen);
     void start_radiance_level();                        // Rf3dgsConfig::rf_start_level
     double power_scale(const train::SceneData& scene);  // predict_power's constant, cached

@@ -96,6 +96,9 @@ public:
                                         torch::Generator& gen) {
         throw std::logic_error("model has no training loss");
     }
+    // Once when a phase begins, before its first step's loss (phase_step 0): a start for the
+    // phase's parameters drawn from the data. Not called when a run resumes inside a phase.
+    virtual void begin_phase(StepContext& step) {}
     virtual void before_backward(StepContext& step) {}
     virtual void after_backward(StepContext& step) {
     }                                              // gradients are there; before the optimiser step

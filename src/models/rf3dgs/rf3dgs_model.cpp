@@ -364,6 +364,13 @@ torch::Tensor Rf3dgsModel::training_loss(const train::DataList& data,
     return image_loss(m_train_views[static_cast<std::size_t>(pick.item<std::int64_t>())]);
 }
 
+void Rf3dgsModel::begin_phase(train::StepContext& step) {
+    if (step.phase.name != "radiance")
+        return;
+    radiance_data(step.data);
+    start_radiance_level();
+}
+
 void Rf3dgsModel::after_backward(train::StepContext& step) {
     if (step.phase.name != "geometry" || !m_last)
         return;

@@ -247,7 +247,7 @@ torch::Tensor Rf3dgsModel::render_spectra(const torch::Tensor& positions,
     return image.permute({2, 0, 1});  // [B, H, W]
 }
 
-torch::Tensor Rf3dgsModel::radiance_loss(const train::DataList& data, torch::Generator& gen) {
+void Rf3dgsModel::radiance_data(const train::DataList& data) {
     if (m_data_key != static_cast<const void*>(data.data())) {
         std::vector<torch::Tensor> spectra, positions;
         std::vector<std::int64_t> train;
@@ -271,8 +271,11 @@ torch::Tensor Rf3dgsModel::radiance_loss(const train::DataList& data, torch::Gen
         m_data_key = data.data();
         log::info("{}: stage 2 learns the radio radiance of {} Gaussians from {} spectra", name(),
                   m_field.size(), m_train.size(0));
-        start_radiance_level();
     }
+}
+
+torch::Tensor Rf3dgsModel::radiance_loss(const train::DataList& data, torch::Generator& gen) {
+    radiance_data(data);
     const auto b = std::min<std::int64_t>(m_config.batch, m_train.size(0));
     const auto pick = torch::randperm(m_train.size(0), gen, torch::kLong).narrow(0, 0, b);
     const auto sample = m_train.index_select(0, pick).to(m_device);
@@ -285,7 +288,7 @@ void Rf3dgsModel::start_radiance_level() {
         return;
     auto& rf = m_field.rf_sh;
     if (rf.numel() == 0 || rf.abs().max().item<double>() != 0.0)
-        return;  // trained already: resumed, or started from a trained run
+        return;  // trained already: a run started from a trained stage 2
     const auto [lo, hi] = *m_db_range;
     torch::NoGradGuard no_grad;
     std::vector<torch::Tensor> gaps;
