@@ -314,11 +314,12 @@ private:
     std::optional<splat::Projection> m_proj;
     std::vector<std::int64_t> m_cache_key;  // the geometry tensors (identity, version) it is of
     torch::Tensor m_opacity;                // [N] detached
-    torch::Tensor m_surface;   // [H, W, 3] pseudo-surface point per pixel (zeros where none)
-    torch::Tensor m_hit;       // [H, W] bool: a Gaussian covers the pixel
-    torch::Tensor m_l_vd;      // [H, W] |x_station − x*|
-    torch::Tensor m_l_first;   // [H, W] added to l_prev in the free-space factor: l_vd or 0
-    torch::Tensor m_operator;  // radiance_operator(), or undefined
+    torch::Tensor m_surface;  // [H, W, 3] pseudo-surface point per pixel (zeros where none)
+    torch::Tensor m_hit;      // [H, W] bool: a Gaussian covers the pixel
+    // [H, W] what the free-space factor adds to l_prev: l_vd = |x_station − x*| (free_space
+    // "path"), or 0 ("scatter")
+    torch::Tensor m_l_first;
+    torch::Tensor m_operator;                  // radiance_operator(), or undefined
     std::vector<std::int64_t> m_operator_key;  // the cache key it was built for
     CompactOperator m_compact;                 // compact_operator(), with the same key
     splat::CompositeWeights m_weights;         // the extraction both are built from

@@ -27,8 +27,8 @@ const Rf3dgsModel::FusedOperator& Rf3dgsModel::fused_operator() {
     m_fused.cols = w.col_indices().to(torch::kInt32).contiguous();
     m_fused.values = w.values().contiguous();
     // The kernels add this to l_prev: l_vd, or 0 for free_space "scatter".
-    const auto l_vd = torch::where(m_hit, m_l_first, torch::full_like(m_l_first, -1.0));
-    m_fused.pixels = torch::cat({m_surface.reshape({pixels, 3}), l_vd.reshape({pixels, 1})}, 1)
+    const auto first = torch::where(m_hit, m_l_first, torch::full_like(m_l_first, -1.0));
+    m_fused.pixels = torch::cat({m_surface.reshape({pixels, 3}), first.reshape({pixels, 1})}, 1)
                          .to(torch::kFloat32)
                          .contiguous();
     return m_fused;

@@ -72,8 +72,8 @@ void Rf3dgsModel::radiance_cache() {
                     .index_select(0, top.clamp_min(0).flatten())
                     .view({top.size(0), top.size(1), 3});  // [H, W, 3]
     m_station_t = m_station_t.to(m_device);
-    m_l_vd = (m_surface - m_station_t).norm(2, -1);  // [H, W]
-    m_l_first = m_config.free_space == "path" ? m_l_vd : torch::zeros_like(m_l_vd);
+    const auto l_vd = (m_surface - m_station_t).norm(2, -1);  // [H, W]
+    m_l_first = m_config.free_space == "path" ? l_vd : torch::zeros_like(l_vd);
 }
 
 void Rf3dgsModel::set_inference(const std::string& how) {
